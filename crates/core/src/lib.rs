@@ -1,0 +1,22 @@
+//! The learning model of Boiduong, free of browser APIs so it is tested natively.
+//!
+//! - [`model`]: compiled content (modules, scenarios, catalog) as the browser receives it;
+//! - [`scenario`]: the scenario engine (choices, branches, competency scores, recap);
+//! - [`module`]: the module engine (lessons, practice, knowledge check, pass mark);
+//! - [`attempt`]: the append-only attempt log, replay (resume) and summaries;
+//! - [`record`]: the versioned storage format and its migrations;
+//! - `compiler` (feature `compiler`): the native content compiler and its validation rules.
+//!
+//! Clocks and randomness come in as arguments, never from the environment.
+
+pub mod attempt;
+pub mod model;
+pub mod module;
+pub mod record;
+pub mod scenario;
+pub mod text;
+
+#[cfg(feature = "compiler")]
+pub mod compiler;
+
+pub use text::{Lang, LocalText};

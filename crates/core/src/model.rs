@@ -1,0 +1,440 @@
+//! Compiled content, as written by the content compiler and fetched by the browser.
+//!
+//! Every module and scenario carries a `version` (a hash of its compiled form) so that an
+//! attempt is tied to exactly what the learner took.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::LocalText;
+
+/// Format number of the compiled JSON. Bump when the shape below changes incompatibly.
+pub const CONTENT_FORMAT: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentKind {
+    Module,
+    Scenario,
+}
+
+impl ContentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentKind::Module => "module",
+            ContentKind::Scenario => "scenario",
+        }
+    }
+}
+
+/// The list the catalog page shows: small, fetched first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub format: u32,
+    pub fields: Vec<Field>,
+    pub competencies: Vec<Competency>,
+    pub entries: Vec<CatalogEntry>,
+}
+
+impl Catalog {
+    pub fn entry(&self, kind: ContentKind, id: &str) -> Option<&CatalogEntry> {
+        self.entries.iter().find(|e| e.kind == kind && e.id == id)
+    }
+
+    pub fn competency(&self, id: &str) -> Option<&Competency> {
+        self.competencies.iter().find(|c| c.id == id)
+    }
+
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub id: String,
+    pub name: LocalText,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Competency {
+    pub id: String,
+    pub name: LocalText,
+    pub description: LocalText,
+    /// Descriptors of levels 1..=5.
+    pub levels: Vec<LocalText>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogEntry {
+    pub kind: ContentKind,
+    pub id: String,
+    pub field: String,
+    pub title: LocalText,
+    pub summary: LocalText,
+    pub duration_min: u32,
+    pub version: String,
+    pub competencies: Vec<String>,
+    /// Path of the compiled file, relative to the content root.
+    pub file: String,
+}
+
+/// A compiled module or scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Content {
+    Module(Module),
+    Scenario(Scenario),
+}
+
+impl Content {
+    pub fn kind(&self) -> ContentKind {
+        match self {
+            Content::Module(_) => ContentKind::Module,
+            Content::Scenario(_) => ContentKind::Scenario,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Content::Module(m) => &m.id,
+            Content::Scenario(s) => &s.id,
+        }
+    }
+
+    pub fn version(&self) -> &str {
+        match self {
+            Content::Module(m) => &m.version,
+            Content::Scenario(s) => &s.version,
+        }
+    }
+
+    pub fn title(&self) -> &LocalText {
+        match self {
+            Content::Module(m) => &m.title,
+            Content::Scenario(s) => &s.title,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Module {
+    pub id: String,
+    pub version: String,
+    pub field: String,
+    pub title: LocalText,
+    pub summary: LocalText,
+    pub duration_min: u32,
+    pub competencies: Vec<String>,
+    pub lessons: Vec<Lesson>,
+    pub check: Check,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Lesson {
+    pub id: String,
+    pub title: LocalText,
+    /// Sanitised HTML rendered from Markdown at compile time.
+    pub body_html: LocalText,
+    pub practice: Item,
+}
+
+/// The knowledge check that ends a module.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub pass_points: u32,
+    pub items: Vec<Item>,
+}
+
+impl Check {
+    pub fn max_points(&self) -> u32 {
+        self.items.iter().map(|i| i.points).sum()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: String,
+    pub prompt: LocalText,
+    /// Empty for true/false items.
+    pub options: Vec<ItemOption>,
+    pub answer: Answer,
+    pub explanation: LocalText,
+    pub points: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Single,
+    Multiple,
+    TrueFalse,
+    Ordering,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Single => "single",
+            ItemKind::Multiple => "multiple",
+            ItemKind::TrueFalse => "true_false",
+            ItemKind::Ordering => "ordering",
+        }
+    }
+}
+
+impl Item {
+    pub fn kind(&self) -> ItemKind {
+        self.answer.kind()
+    }
+
+    /// Whether `response` is fully correct (items are scored all-or-nothing).
+    pub fn is_correct(&self, response: &Answer) -> bool {
+        match (&self.answer, response) {
+            (Answer::Single(a), Answer::Single(r)) => a == r,
+            (Answer::TrueFalse(a), Answer::TrueFalse(r)) => a == r,
+            (Answer::Ordering(a), Answer::Ordering(r)) => a == r,
+            (Answer::Multiple(a), Answer::Multiple(r)) => {
+                let mut a = a.clone();
+                let mut r = r.clone();
+                a.sort();
+                a.dedup();
+                r.sort();
+                r.dedup();
+                a == r
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `response` has the right shape for this item and names only its options.
+    pub fn accepts(&self, response: &Answer) -> bool {
+        if response.kind() != self.kind() {
+            return false;
+        }
+        let known = |id: &String| self.options.iter().any(|o| &o.id == id);
+        match response {
+            Answer::Single(id) => known(id),
+            Answer::TrueFalse(_) => true,
+            Answer::Multiple(ids) => !ids.is_empty() && ids.iter().all(known),
+            Answer::Ordering(ids) => {
+                let mut sorted = ids.clone();
+                sorted.sort();
+                sorted.dedup();
+                ids.len() == self.options.len() && sorted.len() == ids.len() && ids.iter().all(known)
+            }
+        }
+    }
+
+    pub fn option(&self, id: &str) -> Option<&ItemOption> {
+        self.options.iter().find(|o| o.id == id)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemOption {
+    pub id: String,
+    pub text: LocalText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<LocalText>,
+}
+
+/// The correct answer of an item, and equally the shape of a learner's response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Single(String),
+    Multiple(Vec<String>),
+    TrueFalse(bool),
+    Ordering(Vec<String>),
+}
+
+impl Answer {
+    pub fn kind(&self) -> ItemKind {
+        match self {
+            Answer::Single(_) => ItemKind::Single,
+            Answer::Multiple(_) => ItemKind::Multiple,
+            Answer::TrueFalse(_) => ItemKind::TrueFalse,
+            Answer::Ordering(_) => ItemKind::Ordering,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub id: String,
+    pub version: String,
+    pub field: String,
+    pub title: LocalText,
+    pub summary: LocalText,
+    pub duration_min: u32,
+    pub competencies: Vec<String>,
+    pub delta_range: (i32, i32),
+    pub start: String,
+    pub nodes: Vec<Node>,
+}
+
+impl Scenario {
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    pub fn endings(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| n.ending.is_some())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: String,
+    /// Sanitised HTML rendered from Markdown at compile time.
+    pub text_html: LocalText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<Choice>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending: Option<Ending>,
+}
+
+impl Node {
+    pub fn choice(&self, id: &str) -> Option<&Choice> {
+        self.choices.iter().find(|c| c.id == id)
+    }
+
+    /// The choice with the highest total score (first one on ties).
+    pub fn best_choice(&self) -> Option<&Choice> {
+        self.choices
+            .iter()
+            .reduce(|best, c| if c.total() > best.total() { c } else { best })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: String,
+    pub text: LocalText,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<Branch>,
+    pub consequence: LocalText,
+    pub feedback: LocalText,
+    pub scores: BTreeMap<String, i32>,
+}
+
+impl Choice {
+    pub fn total(&self) -> i32 {
+        self.scores.values().sum()
+    }
+
+    pub fn score(&self, competency: &str) -> i32 {
+        self.scores.get(competency).copied().unwrap_or(0)
+    }
+
+    /// Every node this choice can lead to.
+    pub fn targets(&self) -> impl Iterator<Item = &str> {
+        self.branches
+            .iter()
+            .map(|b| b.to.as_str())
+            .chain(std::iter::once(self.to.as_str()))
+    }
+}
+
+/// A conditional route of a choice, taken when its condition holds on the accumulated scores.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Branch {
+    pub when: Condition,
+    pub to: String,
+}
+
+/// A conjunction of comparisons on accumulated scores.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    pub all: Vec<Comparison>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// A competency id, or `total` for the sum of all competencies.
+    pub subject: String,
+    pub op: CompareOp,
+    pub value: i32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CompareOp {
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "==")]
+    Eq,
+}
+
+impl CompareOp {
+    pub fn holds(self, left: i32, right: i32) -> bool {
+        match self {
+            CompareOp::Ge => left >= right,
+            CompareOp::Le => left <= right,
+            CompareOp::Gt => left > right,
+            CompareOp::Lt => left < right,
+            CompareOp::Eq => left == right,
+        }
+    }
+
+    pub fn parse(token: &str) -> Option<Self> {
+        Some(match token {
+            ">=" => CompareOp::Ge,
+            "<=" => CompareOp::Le,
+            ">" => CompareOp::Gt,
+            "<" => CompareOp::Lt,
+            "==" => CompareOp::Eq,
+            _ => return None,
+        })
+    }
+}
+
+/// Subject name that stands for the sum of all competency scores in a condition.
+pub const TOTAL_SUBJECT: &str = "total";
+
+impl Condition {
+    pub fn holds(&self, scores: &BTreeMap<String, i32>) -> bool {
+        self.all.iter().all(|c| {
+            let left = if c.subject == TOTAL_SUBJECT {
+                scores.values().sum()
+            } else {
+                scores.get(&c.subject).copied().unwrap_or(0)
+            };
+            c.op.holds(left, c.value)
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ending {
+    pub kind: EndingKind,
+    pub title: LocalText,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndingKind {
+    Good,
+    Mixed,
+    Bad,
+}
+
+impl EndingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndingKind::Good => "good",
+            EndingKind::Mixed => "mixed",
+            EndingKind::Bad => "bad",
+        }
+    }
+}

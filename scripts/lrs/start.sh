@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Start the local reference LRS (Ralph 5.1.0, fs backend) for Boiduong.
+#
+# Usage:
+#   scripts/lrs/start.sh --data-dir DIR [--port 8100]
+#                        [--origin http://127.0.0.1:8080 [--origin E2E_ORIGIN]]
+#                        [--fresh] [--wait]
+#
+#   --data-dir DIR  where everything the LRS writes lives: statements, accounts
+#                   file, history, pid and log. Must be outside the repository.
+#   --port N        TCP port on 127.0.0.1 (default 8100).
+#   --origin URL    browser origin allowed by CORS (exact: scheme://host[:port],
+#                   no path). Repeat it to also allow the e2e test origin.
+#                   Default: http://127.0.0.1:8080 (localhost would be another
+#                   origin).
+#   --fresh         wipe DIR first (only if it is empty or was made by this
+#                   script), so each test run starts with no statements.
+#   --wait          run in the background: start, wait (at most ~20 s) until
+#                   /__heartbeat__ answers, print the pid, exit. Stop it with
+#                   scripts/lrs/stop.sh --data-dir DIR.
+#                   Without --wait the LRS runs in the foreground (this script
+#                   execs it, so Ctrl-C / kill of this pid stops it).
+#   --unpatched     serve Ralph without the launcher's two fs-backend fixes
+#                   (only to show that smoke.py catches those defects).
+#
+# Demo accounts (learners read only their own statements, trainer reads all):
+#   hocvien1 / hocvien1-pass   Nguyễn Văn An   mailto:hocvien1@boiduong.local
+#   hocvien2 / hocvien2-pass   Trần Thị Bình   mailto:hocvien2@boiduong.local
+#   hocvien3 / hocvien3-pass   Lê Minh Châu    mailto:hocvien3@boiduong.local
+#   giangvien / giangvien-pass Phạm Thu Hà     mailto:giangvien@boiduong.local
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+VENV="${REPO_ROOT}/.venv-lrs"
+# Marker that says "this directory was made by start.sh", so --fresh never
+# wipes a directory it does not own (a typo such as --data-dir ~ must not
+# delete a home directory).
+MARKER=".boiduong-lrs-data"
+
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+die() { echo "start.sh: $*" >&2; exit 1; }
+
+DATA_DIR=""
+PORT="8100"
+ORIGINS=()
+FRESH="no"
+WAIT="no"
+LAUNCHER_EXTRA=()
+while [ "$#" -gt 0 ]; do
+    case "$1" in
+        --data-dir) [ "$#" -ge 2 ] || usage; DATA_DIR="$2"; shift 2 ;;
+        --port) [ "$#" -ge 2 ] || usage; PORT="$2"; shift 2 ;;
+        --origin) [ "$#" -ge 2 ] || usage; ORIGINS+=("$2"); shift 2 ;;
+        --fresh) FRESH="yes"; shift ;;
+        --wait) WAIT="yes"; shift ;;
+        --unpatched) LAUNCHER_EXTRA+=("--unpatched"); shift ;;
+        -h|--help) usage ;;
+        *) echo "start.sh: unknown argument: $1" >&2; usage ;;
+    esac
+done
+[ -n "${DATA_DIR}" ] || { echo "start.sh: --data-dir is required" >&2; usage; }
+case "${PORT}" in
+    ''|*[!0-9]*) die "--port must be a number, got '${PORT}'" ;;
+esac
+[ "${#ORIGINS[@]}" -gt 0 ] || ORIGINS=("http://127.0.0.1:8080")
+
+# Ralph stops at start-up on '*', a path or a trailing slash, and matches
+# origins exactly: normalise the harmless trailing slash, refuse the rest
+# here with a clearer message than a pydantic traceback.
+NORM_ORIGINS=()
+for o in "${ORIGINS[@]}"; do
+    o="${o%/}"
+    [[ "${o}" =~ ^https?://[^/*[:space:]]+$ ]] \
+        || die "--origin must be an exact origin like http://127.0.0.1:8080, got '${o}'"
+    dup="no"
+    for seen in "${NORM_ORIGINS[@]+"${NORM_ORIGINS[@]}"}"; do
+        [ "${seen}" = "${o}" ] && dup="yes"
+    done
+    [ "${dup}" = "yes" ] || NORM_ORIGINS+=("${o}")
+done
+
+# Absolute data dir, and never inside the repository: accounts (bcrypt
+# hashes of demo passwords) and statements must not end up committed.
+DATA_DIR="$(realpath -m -- "${DATA_DIR}")"
+case "${DATA_DIR}/" in
+    "${REPO_ROOT}/"*) die "--data-dir ${DATA_DIR} is inside the repository ${REPO_ROOT}; use e.g. \$(mktemp -d)" ;;
+esac
+case "${DATA_DIR}" in
+    /|"${HOME:-/}") die "refusing --data-dir ${DATA_DIR}" ;;
+esac
+PID_FILE="${DATA_DIR}/lrs.pid"
+LOG_FILE="${DATA_DIR}/lrs.log"
+
+# One server per data dir: the fs backend has no locking.
+if [ -f "${PID_FILE}" ]; then
+    old_pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
+    if [ -n "${old_pid}" ] && kill -0 "${old_pid}" 2>/dev/null \
+        && grep -q launcher.py "/proc/${old_pid}/cmdline" 2>/dev/null; then
+        die "an LRS (pid ${old_pid}) already runs on ${DATA_DIR}; stop it with scripts/lrs/stop.sh --data-dir ${DATA_DIR}"
+    fi
+fi
+
+"${SCRIPT_DIR}/install.sh"
+
+# --- data dir -------------------------------------------------------------
+if [ -d "${DATA_DIR}" ] && [ -n "$(ls -A "${DATA_DIR}")" ] && [ ! -f "${DATA_DIR}/${MARKER}" ]; then
+    die "${DATA_DIR} is not empty and was not made by start.sh; pick another --data-dir"
+fi
+if [ "${FRESH}" = "yes" ] && [ -d "${DATA_DIR}" ]; then
+    rm -rf -- "${DATA_DIR}"
+fi
+mkdir -p "${DATA_DIR}/app" "${DATA_DIR}/statements"
+touch "${DATA_DIR}/${MARKER}"
+
+# --- environment ------------------------------------------------------------
+# Drop any RALPH_* inherited from the caller (e.g. a developer's OIDC or ES
+# settings), then set every one this setup depends on explicitly. Explicit
+# environment variables also win over a stray .env in the cwd, which Ralph
+# reads too.
+while IFS= read -r var; do
+    unset "${var}"
+done < <(compgen -e | grep '^RALPH_' || true)
+
+CORS_JSON="$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "${NORM_ORIGINS[@]}")"
+
+export RALPH_APP_DIR="${DATA_DIR}/app"
+export RALPH_AUTH_FILE="${DATA_DIR}/app/auth.json"
+export RALPH_HISTORY_FILE="${DATA_DIR}/app/history.json"
+export RALPH_RUNSERVER_BACKEND="fs"
+export RALPH_RUNSERVER_AUTH_BACKENDS="basic"
+export RALPH_RUNSERVER_HOST="127.0.0.1"
+export RALPH_RUNSERVER_PORT="${PORT}"
+export RALPH_RUNSERVER_CORS_ALLOW_ORIGINS="${CORS_JSON}"
+export RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH="${DATA_DIR}/statements"
+# The fs LRS backend's statements file name inside that directory.
+export RALPH_BACKENDS__LRS__FS__DEFAULT_LRS_FILE="fs_lrs.jsonl"
+# Learners see only the statements they posted; scopes decide who reads all
+# (RESTRICT_BY_SCOPES is refused at start-up without RESTRICT_BY_AUTHORITY).
+export RALPH_LRS_RESTRICT_BY_AUTHORITY="true"
+export RALPH_LRS_RESTRICT_BY_SCOPES="true"
+export RALPH_LRS_PARTIAL_SUCCESS_DEFAULT="false"
+export RALPH_EXECUTION_ENVIRONMENT="development"
+
+# Ralph reads a .env from the cwd: run everything from the data dir, which
+# this script owns, so no .env of the repo or caller is picked up.
+cd "${DATA_DIR}"
+
+# --- port must be free --------------------------------------------------------
+# Otherwise wait.sh could find *another* server healthy on that port.
+if python3 -c 'import socket, sys; s = socket.socket(); s.settimeout(0.5); sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)' "${PORT}"; then
+    die "port ${PORT} on 127.0.0.1 is already in use"
+fi
+
+# --- accounts -------------------------------------------------------------
+# Rebuilt on every start (into a temp file, then moved in place) so the file
+# holds exactly the demo accounts: `ralph auth -w` appends, and re-running it
+# on an old file would duplicate users. The server caches the file, which is
+# fine since it is written before the server starts.
+ACCOUNTS=(
+    "hocvien1|hocvien1-pass|Nguyễn Văn An|statements/read/mine"
+    "hocvien2|hocvien2-pass|Trần Thị Bình|statements/read/mine"
+    "hocvien3|hocvien3-pass|Lê Minh Châu|statements/read/mine"
+    "giangvien|giangvien-pass|Phạm Thu Hà|statements/read"
+)
+tmp_auth="${DATA_DIR}/app/auth.json.tmp"
+rm -f "${tmp_auth}"
+for entry in "${ACCOUNTS[@]}"; do
+    IFS='|' read -r user pass name read_scope <<<"${entry}"
+    # `ralph auth`, run through launcher.py so that email_validator accepts
+    # the @boiduong.local mailboxes (see launcher.py; plain .venv-lrs/bin/ralph
+    # rejects .local as a special-use domain).
+    if ! RALPH_AUTH_FILE="${tmp_auth}" "${VENV}/bin/python" "${SCRIPT_DIR}/launcher.py" cli auth \
+            -u "${user}" -p "${pass}" \
+            -s statements/write -s "${read_scope}" \
+            -M "mailto:${user}@boiduong.local" -N "${name}" -w \
+            >"${DATA_DIR}/app/ralph-auth.log" 2>&1; then
+        cat "${DATA_DIR}/app/ralph-auth.log" >&2
+        die "ralph auth failed for ${user}"
+    fi
+done
+mv -f "${tmp_auth}" "${RALPH_AUTH_FILE}"
+
+print_accounts() {
+    echo "LRS: http://127.0.0.1:${PORT}/xAPI/statements  (data: ${DATA_DIR})"
+    echo "CORS origins: ${CORS_JSON}"
+    echo "Demo accounts (HTTP Basic):"
+    for entry in "${ACCOUNTS[@]}"; do
+        IFS='|' read -r user pass name read_scope <<<"${entry}"
+        # Name last: printf pads by bytes, and Vietnamese letters are multi-byte.
+        printf '  %-10s %-15s %-31s statements/write + %-21s %s\n' \
+            "${user}" "${pass}" "mailto:${user}@boiduong.local" "${read_scope}" "${name}"
+    done
+}
+
+LAUNCH=("${VENV}/bin/python" "${SCRIPT_DIR}/launcher.py" --port "${PORT}" "${LAUNCHER_EXTRA[@]+"${LAUNCHER_EXTRA[@]}"}")
+
+if [ "${WAIT}" = "no" ]; then
+    print_accounts
+    # exec: this pid becomes the server's, so the pid file stays right and a
+    # signal to it reaches uvicorn directly.
+    echo "$$" >"${PID_FILE}"
+    exec "${LAUNCH[@]}"
+fi
+
+# Background mode: detach from the terminal (nohup, stdin from /dev/null),
+# log into the data dir, wait for health, and hand back the pid.
+nohup "${LAUNCH[@]}" >>"${LOG_FILE}" 2>&1 </dev/null &
+pid=$!
+echo "${pid}" >"${PID_FILE}"
+if ! "${SCRIPT_DIR}/wait.sh" "${PORT}" "${pid}" 20; then
+    echo "start.sh: LRS did not become healthy; last log lines (${LOG_FILE}):" >&2
+    tail -n 30 "${LOG_FILE}" >&2 || true
+    kill "${pid}" 2>/dev/null || true
+    rm -f "${PID_FILE}"
+    exit 1
+fi
+print_accounts
+echo "LRS pid ${pid} (log ${LOG_FILE}); stop: ${SCRIPT_DIR}/stop.sh --data-dir ${DATA_DIR}"
