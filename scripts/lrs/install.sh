@@ -16,7 +16,16 @@ VENV="${REPO_ROOT}/.venv-lrs"
 RALPH_VERSION="5.1.0"
 PY="${PYTHON:-python3}"
 
+# Ralph 5.1.0 needs Python >= 3.9; the project uses 3.11.
+"${PY}" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' \
+    || { echo "install.sh: ${PY} is older than 3.9 (Ralph 5.1.0 needs >= 3.9; use 3.11)" >&2; exit 1; }
+
 created=""
+# A venv whose interpreter no longer runs (e.g. the base python was removed
+# or upgraded) is rebuilt rather than trusted.
+if [ -x "${VENV}/bin/python" ] && ! "${VENV}/bin/python" -c 'pass' 2>/dev/null; then
+    rm -rf -- "${VENV}"
+fi
 if [ ! -x "${VENV}/bin/python" ]; then
     "${PY}" -m venv "${VENV}"
     created="created ${VENV}; "

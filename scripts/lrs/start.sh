@@ -31,7 +31,7 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd -P)"
 VENV="${REPO_ROOT}/.venv-lrs"
 # Marker that says "this directory was made by start.sh", so --fresh never
 # wipes a directory it does not own (a typo such as --data-dir ~ must not
@@ -101,6 +101,12 @@ if [ -f "${PID_FILE}" ]; then
     fi
 fi
 
+# --- port must be free --------------------------------------------------------
+# Otherwise wait.sh could find *another* server healthy on that port.
+if python3 -c 'import socket, sys; s = socket.socket(); s.settimeout(0.5); sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)' "${PORT}"; then
+    die "port ${PORT} on 127.0.0.1 is already in use"
+fi
+
 "${SCRIPT_DIR}/install.sh"
 
 # --- data dir -------------------------------------------------------------
@@ -145,12 +151,6 @@ export RALPH_EXECUTION_ENVIRONMENT="development"
 # Ralph reads a .env from the cwd: run everything from the data dir, which
 # this script owns, so no .env of the repo or caller is picked up.
 cd "${DATA_DIR}"
-
-# --- port must be free --------------------------------------------------------
-# Otherwise wait.sh could find *another* server healthy on that port.
-if python3 -c 'import socket, sys; s = socket.socket(); s.settimeout(0.5); sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)' "${PORT}"; then
-    die "port ${PORT} on 127.0.0.1 is already in use"
-fi
 
 # --- accounts -------------------------------------------------------------
 # Rebuilt on every start (into a temp file, then moved in place) so the file

@@ -1,0 +1,145 @@
+//! Content compiler: every validation rule has a failing fixture, the valid fixture and the
+//! real content compile cleanly.
+#![cfg(feature = "compiler")]
+
+use std::path::{Path, PathBuf};
+
+use boiduong_core::compiler::{compile_dir, compile_source, Framework};
+use boiduong_core::model::{Content, ContentKind};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Reads `# expect: <rule> [line N]` from the fixture's header.
+fn expectation(src: &str) -> (String, Option<usize>) {
+    let line = src
+        .lines()
+        .find_map(|l| l.strip_prefix("# expect: "))
+        .expect("fixture has an `# expect:` line");
+    let mut parts = line.split_whitespace();
+    let rule = parts.next().expect("rule").to_owned();
+    let at = match (parts.next(), parts.next()) {
+        (Some("line"), Some(n)) => Some(n.parse().expect("line number")),
+        _ => None,
+    };
+    (rule, at)
+}
+
+// Guards every validation rule: each invalid fixture must fail with the rule (and line) its
+// header names. A rule that stops firing fails here.
+#[test]
+fn every_invalid_fixture_fails_with_its_rule() {
+    let framework = Framework::load(&fixtures().join("framework")).expect("framework");
+    let mut dir: Vec<PathBuf> = std::fs::read_dir(fixtures().join("invalid"))
+        .expect("invalid fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    dir.sort();
+    assert!(dir.len() >= 15, "expected a fixture per rule, found {}", dir.len());
+    let mut rules_seen = std::collections::BTreeSet::new();
+    for path in dir {
+        let src = std::fs::read_to_string(&path).expect("read");
+        let (rule, line) = expectation(&src);
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+        let kind = if name.starts_with("module-") {
+            ContentKind::Module
+        } else {
+            ContentKind::Scenario
+        };
+        let diags = match compile_source(kind, &path, &src, &framework) {
+            Ok(_) => panic!("{name}: compiled, but should fail with {rule}"),
+            Err(d) => d,
+        };
+        let hit = diags.iter().find(|d| d.rule.as_str() == rule);
+        let Some(hit) = hit else {
+            panic!("{name}: expected rule {rule}, got: {diags:#?}");
+        };
+        if let Some(line) = line {
+            assert_eq!(hit.line, Some(line), "{name}: wrong line in {hit}");
+        }
+        assert!(hit.line.is_some(), "{name}: diagnostic without a line: {hit}");
+        let shown = hit.to_string();
+        assert!(shown.starts_with(&path.display().to_string()), "{shown}");
+        rules_seen.insert(rule);
+    }
+    for rule in [
+        "duplicate_id",
+        "missing_target",
+        "unreachable",
+        "no_ending",
+        "score_range",
+        "missing_feedback",
+        "missing_vietnamese",
+        "unknown_competency",
+        "pass_mark_unreachable",
+    ] {
+        assert!(rules_seen.contains(rule), "no fixture for rule {rule}");
+    }
+}
+
+// Guards against the rules rejecting good content, and checks what the compiler produces:
+// sanitised HTML, a content version, bilingual catalog entries.
+#[test]
+fn valid_fixture_compiles() {
+    let compiled = compile_dir(&fixtures().join("valid")).unwrap_or_else(|d| {
+        panic!("{}", d.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+    });
+    assert_eq!(compiled.catalog.entries.len(), 2);
+    let scenario = compiled
+        .contents
+        .iter()
+        .find_map(|c| match c {
+            Content::Scenario(s) => Some(s),
+            Content::Module(_) => None,
+        })
+        .expect("scenario");
+    assert_eq!(scenario.version.len(), 16);
+    assert!(scenario.nodes[0].text_html.vi.contains("<strong>thiếu</strong>"));
+    assert_eq!(scenario.nodes[0].choices[0].branches.len(), 1);
+    let entry = &compiled.catalog.entries[0];
+    assert!(entry.title.en.is_some());
+    assert!(entry.file.ends_with(&format!("{}.json", entry.version)));
+}
+
+// Guards content versioning: a one-character edit changes the version, a re-compile of the
+// same text does not.
+#[test]
+fn version_follows_content() {
+    let framework = Framework::load(&fixtures().join("framework")).expect("framework");
+    let path = fixtures().join("valid/scenarios/tinh-huong-mau.toml");
+    let src = std::fs::read_to_string(&path).expect("read");
+    let a = compile_source(ContentKind::Scenario, &path, &src, &framework).expect("a");
+    let b = compile_source(ContentKind::Scenario, &path, &src, &framework).expect("b");
+    let edited = src.replace("Ông Minh hiểu.", "Ông Minh đã hiểu.");
+    let c = compile_source(ContentKind::Scenario, &path, &edited, &framework).expect("c");
+    assert_eq!(a.version(), b.version());
+    assert_ne!(a.version(), c.version());
+}
+
+// Guards NFC normalisation: a title typed in decomposed form (NFD) compiles to NFC.
+#[test]
+fn text_is_nfc_normalised() {
+    let dir = std::env::temp_dir().join(format!("boiduong-nfc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("scenarios")).expect("mkdir");
+    for f in ["competencies.toml", "fields.toml"] {
+        std::fs::copy(fixtures().join("framework").join(f), dir.join(f)).expect("copy");
+    }
+    let src = std::fs::read_to_string(fixtures().join("valid/scenarios/tinh-huong-mau.toml")).expect("read");
+    // "Tình" with the grave accent as a combining character (U+0300)
+    let nfd = src.replace("Tình huống mẫu", "Ti\u{300}nh huống mẫu");
+    std::fs::write(dir.join("scenarios/tinh-huong-mau.toml"), nfd).expect("write");
+    let compiled = compile_dir(&dir).expect("compiles");
+    assert_eq!(compiled.catalog.entries[0].title.vi, "Tình huống mẫu");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// Guards the shipped library: the real content in the repository compiles with no error.
+#[test]
+fn repository_content_compiles() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    if let Err(diags) = compile_dir(&root) {
+        panic!("{}", diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+    }
+}
