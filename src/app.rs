@@ -1,0 +1,44 @@
+//! The shell and the one route table.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::header::Header;
+use crate::components::notice::StorageNotice;
+use crate::i18n::*;
+use crate::pages::{catalog::CatalogPage, history::HistoryPage, module::ModulePage, not_found::NotFound, scenario::ScenarioPage};
+use crate::state::provide_app_state;
+
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <I18nContextProvider>
+            <Shell />
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    provide_app_state();
+    let i18n = use_i18n();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+            <Header />
+            <main id="main" class="main" tabindex="-1">
+                <StorageNotice />
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=CatalogPage />
+                    <Route path=path!("/module/:id") view=ModulePage />
+                    <Route path=path!("/scenario/:id") view=ScenarioPage />
+                    <Route path=path!("/history") view=HistoryPage />
+                </Routes>
+            </main>
+            <footer class="footer">
+                <p>{t!(i18n, footer_note)}</p>
+            </footer>
+        </Router>
+    }
+}

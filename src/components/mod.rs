@@ -1,0 +1,7 @@
+//! Shared, presentational components. They never touch storage or the network.
+
+pub mod competency_bars;
+pub mod header;
+pub mod item;
+pub mod notice;
+pub mod progress;

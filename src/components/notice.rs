@@ -1,0 +1,48 @@
+//! Banners: storage warnings and errors with a retry.
+
+use leptos::prelude::*;
+
+use crate::i18n::*;
+use crate::state::use_app_state;
+
+/// Warns when records are not durable or some local records could not be read.
+#[component]
+pub fn StorageNotice() -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || state.storage_warning.read().is_some()>
+            <div class="notice notice-warning" role="alert" data-testid="storage-warning">
+                <p>{t!(i18n, storage_memory_warning)}</p>
+            </div>
+        </Show>
+        <Show when=move || { state.damaged.get() > 0 }>
+            <div class="notice notice-warning" role="status">
+                <p>{t!(i18n, storage_damaged_warning, n = state.damaged.get())}</p>
+            </div>
+        </Show>
+    }
+}
+
+/// An error message with an optional retry button.
+#[component]
+pub fn ErrorNotice(
+    /// The message, already translated.
+    #[prop(into)]
+    message: Signal<String>,
+    /// Called by the retry button; no button when absent.
+    #[prop(optional)]
+    on_retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="notice notice-error" role="alert" data-testid="error">
+            <p>{message}</p>
+            {on_retry.map(|retry| view! {
+                <button type="button" class="button button-secondary" on:click=move |_| retry.run(())>
+                    {t!(i18n, try_again)}
+                </button>
+            })}
+        </div>
+    }
+}

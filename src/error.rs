@@ -1,0 +1,54 @@
+//! The app's error type: every adapter returns `Result<_, AppError>`.
+
+use thiserror::Error;
+
+#[derive(Clone, Debug, Error, PartialEq)]
+pub enum AppError {
+    /// IndexedDB missing (private mode), blocked by the browser or by a setting.
+    #[error("storage unavailable: {0}")]
+    StorageUnavailable(String),
+    /// The quota is exhausted: nothing new can be written.
+    #[error("storage full")]
+    StorageFull,
+    /// A write or read failed for another reason (name of the DOMException when known).
+    #[error("storage error: {0}")]
+    Storage(String),
+    /// A stored record that cannot be read; it is kept, never deleted.
+    #[error("damaged record: {0}")]
+    Damaged(String),
+    #[error("network error: {0}")]
+    Network(String),
+    #[error("server answered {status} for {url}")]
+    Http { status: u16, url: String },
+    #[error("unexpected response from {url}: {reason}")]
+    Malformed { url: String, reason: String },
+    #[error(transparent)]
+    Attempt(#[from] AttemptErrorText),
+}
+
+/// The engine's error rendered to text (the engine error type is not `Clone`).
+#[derive(Clone, Debug, Error, PartialEq)]
+#[error("{0}")]
+pub struct AttemptErrorText(pub String);
+
+impl From<boiduong_core::attempt::AttemptError> for AppError {
+    fn from(e: boiduong_core::attempt::AttemptError) -> Self {
+        AppError::Attempt(AttemptErrorText(e.to_string()))
+    }
+}
+
+impl AppError {
+    /// A short reason for learners, in the UI language.
+    pub fn plain(&self, lang: boiduong_core::Lang) -> String {
+        use boiduong_core::Lang::{En, Vi};
+        match (self, lang) {
+            (AppError::StorageFull, Vi) => "bộ nhớ của trình duyệt đã đầy".into(),
+            (AppError::StorageFull, En) => "the browser's storage is full".into(),
+            (AppError::StorageUnavailable(_), Vi) => "trình duyệt không cho phép lưu dữ liệu".into(),
+            (AppError::StorageUnavailable(_), En) => "the browser does not allow storing data".into(),
+            (AppError::Network(_), Vi) => "không kết nối được máy chủ".into(),
+            (AppError::Network(_), En) => "the server could not be reached".into(),
+            (other, _) => other.to_string(),
+        }
+    }
+}

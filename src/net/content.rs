@@ -1,0 +1,64 @@
+//! Fetches the compiled content the build put under /content/.
+
+use boiduong_core::model::{Catalog, CatalogEntry, Content, CONTENT_FORMAT};
+use gloo_net::http::Request;
+
+use crate::error::AppError;
+
+const CONTENT_ROOT: &str = "/content";
+
+async fn get_text(url: &str) -> Result<String, AppError> {
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| AppError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(AppError::Http {
+            status: response.status(),
+            url: url.to_owned(),
+        });
+    }
+    response
+        .text()
+        .await
+        .map_err(|e| AppError::Network(e.to_string()))
+}
+
+/// The catalog (always revalidated: it names the current content versions).
+pub async fn fetch_catalog() -> Result<Catalog, AppError> {
+    let url = format!("{CONTENT_ROOT}/catalog.json");
+    let text = get_text(&url).await?;
+    let catalog: Catalog = serde_json::from_str(&text).map_err(|e| AppError::Malformed {
+        url: url.clone(),
+        reason: e.to_string(),
+    })?;
+    if catalog.format != CONTENT_FORMAT {
+        return Err(AppError::Malformed {
+            url,
+            reason: format!("content format {} (this portal reads {CONTENT_FORMAT})", catalog.format),
+        });
+    }
+    Ok(catalog)
+}
+
+/// One module or scenario at the version the catalog names; returns the raw JSON too so the
+/// exact version can be kept on the device for the attempt.
+pub async fn fetch_content(entry: &CatalogEntry) -> Result<(Content, String), AppError> {
+    let url = format!("{CONTENT_ROOT}/{}", entry.file);
+    let text = get_text(&url).await?;
+    let content = parse_content(&url, &text)?;
+    if content.version() != entry.version || content.id() != entry.id {
+        return Err(AppError::Malformed {
+            url,
+            reason: "the file does not match the catalog entry".into(),
+        });
+    }
+    Ok((content, text))
+}
+
+pub fn parse_content(source: &str, text: &str) -> Result<Content, AppError> {
+    serde_json::from_str(text).map_err(|e| AppError::Malformed {
+        url: source.to_owned(),
+        reason: e.to_string(),
+    })
+}

@@ -1,0 +1,3 @@
+//! Network adapters. Only this module talks to servers.
+
+pub mod content;

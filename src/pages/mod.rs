@@ -1,0 +1,10 @@
+//! Pages, one folder-free file per route. Pages use state and adapters, never each other
+//! (except the shared player helpers).
+
+pub mod catalog;
+pub mod history;
+pub mod module;
+pub mod not_found;
+pub mod player;
+pub mod scenario;
+pub mod shared;

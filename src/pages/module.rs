@@ -1,0 +1,240 @@
+//! A module: intro, lessons each ending in practice, knowledge check, result.
+
+use boiduong_core::attempt::Intent;
+use boiduong_core::model::{Content, ContentKind, Module};
+use boiduong_core::module::{ModuleState, Position};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params;
+
+use super::player::{load, ContentParams, Loaded, Player};
+use super::shared::{AttemptList, LoadFailure, Loading, PlayerError, VersionNoticeView};
+use crate::components::item::ItemView;
+use crate::components::progress::ProgressBar;
+use crate::i18n::*;
+use crate::state::{use_app_state, use_lang};
+
+#[component]
+pub fn ModulePage() -> impl IntoView {
+    let state = use_app_state();
+    let params = use_params::<ContentParams>();
+    let id = move || params.read().as_ref().ok().and_then(|p| p.id.clone()).unwrap_or_default();
+    view! {
+        <Show when=move || state.storage_ready.get() fallback=|| view! { <Loading /> }>
+            {move || {
+                let id = id();
+                let loaded = LocalResource::new(move || load(state, ContentKind::Module, id.clone()));
+                view! {
+                    <Suspense fallback=|| view! { <Loading /> }>
+                        {move || Suspend::new(async move {
+                            match loaded.await {
+                                Ok(l) => view! { <ModuleView loaded=l /> }.into_any(),
+                                Err(e) => view! { <LoadFailure error=e /> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                }
+            }}
+        </Show>
+    }
+}
+
+fn module_of(player: Player) -> Module {
+    match &*player.content.get() {
+        Content::Module(m) => m.clone(),
+        Content::Scenario(_) => unreachable_module(),
+    }
+}
+
+/// A scenario never reaches the module page (the route and the catalog kind agree); an empty
+/// module keeps the page rendering instead of panicking if it ever did.
+fn unreachable_module() -> Module {
+    Module {
+        id: String::new(),
+        version: String::new(),
+        field: String::new(),
+        title: Default::default(),
+        summary: Default::default(),
+        duration_min: 0,
+        competencies: vec![],
+        lessons: vec![],
+        check: boiduong_core::model::Check { pass_points: 0, items: vec![] },
+    }
+}
+
+#[component]
+fn ModuleView(loaded: Loaded) -> impl IntoView {
+    let state = use_app_state();
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let player = Player::new(state, &loaded);
+    let entry = loaded.entry.clone();
+    let title = entry.title.clone();
+    let notice = loaded.notice.clone();
+    let module_id = entry.id.clone();
+
+    let body = move || {
+        let module = module_of(player);
+        let attempt = player.attempt.get();
+        match attempt {
+            None => view! { <ModuleIntro module=module player=player /> }.into_any(),
+            Some(a) => {
+                let boiduong_core::attempt::Progress::Module(st) = a.progress.clone() else {
+                    return ().into_any();
+                };
+                match st.position {
+                    Position::Done => view! { <ModuleResult module=module st=st player=player /> }.into_any(),
+                    _ => view! { <ModuleStep module=module st=st player=player seed=a.id.clone() /> }.into_any(),
+                }
+            }
+        }
+    };
+    view! {
+        <article class="page player" data-testid="module-page">
+            <p class="eyebrow">{t!(i18n, kind_module)}</p>
+            <h1 class="page-title">{move || title.get(lang.get()).to_owned()}</h1>
+            <VersionNoticeView notice=notice />
+            <PlayerError player=player />
+            {body}
+            <AttemptList kind=ContentKind::Module id=module_id />
+        </article>
+    }
+}
+
+#[component]
+fn ModuleIntro(module: Module, player: Player) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let summary = module.summary.clone();
+    let lessons = module.lessons.clone();
+    let minutes = module.duration_min;
+    view! {
+        <section class="card intro">
+            <p class="lead">{move || summary.get(lang.get()).to_owned()}</p>
+            <p class="meta">{t!(i18n, minutes, n = minutes)}</p>
+            <h2>{t!(i18n, lessons_heading)}</h2>
+            <ol class="toc">
+                {lessons
+                    .into_iter()
+                    .map(|l| view! { <li>{move || l.title.get(lang.get()).to_owned()}</li> })
+                    .collect_view()}
+                <li>{t!(i18n, check_heading)}</li>
+            </ol>
+            <button
+                type="button"
+                class="button button-primary"
+                data-testid="start"
+                disabled=move || player.busy.get()
+                on:click=move |_| player.start()
+            >
+                {t!(i18n, start)}
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn ModuleStep(module: Module, st: ModuleState, player: Player, seed: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let (done, total) = st.progress(&module);
+    let response = st.current_response(&module).cloned();
+    let answered = response.is_some();
+    let item = st.current_item(&module).cloned();
+    let lessons = module.lessons.len();
+    let check_items = module.check.items.len();
+    let on_answer = Callback::new({
+        let item_id = item.as_ref().map(|i| i.id.clone()).unwrap_or_default();
+        move |answer| player.act(Intent::Answer { item: item_id.clone(), answer })
+    });
+    let heading = match st.position {
+        Position::Lesson(i) => {
+            let lesson = module.lessons[i].clone();
+            let title = lesson.title.clone();
+            let body = lesson.body_html.clone();
+            view! {
+                <p class="step-count">{t!(i18n, lesson_n_of, n = i + 1, total = lessons)}</p>
+                <h2 id="step-heading" tabindex="-1">{move || title.get(lang.get()).to_owned()}</h2>
+                // Sanitised at build time by the content compiler (pulldown-cmark + ammonia).
+                <div class="prose" data-testid="lesson-body" inner_html=move || body.get(lang.get()).to_owned()></div>
+                <h3 class="practice-heading">{t!(i18n, practice_heading)}</h3>
+            }
+            .into_any()
+        }
+        Position::Check(i) => view! {
+            <p class="step-count">{t!(i18n, question_n_of, n = i + 1, total = check_items)}</p>
+            <h2 id="step-heading" tabindex="-1">{t!(i18n, check_heading)}</h2>
+            <p class="meta">{t!(i18n, check_intro, pass = module.check.pass_points, max = module.check.max_points())}</p>
+        }
+        .into_any(),
+        Position::Done => ().into_any(),
+    };
+    let response = Signal::stored(response);
+    view! {
+        <section class="card step" data-testid="module-step">
+            <ProgressBar done=done as u32 total=total as u32 />
+            {heading}
+            {item.map(|item| view! {
+                <ItemView item=item response=response seed=seed busy=player.busy on_answer=on_answer lang=lang />
+            })}
+            <Show when=move || answered>
+                <button
+                    type="button"
+                    class="button button-primary continue"
+                    data-testid="continue"
+                    disabled=move || player.busy.get()
+                    on:click=move |_| player.act(Intent::Continue)
+                >
+                    {t!(i18n, continue_label)} " →"
+                </button>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ModuleResult(module: Module, st: ModuleState, player: Player) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let score = st.score(&module);
+    let passed = score.passed();
+    let review = module
+        .check
+        .items
+        .iter()
+        .map(|item| {
+            let correct = st.check.get(&item.id).is_some_and(|r| r.correct);
+            let prompt = item.prompt.clone();
+            let explanation = item.explanation.clone();
+            view! {
+                <li class=if correct { "review-item review-correct" } else { "review-item review-incorrect" }>
+                    <p>
+                        <span class="review-mark" aria-hidden="true">{if correct { "✓" } else { "✗" }}</span>
+                        " " {move || prompt.get(lang.get()).to_owned()}
+                        <span class="sr-only">
+                            {move || if correct { t_string!(i18n, correct) } else { t_string!(i18n, incorrect) }}
+                        </span>
+                    </p>
+                    <p class="meta">{move || explanation.get(lang.get()).to_owned()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card result" data-testid="module-result" data-passed=passed.to_string()>
+            <h2 id="step-heading" tabindex="-1">{t!(i18n, result_heading)}</h2>
+            <p class=if passed { "verdict verdict-pass" } else { "verdict verdict-fail" }>
+                {move || if passed { t_string!(i18n, passed) } else { t_string!(i18n, failed) }}
+            </p>
+            <p data-testid="score">{t!(i18n, score_line, raw = score.raw, max = score.max, pass = score.pass)}</p>
+            {(!passed).then(|| view! { <p>{t!(i18n, failed_advice)}</p> })}
+            <h3>{t!(i18n, review_heading)}</h3>
+            <ul class="review">{review}</ul>
+            <div class="actions">
+                <button type="button" class="button button-primary" data-testid="retake" on:click=move |_| { player.close(); player.start(); }>
+                    {t!(i18n, retake)}
+                </button>
+                <a class="button button-secondary" href="/">{t!(i18n, back_to_catalog)}</a>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,225 @@
+//! Shared by the module and scenario pages: load the content and any unfinished attempt,
+//! start attempts, and turn learner intents into durable events before the UI moves on.
+
+use std::sync::Arc;
+
+use boiduong_core::attempt::{Attempt, AttemptStatus, Intent};
+use boiduong_core::model::{Catalog, CatalogEntry, Content, ContentKind};
+use leptos::prelude::*;
+use leptos_router::params::Params;
+
+use crate::error::AppError;
+use crate::net::content::{fetch_content, parse_content};
+use crate::platform::{new_uuid, now_ms};
+use crate::state::AppState;
+use crate::storage::content_key;
+
+#[derive(Params, PartialEq, Clone, Debug)]
+pub struct ContentParams {
+    pub id: Option<String>,
+}
+
+/// Why an unfinished attempt is not resumed, or is resumed on an older version.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VersionNotice {
+    /// Resumed on the version it was started on (not the catalog's current one).
+    ResumedOld(String),
+    /// The version is not on this device any more; the records are kept, a new attempt starts.
+    Unavailable,
+}
+
+/// What a player page needs once loaded.
+#[derive(Clone)]
+pub struct Loaded {
+    pub catalog: Catalog,
+    pub entry: CatalogEntry,
+    /// The catalog's current version (for new attempts).
+    pub current: Arc<Content>,
+    pub current_json: Arc<String>,
+    /// The unfinished attempt and the content version it runs on.
+    pub active: Option<(Attempt, Arc<Content>)>,
+    pub notice: Option<VersionNotice>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadError {
+    NotFound,
+    Failed(AppError),
+}
+
+pub async fn load(state: AppState, kind: ContentKind, id: String) -> Result<Loaded, LoadError> {
+    let catalog = state.catalog.await.map_err(LoadError::Failed)?;
+    let entry = catalog.entry(kind, &id).cloned().ok_or(LoadError::NotFound)?;
+    let storage = state.storage().ok_or(LoadError::Failed(AppError::StorageUnavailable(
+        "storage not open".into(),
+    )))?;
+    let (current, json) = fetch_content(&entry).await.map_err(LoadError::Failed)?;
+    let current = Arc::new(current);
+    let mut notice = None;
+    let mut active = None;
+    let open = state
+        .attempts_of(kind, &id)
+        .into_iter()
+        .find(|s| s.status == AttemptStatus::InProgress && s.learner_id == state.learner_id.get_value());
+    if let Some(summary) = open {
+        let content = if summary.version == current.version() {
+            Some(current.clone())
+        } else {
+            match storage.content(&content_key(kind, &id, &summary.version)).await {
+                Ok(Some(text)) => parse_content("local", &text).ok().map(Arc::new),
+                _ => None,
+            }
+        };
+        match content {
+            Some(content) => {
+                let events = storage.events(&summary.id).await.map_err(LoadError::Failed)?;
+                match Attempt::replay(&content, &events) {
+                    Ok(attempt) => {
+                        if content.version() != current.version() {
+                            notice = Some(VersionNotice::ResumedOld(summary.version.clone()));
+                        }
+                        active = Some((attempt, content));
+                    }
+                    Err(_) => notice = Some(VersionNotice::Unavailable),
+                }
+            }
+            None => notice = Some(VersionNotice::Unavailable),
+        }
+    }
+    Ok(Loaded {
+        catalog,
+        entry,
+        current,
+        current_json: Arc::new(json),
+        active,
+        notice,
+    })
+}
+
+/// The live attempt of a page and the operations on it.
+#[derive(Clone, Copy)]
+pub struct Player {
+    state: AppState,
+    current: StoredValue<Arc<Content>>,
+    current_json: StoredValue<Arc<String>>,
+    /// The content version the attempt runs on.
+    pub content: RwSignal<Arc<Content>>,
+    pub attempt: RwSignal<Option<Attempt>>,
+    /// A write is in flight: buttons wait.
+    pub busy: RwSignal<bool>,
+    /// The last write failed: the message, and the intent to retry.
+    pub error: RwSignal<Option<AppError>>,
+    retry: StoredValue<Option<Intent>>,
+}
+
+impl Player {
+    pub fn new(state: AppState, loaded: &Loaded) -> Self {
+        let (attempt, content) = match &loaded.active {
+            Some((a, c)) => (Some(a.clone()), c.clone()),
+            None => (None, loaded.current.clone()),
+        };
+        Self {
+            state,
+            current: StoredValue::new(loaded.current.clone()),
+            current_json: StoredValue::new(loaded.current_json.clone()),
+            content: RwSignal::new(content),
+            attempt: RwSignal::new(attempt),
+            busy: RwSignal::new(false),
+            error: RwSignal::new(None),
+            retry: StoredValue::new(None),
+        }
+    }
+
+    /// Starts a new attempt on the catalog's current version, stored with that version.
+    pub fn start(self) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        let Some(storage) = self.state.storage() else { return };
+        let content = self.current.get_value();
+        let json = self.current_json.get_value();
+        let learner = self.state.learner_id.get_value();
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let (attempt, first) = Attempt::start(&content, new_uuid(), learner, now_ms());
+            let summary = attempt.summary(&content);
+            let key = content_key(content.kind(), content.id(), content.version());
+            match storage.record(&[first], &summary, Some((&key, &json))).await {
+                Ok(()) => {
+                    self.state.put_summary(summary);
+                    self.content.set(content);
+                    self.attempt.set(Some(attempt));
+                    self.error.set(None);
+                    focus_step_heading();
+                }
+                Err(e) => self.error.set(Some(e)),
+            }
+            self.busy.set(false);
+        });
+    }
+
+    /// Records an intent durably, then moves the UI on. On failure nothing moves and the
+    /// intent can be retried.
+    pub fn act(self, intent: Intent) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        let Some(storage) = self.state.storage() else { return };
+        let Some(attempt) = self.attempt.get_untracked() else { return };
+        let content = self.content.get_untracked();
+        let moves_on = !matches!(intent, Intent::Answer { .. });
+        let (next, events) = match attempt.decide(&content, intent.clone(), now_ms()) {
+            Ok(x) => x,
+            Err(e) => {
+                self.error.set(Some(e.into()));
+                return;
+            }
+        };
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let summary = next.summary(&content);
+            match storage.record(&events, &summary, None).await {
+                Ok(()) => {
+                    self.state.put_summary(summary);
+                    self.attempt.set(Some(next));
+                    self.error.set(None);
+                    self.retry.set_value(None);
+                    if moves_on {
+                        focus_step_heading();
+                    }
+                }
+                Err(e) => {
+                    self.retry.set_value(Some(intent));
+                    self.error.set(Some(e));
+                }
+            }
+            self.busy.set(false);
+        });
+    }
+
+    pub fn retry(self) {
+        match self.retry.get_value() {
+            Some(intent) => self.act(intent),
+            None => self.error.set(None),
+        }
+    }
+
+    /// Leaves the result screen for the intro (a new attempt starts from there).
+    pub fn close(self) {
+        self.attempt.set(None);
+        self.content.set(self.current.get_value());
+    }
+}
+
+/// Moves keyboard and screen-reader focus to the heading of the new step.
+pub fn focus_step_heading() {
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document()
+            .get_element_by_id("step-heading")
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}

@@ -1,0 +1,115 @@
+//! App-wide state, provided once by `App` and read through `use_app_state()`.
+
+use boiduong_core::attempt::AttemptSummary;
+use boiduong_core::model::{Catalog, ContentKind};
+use boiduong_core::Lang;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::{use_i18n, Locale};
+use crate::storage::Storage;
+
+const LEARNER_KEY: &str = "boiduong.learner";
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    storage: StoredValue<Option<Storage>, LocalStorage>,
+    /// Storage has been opened (IndexedDB or the memory fallback).
+    pub storage_ready: RwSignal<bool>,
+    /// Why records are not durable, when they are not.
+    pub storage_warning: RwSignal<Option<AppError>>,
+    /// Local records that could not be read (kept untouched).
+    pub damaged: RwSignal<usize>,
+    /// Every attempt summary on this device, kept in step with storage.
+    pub summaries: RwSignal<Vec<AttemptSummary>>,
+    pub catalog: LocalResource<Result<Catalog, AppError>>,
+    pub learner_id: StoredValue<String>,
+}
+
+impl AppState {
+    pub fn storage(&self) -> Option<Storage> {
+        self.storage.get_value()
+    }
+
+    /// Replaces one summary after a durable write.
+    pub fn put_summary(&self, summary: AttemptSummary) {
+        self.summaries.update(|all| {
+            match all.iter_mut().find(|s| s.id == summary.id) {
+                Some(old) => *old = summary,
+                None => all.push(summary),
+            }
+        });
+    }
+
+    pub fn attempts_of(&self, kind: ContentKind, id: &str) -> Vec<AttemptSummary> {
+        let mut list: Vec<AttemptSummary> = self
+            .summaries
+            .read()
+            .iter()
+            .filter(|s| s.kind == kind && s.content_id == id)
+            .cloned()
+            .collect();
+        list.sort_by_key(|s| std::cmp::Reverse(s.started_ms));
+        list
+    }
+}
+
+/// Provides the state and starts opening storage and loading the catalog.
+pub fn provide_app_state() -> AppState {
+    let state = AppState {
+        storage: StoredValue::new_local(None),
+        storage_ready: RwSignal::new(false),
+        storage_warning: RwSignal::new(None),
+        damaged: RwSignal::new(0),
+        summaries: RwSignal::new(Vec::new()),
+        catalog: LocalResource::new(crate::net::content::fetch_catalog),
+        learner_id: StoredValue::new(local_learner_id()),
+    };
+    provide_context(state);
+    leptos::task::spawn_local(async move {
+        let (storage, warning) = Storage::open().await;
+        let loaded = storage.summaries().await;
+        state.storage.set_value(Some(storage));
+        match loaded {
+            Ok(found) => {
+                state.summaries.set(found.summaries);
+                state.damaged.set(found.damaged);
+            }
+            Err(e) => state.storage_warning.set(Some(e)),
+        }
+        if warning.is_some() {
+            state.storage_warning.set(warning);
+        }
+        state.storage_ready.set(true);
+    });
+    state
+}
+
+pub fn use_app_state() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// The UI language as the core's `Lang`.
+pub fn use_lang() -> Signal<Lang> {
+    let i18n = use_i18n();
+    Signal::derive(move || match i18n.get_locale() {
+        Locale::vi => Lang::Vi,
+        Locale::en => Lang::En,
+    })
+}
+
+/// This device's learner id until sign-in exists: a random id kept in localStorage
+/// (not a credential). Falls back to a per-session id when localStorage is blocked.
+fn local_learner_id() -> String {
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    if let Some(storage) = &storage {
+        if let Ok(Some(id)) = storage.get_item(LEARNER_KEY) {
+            return id;
+        }
+    }
+    let id = crate::platform::new_uuid();
+    if let Some(storage) = storage {
+        let _ = storage.set_item(LEARNER_KEY, &id);
+    }
+    id
+}
