@@ -5,7 +5,6 @@ the RALPH_* environment that scripts/lrs/start.sh sets; start.sh is the normal
 entry point. This file only patches and serves:
 
     .venv-lrs/bin/python scripts/lrs/launcher.py [--port 8100]
-    .venv-lrs/bin/python scripts/lrs/launcher.py cli auth -u NAME ...
 
 Defects of ralph-malph 5.1.0 worked around here (see
 shared docs lrs-ralph.md), both in the fs LRS backend, by monkeypatching the
@@ -34,15 +33,11 @@ routers build at import time (`BACKEND_CLIENT`) already sees the fixes:
    (`statement["verb"]["id"] == verb_id`), which is never equal, so those
    filters return nothing. Fix: wrap both static methods to pass `str(value)`.
 
-Not a Ralph defect but needed for the demo accounts: Ralph validates every
-`mailto:` (accounts made by `ralph auth`, statement actors, authorities) with
-`email_validator`, which rejects special-use domains such as `.local`
-(`email_validator.SPECIAL_USE_DOMAIN_NAMES`, checked in
-`email_validator/syntax.py`), so `mailto:hocvien1@boiduong.local` gives
-`ralph auth` a traceback and a statement a 422. The launcher removes only
-"local" from that list, the way email_validator's README documents for test
-domains. Since `ralph auth` needs it too, start.sh runs Ralph's CLI through
-this file:  launcher.py cli auth -u ... (same arguments as `ralph auth`).
+Nothing else is patched: apart from these two defects the LRS accepts and
+refuses exactly what an unpatched Ralph 5.1.0 does (e.g. `mailto:` values go
+through email_validator unchanged, so the demo accounts use
+`@boiduong.example`, not a special-use domain such as `.local`). Accounts are
+made with Ralph's own CLI (`.venv-lrs/bin/ralph auth`), not through this file.
 
 The patches are tied to 5.1.0: the launcher refuses any other version, and
 checks that each patched attribute still looks as expected, so an upgrade
@@ -126,24 +121,6 @@ def patch_fs_iri_filters() -> None:
     FSLRSBackend._add_filter_by_activity = staticmethod(_add_filter_by_activity)
 
 
-def allow_local_mail_domain() -> None:
-    """Accept `@*.local` mailboxes (the demo accounts use @boiduong.local)."""
-    import email_validator
-
-    # Only "local": "test", "invalid", "localhost"... stay rejected.
-    if "local" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
-        email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("local")
-
-
-def run_cli(argv: list[str]) -> None:
-    """Run Ralph's own CLI (`ralph ...`) with the mail-domain allowance."""
-    check_version()
-    allow_local_mail_domain()
-    from ralph.cli import cli
-
-    cli(args=argv, prog_name="ralph")
-
-
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     env_port = os.environ.get("LRS_PORT") or os.environ.get("RALPH_RUNSERVER_PORT")
@@ -162,9 +139,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str]) -> None:
-    if argv[:1] == ["cli"]:
-        run_cli(argv[1:])
-        return
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
     check_version()
@@ -175,7 +149,6 @@ def main(argv: list[str]) -> None:
     if os.environ.get("RALPH_RUNSERVER_BACKEND") != "fs":
         _fail("RALPH_RUNSERVER_BACKEND must be 'fs' (start the LRS with scripts/lrs/start.sh)")
 
-    allow_local_mail_domain()
     if args.unpatched:
         log.warning("serving Ralph %s WITHOUT the fs fixes (defects 1 and 2 present)", EXPECTED_RALPH_VERSION)
     else:

@@ -141,7 +141,7 @@ def make_statement(user: str, verb: str, activity: str, verb_vi: str) -> dict:
         "actor": {
             "objectType": "Agent",
             "name": ACCOUNTS[user][1],
-            "mbox": f"mailto:{user}@boiduong.local",
+            "mbox": f"mailto:{user}@boiduong.example",
         },
         "verb": {"id": verb, "display": {"vi-VN": verb_vi}},
         "object": {
@@ -167,7 +167,7 @@ def main(argv: list[str]) -> int:
     origins = args.origin or ["http://127.0.0.1:8080"]
 
     run = uuid.uuid4().hex[:8]
-    base = f"https://boiduong.local/xapi/activities/smoke/{run}"
+    base = f"https://boiduong.example/xapi/activities/smoke/{run}"
     act1, act2 = f"{base}/bai-1", f"{base}/bai-2"
     s1 = make_statement("hocvien1", VERB_COMPLETED, act1, "đã hoàn thành")
     s2 = make_statement("hocvien1", VERB_ATTEMPTED, act2, "đã thử")

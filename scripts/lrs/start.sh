@@ -24,10 +24,10 @@
 #                   (only to show that smoke.py catches those defects).
 #
 # Demo accounts (learners read only their own statements, trainer reads all):
-#   hocvien1 / hocvien1-pass   Nguyễn Văn An   mailto:hocvien1@boiduong.local
-#   hocvien2 / hocvien2-pass   Trần Thị Bình   mailto:hocvien2@boiduong.local
-#   hocvien3 / hocvien3-pass   Lê Minh Châu    mailto:hocvien3@boiduong.local
-#   giangvien / giangvien-pass Phạm Thu Hà     mailto:giangvien@boiduong.local
+#   hocvien1 / hocvien1-pass   Nguyễn Văn An   mailto:hocvien1@boiduong.example
+#   hocvien2 / hocvien2-pass   Trần Thị Bình   mailto:hocvien2@boiduong.example
+#   hocvien3 / hocvien3-pass   Lê Minh Châu    mailto:hocvien3@boiduong.example
+#   giangvien / giangvien-pass Phạm Thu Hà     mailto:giangvien@boiduong.example
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -167,13 +167,12 @@ tmp_auth="${DATA_DIR}/app/auth.json.tmp"
 rm -f "${tmp_auth}"
 for entry in "${ACCOUNTS[@]}"; do
     IFS='|' read -r user pass name read_scope <<<"${entry}"
-    # `ralph auth`, run through launcher.py so that email_validator accepts
-    # the @boiduong.local mailboxes (see launcher.py; plain .venv-lrs/bin/ralph
-    # rejects .local as a special-use domain).
-    if ! RALPH_AUTH_FILE="${tmp_auth}" "${VENV}/bin/python" "${SCRIPT_DIR}/launcher.py" cli auth \
+    # Ralph's own CLI, unpatched: the mailbox must pass Ralph's email_validator
+    # (hence @boiduong.example; special-use domains such as .local are refused).
+    if ! RALPH_AUTH_FILE="${tmp_auth}" "${VENV}/bin/ralph" auth \
             -u "${user}" -p "${pass}" \
             -s statements/write -s "${read_scope}" \
-            -M "mailto:${user}@boiduong.local" -N "${name}" -w \
+            -M "mailto:${user}@boiduong.example" -N "${name}" -w \
             >"${DATA_DIR}/app/ralph-auth.log" 2>&1; then
         cat "${DATA_DIR}/app/ralph-auth.log" >&2
         die "ralph auth failed for ${user}"
@@ -188,8 +187,8 @@ print_accounts() {
     for entry in "${ACCOUNTS[@]}"; do
         IFS='|' read -r user pass name read_scope <<<"${entry}"
         # Name last: printf pads by bytes, and Vietnamese letters are multi-byte.
-        printf '  %-10s %-15s %-31s statements/write + %-21s %s\n' \
-            "${user}" "${pass}" "mailto:${user}@boiduong.local" "${read_scope}" "${name}"
+        printf '  %-10s %-15s %-33s statements/write + %-21s %s\n' \
+            "${user}" "${pass}" "mailto:${user}@boiduong.example" "${read_scope}" "${name}"
     done
 }
 

@@ -178,7 +178,10 @@ impl Player {
         self.busy.set(true);
         leptos::task::spawn_local(async move {
             let summary = next.summary(&content);
-            match storage.record(&events, &summary, None).await {
+            mark_durable_start();
+            let result = storage.record(&events, &summary, None).await;
+            measure_durable(result.is_ok());
+            match result {
                 Ok(()) => {
                     self.state.put_summary(summary);
                     self.attempt.set(Some(next));
@@ -208,6 +211,23 @@ impl Player {
     pub fn close(self) {
         self.attempt.set(None);
         self.content.set(self.current.get_value());
+    }
+}
+
+const DURABLE_MARK: &str = "boiduong-record-start";
+
+fn mark_durable_start() {
+    if let Some(p) = window().performance() {
+        let _ = p.mark(DURABLE_MARK);
+    }
+}
+
+/// Records, in the browser's performance timeline, how long a learner action took to become
+/// durable (IndexedDB commit). `scripts/bench-durability.mjs` reads these entries.
+fn measure_durable(ok: bool) {
+    if let Some(p) = window().performance() {
+        let name = if ok { "boiduong-durable" } else { "boiduong-durable-failed" };
+        let _ = p.measure_with_start_mark(name, DURABLE_MARK);
     }
 }
 

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, then runs every tier and the lints.
+#   1. lints: rustfmt, clippy (native and wasm32) with warnings as errors
+#   2. native: the pure crate (engine, scoring, compiler and every validation rule), app units
+#   3. content: the repository's content compiles with 0 errors
+#   4. LRS: the local Ralph starts with the workarounds and passes its smoke test
+#   5. browser: wasm-bindgen-test in headless Chromium (IndexedDB adapter)
+#   6. end to end: release build, Playwright + axe in Debian's Chromium
+# Stops at the first failing tier. Figures (bundle size) are printed at the end.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+scripts/setup.sh
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+
+step() { printf '\n=== %s ===\n' "$*"; }
+started=$SECONDS
+
+step "lints: cargo fmt --check"
+cargo fmt --all --check
+
+step "lints: clippy (native, all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --features boiduong-core/compiler -- -D warnings
+
+step "lints: clippy (wasm32: the app and its browser tests)"
+cargo clippy -p boiduong --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "native tests"
+cargo test --workspace --features boiduong-core/compiler
+
+step "content: compile the repository's content"
+cargo run --quiet -p boiduong-core --features compiler --bin boiduong-content -- check content
+
+step "LRS: start Ralph on a fresh data dir and run its smoke test"
+LRS_DATA="$(mktemp -d /tmp/boiduong-lrs-test.XXXXXX)"
+LRS_PORT=8191
+scripts/lrs/start.sh --data-dir "$LRS_DATA" --port "$LRS_PORT" --fresh --wait >/dev/null
+lrs_rc=0
+python3 scripts/lrs/smoke.py --port "$LRS_PORT" || lrs_rc=$?
+scripts/lrs/stop.sh --data-dir "$LRS_DATA" >/dev/null || true
+rm -rf "$LRS_DATA"
+[ "$lrs_rc" -eq 0 ] || { echo "LRS smoke test failed" >&2; exit 1; }
+
+step "browser tests (wasm-bindgen-test, headless Chromium)"
+cargo test -p boiduong --target wasm32-unknown-unknown --test web_storage
+
+step "release build (trunk)"
+trunk build --release
+
+step "end-to-end tests (Playwright, Debian chromium, axe)"
+npx playwright test
+
+step "figures"
+scripts/bench-size.sh dist
+
+printf '\nall tests passed in %d s\n' "$((SECONDS - started))"

@@ -1,0 +1,11 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu','--disable-quic','--no-first-run','--disable-background-networking','--disable-component-update','--disable-sync'] });
+const page = await browser.newPage({ viewport: { width: Number(process.argv[3] ?? 1100), height: 900 } });
+const errors = [];
+page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.type() + ': ' + m.text()); });
+page.on('pageerror', e => errors.push('pageerror: ' + e.message));
+await page.goto('http://127.0.0.1:8080' + (process.argv[2] ?? '/'));
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '/tmp/shots/' + (process.argv[4] ?? 'shot') + '.png', fullPage: true });
+console.log(errors.join('\n'));
+await browser.close();

@@ -1,0 +1,511 @@
+// End-to-end: a learner on the built portal, in a real Chromium, in Vietnamese first.
+// Each test starts in a fresh browser context (empty IndexedDB and localStorage: a new
+// learner on a new device). The guard fixture fails any test that logs a console error or
+// warning, throws, or violates the Content-Security-Policy.
+import { mkdirSync } from 'node:fs';
+import { test, expect, axeReport, pressUntilFocused } from './fixtures.mjs';
+import { CatalogPage, HistoryPage, ModulePlayer, ScenarioPlayer } from './pages.mjs';
+import {
+  competencyName,
+  correctAnswer,
+  en,
+  fill,
+  loadModule,
+  loadScenario,
+  node,
+  text,
+  vi,
+  walk,
+  wrongAnswer,
+} from './content.mjs';
+
+const MODULE_ID = 'tiep-nhan-ho-so-mot-cua';
+const SCENARIO_ID = 'nguoi-dan-buc-xuc-ho-so-dat-tre';
+// A path with two poor openings (rules before empathy) that recovers, then a good late choice.
+const MIXED_PATH = ['nhac-noi-quy', 'xin-loi-thai-do', 'goi-nguoi-xu-ly', 'xin-loi-noi-that', 'ton-trong-quyen-khieu-nai'];
+// The best choice at every node: warm opening, call the clerk, apologise, close the loop today.
+const BEST_PATH = ['chao-moi-ngoi', 'goi-nguoi-xu-ly', 'xin-loi-noi-that', 'chot-trong-ngay'];
+const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+const VIETNAMESE = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùýĐ]/i;
+
+/** The plain text of the first paragraph of compiled Markdown (for "the lesson is shown"). */
+function firstParagraph(html) {
+  const p = /<p>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+  return p.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&amp;/g, '&').trim();
+}
+
+/** "−1 Giao tiếp, +2 Phối hợp" as the player prints score changes (sorted ids, non-zero). */
+function deltasText(scores, lang = 'vi') {
+  return Object.keys(scores)
+    .sort()
+    .filter((k) => scores[k] !== 0)
+    .map((k) => `${scores[k] > 0 ? '+' : '−'}${Math.abs(scores[k])} ${competencyName(k, lang)}`)
+    .join(', ');
+}
+
+/** Plays the module's lessons (answering each practice item) up to the first check item. */
+async function playLessons(player, mod, onFeedback = async () => {}) {
+  for (const [i, lesson] of mod.lessons.entries()) {
+    await expect(player.stepHeading).toHaveText(text(lesson.title, player.lang));
+    await player.answer(lesson.practice);
+    await onFeedback(i);
+    await player.continue();
+  }
+}
+
+/** Answers every knowledge-check item; `wrong` maps item ids to a wrong answer to give. */
+async function playCheck(player, mod, { wrong = {}, before = async () => {} } = {}) {
+  for (const item of mod.check.items) {
+    await expect(player.item).toHaveAttribute('data-item', item.id);
+    await before(item);
+    await player.answer(item, wrong[item.id] ?? correctAnswer(item));
+    await player.continue();
+  }
+  await expect(player.result).toBeVisible();
+}
+
+/** Starts the scenario and takes `path`, checking each node reached against the content. */
+async function playScenario(player, scenario, path) {
+  for (const step of walk(scenario, path)) {
+    await player.choose(step.choice, step.to);
+  }
+}
+
+// Guards: a new learner meeting English or broken (undecoded, unaccented) Vietnamese, a
+// language switch that misses part of the page, or a choice of language lost on reload.
+test('a: new learner sees the catalog in Vietnamese, switches to English and back, choice remembered', async ({ page }) => {
+  const catalog = new CatalogPage(page, 'vi');
+  await catalog.goto();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+  await expect(catalog.h1).toHaveText('Danh mục học phần và tình huống');
+  await expect(catalog.nav.getByRole('link', { name: 'Lịch sử làm bài' })).toBeVisible();
+  await expect(catalog.fieldHeadings.first()).toHaveText('Tiếp nhận và trả kết quả');
+  const fieldNames = await catalog.fieldHeadings.allInnerTexts();
+  expect(fieldNames.length).toBeGreaterThan(1);
+  for (const name of fieldNames) expect(name, 'field heading has Vietnamese diacritics').toMatch(VIETNAMESE);
+  const mod = loadModule(MODULE_ID);
+  await expect(catalog.entryLink('module', MODULE_ID)).toHaveText(text(mod.title, 'vi'));
+  await expect(catalog.entry('module', MODULE_ID)).toContainText('Học phần');
+  await expect(catalog.entry('module', MODULE_ID)).toContainText(`${mod.duration_min} phút`);
+  await expect(catalog.entryState('module', MODULE_ID)).toHaveText('Trạng thái: Chưa bắt đầu');
+
+  const english = await catalog.switchLanguage();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(english.h1).toHaveText(en.catalog_title);
+  await expect(english.nav.getByRole('link', { name: en.nav_history })).toBeVisible();
+  await expect(english.entryLink('module', MODULE_ID)).toHaveText(text(mod.title, 'en'));
+  await expect(english.entryState('module', MODULE_ID)).toHaveText(`${en.state_label}: ${en.state_not_started}`);
+  await expect(english.langSwitch).toHaveText('Tiếng Việt');
+
+  await page.reload();
+  await english.waitReady();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(english.h1).toHaveText(en.catalog_title);
+  await expect(english.entryLink('module', MODULE_ID)).toHaveText(text(mod.title, 'en'));
+
+  const back = await english.switchLanguage();
+  await expect(back.h1).toHaveText('Danh mục học phần và tình huống');
+  await page.reload();
+  await back.waitReady();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+  await expect(back.h1).toHaveText('Danh mục học phần và tình huống');
+  await expect(back.langSwitch).toHaveText('English');
+});
+
+// Guards: lessons, practice feedback, check scoring (a wrong answer must cost its point),
+// the pass verdict, and the attempt record reaching the attempt list, /history and the
+// catalog badge.
+test('b: completes the module tiep-nhan-ho-so-mot-cua in Vietnamese and the attempt is recorded', async ({ page }) => {
+  const mod = loadModule(MODULE_ID);
+  const title = text(mod.title);
+  const player = new ModulePlayer(page, 'vi');
+  await player.goto(MODULE_ID);
+  await expect(player.h1).toHaveText(title);
+  await expect(player.root.getByRole('heading', { name: 'Nội dung' })).toBeVisible();
+  await expect(player.root.locator('.toc li')).toHaveText([...mod.lessons.map((l) => text(l.title)), 'Kiểm tra kiến thức']);
+  await expect(player.attemptRows).toHaveCount(0);
+  await player.start();
+
+  for (const [i, lesson] of mod.lessons.entries()) {
+    await expect(player.stepCount).toHaveText(`Bài ${i + 1}/${mod.lessons.length}`);
+    await expect(player.stepHeading).toHaveText(text(lesson.title));
+    await expect(player.lessonBody).toContainText(firstParagraph(lesson.body_html.vi).slice(0, 60));
+    await expect(player.step.getByRole('heading', { name: 'Luyện tập' })).toBeVisible();
+    await expect(player.continueButton).toHaveCount(0);
+    if (i === 0) {
+      // Submitting nothing is refused, not recorded as a wrong answer.
+      await player.submitButton.click();
+      await expect(player.item.getByRole('alert')).toHaveText('Hãy chọn câu trả lời trước khi gửi.');
+      await expect(player.feedback).toHaveCount(0);
+    }
+    await player.answer(lesson.practice);
+    await expect(player.feedback).toHaveAttribute('data-correct', 'true');
+    await expect(player.feedback).toContainText('Chính xác');
+    await expect(player.feedback).toContainText(text(lesson.practice.explanation));
+    await expect(player.submitButton).toHaveCount(0);
+    await player.continue();
+  }
+
+  // One wrong answer in the check: it must cost exactly its points and show the right answer.
+  const missed = mod.check.items.find((it) => Object.keys(it.answer)[0] === 'single');
+  const wrong = wrongAnswer(missed);
+  const max = mod.check.items.reduce((a, it) => a + (it.points ?? 1), 0);
+  const raw = max - (missed.points ?? 1);
+  expect(raw, 'the content lets one miss still pass').toBeGreaterThanOrEqual(mod.check.pass_points);
+  for (const [i, item] of mod.check.items.entries()) {
+    await expect(player.stepCount).toHaveText(`Câu ${i + 1}/${mod.check.items.length}`);
+    await expect(player.stepHeading).toHaveText('Kiểm tra kiến thức');
+    await expect(player.step).toContainText(`Cần đạt ${mod.check.pass_points}/${max} điểm.`);
+    await expect(player.item.locator('legend')).toHaveText(text(item.prompt));
+    if (item === missed) {
+      await player.answer(item, wrong);
+      await expect(player.feedback).toHaveAttribute('data-correct', 'false');
+      await expect(player.feedback).toContainText('Chưa chính xác');
+      const right = text(item.options.find((o) => o.id === correctAnswer(item).value).text);
+      await expect(player.feedback).toContainText(`Đáp án đúng: ${right}`);
+      const chosen = item.options.find((o) => o.id === wrong.value);
+      if (chosen.feedback) await expect(player.feedback).toContainText(text(chosen.feedback));
+    } else {
+      await player.answer(item);
+      await expect(player.feedback).toHaveAttribute('data-correct', 'true');
+    }
+    await player.continue();
+  }
+
+  await expect(player.result).toBeVisible();
+  await expect(player.stepHeading).toHaveText('Kết quả');
+  await expect(player.result).toHaveAttribute('data-passed', 'true');
+  await expect(player.result.locator('.verdict')).toHaveText('Đạt');
+  await expect(player.score).toHaveText(`Điểm: ${raw}/${max} (cần ${mod.check.pass_points})`);
+  await expect(player.result.locator('.review-item')).toHaveCount(mod.check.items.length);
+  await expect(player.result.locator('.review-incorrect')).toHaveCount(1);
+  await expect(player.result.locator('.review-incorrect')).toContainText(text(missed.prompt));
+
+  await expect(player.attemptRows).toHaveCount(1);
+  await expect(player.attemptRows.first()).toHaveAttribute('data-status', 'Passed');
+  await expect(player.attemptRows.first().getByRole('cell')).toHaveText([/\d/, 'Đạt', `${raw}/${max}`]);
+
+  const history = new HistoryPage(page, 'vi');
+  await player.nav.getByRole('link', { name: 'Lịch sử làm bài' }).click();
+  await expect(history.title).toBeVisible();
+  await expect(history.rows).toHaveCount(1);
+  await expect(history.row(title).getByRole('cell')).toHaveText([title, /\d/, 'Đạt', `${raw}/${max}`, mod.version]);
+
+  const catalog = new CatalogPage(page, 'vi');
+  await catalog.nav.getByRole('link', { name: 'Danh mục học phần' }).click();
+  await catalog.waitReady();
+  await expect(catalog.entryState('module', MODULE_ID)).toHaveText('Trạng thái: Đã đạt');
+  await expect(catalog.entryState('module', 'dao-duc-cong-vu')).toHaveText('Trạng thái: Chưa bắt đầu');
+});
+
+// Guards: a reload mid-scenario losing the learner's place or the last consequence (events
+// not durable or not replayed), wrong branching, and an end screen that hides what a better
+// response would have been.
+test('c: plays scenario nguoi-dan-buc-xuc-ho-so-dat-tre, resumes after a reload, reaches an ending', async ({ page }) => {
+  const scenario = loadScenario(SCENARIO_ID);
+  const steps = walk(scenario, MIXED_PATH);
+  const ending = node(scenario, steps.at(-1).to);
+  expect(ending.ending, 'the path ends at an ending').toBeTruthy();
+  const poor = steps.filter((s) => s.better);
+  expect(poor.length, 'the path takes at least one sub-optimal choice').toBeGreaterThan(0);
+
+  const player = new ScenarioPlayer(page, 'vi');
+  await player.goto(SCENARIO_ID);
+  await expect(player.h1).toHaveText(text(scenario.title));
+  await player.start();
+  await player.expectAt(scenario.start);
+  await expect(player.lastStep).toHaveCount(0);
+  await expect(player.node.locator('.step-count')).toHaveText('Bước 1');
+
+  for (const step of steps.slice(0, 2)) {
+    await player.choose(step.choice, step.to);
+    await expect(player.lastStep).toContainText(`Anh/chị đã chọn: ${text(step.choice.text)}`);
+    await expect(player.lastStep).toContainText(`Diễn biến: ${text(step.choice.consequence)}`);
+    await expect(player.lastStep).toContainText(`Nhận xét: ${text(step.choice.feedback)}`);
+    await expect(player.lastStep.getByTestId('deltas')).toHaveText(`Điểm năng lực: ${deltasText(step.choice.scores)}`);
+  }
+  const here = steps[1].to;
+  await expect(player.node).toHaveAttribute('data-node', here);
+
+  await page.reload();
+  await expect(player.node).toBeVisible();
+  await expect(player.node).toHaveAttribute('data-node', here);
+  await expect(player.node.locator('.step-count')).toHaveText('Bước 3');
+  await expect(player.lastStep).toContainText(`Anh/chị đã chọn: ${text(steps[1].choice.text)}`);
+  await expect(player.lastStep).toContainText(`Diễn biến: ${text(steps[1].choice.consequence)}`);
+  await expect(player.startButton).toHaveCount(0);
+
+  for (const step of steps.slice(2)) await player.choose(step.choice, step.to);
+
+  const kindLabel = { good: vi.ending_good, mixed: vi.ending_mixed, bad: vi.ending_bad }[ending.ending.kind];
+  await expect(player.endScreen).toHaveAttribute('data-ending-kind', ending.ending.kind);
+  await expect(player.endScreen.locator('.ending-kind')).toHaveText(kindLabel);
+  await expect(player.stepHeading).toHaveText(text(ending.ending.title));
+  await expect(player.endScreen.getByRole('heading', { name: 'Hồ sơ năng lực qua tình huống' })).toBeVisible();
+  await expect(player.profile.getByRole('img', { name: 'Hồ sơ năng lực qua tình huống' })).toBeVisible();
+  await expect(player.profile.getByRole('rowheader')).toHaveText(scenario.competencies.map((c) => competencyName(c)));
+  for (const cell of await player.profile.getByRole('cell').allInnerTexts()) expect(cell).toMatch(/^[0-5]\.\d\/5$/);
+
+  await expect(player.endScreen.getByRole('heading', { name: 'Đường đi của anh/chị' })).toBeVisible();
+  await expect(player.pathSteps).toHaveCount(steps.length);
+  for (const [i, step] of steps.entries()) {
+    await expect(player.pathSteps.nth(i)).toContainText(text(step.choice.text));
+  }
+  await expect(player.betterResponses).toHaveCount(poor.length);
+  await expect(player.betterResponses.first()).toContainText(`Cách tốt hơn: ${text(poor[0].better.text)}`);
+  await expect(player.betterResponses.first()).toContainText(`Vì sao: ${text(poor[0].better.feedback)}`);
+  await expect(player.endScreen).not.toContainText(vi.all_best);
+
+  await expect(player.attemptRows).toHaveCount(1);
+  await expect(player.attemptRows.first()).toHaveAttribute('data-status', 'Completed');
+  const history = new HistoryPage(page, 'vi');
+  await history.goto();
+  await expect(history.rows).toHaveCount(1);
+  await expect(history.row(text(scenario.title))).toHaveAttribute('data-status', 'Completed');
+  await expect(history.row(text(scenario.title)).getByRole('cell').nth(2)).toHaveText('Hoàn thành');
+  await expect(history.row(text(scenario.title)).getByRole('cell').nth(3)).toContainText(ending.id);
+});
+
+// Guards: a control unreachable or inoperable without a mouse, and focus left behind (on a
+// removed button or at the top of the page) when the player moves to the next step.
+test('d: keyboard only: a lesson practice and a whole scenario, focus on each new step heading', async ({ page }) => {
+  const mod = loadModule(MODULE_ID);
+  const player = new ModulePlayer(page, 'vi');
+  await player.goto(MODULE_ID);
+  await pressUntilFocused(page, player.startButton);
+  await page.keyboard.press('Enter');
+  await expect(player.stepHeading).toBeFocused();
+  await expect(player.stepHeading).toHaveText(text(mod.lessons[0].title));
+
+  const practice = mod.lessons[0].practice;
+  const { kind, value } = correctAnswer(practice);
+  expect(kind).toBe('single');
+  const radios = player.item.getByRole('radio');
+  await pressUntilFocused(page, radios.first());
+  const target = practice.options.findIndex((o) => o.id === value);
+  if (target === 0) await page.keyboard.press('Space');
+  for (let i = 0; i < target; i += 1) await page.keyboard.press('ArrowDown');
+  await expect(radios.nth(target)).toBeFocused();
+  await expect(radios.nth(target)).toBeChecked();
+  // Shift+Tab back out of the group and Tab in again keeps the choice.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  await expect(radios.nth(target)).toBeFocused();
+  await pressUntilFocused(page, player.submitButton);
+  await page.keyboard.press('Enter');
+  await expect(player.feedback).toHaveAttribute('data-correct', 'true');
+  await pressUntilFocused(page, player.continueButton, { max: 10 });
+  await page.keyboard.press('Space');
+  await expect(player.stepHeading).toBeFocused();
+  await expect(player.stepHeading).toHaveText(text(mod.lessons[1].title));
+
+  const scenario = loadScenario(SCENARIO_ID);
+  const sp = new ScenarioPlayer(page, 'vi');
+  await sp.goto(SCENARIO_ID);
+  await pressUntilFocused(page, sp.startButton);
+  await page.keyboard.press('Enter');
+  await sp.expectAt(scenario.start);
+  await expect(sp.stepHeading).toBeFocused();
+  const steps = walk(scenario, BEST_PATH);
+  for (const [i, step] of steps.entries()) {
+    await pressUntilFocused(page, sp.choiceButton(step.choice), { max: 10 });
+    await page.keyboard.press(i % 2 === 0 ? 'Enter' : 'Space');
+    await sp.expectAt(step.to);
+    await expect(sp.stepHeading, `focus on the heading after choice ${i + 1}`).toBeFocused();
+  }
+  const ending = node(scenario, steps.at(-1).to);
+  await expect(sp.stepHeading).toHaveText(text(ending.ending.title));
+  await expect(sp.endScreen).toHaveAttribute('data-ending-kind', 'good');
+  await expect(sp.endScreen).toContainText(vi.all_best);
+  await expect(sp.betterResponses).toHaveCount(0);
+});
+
+/**
+ * Visits every route and state a learner meets, calling `visit(label)` at each: history
+ * empty, catalog in both languages, not-found pages, a module from intro to result, a
+ * scenario from intro to its end screen, history with rows.
+ */
+async function tour(page, visit) {
+  const history = new HistoryPage(page, 'vi');
+  await history.goto();
+  await expect(history.empty).toHaveText(vi.history_empty);
+  await visit('history (empty)');
+
+  const catalog = new CatalogPage(page, 'vi');
+  await catalog.goto();
+  await visit('catalog (vi)');
+  const english = await catalog.switchLanguage();
+  await visit('catalog (en)');
+  await english.switchLanguage();
+
+  await page.goto('/khong-co-trang-nay');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(vi.not_found_title);
+  await visit('not-found page');
+  await page.goto('/module/khong-co-hoc-phan-nay');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(vi.content_missing);
+  await visit('unknown module');
+
+  const mod = loadModule(MODULE_ID);
+  const player = new ModulePlayer(page, 'vi');
+  await player.goto(MODULE_ID);
+  await expect(player.startButton).toBeVisible();
+  await visit('module intro');
+  await player.start();
+  await playLessons(player, mod, async (i) => {
+    if (i === 0) await visit('lesson with feedback');
+  });
+  const wrongOne = mod.check.items.find((it) => Object.keys(it.answer)[0] === 'true_false');
+  await playCheck(player, mod, {
+    wrong: { [wrongOne.id]: wrongAnswer(wrongOne) },
+    before: async (item) => {
+      if (item === mod.check.items[0]) await visit('knowledge check item');
+      if (Object.keys(item.answer)[0] === 'ordering') await visit('knowledge check ordering item');
+    },
+  });
+  await visit('module result');
+
+  const scenario = loadScenario(SCENARIO_ID);
+  const sp = new ScenarioPlayer(page, 'vi');
+  await sp.goto(SCENARIO_ID);
+  await expect(sp.startButton).toBeVisible();
+  await visit('scenario intro');
+  await sp.start();
+  const steps = walk(scenario, MIXED_PATH);
+  await sp.choose(steps[0].choice, steps[0].to);
+  await expect(sp.lastStep).toBeVisible();
+  await visit('scenario node with last-step panel');
+  for (const step of steps.slice(1)) await sp.choose(step.choice, step.to);
+  await expect(sp.endScreen).toBeVisible();
+  await visit('scenario end screen');
+
+  await history.goto();
+  await expect(history.rows).toHaveCount(2);
+  await visit('history (with rows)');
+  await history.langSwitch.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(en.history_title);
+  await visit('history (en, with rows)');
+}
+
+// Guards: WCAG 2.1 A/AA failures (contrast, names, labels, landmarks, lang) in any state.
+test('e: axe finds no WCAG 2.1 A/AA violation on any route or state', async ({ page }) => {
+  const reports = [];
+  await tour(page, async (label) => {
+    const report = await axeReport(page, label);
+    expect.soft(report, `axe on ${label}`).toBe('');
+    if (report) reports.push(report);
+  });
+  if (reports.length) console.log(reports.join('\n\n'));
+});
+
+// Guards: runtime errors (wasm panics, failed fetches, storage errors, hydration warnings)
+// that a learner would not see but that break the next step.
+test('f: no console error or page error on any route or state', async ({ page, guard }) => {
+  let visited = 0;
+  await tour(page, async (label) => {
+    await page.waitForLoadState('networkidle');
+    visited += 1;
+    expect.soft([...guard.problems], `console/page errors up to ${label}`).toEqual([]);
+  });
+  expect(visited).toBe(15);
+});
+
+// Guards: a CSP weakened to allow inline or eval'd script (XSS through content), a missing
+// object-src/base-uri lockdown, a policy that is present but not enforced, and app code that
+// needs what the policy forbids (inline styles, eval) and so breaks under it.
+test('g: the Content-Security-Policy is strict, enforced, and the app runs under it', async ({ page, guard, request }) => {
+  const html = await (await request.get('/')).text();
+  const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"\s*\/?>/i.exec(html);
+  expect(meta, 'index.html has a CSP <meta>').not.toBeNull();
+  expect(html.indexOf(meta[0]), 'the CSP comes before any script or stylesheet').toBeLessThan(
+    Math.min(...['<script', '<link'].map((t) => html.indexOf(t)).filter((i) => i >= 0)),
+  );
+  const policy = Object.fromEntries(
+    meta[1].split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k, v]),
+  );
+  const scriptSrc = policy['script-src'] ?? policy['default-src'];
+  expect(scriptSrc).toBeDefined();
+  expect(scriptSrc).not.toContain("'unsafe-inline'");
+  expect(scriptSrc).not.toContain("'unsafe-eval'");
+  expect(scriptSrc.filter((s) => s === '*' || s === 'data:' || s === 'http:' || s === 'https:')).toEqual([]);
+  expect(policy['style-src'] ?? policy['default-src']).not.toContain("'unsafe-inline'");
+  expect(policy['object-src']).toEqual(["'none'"]);
+  expect(policy['base-uri']).toEqual(["'none'"]);
+  expect(html, 'no inline script in index.html').not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
+
+  // Use the app: every screen kind, both languages.
+  const catalog = new CatalogPage(page, 'vi');
+  await catalog.goto();
+  await (await catalog.switchLanguage()).switchLanguage();
+  const mod = loadModule(MODULE_ID);
+  const player = new ModulePlayer(page, 'vi');
+  await player.goto(MODULE_ID);
+  await player.start();
+  await playLessons(player, mod);
+  await playCheck(player, mod);
+  const scenario = loadScenario(SCENARIO_ID);
+  const sp = new ScenarioPlayer(page, 'vi');
+  await sp.goto(SCENARIO_ID);
+  await sp.start();
+  await playScenario(sp, scenario, BEST_PATH);
+  await expect(sp.endScreen).toBeVisible();
+  await new HistoryPage(page, 'vi').goto();
+  await page.waitForLoadState('networkidle');
+  expect(guard.csp, 'CSP violations while using the app').toEqual([]);
+
+  // The policy is enforced: an injected inline script is blocked and reported.
+  const ran = await page.evaluate(async () => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__e2eInlineRan = true;';
+    document.body.append(s);
+    await new Promise((r) => setTimeout(r, 200));
+    return window.__e2eInlineRan === true;
+  });
+  expect(ran, 'an inline script ran despite the CSP').toBe(false);
+  await expect.poll(() => guard.csp.length).toBe(1);
+  const [violation] = guard.takeCsp();
+  expect(violation.directive).toBe('script-src-elem');
+  guard.takeProblems(/Refused to execute inline script/);
+});
+
+// Guards: README screenshots that are stale or show a broken layout (taken from the real
+// build at desktop and mobile sizes; checked by eye when they change).
+test('h: screenshots for the README', async ({ page }) => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const catalog = new CatalogPage(page, 'vi');
+  await catalog.goto();
+  await page.screenshot({ path: `${SCREENSHOTS}catalog.png` });
+
+  const mod = loadModule(MODULE_ID);
+  const player = new ModulePlayer(page, 'vi');
+  await player.goto(MODULE_ID);
+  await player.start();
+  await playLessons(player, mod, async (i) => {
+    if (i === 1) {
+      await player.feedback.scrollIntoViewIfNeeded();
+      await page.evaluate(() => window.scrollTo(0, document.querySelector('#step-heading').getBoundingClientRect().top + window.scrollY - 16));
+      await page.screenshot({ path: `${SCREENSHOTS}lesson.png` });
+    }
+  });
+
+  const scenario = loadScenario(SCENARIO_ID);
+  const sp = new ScenarioPlayer(page, 'vi');
+  await sp.goto(SCENARIO_ID);
+  await sp.start();
+  const steps = walk(scenario, MIXED_PATH);
+  await sp.choose(steps[0].choice, steps[0].to);
+  await expect(sp.lastStep).toBeVisible();
+  await sp.node.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOTS}scenario.png` });
+  for (const step of steps.slice(1)) await sp.choose(step.choice, step.to);
+  await sp.endScreen.locator('.ending-kind').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollTo(0, document.querySelector('.ending-kind').getBoundingClientRect().top + window.scrollY - 16));
+  await page.screenshot({ path: `${SCREENSHOTS}end-screen.png` });
+
+  await page.setViewportSize({ width: 360, height: 780 });
+  await catalog.goto();
+  await page.screenshot({ path: `${SCREENSHOTS}catalog-mobile.png` });
+  // Nothing may overflow sideways on a small phone.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'horizontal overflow at 360px').toBeLessThanOrEqual(0);
+});

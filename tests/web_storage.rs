@@ -1,0 +1,192 @@
+//! Browser tier: the IndexedDB adapter in a real Chromium (wasm-bindgen-test).
+//! Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web_storage
+#![cfg(target_arch = "wasm32")]
+
+use boiduong::error::AppError;
+use boiduong::storage::{content_key, Storage};
+use boiduong_core::attempt::{Attempt, AttemptStatus, Intent};
+use boiduong_core::model::Content;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A small real scenario, compiled by the content compiler from the test fixtures.
+const SCENARIO: &str = include_str!("fixtures/scenario.json");
+
+fn scenario() -> Content {
+    serde_json::from_str(SCENARIO).expect("fixture parses")
+}
+
+fn db_name(test: &str) -> String {
+    format!("boiduong-test-{test}-{}", js_sys::Math::random())
+}
+
+async fn open(name: &str) -> Storage {
+    let (storage, warning) = Storage::open_named(name).await;
+    assert!(warning.is_none(), "IndexedDB should open: {warning:?}");
+    assert!(storage.is_durable());
+    storage
+}
+
+// Guards the round trip: an attempt's events, summary and content version come back as written.
+#[wasm_bindgen_test]
+async fn round_trip_of_events_summary_and_content() {
+    let name = db_name("round-trip");
+    let storage = open(&name).await;
+    let content = scenario();
+    let (attempt, first) = Attempt::start(&content, "a-1", "learner", 1_000);
+    let key = content_key(content.kind(), content.id(), content.version());
+    storage
+        .record(&[first.clone()], &attempt.summary(&content), Some((&key, SCENARIO)))
+        .await
+        .expect("record");
+    let (next, events) = attempt
+        .decide(&content, Intent::Choose { choice: "huong-dan".into() }, 2_000)
+        .expect("choice");
+    storage.record(&events, &next.summary(&content), None).await.expect("record 2");
+
+    let reopened = open(&name).await;
+    let found = reopened.summaries().await.expect("summaries");
+    assert_eq!(found.damaged, 0);
+    assert_eq!(found.summaries, vec![next.summary(&content)]);
+    let log = reopened.events("a-1").await.expect("events");
+    assert_eq!(log.len(), 1 + events.len());
+    assert_eq!(log[0], first);
+    assert_eq!(reopened.content(&key).await.expect("content").as_deref(), Some(SCENARIO));
+    assert_eq!(reopened.content("scenario/none@0").await.expect("missing"), None);
+}
+
+// Guards "reload resumes exactly": a fresh connection replays the stored log to the same node
+// and scores as the live attempt, and finishing after the "reload" works.
+#[wasm_bindgen_test]
+async fn resume_after_reload_continues_at_the_same_node() {
+    let name = db_name("resume");
+    let content = scenario();
+    let live = {
+        let storage = open(&name).await;
+        let (mut attempt, first) = Attempt::start(&content, "a-2", "learner", 1_000);
+        storage.record(&[first], &attempt.summary(&content), None).await.expect("start");
+        let (next, events) = attempt
+            .decide(&content, Intent::Choose { choice: "huong-dan".into() }, 1_500)
+            .expect("choice");
+        storage.record(&events, &next.summary(&content), None).await.expect("choice");
+        attempt = next;
+        attempt
+    };
+    let storage = open(&name).await;
+    let log = storage.events("a-2").await.expect("events");
+    let resumed = Attempt::replay(&content, &log).expect("replay");
+    assert_eq!(resumed, live);
+    let (done, events) = resumed
+        .decide(&content, Intent::Choose { choice: "giai-thich".into() }, 3_000)
+        .expect("second choice");
+    storage.record(&events, &done.summary(&content), None).await.expect("finish");
+    let summaries = storage.summaries().await.expect("summaries").summaries;
+    assert_eq!(summaries[0].status, AttemptStatus::Completed);
+    assert_eq!(summaries[0].ending.as_deref(), Some("ket-vua"));
+}
+
+/// Writes a raw JS object into a store, bypassing the adapter (to plant old or bad records).
+async fn put_raw(name: &str, store: &str, json: &str) {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    let db = Database::open(name).await.expect("open raw");
+    let tx = db
+        .transaction(store)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .expect("tx");
+    let value = js_sys::JSON::parse(json).expect("json");
+    tx.object_store(store)
+        .expect("store")
+        .put(value)
+        .primitive()
+        .expect("put");
+    tx.commit().await.expect("commit");
+    db.close();
+}
+
+// Guards the migration path: an event in the older record format (format 1, no "v", action
+// fields inline) stored on the device is read as the current event.
+#[wasm_bindgen_test]
+async fn older_record_format_is_migrated_on_read() {
+    let name = db_name("migrate");
+    let content = scenario();
+    let storage = open(&name).await;
+    let (attempt, first) = Attempt::start(&content, "a-3", "learner", 1_000);
+    storage.record(&[first], &attempt.summary(&content), None).await.expect("start");
+    put_raw(
+        &name,
+        "events",
+        r#"{"attempt_id":"a-3","seq":1,"at_ms":2000,"type":"chose","node":"mo-dau","choice":"nhan-tam","to":"ket-xau"}"#,
+    )
+    .await;
+    let log = open(&name).await.events("a-3").await.expect("events");
+    assert_eq!(log.len(), 2);
+    let replayed = Attempt::replay(&content, &log[..2]).expect("the migrated event replays");
+    match replayed.progress {
+        boiduong_core::attempt::Progress::Scenario(st) => assert_eq!(st.node, "ket-xau"),
+        other => panic!("unexpected progress {other:?}"),
+    }
+}
+
+// Guards against damaged local data blanking the app: an unreadable summary is counted and
+// kept, the readable ones still load.
+#[wasm_bindgen_test]
+async fn damaged_summary_is_counted_not_fatal() {
+    let name = db_name("damaged");
+    let content = scenario();
+    let storage = open(&name).await;
+    let (attempt, first) = Attempt::start(&content, "a-4", "learner", 1_000);
+    storage.record(&[first], &attempt.summary(&content), None).await.expect("start");
+    put_raw(&name, "attempts", r#"{"id":"broken","v":2,"status":42}"#).await;
+    put_raw(&name, "attempts", r#"{"id":"future","v":99}"#).await;
+    let found = open(&name).await.summaries().await.expect("summaries");
+    assert_eq!(found.summaries.len(), 1);
+    assert_eq!(found.damaged, 2);
+}
+
+// Guards atomicity: a failed write (here a duplicate event key, as a second tab writing the
+// same step would cause) reports an error and leaves nothing half-written.
+#[wasm_bindgen_test]
+async fn failed_write_is_reported_and_leaves_no_partial_record() {
+    let name = db_name("atomic");
+    let content = scenario();
+    let storage = open(&name).await;
+    let (attempt, first) = Attempt::start(&content, "a-5", "learner", 1_000);
+    storage.record(&[first.clone()], &attempt.summary(&content), None).await.expect("start");
+    let (next, events) = attempt
+        .decide(&content, Intent::Choose { choice: "huong-dan".into() }, 2_000)
+        .expect("choice");
+    // same first event again + the new ones: the add of seq 0 must fail the whole transaction
+    let mut batch = vec![first];
+    batch.extend(events);
+    let err = storage.record(&batch, &next.summary(&content), None).await.unwrap_err();
+    assert!(matches!(err, AppError::Storage(ref m) if m.contains("ConstraintError")), "{err:?}");
+    let log = storage.events("a-5").await.expect("events");
+    assert_eq!(log.len(), 1, "no event of the failed transaction was kept");
+    let summaries = storage.summaries().await.expect("summaries").summaries;
+    assert_eq!(summaries[0], attempt.summary(&content), "summary unchanged");
+}
+
+// Guards the fallback: when IndexedDB refuses to open (here: the database exists at a newer
+// schema version, as after a downgrade), the app gets a reason and a working memory store.
+#[wasm_bindgen_test]
+async fn blocked_storage_falls_back_to_memory_with_a_reason() {
+    use indexed_db_futures::database::Database;
+    let name = db_name("blocked");
+    let newer = Database::open(name.as_str()).with_version(99u32).await.expect("newer db");
+    newer.close();
+    let (storage, warning) = Storage::open_named(&name).await;
+    assert!(!storage.is_durable());
+    let warning = warning.expect("a reason is given");
+    assert!(matches!(warning, AppError::StorageUnavailable(_) | AppError::Storage(_)), "{warning:?}");
+    // the memory store still records and reads back
+    let content = scenario();
+    let (attempt, first) = Attempt::start(&content, "a-6", "learner", 1_000);
+    storage.record(&[first], &attempt.summary(&content), None).await.expect("memory record");
+    assert_eq!(storage.summaries().await.expect("read").summaries.len(), 1);
+    let _ = JsValue::NULL;
+}
