@@ -7,7 +7,10 @@ use leptos_router::path;
 use crate::components::header::Header;
 use crate::components::notice::StorageNotice;
 use crate::i18n::*;
-use crate::pages::{catalog::CatalogPage, history::HistoryPage, module::ModulePage, not_found::NotFound, scenario::ScenarioPage};
+use crate::pages::{
+    catalog::CatalogPage, history::HistoryPage, module::ModulePage, not_found::NotFound,
+    scenario::ScenarioPage,
+};
 use crate::state::provide_app_state;
 
 #[component]

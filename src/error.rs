@@ -44,8 +44,12 @@ impl AppError {
         match (self, lang) {
             (AppError::StorageFull, Vi) => "bộ nhớ của trình duyệt đã đầy".into(),
             (AppError::StorageFull, En) => "the browser's storage is full".into(),
-            (AppError::StorageUnavailable(_), Vi) => "trình duyệt không cho phép lưu dữ liệu".into(),
-            (AppError::StorageUnavailable(_), En) => "the browser does not allow storing data".into(),
+            (AppError::StorageUnavailable(_), Vi) => {
+                "trình duyệt không cho phép lưu dữ liệu".into()
+            }
+            (AppError::StorageUnavailable(_), En) => {
+                "the browser does not allow storing data".into()
+            }
             (AppError::Network(_), Vi) => "không kết nối được máy chủ".into(),
             (AppError::Network(_), En) => "the server could not be reached".into(),
             (other, _) => other.to_string(),

@@ -140,7 +140,10 @@ mod tests {
     // Guards placeholder filling, including Vietnamese text around it.
     #[test]
     fn fill_replaces_placeholders() {
-        assert_eq!(fill(VI.lesson_n_of, &[("n", "2".into()), ("total", "4".into())]), "Bài 2/4");
+        assert_eq!(
+            fill(VI.lesson_n_of, &[("n", "2".into()), ("total", "4".into())]),
+            "Bài 2/4"
+        );
         assert_eq!(fill(EN.minutes, &[("n", "15".into())]), "15 min");
     }
 }

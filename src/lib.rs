@@ -16,7 +16,6 @@ pub mod platform;
 pub mod state;
 pub mod storage;
 
-
 /// Mounts the app on `<body>`.
 pub fn start() {
     console_error_panic_hook::set_once();

@@ -33,12 +33,11 @@ impl AppState {
 
     /// Replaces one summary after a durable write.
     pub fn put_summary(&self, summary: AttemptSummary) {
-        self.summaries.update(|all| {
-            match all.iter_mut().find(|s| s.id == summary.id) {
+        self.summaries
+            .update(|all| match all.iter_mut().find(|s| s.id == summary.id) {
                 Some(old) => *old = summary,
                 None => all.push(summary),
-            }
-        });
+            });
     }
 
     pub fn attempts_of(&self, kind: ContentKind, id: &str) -> Vec<AttemptSummary> {

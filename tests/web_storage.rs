@@ -38,13 +38,26 @@ async fn round_trip_of_events_summary_and_content() {
     let (attempt, first) = Attempt::start(&content, "a-1", "learner", 1_000);
     let key = content_key(content.kind(), content.id(), content.version());
     storage
-        .record(&[first.clone()], &attempt.summary(&content), Some((&key, SCENARIO)))
+        .record(
+            std::slice::from_ref(&first),
+            &attempt.summary(&content),
+            Some((&key, SCENARIO)),
+        )
         .await
         .expect("record");
     let (next, events) = attempt
-        .decide(&content, Intent::Choose { choice: "huong-dan".into() }, 2_000)
+        .decide(
+            &content,
+            Intent::Choose {
+                choice: "huong-dan".into(),
+            },
+            2_000,
+        )
         .expect("choice");
-    storage.record(&events, &next.summary(&content), None).await.expect("record 2");
+    storage
+        .record(&events, &next.summary(&content), None)
+        .await
+        .expect("record 2");
 
     let reopened = open(&name).await;
     let found = reopened.summaries().await.expect("summaries");
@@ -53,8 +66,14 @@ async fn round_trip_of_events_summary_and_content() {
     let log = reopened.events("a-1").await.expect("events");
     assert_eq!(log.len(), 1 + events.len());
     assert_eq!(log[0], first);
-    assert_eq!(reopened.content(&key).await.expect("content").as_deref(), Some(SCENARIO));
-    assert_eq!(reopened.content("scenario/none@0").await.expect("missing"), None);
+    assert_eq!(
+        reopened.content(&key).await.expect("content").as_deref(),
+        Some(SCENARIO)
+    );
+    assert_eq!(
+        reopened.content("scenario/none@0").await.expect("missing"),
+        None
+    );
 }
 
 // Guards "reload resumes exactly": a fresh connection replays the stored log to the same node
@@ -66,11 +85,23 @@ async fn resume_after_reload_continues_at_the_same_node() {
     let live = {
         let storage = open(&name).await;
         let (mut attempt, first) = Attempt::start(&content, "a-2", "learner", 1_000);
-        storage.record(&[first], &attempt.summary(&content), None).await.expect("start");
+        storage
+            .record(&[first], &attempt.summary(&content), None)
+            .await
+            .expect("start");
         let (next, events) = attempt
-            .decide(&content, Intent::Choose { choice: "huong-dan".into() }, 1_500)
+            .decide(
+                &content,
+                Intent::Choose {
+                    choice: "huong-dan".into(),
+                },
+                1_500,
+            )
             .expect("choice");
-        storage.record(&events, &next.summary(&content), None).await.expect("choice");
+        storage
+            .record(&events, &next.summary(&content), None)
+            .await
+            .expect("choice");
         attempt = next;
         attempt
     };
@@ -79,9 +110,18 @@ async fn resume_after_reload_continues_at_the_same_node() {
     let resumed = Attempt::replay(&content, &log).expect("replay");
     assert_eq!(resumed, live);
     let (done, events) = resumed
-        .decide(&content, Intent::Choose { choice: "giai-thich".into() }, 3_000)
+        .decide(
+            &content,
+            Intent::Choose {
+                choice: "giai-thich".into(),
+            },
+            3_000,
+        )
         .expect("second choice");
-    storage.record(&events, &done.summary(&content), None).await.expect("finish");
+    storage
+        .record(&events, &done.summary(&content), None)
+        .await
+        .expect("finish");
     let summaries = storage.summaries().await.expect("summaries").summaries;
     assert_eq!(summaries[0].status, AttemptStatus::Completed);
     assert_eq!(summaries[0].ending.as_deref(), Some("ket-vua"));
@@ -116,7 +156,10 @@ async fn older_record_format_is_migrated_on_read() {
     let content = scenario();
     let storage = open(&name).await;
     let (attempt, first) = Attempt::start(&content, "a-3", "learner", 1_000);
-    storage.record(&[first], &attempt.summary(&content), None).await.expect("start");
+    storage
+        .record(&[first], &attempt.summary(&content), None)
+        .await
+        .expect("start");
     put_raw(
         &name,
         "events",
@@ -140,7 +183,10 @@ async fn damaged_summary_is_counted_not_fatal() {
     let content = scenario();
     let storage = open(&name).await;
     let (attempt, first) = Attempt::start(&content, "a-4", "learner", 1_000);
-    storage.record(&[first], &attempt.summary(&content), None).await.expect("start");
+    storage
+        .record(&[first], &attempt.summary(&content), None)
+        .await
+        .expect("start");
     put_raw(&name, "attempts", r#"{"id":"broken","v":2,"status":42}"#).await;
     put_raw(&name, "attempts", r#"{"id":"future","v":99}"#).await;
     let found = open(&name).await.summaries().await.expect("summaries");
@@ -156,15 +202,34 @@ async fn failed_write_is_reported_and_leaves_no_partial_record() {
     let content = scenario();
     let storage = open(&name).await;
     let (attempt, first) = Attempt::start(&content, "a-5", "learner", 1_000);
-    storage.record(&[first.clone()], &attempt.summary(&content), None).await.expect("start");
+    storage
+        .record(
+            std::slice::from_ref(&first),
+            &attempt.summary(&content),
+            None,
+        )
+        .await
+        .expect("start");
     let (next, events) = attempt
-        .decide(&content, Intent::Choose { choice: "huong-dan".into() }, 2_000)
+        .decide(
+            &content,
+            Intent::Choose {
+                choice: "huong-dan".into(),
+            },
+            2_000,
+        )
         .expect("choice");
     // same first event again + the new ones: the add of seq 0 must fail the whole transaction
     let mut batch = vec![first];
     batch.extend(events);
-    let err = storage.record(&batch, &next.summary(&content), None).await.unwrap_err();
-    assert!(matches!(err, AppError::Storage(ref m) if m.contains("ConstraintError")), "{err:?}");
+    let err = storage
+        .record(&batch, &next.summary(&content), None)
+        .await
+        .expect_err("the duplicate key must fail the transaction");
+    assert!(
+        matches!(err, AppError::Storage(ref m) if m.contains("ConstraintError")),
+        "{err:?}"
+    );
     let log = storage.events("a-5").await.expect("events");
     assert_eq!(log.len(), 1, "no event of the failed transaction was kept");
     let summaries = storage.summaries().await.expect("summaries").summaries;
@@ -177,16 +242,28 @@ async fn failed_write_is_reported_and_leaves_no_partial_record() {
 async fn blocked_storage_falls_back_to_memory_with_a_reason() {
     use indexed_db_futures::database::Database;
     let name = db_name("blocked");
-    let newer = Database::open(name.as_str()).with_version(99u32).await.expect("newer db");
+    let newer = Database::open(name.as_str())
+        .with_version(99u32)
+        .await
+        .expect("newer db");
     newer.close();
     let (storage, warning) = Storage::open_named(&name).await;
     assert!(!storage.is_durable());
     let warning = warning.expect("a reason is given");
-    assert!(matches!(warning, AppError::StorageUnavailable(_) | AppError::Storage(_)), "{warning:?}");
+    assert!(
+        matches!(
+            warning,
+            AppError::StorageUnavailable(_) | AppError::Storage(_)
+        ),
+        "{warning:?}"
+    );
     // the memory store still records and reads back
     let content = scenario();
     let (attempt, first) = Attempt::start(&content, "a-6", "learner", 1_000);
-    storage.record(&[first], &attempt.summary(&content), None).await.expect("memory record");
+    storage
+        .record(&[first], &attempt.summary(&content), None)
+        .await
+        .expect("memory record");
     assert_eq!(storage.summaries().await.expect("read").summaries.len(), 1);
     let _ = JsValue::NULL;
 }

@@ -44,14 +44,15 @@ pub fn CompetencyBars(
                     .enumerate()
                     .map(|(i, r)| {
                         let y = 4.0 + row_h * i as f64;
-                        let w = 180.0 * (r.level / 5.0).clamp(0.0, 1.0);
+                        // The bar ends at 280 and the value is right-aligned at 316, so they never overlap.
+                        let w = 160.0 * (r.level / 5.0).clamp(0.0, 1.0);
                         let id = r.competency.clone();
                         let name = name.clone();
                         view! {
                             <text class="bars-label" x="0" y=y + 14.0>{move || name(&id, lang.get())}</text>
-                            <rect class="bars-track" x="120" y=y + 2.0 width="180" height="16" rx="3" />
+                            <rect class="bars-track" x="120" y=y + 2.0 width="160" height="16" rx="3" />
                             <rect class="bars-fill" x="120" y=y + 2.0 width=format!("{w:.1}") height="16" rx="3" />
-                            <text class="bars-value" x="306" y=y + 14.0 text-anchor="end">{format!("{:.1}", r.level)}</text>
+                            <text class="bars-value" x="316" y=y + 14.0 text-anchor="end">{format!("{:.1}", r.level)}</text>
                         }
                     })
                     .collect_view()}

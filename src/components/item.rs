@@ -252,14 +252,27 @@ fn Feedback(item: Item, response: ItemResponse, #[prop(into)] lang: Signal<Lang>
         let item = item.clone();
         move |answer: &Answer, lang: Lang| -> String {
             match answer {
-                Answer::Single(id) => item.option(id).map(|o| o.text.get(lang).to_owned()).unwrap_or_default(),
+                Answer::Single(id) => item
+                    .option(id)
+                    .map(|o| o.text.get(lang).to_owned())
+                    .unwrap_or_default(),
                 Answer::Multiple(ids) | Answer::Ordering(ids) => ids
                     .iter()
                     .filter_map(|id| item.option(id).map(|o| o.text.get(lang).to_owned()))
                     .collect::<Vec<_>>()
-                    .join(if matches!(answer, Answer::Ordering(_)) { " → " } else { "; " }),
-                Answer::TrueFalse(true) => match lang { Lang::Vi => "Đúng".into(), Lang::En => "True".into() },
-                Answer::TrueFalse(false) => match lang { Lang::Vi => "Sai".into(), Lang::En => "False".into() },
+                    .join(if matches!(answer, Answer::Ordering(_)) {
+                        " → "
+                    } else {
+                        "; "
+                    }),
+                Answer::TrueFalse(true) => match lang {
+                    Lang::Vi => "Đúng".into(),
+                    Lang::En => "True".into(),
+                },
+                Answer::TrueFalse(false) => match lang {
+                    Lang::Vi => "Sai".into(),
+                    Lang::En => "False".into(),
+                },
             }
         }
     };

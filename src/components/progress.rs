@@ -16,7 +16,11 @@ pub fn ProgressBar(
     let i18n = use_i18n();
     let pct = move || {
         let t = total.get();
-        if t == 0 { 0.0 } else { 100.0 * f64::from(done.get().min(t)) / f64::from(t) }
+        if t == 0 {
+            0.0
+        } else {
+            100.0 * f64::from(done.get().min(t)) / f64::from(t)
+        }
     };
     view! {
         <div class="progress" data-testid="progress">

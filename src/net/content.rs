@@ -35,7 +35,10 @@ pub async fn fetch_catalog() -> Result<Catalog, AppError> {
     if catalog.format != CONTENT_FORMAT {
         return Err(AppError::Malformed {
             url,
-            reason: format!("content format {} (this portal reads {CONTENT_FORMAT})", catalog.format),
+            reason: format!(
+                "content format {} (this portal reads {CONTENT_FORMAT})",
+                catalog.format
+            ),
         });
     }
     Ok(catalog)

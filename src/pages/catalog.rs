@@ -5,8 +5,8 @@ use boiduong_core::model::{Catalog, CatalogEntry, ContentKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::shared::{LoadFailure, Loading};
 use super::player::LoadError;
+use super::shared::{LoadFailure, Loading};
 use crate::i18n::*;
 use crate::state::{use_app_state, use_lang};
 
@@ -68,7 +68,8 @@ fn EntryCard(entry: CatalogEntry) -> impl IntoView {
     let title = entry.title.clone();
     let summary = entry.summary.clone();
     let minutes = entry.duration_min;
-    let state_label = match entry_state_now.get() {
+    // A closure, so the badge follows both the language switch and a change of state.
+    let state_label = move || match entry_state_now.get() {
         EntryState::NotStarted => t_string!(i18n, state_not_started),
         EntryState::InProgress => t_string!(i18n, state_in_progress),
         EntryState::Completed => t_string!(i18n, state_completed),

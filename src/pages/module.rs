@@ -17,7 +17,14 @@ use crate::state::{use_app_state, use_lang};
 pub fn ModulePage() -> impl IntoView {
     let state = use_app_state();
     let params = use_params::<ContentParams>();
-    let id = move || params.read().as_ref().ok().and_then(|p| p.id.clone()).unwrap_or_default();
+    let id = move || {
+        params
+            .read()
+            .as_ref()
+            .ok()
+            .and_then(|p| p.id.clone())
+            .unwrap_or_default()
+    };
     view! {
         <Show when=move || state.storage_ready.get() fallback=|| view! { <Loading /> }>
             {move || {
@@ -57,7 +64,10 @@ fn unreachable_module() -> Module {
         duration_min: 0,
         competencies: vec![],
         lessons: vec![],
-        check: boiduong_core::model::Check { pass_points: 0, items: vec![] },
+        check: boiduong_core::model::Check {
+            pass_points: 0,
+            items: vec![],
+        },
     }
 }
 
@@ -82,8 +92,13 @@ fn ModuleView(loaded: Loaded) -> impl IntoView {
                     return ().into_any();
                 };
                 match st.position {
-                    Position::Done => view! { <ModuleResult module=module st=st player=player /> }.into_any(),
-                    _ => view! { <ModuleStep module=module st=st player=player seed=a.id.clone() /> }.into_any(),
+                    Position::Done => {
+                        view! { <ModuleResult module=module st=st player=player /> }.into_any()
+                    }
+                    _ => {
+                        view! { <ModuleStep module=module st=st player=player seed=a.id.clone() /> }
+                            .into_any()
+                    }
                 }
             }
         }
@@ -144,7 +159,12 @@ fn ModuleStep(module: Module, st: ModuleState, player: Player, seed: String) -> 
     let check_items = module.check.items.len();
     let on_answer = Callback::new({
         let item_id = item.as_ref().map(|i| i.id.clone()).unwrap_or_default();
-        move |answer| player.act(Intent::Answer { item: item_id.clone(), answer })
+        move |answer| {
+            player.act(Intent::Answer {
+                item: item_id.clone(),
+                answer,
+            })
+        }
     });
     let heading = match st.position {
         Position::Lesson(i) => {

@@ -49,30 +49,45 @@ pub enum LoadError {
 
 pub async fn load(state: AppState, kind: ContentKind, id: String) -> Result<Loaded, LoadError> {
     let catalog = state.catalog.await.map_err(LoadError::Failed)?;
-    let entry = catalog.entry(kind, &id).cloned().ok_or(LoadError::NotFound)?;
-    let storage = state.storage().ok_or(LoadError::Failed(AppError::StorageUnavailable(
-        "storage not open".into(),
-    )))?;
+    let entry = catalog
+        .entry(kind, &id)
+        .cloned()
+        .ok_or(LoadError::NotFound)?;
+    let storage = state
+        .storage()
+        .ok_or(LoadError::Failed(AppError::StorageUnavailable(
+            "storage not open".into(),
+        )))?;
     let (current, json) = fetch_content(&entry).await.map_err(LoadError::Failed)?;
     let current = Arc::new(current);
     let mut notice = None;
     let mut active = None;
-    let open = state
-        .attempts_of(kind, &id)
+    // Untracked: this future runs inside the page's LocalResource, which would otherwise
+    // re-run `load` on every saved answer and, once the attempt is finished, find no open
+    // attempt and swap the result or end screen for the intro (and drop the step focus).
+    let open = untrack(|| state.attempts_of(kind, &id))
         .into_iter()
-        .find(|s| s.status == AttemptStatus::InProgress && s.learner_id == state.learner_id.get_value());
+        .find(|s| {
+            s.status == AttemptStatus::InProgress && s.learner_id == state.learner_id.get_value()
+        });
     if let Some(summary) = open {
         let content = if summary.version == current.version() {
             Some(current.clone())
         } else {
-            match storage.content(&content_key(kind, &id, &summary.version)).await {
+            match storage
+                .content(&content_key(kind, &id, &summary.version))
+                .await
+            {
                 Ok(Some(text)) => parse_content("local", &text).ok().map(Arc::new),
                 _ => None,
             }
         };
         match content {
             Some(content) => {
-                let events = storage.events(&summary.id).await.map_err(LoadError::Failed)?;
+                let events = storage
+                    .events(&summary.id)
+                    .await
+                    .map_err(LoadError::Failed)?;
                 match Attempt::replay(&content, &events) {
                     Ok(attempt) => {
                         if content.version() != current.version() {
@@ -135,7 +150,9 @@ impl Player {
         if self.busy.get_untracked() {
             return;
         }
-        let Some(storage) = self.state.storage() else { return };
+        let Some(storage) = self.state.storage() else {
+            return;
+        };
         let content = self.current.get_value();
         let json = self.current_json.get_value();
         let learner = self.state.learner_id.get_value();
@@ -144,7 +161,10 @@ impl Player {
             let (attempt, first) = Attempt::start(&content, new_uuid(), learner, now_ms());
             let summary = attempt.summary(&content);
             let key = content_key(content.kind(), content.id(), content.version());
-            match storage.record(&[first], &summary, Some((&key, &json))).await {
+            match storage
+                .record(&[first], &summary, Some((&key, &json)))
+                .await
+            {
                 Ok(()) => {
                     self.state.put_summary(summary);
                     self.content.set(content);
@@ -164,8 +184,12 @@ impl Player {
         if self.busy.get_untracked() {
             return;
         }
-        let Some(storage) = self.state.storage() else { return };
-        let Some(attempt) = self.attempt.get_untracked() else { return };
+        let Some(storage) = self.state.storage() else {
+            return;
+        };
+        let Some(attempt) = self.attempt.get_untracked() else {
+            return;
+        };
         let content = self.content.get_untracked();
         let moves_on = !matches!(intent, Intent::Answer { .. });
         let (next, events) = match attempt.decide(&content, intent.clone(), now_ms()) {
@@ -226,7 +250,11 @@ fn mark_durable_start() {
 /// durable (IndexedDB commit). `scripts/bench-durability.mjs` reads these entries.
 fn measure_durable(ok: bool) {
     if let Some(p) = window().performance() {
-        let name = if ok { "boiduong-durable" } else { "boiduong-durable-failed" };
+        let name = if ok {
+            "boiduong-durable"
+        } else {
+            "boiduong-durable-failed"
+        };
         let _ = p.measure_with_start_mark(name, DURABLE_MARK);
     }
 }

@@ -18,7 +18,14 @@ use crate::state::{use_app_state, use_lang};
 pub fn ScenarioPage() -> impl IntoView {
     let state = use_app_state();
     let params = use_params::<ContentParams>();
-    let id = move || params.read().as_ref().ok().and_then(|p| p.id.clone()).unwrap_or_default();
+    let id = move || {
+        params
+            .read()
+            .as_ref()
+            .ok()
+            .and_then(|p| p.id.clone())
+            .unwrap_or_default()
+    };
     view! {
         <Show when=move || state.storage_ready.get() fallback=|| view! { <Loading /> }>
             {move || {
@@ -47,12 +54,19 @@ fn scenario_of(player: Player) -> Option<Scenario> {
 }
 
 /// "+2 Giao tiếp, −1 Pháp luật"
-fn deltas_text(catalog: &Catalog, deltas: &std::collections::BTreeMap<String, i32>, lang: Lang) -> String {
+fn deltas_text(
+    catalog: &Catalog,
+    deltas: &std::collections::BTreeMap<String, i32>,
+    lang: Lang,
+) -> String {
     deltas
         .iter()
         .filter(|(_, d)| **d != 0)
         .map(|(c, d)| {
-            let name = catalog.competency(c).map(|x| x.name.get(lang).to_owned()).unwrap_or_else(|| c.clone());
+            let name = catalog
+                .competency(c)
+                .map(|x| x.name.get(lang).to_owned())
+                .unwrap_or_else(|| c.clone());
             let sign = if *d > 0 { "+" } else { "−" };
             format!("{sign}{} {name}", d.abs())
         })
@@ -71,16 +85,23 @@ fn ScenarioView(loaded: Loaded) -> impl IntoView {
     let notice = loaded.notice.clone();
     let id = loaded.entry.id.clone();
     let body = move || {
-        let Some(scenario) = scenario_of(player) else { return ().into_any() };
+        let Some(scenario) = scenario_of(player) else {
+            return ().into_any();
+        };
         let catalog = catalog.clone();
         match player.attempt.get() {
-            None => view! { <ScenarioIntro scenario=scenario catalog=catalog player=player /> }.into_any(),
+            None => view! { <ScenarioIntro scenario=scenario catalog=catalog player=player /> }
+                .into_any(),
             Some(a) => {
-                let Progress::Scenario(st) = a.progress.clone() else { return ().into_any() };
+                let Progress::Scenario(st) = a.progress.clone() else {
+                    return ().into_any();
+                };
                 if st.is_ended(&scenario) {
-                    view! { <EndScreen scenario=scenario catalog=catalog st=st player=player /> }.into_any()
+                    view! { <EndScreen scenario=scenario catalog=catalog st=st player=player /> }
+                        .into_any()
                 } else {
-                    view! { <NodeView scenario=scenario catalog=catalog st=st player=player /> }.into_any()
+                    view! { <NodeView scenario=scenario catalog=catalog st=st player=player /> }
+                        .into_any()
                 }
             }
         }
@@ -135,7 +156,11 @@ fn ScenarioIntro(scenario: Scenario, catalog: Catalog, player: Player) -> impl I
 fn LastStep(scenario: Scenario, catalog: Catalog, step: Step) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
-    let Some(choice) = scenario.node(&step.node).and_then(|n| n.choice(&step.choice)).cloned() else {
+    let Some(choice) = scenario
+        .node(&step.node)
+        .and_then(|n| n.choice(&step.choice))
+        .cloned()
+    else {
         return ().into_any();
     };
     let text = choice.text.clone();
@@ -158,10 +183,17 @@ fn LastStep(scenario: Scenario, catalog: Catalog, step: Step) -> impl IntoView {
 }
 
 #[component]
-fn NodeView(scenario: Scenario, catalog: Catalog, st: ScenarioState, player: Player) -> impl IntoView {
+fn NodeView(
+    scenario: Scenario,
+    catalog: Catalog,
+    st: ScenarioState,
+    player: Player,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
-    let Some(node) = scenario.node(&st.node).cloned() else { return ().into_any() };
+    let Some(node) = scenario.node(&st.node).cloned() else {
+        return ().into_any();
+    };
     let done = st.steps.len() as u32;
     let left = scenario::distance_to_ending(&scenario, &st.node).unwrap_or(0) as u32;
     let last = st.steps.last().cloned();
@@ -205,11 +237,20 @@ fn NodeView(scenario: Scenario, catalog: Catalog, st: ScenarioState, player: Pla
 }
 
 #[component]
-fn EndScreen(scenario: Scenario, catalog: Catalog, st: ScenarioState, player: Player) -> impl IntoView {
+fn EndScreen(
+    scenario: Scenario,
+    catalog: Catalog,
+    st: ScenarioState,
+    player: Player,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
-    let Some(node) = scenario.node(&st.node).cloned() else { return ().into_any() };
-    let Some(ending) = node.ending.clone() else { return ().into_any() };
+    let Some(node) = scenario.node(&st.node).cloned() else {
+        return ().into_any();
+    };
+    let Some(ending) = node.ending.clone() else {
+        return ().into_any();
+    };
     let kind = ending.kind;
     let ending_title = ending.title.clone();
     let text = node.text_html.clone();

@@ -30,7 +30,11 @@ pub fn LoadFailure(error: LoadError) -> impl IntoView {
         .into_any(),
         LoadError::Failed(e) => {
             let message = Signal::derive(move || {
-                format!("{} ({})", t_string!(i18n, error_load_catalog), e.plain(lang.get()))
+                format!(
+                    "{} ({})",
+                    t_string!(i18n, error_load_catalog),
+                    e.plain(lang.get())
+                )
             });
             view! { <ErrorNotice message=message /> }.into_any()
         }

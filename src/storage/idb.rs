@@ -9,10 +9,10 @@ use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
 use boiduong_core::record::{decode_event, decode_summary, encode_event, encode_summary};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::error::{Error as IdbError, OpenDbError};
+use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use indexed_db_futures::KeyPath;
-use indexed_db_futures::internals::SystemRepr;
 use wasm_bindgen::JsValue;
 
 use super::Summaries;
@@ -58,7 +58,8 @@ fn map_open_err(e: OpenDbError) -> AppError {
 }
 
 fn to_js(value: &serde_json::Value) -> Result<JsValue, AppError> {
-    js_sys::JSON::parse(&value.to_string()).map_err(|_| AppError::Storage("cannot encode record".into()))
+    js_sys::JSON::parse(&value.to_string())
+        .map_err(|_| AppError::Storage("cannot encode record".into()))
 }
 
 fn from_js(value: &JsValue) -> Result<serde_json::Value, AppError> {
@@ -129,10 +130,16 @@ impl IdbStore {
             for event in events {
                 // `add`, not `put`: the log is append-only; a second write of the same
                 // (attempt, seq) fails the whole transaction instead of overwriting.
-                store.add(to_js(&encode_event(event))?).primitive().map_err(map_err)?;
+                store
+                    .add(to_js(&encode_event(event))?)
+                    .primitive()
+                    .map_err(map_err)?;
             }
             let attempts = tx.object_store(ATTEMPTS).map_err(map_err)?;
-            attempts.put(to_js(&encode_summary(summary))?).primitive().map_err(map_err)?;
+            attempts
+                .put(to_js(&encode_summary(summary))?)
+                .primitive()
+                .map_err(map_err)?;
             if let Some((key, json)) = content {
                 let store = tx.object_store(CONTENT).map_err(map_err)?;
                 let record = serde_json::json!({ "key": key, "json": json });
@@ -161,7 +168,9 @@ impl IdbStore {
             .map_err(map_err)?;
         let mut out = Summaries::default();
         for v in values {
-            match from_js(&v).and_then(|j| decode_summary(j).map_err(|e| AppError::Damaged(e.to_string()))) {
+            match from_js(&v)
+                .and_then(|j| decode_summary(j).map_err(|e| AppError::Damaged(e.to_string())))
+            {
                 Ok(s) => out.summaries.push(s),
                 Err(_) => out.damaged += 1,
             }

@@ -30,7 +30,9 @@ impl MemoryStore {
     ) -> Result<(), AppError> {
         let mut inner = self.inner.borrow_mut();
         for e in events {
-            inner.events.insert((e.attempt_id.clone(), e.seq), e.clone());
+            inner
+                .events
+                .insert((e.attempt_id.clone(), e.seq), e.clone());
         }
         inner.attempts.insert(summary.id.clone(), summary.clone());
         if let Some((key, json)) = content {
