@@ -36,7 +36,10 @@ fn placeholders(s: &str) -> Vec<String> {
 fn check_complete(vi: &Locale, en: &Locale) -> Result<(), Box<dyn Error>> {
     let mut problems = Vec::new();
     for (key, value) in vi {
-        if !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        if !key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
             problems.push(format!("key `{key}`: use lowercase a-z, digits and '_'"));
         }
         match en.get(key) {
@@ -45,7 +48,9 @@ fn check_complete(vi: &Locale, en: &Locale) -> Result<(), Box<dyn Error>> {
                 let a = placeholders(value.as_str().unwrap_or_default());
                 let b = placeholders(other.as_str().unwrap_or_default());
                 if a != b {
-                    problems.push(format!("key `{key}`: placeholders differ (vi {a:?}, en {b:?})"));
+                    problems.push(format!(
+                        "key `{key}`: placeholders differ (vi {a:?}, en {b:?})"
+                    ));
                 }
                 if other.as_str().is_none_or(|s| s.trim().is_empty()) {
                     problems.push(format!("locales/en.json: empty text for `{key}`"));
@@ -83,7 +88,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
         out.push_str("};\n");
     }
-    let path = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR not set")?).join("strings.rs");
+    let path =
+        PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR not set")?).join("strings.rs");
     std::fs::write(path, out)?;
     Ok(())
 }

@@ -76,8 +76,14 @@ pub enum Action {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
-    Module { score: CheckScore, passed: bool },
-    Scenario { ending: String, ending_kind: EndingKind },
+    Module {
+        score: CheckScore,
+        passed: bool,
+    },
+    Scenario {
+        ending: String,
+        ending_kind: EndingKind,
+    },
 }
 
 /// What the learner asks for.
@@ -202,7 +208,12 @@ impl Attempt {
                 expected_version: version.clone(),
             });
         }
-        let (mut attempt, _) = Attempt::start(content, first.attempt_id.clone(), learner_id.clone(), first.at_ms);
+        let (mut attempt, _) = Attempt::start(
+            content,
+            first.attempt_id.clone(),
+            learner_id.clone(),
+            first.at_ms,
+        );
         for event in sorted.into_iter().skip(1) {
             if event.seq != attempt.next_seq {
                 return Err(AttemptError::OutOfOrder {
@@ -210,10 +221,12 @@ impl Attempt {
                     expected: attempt.next_seq,
                 });
             }
-            attempt.apply(content, event).map_err(|e| AttemptError::Invalid {
-                seq: event.seq,
-                reason: e.to_string(),
-            })?;
+            attempt
+                .apply(content, event)
+                .map_err(|e| AttemptError::Invalid {
+                    seq: event.seq,
+                    reason: e.to_string(),
+                })?;
         }
         Ok(attempt)
     }
@@ -397,7 +410,10 @@ impl Attempt {
             _ => (0, 0, None, Vec::new()),
         };
         let (ending, ending_kind) = match &self.outcome {
-            Some(Outcome::Scenario { ending, ending_kind }) => (Some(ending.clone()), Some(*ending_kind)),
+            Some(Outcome::Scenario {
+                ending,
+                ending_kind,
+            }) => (Some(ending.clone()), Some(*ending_kind)),
             _ => (None, None),
         };
         AttemptSummary {
@@ -511,7 +527,10 @@ mod tests {
                 Intent::Continue,
                 answer("q1", Answer::Multiple(vec!["a".into(), "c".into()])),
                 Intent::Continue,
-                answer("q2", Answer::Ordering(vec!["c".into(), "a".into(), "b".into()])),
+                answer(
+                    "q2",
+                    Answer::Ordering(vec!["c".into(), "a".into(), "b".into()]),
+                ),
                 Intent::Continue,
                 answer("q3", Answer::Single("a".into())),
                 Intent::Continue,
@@ -522,7 +541,14 @@ mod tests {
         assert!(matches!(
             last.action,
             Action::Finished {
-                outcome: Outcome::Module { passed: true, score: CheckScore { raw: 3, max: 4, pass: 3 } }
+                outcome: Outcome::Module {
+                    passed: true,
+                    score: CheckScore {
+                        raw: 3,
+                        max: 4,
+                        pass: 3
+                    }
+                }
             }
         ));
         let summary = attempt.summary(&content);

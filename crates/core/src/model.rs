@@ -222,7 +222,9 @@ impl Item {
                 let mut sorted = ids.clone();
                 sorted.sort();
                 sorted.dedup();
-                ids.len() == self.options.len() && sorted.len() == ids.len() && ids.iter().all(known)
+                ids.len() == self.options.len()
+                    && sorted.len() == ids.len()
+                    && ids.iter().all(known)
             }
         }
     }

@@ -96,10 +96,7 @@ impl ModuleState {
     /// The learner's response to the current item, once given.
     pub fn current_response(&self, module: &Module) -> Option<&ItemResponse> {
         match self.position {
-            Position::Lesson(i) => module
-                .lessons
-                .get(i)
-                .and_then(|l| self.practice.get(&l.id)),
+            Position::Lesson(i) => module.lessons.get(i).and_then(|l| self.practice.get(&l.id)),
             Position::Check(i) => module
                 .check
                 .items
@@ -133,7 +130,11 @@ impl ModuleState {
         })
     }
 
-    pub fn apply_answer(&mut self, module: &Module, response: ItemResponse) -> Result<(), ModuleError> {
+    pub fn apply_answer(
+        &mut self,
+        module: &Module,
+        response: ItemResponse,
+    ) -> Result<(), ModuleError> {
         let checked = self.evaluate(module, &response.item, &response.answer)?;
         match self.position {
             Position::Lesson(i) => {
@@ -274,7 +275,11 @@ pub(crate) mod tests {
         assert!(!answer(&mut st, &m, Answer::TrueFalse(false)));
         assert_eq!(st.advance(&m), Ok(Position::Check(0)));
         // multiple choice: order of the selection does not matter
-        assert!(answer(&mut st, &m, Answer::Multiple(vec!["c".into(), "a".into()])));
+        assert!(answer(
+            &mut st,
+            &m,
+            Answer::Multiple(vec!["c".into(), "a".into()])
+        ));
         st.advance(&m).expect("next");
         assert!(!answer(
             &mut st,

@@ -118,7 +118,10 @@ mod tests {
                 to: "n4".into()
             }
         );
-        assert_eq!(decode_event(encode_event(&event)).expect("round trip"), event);
+        assert_eq!(
+            decode_event(encode_event(&event)).expect("round trip"),
+            event
+        );
     }
 
     // Guards against a newer portal's records being misread (or overwritten) by an older one.
@@ -131,7 +134,10 @@ mod tests {
     // Guards against damaged records crashing the reader instead of being reported.
     #[test]
     fn damaged_records_are_reported() {
-        assert!(matches!(decode_event(json!("x")), Err(RecordError::Corrupt(_))));
+        assert!(matches!(
+            decode_event(json!("x")),
+            Err(RecordError::Corrupt(_))
+        ));
         assert!(matches!(
             decode_event(json!({"v": 2, "seq": "zero"})),
             Err(RecordError::Corrupt(_))

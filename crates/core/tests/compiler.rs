@@ -36,7 +36,11 @@ fn every_invalid_fixture_fails_with_its_rule() {
         .map(|e| e.expect("entry").path())
         .collect();
     dir.sort();
-    assert!(dir.len() >= 15, "expected a fixture per rule, found {}", dir.len());
+    assert!(
+        dir.len() >= 15,
+        "expected a fixture per rule, found {}",
+        dir.len()
+    );
     let mut rules_seen = std::collections::BTreeSet::new();
     for path in dir {
         let src = std::fs::read_to_string(&path).expect("read");
@@ -58,7 +62,10 @@ fn every_invalid_fixture_fails_with_its_rule() {
         if let Some(line) = line {
             assert_eq!(hit.line, Some(line), "{name}: wrong line in {hit}");
         }
-        assert!(hit.line.is_some(), "{name}: diagnostic without a line: {hit}");
+        assert!(
+            hit.line.is_some(),
+            "{name}: diagnostic without a line: {hit}"
+        );
         let shown = hit.to_string();
         assert!(shown.starts_with(&path.display().to_string()), "{shown}");
         rules_seen.insert(rule);
@@ -83,7 +90,13 @@ fn every_invalid_fixture_fails_with_its_rule() {
 #[test]
 fn valid_fixture_compiles() {
     let compiled = compile_dir(&fixtures().join("valid")).unwrap_or_else(|d| {
-        panic!("{}", d.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        panic!(
+            "{}",
+            d.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
     });
     assert_eq!(compiled.catalog.entries.len(), 2);
     let scenario = compiled
@@ -95,7 +108,10 @@ fn valid_fixture_compiles() {
         })
         .expect("scenario");
     assert_eq!(scenario.version.len(), 16);
-    assert!(scenario.nodes[0].text_html.vi.contains("<strong>thiếu</strong>"));
+    assert!(scenario.nodes[0]
+        .text_html
+        .vi
+        .contains("<strong>thiếu</strong>"));
     assert_eq!(scenario.nodes[0].choices[0].branches.len(), 1);
     let entry = &compiled.catalog.entries[0];
     assert!(entry.title.en.is_some());
@@ -126,7 +142,8 @@ fn text_is_nfc_normalised() {
     for f in ["competencies.toml", "fields.toml"] {
         std::fs::copy(fixtures().join("framework").join(f), dir.join(f)).expect("copy");
     }
-    let src = std::fs::read_to_string(fixtures().join("valid/scenarios/tinh-huong-mau.toml")).expect("read");
+    let src = std::fs::read_to_string(fixtures().join("valid/scenarios/tinh-huong-mau.toml"))
+        .expect("read");
     // "Tình" with the grave accent as a combining character (U+0300)
     let nfd = src.replace("Tình huống mẫu", "Ti\u{300}nh huống mẫu");
     std::fs::write(dir.join("scenarios/tinh-huong-mau.toml"), nfd).expect("write");
@@ -140,6 +157,13 @@ fn text_is_nfc_normalised() {
 fn repository_content_compiles() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
     if let Err(diags) = compile_dir(&root) {
-        panic!("{}", diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+        panic!(
+            "{}",
+            diags
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 }

@@ -32,14 +32,22 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let modules = compiled.catalog.entries.iter().filter(|e| e.kind.as_str() == "module").count();
+    let modules = compiled
+        .catalog
+        .entries
+        .iter()
+        .filter(|e| e.kind.as_str() == "module")
+        .count();
     let scenarios = compiled.catalog.entries.len() - modules;
     if command == "build" {
         if let Err(e) = write_output(&compiled, &out) {
             eprintln!("content: cannot write {}: {e}", out.display());
             return ExitCode::FAILURE;
         }
-        println!("content: {modules} module(s), {scenarios} scenario(s) -> {}", out.display());
+        println!(
+            "content: {modules} module(s), {scenarios} scenario(s) -> {}",
+            out.display()
+        );
     } else {
         println!("content: {modules} module(s), {scenarios} scenario(s), 0 errors");
     }

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::{Catalog, CatalogEntry, Competency, Content, ContentKind, Field, CONTENT_FORMAT};
+use crate::model::{
+    Catalog, CatalogEntry, Competency, Content, ContentKind, Field, CONTENT_FORMAT,
+};
 
 pub use validate::Framework;
 
@@ -134,7 +136,10 @@ pub fn compile_dir(root: &Path) -> Result<Compiled, Vec<Diagnostic>> {
         }
     };
     let mut contents = Vec::new();
-    for (dir, kind) in [("modules", ContentKind::Module), ("scenarios", ContentKind::Scenario)] {
+    for (dir, kind) in [
+        ("modules", ContentKind::Module),
+        ("scenarios", ContentKind::Scenario),
+    ] {
         for path in toml_files(&root.join(dir)) {
             let src = match read_source(&path) {
                 Ok(s) => s,
@@ -193,7 +198,13 @@ pub fn content_file(kind: ContentKind, id: &str, version: &str) -> String {
 }
 
 fn build_catalog(framework: &Framework, contents: &[Content]) -> Catalog {
-    let field_rank = |id: &str| framework.fields.iter().position(|f| f.id == id).unwrap_or(usize::MAX);
+    let field_rank = |id: &str| {
+        framework
+            .fields
+            .iter()
+            .position(|f| f.id == id)
+            .unwrap_or(usize::MAX)
+    };
     let mut entries: Vec<CatalogEntry> = contents
         .iter()
         .map(|c| {
@@ -235,10 +246,17 @@ pub fn write_output(compiled: &Compiled, out: &Path) -> std::io::Result<()> {
         fs::create_dir_all(&dir)?;
     }
     for content in &compiled.contents {
-        let path = out.join(content_file(content.kind(), content.id(), content.version()));
+        let path = out.join(content_file(
+            content.kind(),
+            content.id(),
+            content.version(),
+        ));
         fs::write(path, serde_json::to_vec(content)?)?;
     }
-    fs::write(out.join("catalog.json"), serde_json::to_vec(&compiled.catalog)?)?;
+    fs::write(
+        out.join("catalog.json"),
+        serde_json::to_vec(&compiled.catalog)?,
+    )?;
     Ok(())
 }
 

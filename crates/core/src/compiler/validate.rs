@@ -41,7 +41,13 @@ impl<'a> Ctx<'a> {
             + 1
     }
 
-    fn err<T>(&mut self, at: &Spanned<T>, field: impl Into<String>, rule: Rule, message: impl Into<String>) {
+    fn err<T>(
+        &mut self,
+        at: &Spanned<T>,
+        field: impl Into<String>,
+        rule: Rule,
+        message: impl Into<String>,
+    ) {
         let line = self.line(at.span().start);
         self.diags.push(Diagnostic {
             file: self.file.to_owned(),
@@ -73,12 +79,26 @@ impl<'a> Ctx<'a> {
     fn text(&mut self, t: &Spanned<SrcText>, field: &str, need_en: bool) -> LocalText {
         let inner = t.get_ref();
         let vi = inner.vi.clone().unwrap_or_default().trim().to_owned();
-        let en = inner.en.clone().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let en = inner
+            .en
+            .clone()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
         if vi.is_empty() {
-            self.err(t, field, Rule::MissingVietnamese, "the Vietnamese text (`vi`) is missing or empty");
+            self.err(
+                t,
+                field,
+                Rule::MissingVietnamese,
+                "the Vietnamese text (`vi`) is missing or empty",
+            );
         }
         if need_en && en.is_none() {
-            self.err(t, field, Rule::MissingEnglish, "the English text (`en`) is required here (the catalog is bilingual)");
+            self.err(
+                t,
+                field,
+                Rule::MissingEnglish,
+                "the English text (`en`) is required here (the catalog is bilingual)",
+            );
         }
         LocalText { vi, en }
     }
@@ -106,7 +126,10 @@ impl<'a> Ctx<'a> {
                 id,
                 field,
                 Rule::BadId,
-                format!("id `{}` must use lowercase a-z, digits, '-' or '_'", id.get_ref()),
+                format!(
+                    "id `{}` must use lowercase a-z, digits, '-' or '_'",
+                    id.get_ref()
+                ),
             );
         }
         id.get_ref().clone()
@@ -116,7 +139,12 @@ impl<'a> Ctx<'a> {
         let mut seen = HashSet::new();
         for id in ids {
             if !seen.insert(id.get_ref().clone()) {
-                self.err(id, what, Rule::DuplicateId, format!("duplicate {what} id `{}`", id.get_ref()));
+                self.err(
+                    id,
+                    what,
+                    Rule::DuplicateId,
+                    format!("duplicate {what} id `{}`", id.get_ref()),
+                );
             }
         }
     }
@@ -162,7 +190,12 @@ impl Framework {
                     .map(|(i, l)| ctx.text(l, &format!("{path}.levels[{}]", i + 1), false))
                     .collect();
                 if levels.len() != 5 {
-                    ctx.err(&c.levels, &path, Rule::Structure, format!("needs 5 level descriptors, found {}", levels.len()));
+                    ctx.err(
+                        &c.levels,
+                        &path,
+                        Rule::Structure,
+                        format!("needs 5 level descriptors, found {}", levels.len()),
+                    );
                 }
                 framework.competencies.push(Competency {
                     name: ctx.text(&c.name, &format!("{path}.name"), true),
@@ -209,7 +242,11 @@ pub fn compile(
     framework: &Framework,
 ) -> Result<Content, Vec<Diagnostic>> {
     let mut ctx = Ctx::new(path, src);
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_owned();
     match kind {
         ContentKind::Module => {
             let Some(src) = ctx.parse::<SrcModule>() else {
@@ -228,13 +265,29 @@ pub fn compile(
     }
 }
 
-fn check_header(ctx: &mut Ctx, id: &Spanned<String>, field: &Spanned<String>, framework: &Framework, stem: &str) -> String {
+fn check_header(
+    ctx: &mut Ctx,
+    id: &Spanned<String>,
+    field: &Spanned<String>,
+    framework: &Framework,
+    stem: &str,
+) -> String {
     let id_str = ctx.id(id, "id");
     if id_str != stem {
-        ctx.err(id, "id", Rule::BadId, format!("id `{id_str}` must equal the file name `{stem}`"));
+        ctx.err(
+            id,
+            "id",
+            Rule::BadId,
+            format!("id `{id_str}` must equal the file name `{stem}`"),
+        );
     }
     if !framework.has_field(field.get_ref()) {
-        ctx.err(field, "field", Rule::UnknownField, format!("unknown field `{}` (see fields.toml)", field.get_ref()));
+        ctx.err(
+            field,
+            "field",
+            Rule::UnknownField,
+            format!("unknown field `{}` (see fields.toml)", field.get_ref()),
+        );
     }
     id_str
 }
@@ -243,7 +296,12 @@ fn compile_module(ctx: &mut Ctx, src: &SrcModule, framework: &Framework, stem: &
     let id = check_header(ctx, &src.id, &src.field, framework, stem);
     for c in &src.competencies {
         if !framework.has_competency(c.get_ref()) {
-            ctx.err(c, "competencies", Rule::UnknownCompetency, format!("unknown competency `{}`", c.get_ref()));
+            ctx.err(
+                c,
+                "competencies",
+                Rule::UnknownCompetency,
+                format!("unknown competency `{}`", c.get_ref()),
+            );
         }
     }
     ctx.unique(src.lessons.iter().map(|l| &l.id), "lesson");
@@ -251,10 +309,19 @@ fn compile_module(ctx: &mut Ctx, src: &SrcModule, framework: &Framework, stem: &
         .lessons
         .iter()
         .filter_map(|l| l.practice.as_ref().map(|p| &p.id))
-        .chain(src.check.iter().flat_map(|c| c.get_ref().items.iter().map(|i| &i.id)));
+        .chain(
+            src.check
+                .iter()
+                .flat_map(|c| c.get_ref().items.iter().map(|i| &i.id)),
+        );
     ctx.unique(item_ids, "item");
     if src.lessons.is_empty() {
-        ctx.err(&src.id, "lesson", Rule::Structure, "a module needs at least one [[lesson]]");
+        ctx.err(
+            &src.id,
+            "lesson",
+            Rule::Structure,
+            "a module needs at least one [[lesson]]",
+        );
     }
     let lessons = src
         .lessons
@@ -265,7 +332,12 @@ fn compile_module(ctx: &mut Ctx, src: &SrcModule, framework: &Framework, stem: &
             let practice = match &l.practice {
                 Some(p) => compile_item(ctx, p, &format!("{path}.practice")),
                 None => {
-                    ctx.err(&l.id, &path, Rule::Structure, "every lesson ends with a practice item ([lesson.practice])");
+                    ctx.err(
+                        &l.id,
+                        &path,
+                        Rule::Structure,
+                        "every lesson ends with a practice item ([lesson.practice])",
+                    );
                     empty_item()
                 }
             };
@@ -288,22 +360,45 @@ fn compile_module(ctx: &mut Ctx, src: &SrcModule, framework: &Framework, stem: &
             let max: u32 = items.iter().map(|i| i.points).sum();
             let pass = *c.pass_points.get_ref();
             if items.is_empty() {
-                ctx.err(check, "check", Rule::PassMarkUnreachable, "the knowledge check has no items ([[check.item]])");
+                ctx.err(
+                    check,
+                    "check",
+                    Rule::PassMarkUnreachable,
+                    "the knowledge check has no items ([[check.item]])",
+                );
             } else if pass > max {
                 ctx.err(
                     &c.pass_points,
                     "check.pass_points",
                     Rule::PassMarkUnreachable,
-                    format!("pass mark {pass} cannot be reached: the items give at most {max} points"),
+                    format!(
+                        "pass mark {pass} cannot be reached: the items give at most {max} points"
+                    ),
                 );
             } else if pass == 0 {
-                ctx.err(&c.pass_points, "check.pass_points", Rule::PassMarkUnreachable, "pass mark must be at least 1 point");
+                ctx.err(
+                    &c.pass_points,
+                    "check.pass_points",
+                    Rule::PassMarkUnreachable,
+                    "pass mark must be at least 1 point",
+                );
             }
-            Check { pass_points: pass, items }
+            Check {
+                pass_points: pass,
+                items,
+            }
         }
         None => {
-            ctx.err(&src.id, "check", Rule::Structure, "a module ends with a knowledge check ([check])");
-            Check { pass_points: 0, items: vec![] }
+            ctx.err(
+                &src.id,
+                "check",
+                Rule::Structure,
+                "a module ends with a knowledge check ([check])",
+            );
+            Check {
+                pass_points: 0,
+                items: vec![],
+            }
         }
     };
     Module {
@@ -312,7 +407,11 @@ fn compile_module(ctx: &mut Ctx, src: &SrcModule, framework: &Framework, stem: &
         title: ctx.text(&src.title, "title", true),
         summary: ctx.text(&src.summary, "summary", true),
         duration_min: *src.duration_min.get_ref(),
-        competencies: src.competencies.iter().map(|c| c.get_ref().clone()).collect(),
+        competencies: src
+            .competencies
+            .iter()
+            .map(|c| c.get_ref().clone())
+            .collect(),
         lessons,
         check,
         id,
@@ -341,7 +440,10 @@ fn compile_item(ctx: &mut Ctx, src: &SrcItem, path: &str) -> Item {
             let opath = format!("{path}.option `{oid}`");
             ItemOption {
                 text: ctx.text(&o.text, &opath, false),
-                feedback: o.feedback.as_ref().map(|f| ctx.text(f, &format!("{opath}.feedback"), false)),
+                feedback: o
+                    .feedback
+                    .as_ref()
+                    .map(|f| ctx.text(f, &format!("{opath}.feedback"), false)),
                 id: oid,
             }
         })
@@ -361,16 +463,37 @@ fn compile_item(ctx: &mut Ctx, src: &SrcItem, path: &str) -> Item {
         "ordering" => (2, 8),
         _ => (0, 0),
     };
-    if kind != "true_false" && (options.len() < min_opts || options.len() > max_opts) && answer.is_some() {
-        ctx.err(&src.kind, path, Rule::Structure, format!("a `{kind}` item needs {min_opts}-{max_opts} options, found {}", options.len()));
+    if kind != "true_false"
+        && (options.len() < min_opts || options.len() > max_opts)
+        && answer.is_some()
+    {
+        ctx.err(
+            &src.kind,
+            path,
+            Rule::Structure,
+            format!(
+                "a `{kind}` item needs {min_opts}-{max_opts} options, found {}",
+                options.len()
+            ),
+        );
     }
     if kind == "true_false" && !options.is_empty() {
-        ctx.err(&src.kind, path, Rule::Structure, "a true_false item has no options");
+        ctx.err(
+            &src.kind,
+            path,
+            Rule::Structure,
+            "a true_false item has no options",
+        );
     }
     let explanation = match &src.explanation {
         Some(e) => ctx.text(e, &format!("{path}.explanation"), false),
         None => {
-            ctx.err(&src.id, path, Rule::MissingFeedback, "the item has no `explanation` (learners see it after answering)");
+            ctx.err(
+                &src.id,
+                path,
+                Rule::MissingFeedback,
+                "the item has no `explanation` (learners see it after answering)",
+            );
             LocalText::default()
         }
     };
@@ -394,63 +517,112 @@ fn item_answer(
 ) -> Option<Answer> {
     let field = format!("{path}.answer");
     let ids = |v: &toml::Value| -> Option<Vec<String>> {
-        v.as_array()?.iter().map(|x| x.as_str().map(str::to_owned)).collect()
+        v.as_array()?
+            .iter()
+            .map(|x| x.as_str().map(str::to_owned))
+            .collect()
     };
-    let unknown = |list: &[String]| list.iter().find(|id| !options.contains(id.as_str())).cloned();
+    let unknown = |list: &[String]| {
+        list.iter()
+            .find(|id| !options.contains(id.as_str()))
+            .cloned()
+    };
     match kind {
         "single" => match answer.get_ref().as_str() {
             Some(id) if options.contains(id) => Some(Answer::Single(id.to_owned())),
             Some(id) => {
-                ctx.err(answer, field, Rule::BadAnswer, format!("answer `{id}` is not one of the options"));
+                ctx.err(
+                    answer,
+                    field,
+                    Rule::BadAnswer,
+                    format!("answer `{id}` is not one of the options"),
+                );
                 None
             }
             None => {
-                ctx.err(answer, field, Rule::BadAnswer, "a `single` item's answer is one option id (a string)");
+                ctx.err(
+                    answer,
+                    field,
+                    Rule::BadAnswer,
+                    "a `single` item's answer is one option id (a string)",
+                );
                 None
             }
         },
         "true_false" => match answer.get_ref().as_bool() {
             Some(b) => Some(Answer::TrueFalse(b)),
             None => {
-                ctx.err(answer, field, Rule::BadAnswer, "a `true_false` item's answer is true or false");
+                ctx.err(
+                    answer,
+                    field,
+                    Rule::BadAnswer,
+                    "a `true_false` item's answer is true or false",
+                );
                 None
             }
         },
         "multiple" => match ids(answer.get_ref()) {
             Some(list) if list.is_empty() => {
-                ctx.err(answer, field, Rule::BadAnswer, "a `multiple` item needs at least one correct option");
+                ctx.err(
+                    answer,
+                    field,
+                    Rule::BadAnswer,
+                    "a `multiple` item needs at least one correct option",
+                );
                 None
             }
             Some(list) => match unknown(&list) {
                 Some(id) => {
-                    ctx.err(answer, field, Rule::BadAnswer, format!("answer `{id}` is not one of the options"));
+                    ctx.err(
+                        answer,
+                        field,
+                        Rule::BadAnswer,
+                        format!("answer `{id}` is not one of the options"),
+                    );
                     None
                 }
                 None => Some(Answer::Multiple(list)),
             },
             None => {
-                ctx.err(answer, field, Rule::BadAnswer, "a `multiple` item's answer is a list of option ids");
+                ctx.err(
+                    answer,
+                    field,
+                    Rule::BadAnswer,
+                    "a `multiple` item's answer is a list of option ids",
+                );
                 None
             }
         },
-        "ordering" => match ids(answer.get_ref()) {
-            Some(list) => {
-                let set: BTreeSet<&str> = list.iter().map(String::as_str).collect();
-                if let Some(id) = unknown(&list) {
-                    ctx.err(answer, field, Rule::BadAnswer, format!("answer `{id}` is not one of the options"));
+        "ordering" => {
+            match ids(answer.get_ref()) {
+                Some(list) => {
+                    let set: BTreeSet<&str> = list.iter().map(String::as_str).collect();
+                    if let Some(id) = unknown(&list) {
+                        ctx.err(
+                            answer,
+                            field,
+                            Rule::BadAnswer,
+                            format!("answer `{id}` is not one of the options"),
+                        );
+                        None
+                    } else if set.len() != list.len() || set != *options {
+                        ctx.err(answer, field, Rule::BadAnswer, "an `ordering` answer lists every option exactly once, in the right order");
+                        None
+                    } else {
+                        Some(Answer::Ordering(list))
+                    }
+                }
+                None => {
+                    ctx.err(
+                        answer,
+                        field,
+                        Rule::BadAnswer,
+                        "an `ordering` item's answer is the list of option ids in order",
+                    );
                     None
-                } else if set.len() != list.len() || set != *options {
-                    ctx.err(answer, field, Rule::BadAnswer, "an `ordering` answer lists every option exactly once, in the right order");
-                    None
-                } else {
-                    Some(Answer::Ordering(list))
                 }
             }
-            None => {
-                ctx.err(answer, field, Rule::BadAnswer, "an `ordering` item's answer is the list of option ids in order");
-                None
-            }
-        },
+        }
         other => {
             ctx.err(
                 kind_at,
@@ -463,25 +635,58 @@ fn item_answer(
     }
 }
 
-fn compile_scenario(ctx: &mut Ctx, src: &SrcScenario, framework: &Framework, stem: &str) -> Scenario {
+fn compile_scenario(
+    ctx: &mut Ctx,
+    src: &SrcScenario,
+    framework: &Framework,
+    stem: &str,
+) -> Scenario {
     let id = check_header(ctx, &src.id, &src.field, framework, stem);
-    let competencies: Vec<String> = src.competencies.get_ref().iter().map(|c| c.get_ref().clone()).collect();
+    let competencies: Vec<String> = src
+        .competencies
+        .get_ref()
+        .iter()
+        .map(|c| c.get_ref().clone())
+        .collect();
     for c in src.competencies.get_ref() {
         if !framework.has_competency(c.get_ref()) {
-            ctx.err(c, "competencies", Rule::UnknownCompetency, format!("unknown competency `{}` (see competencies.toml)", c.get_ref()));
+            ctx.err(
+                c,
+                "competencies",
+                Rule::UnknownCompetency,
+                format!(
+                    "unknown competency `{}` (see competencies.toml)",
+                    c.get_ref()
+                ),
+            );
         }
     }
     if competencies.is_empty() {
-        ctx.err(&src.competencies, "competencies", Rule::Structure, "a scenario scores at least one competency");
+        ctx.err(
+            &src.competencies,
+            "competencies",
+            Rule::Structure,
+            "a scenario scores at least one competency",
+        );
     }
     let (lo, hi) = *src.delta_range.get_ref();
     if lo > hi {
-        ctx.err(&src.delta_range, "delta_range", Rule::ScoreRange, format!("delta_range [{lo}, {hi}] is empty"));
+        ctx.err(
+            &src.delta_range,
+            "delta_range",
+            Rule::ScoreRange,
+            format!("delta_range [{lo}, {hi}] is empty"),
+        );
     }
     ctx.unique(src.nodes.iter().map(|n| &n.id), "node");
     let node_ids: BTreeSet<&str> = src.nodes.iter().map(|n| n.id.get_ref().as_str()).collect();
     if !node_ids.contains(src.start.get_ref().as_str()) {
-        ctx.err(&src.start, "start", Rule::MissingTarget, format!("start node `{}` does not exist", src.start.get_ref()));
+        ctx.err(
+            &src.start,
+            "start",
+            Rule::MissingTarget,
+            format!("start node `{}` does not exist", src.start.get_ref()),
+        );
     }
 
     let mut nodes = Vec::new();
@@ -496,7 +701,12 @@ fn compile_scenario(ctx: &mut Ctx, src: &SrcScenario, framework: &Framework, ste
                 "mixed" => EndingKind::Mixed,
                 "bad" => EndingKind::Bad,
                 other => {
-                    ctx.err(&e_ref.kind, format!("{npath}.ending.kind"), Rule::Structure, format!("unknown ending kind `{other}` (good, mixed, bad)"));
+                    ctx.err(
+                        &e_ref.kind,
+                        format!("{npath}.ending.kind"),
+                        Rule::Structure,
+                        format!("unknown ending kind `{other}` (good, mixed, bad)"),
+                    );
                     EndingKind::Mixed
                 }
             };
@@ -506,10 +716,20 @@ fn compile_scenario(ctx: &mut Ctx, src: &SrcScenario, framework: &Framework, ste
             }
         });
         if ending.is_some() && !n.choices.is_empty() {
-            ctx.err(&n.id, &npath, Rule::Structure, "an ending node has no choices");
+            ctx.err(
+                &n.id,
+                &npath,
+                Rule::Structure,
+                "an ending node has no choices",
+            );
         }
         if ending.is_none() && n.choices.is_empty() {
-            ctx.err(&n.id, &npath, Rule::NoEnding, "this node has no choices and is not an ending: the learner would be stuck");
+            ctx.err(
+                &n.id,
+                &npath,
+                Rule::NoEnding,
+                "this node has no choices and is not an ending: the learner would be stuck",
+            );
         }
         let choices = n
             .choices
@@ -538,7 +758,12 @@ fn compile_scenario(ctx: &mut Ctx, src: &SrcScenario, framework: &Framework, ste
         id,
     };
     if scenario.endings().next().is_none() {
-        ctx.err(&src.id, "node", Rule::NoEnding, "the scenario has no ending node ([node.ending])");
+        ctx.err(
+            &src.id,
+            "node",
+            Rule::NoEnding,
+            "the scenario has no ending node ([node.ending])",
+        );
     }
     check_graph(ctx, src, &scenario);
     scenario
@@ -556,19 +781,37 @@ fn compile_choice(
     let cpath = format!("{npath}.choice `{cid}`");
     for target in std::iter::once(&c.to).chain(c.branches.iter().map(|b| &b.to)) {
         if !node_ids.contains(target.get_ref().as_str()) {
-            ctx.err(target, format!("{cpath}.to"), Rule::MissingTarget, format!("points to missing node `{}`", target.get_ref()));
+            ctx.err(
+                target,
+                format!("{cpath}.to"),
+                Rule::MissingTarget,
+                format!("points to missing node `{}`", target.get_ref()),
+            );
         }
     }
     let mut scores = BTreeMap::new();
     for (comp, delta) in &c.scores {
         if !competencies.contains(comp.get_ref()) {
-            ctx.err(comp, format!("{cpath}.scores"), Rule::UnknownCompetency, format!("`{}` is not a competency of this scenario", comp.get_ref()));
+            ctx.err(
+                comp,
+                format!("{cpath}.scores"),
+                Rule::UnknownCompetency,
+                format!("`{}` is not a competency of this scenario", comp.get_ref()),
+            );
         }
         let d = *delta.get_ref();
         if d < i64::from(lo) || d > i64::from(hi) {
-            ctx.err(delta, format!("{cpath}.scores.{}", comp.get_ref()), Rule::ScoreRange, format!("score {d} is outside delta_range [{lo}, {hi}]"));
+            ctx.err(
+                delta,
+                format!("{cpath}.scores.{}", comp.get_ref()),
+                Rule::ScoreRange,
+                format!("score {d} is outside delta_range [{lo}, {hi}]"),
+            );
         }
-        scores.insert(comp.get_ref().clone(), d.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32);
+        scores.insert(
+            comp.get_ref().clone(),
+            d.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+        );
     }
     let branches = c
         .branches
@@ -581,7 +824,11 @@ fn compile_choice(
                     to: b.to.get_ref().clone(),
                 }),
                 Err(msg) => {
-                    let rule = if msg.contains("competency") { Rule::UnknownCompetency } else { Rule::BadCondition };
+                    let rule = if msg.contains("competency") {
+                        Rule::UnknownCompetency
+                    } else {
+                        Rule::BadCondition
+                    };
                     ctx.err(&b.when, format!("{cpath}.branch.when"), rule, msg);
                     None
                 }
@@ -591,14 +838,24 @@ fn compile_choice(
     let feedback = match &c.feedback {
         Some(f) => ctx.text(f, &format!("{cpath}.feedback"), false),
         None => {
-            ctx.err(&c.id, &cpath, Rule::MissingFeedback, "the choice has no `feedback` (why it is good or poor)");
+            ctx.err(
+                &c.id,
+                &cpath,
+                Rule::MissingFeedback,
+                "the choice has no `feedback` (why it is good or poor)",
+            );
             LocalText::default()
         }
     };
     let consequence = match &c.consequence {
         Some(f) => ctx.text(f, &format!("{cpath}.consequence"), false),
         None => {
-            ctx.err(&c.id, &cpath, Rule::MissingFeedback, "the choice has no `consequence` (what happens next)");
+            ctx.err(
+                &c.id,
+                &cpath,
+                Rule::MissingFeedback,
+                "the choice has no `consequence` (what happens next)",
+            );
             LocalText::default()
         }
     };
@@ -622,10 +879,15 @@ pub fn parse_condition(src: &str, competencies: &[String]) -> Result<Condition, 
             return Err(format!("cannot read condition `{clause}`: write `<competency> <op> <number>`, e.g. `giao_tiep >= 2`"));
         };
         if *subject != TOTAL_SUBJECT && !competencies.iter().any(|c| c == subject) {
-            return Err(format!("`{subject}` is not a competency of this scenario (or `total`)"));
+            return Err(format!(
+                "`{subject}` is not a competency of this scenario (or `total`)"
+            ));
         }
-        let op = CompareOp::parse(op).ok_or_else(|| format!("unknown comparison `{op}` (use >=, <=, >, <, ==)"))?;
-        let value: i32 = value.parse().map_err(|_| format!("`{value}` is not a whole number"))?;
+        let op = CompareOp::parse(op)
+            .ok_or_else(|| format!("unknown comparison `{op}` (use >=, <=, >, <, ==)"))?;
+        let value: i32 = value
+            .parse()
+            .map_err(|_| format!("`{value}` is not a whole number"))?;
         all.push(Comparison {
             subject: (*subject).to_owned(),
             op,
@@ -637,11 +899,20 @@ pub fn parse_condition(src: &str, competencies: &[String]) -> Result<Condition, 
 
 /// Reachability from the start, and that an ending can be reached from every node.
 fn check_graph(ctx: &mut Ctx, src: &SrcScenario, scenario: &Scenario) {
-    let spans: BTreeMap<&str, &Spanned<String>> = src.nodes.iter().map(|n| (n.id.get_ref().as_str(), &n.id)).collect();
+    let spans: BTreeMap<&str, &Spanned<String>> = src
+        .nodes
+        .iter()
+        .map(|n| (n.id.get_ref().as_str(), &n.id))
+        .collect();
     let edges = |id: &str| -> Vec<String> {
         scenario
             .node(id)
-            .map(|n| n.choices.iter().flat_map(|c| c.targets().map(str::to_owned)).collect())
+            .map(|n| {
+                n.choices
+                    .iter()
+                    .flat_map(|c| c.targets().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let mut reached = BTreeSet::new();
@@ -657,7 +928,11 @@ fn check_graph(ctx: &mut Ctx, src: &SrcScenario, scenario: &Scenario) {
     loop {
         let before = can_end.len();
         for n in &scenario.nodes {
-            if !can_end.contains(&n.id) && n.choices.iter().any(|c| c.targets().any(|t| can_end.contains(t))) {
+            if !can_end.contains(&n.id)
+                && n.choices
+                    .iter()
+                    .any(|c| c.targets().any(|t| can_end.contains(t)))
+            {
                 can_end.insert(n.id.clone());
             }
         }
@@ -670,9 +945,16 @@ fn check_graph(ctx: &mut Ctx, src: &SrcScenario, scenario: &Scenario) {
         if !seen.insert(n.id.as_str()) {
             continue;
         }
-        let Some(span) = spans.get(n.id.as_str()) else { continue };
+        let Some(span) = spans.get(n.id.as_str()) else {
+            continue;
+        };
         if !reached.contains(&n.id) {
-            ctx.err(*span, format!("node `{}`", n.id), Rule::Unreachable, "this node cannot be reached from the start");
+            ctx.err(
+                *span,
+                format!("node `{}`", n.id),
+                Rule::Unreachable,
+                "this node cannot be reached from the start",
+            );
         } else if !can_end.contains(&n.id) && !n.choices.is_empty() {
             ctx.err(
                 *span,
