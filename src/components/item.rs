@@ -104,6 +104,25 @@ pub fn ItemView(
         }
     };
 
+    // Row look: chosen, locked after answering, and (once answered) the correct options.
+    let key_ids: Vec<String> = match &item.answer {
+        Answer::Single(id) => vec![id.clone()],
+        Answer::Multiple(ids) => ids.clone(),
+        _ => vec![],
+    };
+    let row_class = move |chosen: bool, is_key: bool| {
+        let mut class = String::from("choice-row");
+        if chosen {
+            class.push_str(" chosen");
+        }
+        if answered() {
+            class.push_str(" locked");
+            if is_key {
+                class.push_str(" is-key");
+            }
+        }
+        class
+    };
     let inputs = match kind {
         ItemKind::Single | ItemKind::Multiple => item
             .options
@@ -132,8 +151,10 @@ pub fn ItemView(
                         }),
                     }
                 };
+                let is_key = key_ids.contains(&id);
+                let chosen = checked.clone();
                 view! {
-                    <div class="choice-row">
+                    <div class=move || row_class(chosen(), is_key)>
                         <input
                             type=if kind == ItemKind::Single { "radio" } else { "checkbox" }
                             id=input_id.clone()
@@ -153,8 +174,9 @@ pub fn ItemView(
             .into_iter()
             .map(|value| {
                 let input_id = format!("{name}-{value}");
+                let is_key = item.answer == Answer::TrueFalse(value);
                 view! {
-                    <div class="choice-row">
+                    <div class=move || row_class(truth.get() == Some(value), is_key)>
                         <input
                             type="radio"
                             id=input_id.clone()
@@ -293,6 +315,8 @@ fn Feedback(item: Item, response: ItemResponse, #[prop(into)] lang: Signal<Lang>
             class=if correct { "feedback feedback-correct" } else { "feedback feedback-incorrect" }
             role="status"
             data-testid="feedback"
+            id="item-feedback"
+            tabindex="-1"
             data-correct=correct.to_string()
         >
             <p class="feedback-verdict">

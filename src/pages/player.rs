@@ -211,9 +211,13 @@ impl Player {
                     self.attempt.set(Some(next));
                     self.error.set(None);
                     self.retry.set_value(None);
-                    if moves_on {
-                        focus_step_heading();
-                    }
+                    // Focus follows the learner: the next step's heading, or the feedback
+                    // that replaced the submit button (so keyboard users are not dropped).
+                    focus_by_id(if moves_on {
+                        "step-heading"
+                    } else {
+                        "item-feedback"
+                    });
                 }
                 Err(e) => {
                     self.retry.set_value(Some(intent));
@@ -261,10 +265,14 @@ fn measure_durable(ok: bool) {
 
 /// Moves keyboard and screen-reader focus to the heading of the new step.
 pub fn focus_step_heading() {
-    request_animation_frame(|| {
+    focus_by_id("step-heading");
+}
+
+fn focus_by_id(id: &'static str) {
+    request_animation_frame(move || {
         use wasm_bindgen::JsCast;
         if let Some(el) = document()
-            .get_element_by_id("step-heading")
+            .get_element_by_id(id)
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = el.focus();

@@ -254,7 +254,11 @@ fn EndScreen(
     let kind = ending.kind;
     let ending_title = ending.title.clone();
     let text = node.text_html.clone();
-    let profile = scenario::profile(&scenario, &st.steps);
+    // Only competencies this path could move: an unmeasured one would read as "0/5".
+    let profile: Vec<_> = scenario::profile(&scenario, &st.steps)
+        .into_iter()
+        .filter(|r| r.decisions > 0)
+        .collect();
     let recap = scenario::recap(&scenario, &st.steps);
     let all_best = recap.iter().all(|l| l.better.is_none());
     let last = st.steps.last().cloned();

@@ -88,10 +88,16 @@ pub fn result_text(s: &AttemptSummary) -> String {
     match (&s.score, &s.ending) {
         (Some(score), _) => format!("{}/{}", score.raw, score.max),
         (None, Some(ending)) => {
-            let level: f64 = if s.competencies.is_empty() {
+            let measured: Vec<f64> = s
+                .competencies
+                .iter()
+                .filter(|c| c.decisions > 0)
+                .map(|c| c.level)
+                .collect();
+            let level = if measured.is_empty() {
                 0.0
             } else {
-                s.competencies.iter().map(|c| c.level).sum::<f64>() / s.competencies.len() as f64
+                measured.iter().sum::<f64>() / measured.len() as f64
             };
             format!("{ending} · {level:.1}/5")
         }

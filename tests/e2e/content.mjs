@@ -37,8 +37,8 @@ export function text(t, lang = 'vi') {
   return t[lang] ?? t.vi;
 }
 
-export function catalogEntry(kind, id) {
-  return entry(kind, id);
+export function catalogIds(kind) {
+  return catalog().entries.filter((e) => e.kind === kind).map((e) => e.id);
 }
 
 export function loadModule(id) {
