@@ -2,7 +2,9 @@
 # The README's test command: installs what is missing, then runs every tier and the lints.
 #   1. lints: rustfmt, clippy (native and wasm32) with warnings as errors
 #   2. native: the pure crate (engine, scoring, compiler and every validation rule), app units
-#   3. content: the repository's content compiles with 0 errors
+#      and the sync policy's fault simulator (1,000 seeds; SYNC_SIM_SEED=N replays one)
+#   3. xAPI: every statement kind validated by @learninglocker/xapi-validation;
+#      content: the repository's content compiles with 0 errors
 #   4. LRS: the local Ralph starts with the workarounds and passes its smoke test
 #   5. browser: wasm-bindgen-test in headless Chromium (IndexedDB adapter)
 #   6. end to end: release build, Playwright + axe in Debian's Chromium
@@ -28,6 +30,10 @@ cargo clippy -p boiduong --all-targets --target wasm32-unknown-unknown -- -D war
 
 step "native tests"
 cargo test --workspace --features boiduong-core/compiler
+
+step "xAPI: every statement the portal can emit passes @learninglocker/xapi-validation"
+# written by the native test crates/core/tests/xapi_validation.rs just above
+node tests/xapi/validate.mjs target/tmp/xapi-statements.json
 
 step "content: compile the repository's content"
 cargo run --quiet -p boiduong-core --features compiler --bin boiduong-content -- check content

@@ -14,7 +14,9 @@ pub mod model;
 pub mod module;
 pub mod record;
 pub mod scenario;
+pub mod sync;
 pub mod text;
+pub mod xapi;
 
 #[cfg(feature = "compiler")]
 pub mod compiler;
