@@ -7,10 +7,13 @@ use leptos_router::path;
 use crate::components::header::Header;
 use crate::components::notice::StorageNotice;
 use crate::i18n::*;
-use crate::pages::{
-    catalog::CatalogPage, history::HistoryPage, module::ModulePage, not_found::NotFound,
-    scenario::ScenarioPage,
-};
+use crate::pages::catalog::CatalogPage;
+use crate::pages::history::HistoryPage;
+use crate::pages::module::ModulePage;
+use crate::pages::not_found::NotFound;
+use crate::pages::scenario::ScenarioPage;
+use crate::pages::sign_in::SignInPage;
+use crate::pages::sync_status::SyncPage;
 use crate::state::provide_app_state;
 
 #[component]
@@ -24,7 +27,8 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Shell() -> impl IntoView {
-    provide_app_state();
+    let app = provide_app_state();
+    crate::sync::provide_sync(app);
     let i18n = use_i18n();
     view! {
         <Router>
@@ -37,6 +41,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/module/:id") view=ModulePage />
                     <Route path=path!("/scenario/:id") view=ScenarioPage />
                     <Route path=path!("/history") view=HistoryPage />
+                    <Route path=path!("/sign-in") view=SignInPage />
+                    <Route path=path!("/sync") view=SyncPage />
                 </Routes>
             </main>
             <footer class="footer">

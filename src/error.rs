@@ -24,6 +24,12 @@ pub enum AppError {
     Malformed { url: String, reason: String },
     #[error(transparent)]
     Attempt(#[from] AttemptErrorText),
+    /// Records need the learner's identity (sign-in) to be attributed.
+    #[error("not signed in")]
+    NotSignedIn,
+    /// The statement mapping refused the record (configuration or content problem).
+    #[error("xAPI: {0}")]
+    Xapi(String),
 }
 
 /// The engine's error rendered to text (the engine error type is not `Clone`).
@@ -51,6 +57,8 @@ impl AppError {
                 "the browser does not allow storing data".into()
             }
             (AppError::Network(_), Vi) => "không kết nối được máy chủ".into(),
+            (AppError::NotSignedIn, Vi) => "cần đăng nhập trước khi làm bài".into(),
+            (AppError::NotSignedIn, En) => "please sign in before starting".into(),
             (AppError::Network(_), En) => "the server could not be reached".into(),
             (other, _) => other.to_string(),
         }

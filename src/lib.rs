@@ -15,6 +15,7 @@ pub mod pages;
 pub mod platform;
 pub mod state;
 pub mod storage;
+pub mod sync;
 
 /// Mounts the app on `<body>`.
 pub fn start() {

@@ -9,8 +9,6 @@ use crate::error::AppError;
 use crate::i18n::{use_i18n, Locale};
 use crate::storage::Storage;
 
-const LEARNER_KEY: &str = "boiduong.learner";
-
 #[derive(Clone, Copy)]
 pub struct AppState {
     storage: StoredValue<Option<Storage>, LocalStorage>,
@@ -23,7 +21,8 @@ pub struct AppState {
     /// Every attempt summary on this device, kept in step with storage.
     pub summaries: RwSignal<Vec<AttemptSummary>>,
     pub catalog: LocalResource<Result<Catalog, AppError>>,
-    pub learner_id: StoredValue<String>,
+    /// The signed-in learner's account ("" before the first sign-in on this device).
+    pub learner_id: RwSignal<String>,
 }
 
 impl AppState {
@@ -62,7 +61,7 @@ pub fn provide_app_state() -> AppState {
         damaged: RwSignal::new(0),
         summaries: RwSignal::new(Vec::new()),
         catalog: LocalResource::new(crate::net::content::fetch_catalog),
-        learner_id: StoredValue::new(local_learner_id()),
+        learner_id: RwSignal::new(String::new()),
     };
     provide_context(state);
     leptos::task::spawn_local(async move {
@@ -95,20 +94,4 @@ pub fn use_lang() -> Signal<Lang> {
         Locale::vi => Lang::Vi,
         Locale::en => Lang::En,
     })
-}
-
-/// This device's learner id until sign-in exists: a random id kept in localStorage
-/// (not a credential). Falls back to a per-session id when localStorage is blocked.
-fn local_learner_id() -> String {
-    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-    if let Some(storage) = &storage {
-        if let Ok(Some(id)) = storage.get_item(LEARNER_KEY) {
-            return id;
-        }
-    }
-    let id = crate::platform::new_uuid();
-    if let Some(storage) = storage {
-        let _ = storage.set_item(LEARNER_KEY, &id);
-    }
-    id
 }

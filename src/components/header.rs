@@ -28,6 +28,7 @@ pub fn Header() -> impl IntoView {
                 <nav class="nav" aria-label=move || t_string!(i18n, nav_main)>
                     <A href="/" attr:class="nav-link">{t!(i18n, nav_catalog)}</A>
                     <A href="/history" attr:class="nav-link">{t!(i18n, nav_history)}</A>
+                    <SyncBadge />
                     <button
                         type="button"
                         class="lang-switch"
@@ -40,5 +41,47 @@ pub fn Header() -> impl IntoView {
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// Sync state at a glance, linking to the sync page: offline, unsent count, or synced.
+#[component]
+fn SyncBadge() -> impl IntoView {
+    let sync = crate::sync::use_sync();
+    let i18n = use_i18n();
+    let label = move || {
+        if sync.identity.read().is_none() {
+            t_string!(i18n, badge_sign_in).to_string()
+        } else if !sync.online.get() {
+            format!(
+                "{} · {}",
+                t_string!(i18n, badge_offline),
+                t_string!(i18n, badge_pending, n = sync.pending.get())
+            )
+        } else if sync.pending.get() > 0 {
+            t_string!(i18n, badge_pending, n = sync.pending.get())
+        } else {
+            t_string!(i18n, badge_synced).to_string()
+        }
+    };
+    let class = move || {
+        if !sync.online.get() || sync.auth_required.get() || !sync.rejected.read().is_empty() {
+            "sync-badge sync-badge-warn"
+        } else {
+            "sync-badge"
+        }
+    };
+    let href = move || {
+        if sync.identity.read().is_none() {
+            "/sign-in".to_string()
+        } else {
+            "/sync".to_string()
+        }
+    };
+    view! {
+        <A href=href attr:class=class attr:data-testid="sync-badge">
+            <span class="sync-dot" aria-hidden="true"></span>
+            {label}
+        </A>
     }
 }

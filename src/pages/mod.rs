@@ -8,3 +8,5 @@ pub mod not_found;
 pub mod player;
 pub mod scenario;
 pub mod shared;
+pub mod sign_in;
+pub mod sync_status;

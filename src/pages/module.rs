@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params;
 
 use super::player::{load, ContentParams, Loaded, Player};
-use super::shared::{AttemptList, LoadFailure, Loading, PlayerError, VersionNoticeView};
+use super::shared::{
+    AttemptList, LoadFailure, Loading, PlayerError, StartButton, VersionNoticeView,
+};
 use crate::components::item::ItemView;
 use crate::components::progress::ProgressBar;
 use crate::i18n::*;
@@ -134,15 +136,7 @@ fn ModuleIntro(module: Module, player: Player) -> impl IntoView {
                     .collect_view()}
                 <li>{t!(i18n, check_heading)}</li>
             </ol>
-            <button
-                type="button"
-                class="button button-primary"
-                data-testid="start"
-                disabled=move || player.busy.get()
-                on:click=move |_| player.start()
-            >
-                {t!(i18n, start)}
-            </button>
+            <StartButton player=player />
         </section>
     }
 }

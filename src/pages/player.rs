@@ -3,16 +3,20 @@
 
 use std::sync::Arc;
 
-use boiduong_core::attempt::{Attempt, AttemptStatus, Intent};
+use boiduong_core::attempt::{Attempt, AttemptEvent, AttemptStatus, Intent};
 use boiduong_core::model::{Catalog, CatalogEntry, Content, ContentKind};
+use boiduong_core::xapi;
+use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::params::Params;
 
 use crate::error::AppError;
 use crate::net::content::{fetch_content, parse_content};
 use crate::platform::{new_uuid, now_ms};
+use crate::state::use_lang;
 use crate::state::AppState;
-use crate::storage::content_key;
+use crate::storage::{content_key, Queued};
+use crate::sync::{use_sync, SyncState};
 
 #[derive(Params, PartialEq, Clone, Debug)]
 pub struct ContentParams {
@@ -36,8 +40,8 @@ pub struct Loaded {
     /// The catalog's current version (for new attempts).
     pub current: Arc<Content>,
     pub current_json: Arc<String>,
-    /// The unfinished attempt and the content version it runs on.
-    pub active: Option<(Attempt, Arc<Content>)>,
+    /// The unfinished attempt, the content version it runs on, and its log.
+    pub active: Option<(Attempt, Arc<Content>, Vec<AttemptEvent>)>,
     pub notice: Option<VersionNotice>,
 }
 
@@ -68,7 +72,8 @@ pub async fn load(state: AppState, kind: ContentKind, id: String) -> Result<Load
     let open = untrack(|| state.attempts_of(kind, &id))
         .into_iter()
         .find(|s| {
-            s.status == AttemptStatus::InProgress && s.learner_id == state.learner_id.get_value()
+            s.status == AttemptStatus::InProgress
+                && s.learner_id == state.learner_id.get_untracked()
         });
     if let Some(summary) = open {
         let content = if summary.version == current.version() {
@@ -93,7 +98,7 @@ pub async fn load(state: AppState, kind: ContentKind, id: String) -> Result<Load
                         if content.version() != current.version() {
                             notice = Some(VersionNotice::ResumedOld(summary.version.clone()));
                         }
-                        active = Some((attempt, content));
+                        active = Some((attempt, content, events));
                     }
                     Err(_) => notice = Some(VersionNotice::Unavailable),
                 }
@@ -115,6 +120,10 @@ pub async fn load(state: AppState, kind: ContentKind, id: String) -> Result<Load
 #[derive(Clone, Copy)]
 pub struct Player {
     state: AppState,
+    sync: SyncState,
+    lang: Signal<Lang>,
+    /// The attempt's log so far (statements are mapped from the whole log).
+    events: StoredValue<Vec<AttemptEvent>>,
     current: StoredValue<Arc<Content>>,
     current_json: StoredValue<Arc<String>>,
     /// The content version the attempt runs on.
@@ -129,12 +138,15 @@ pub struct Player {
 
 impl Player {
     pub fn new(state: AppState, loaded: &Loaded) -> Self {
-        let (attempt, content) = match &loaded.active {
-            Some((a, c)) => (Some(a.clone()), c.clone()),
-            None => (None, loaded.current.clone()),
+        let (attempt, content, events) = match &loaded.active {
+            Some((a, c, e)) => (Some(a.clone()), c.clone(), e.clone()),
+            None => (None, loaded.current.clone(), Vec::new()),
         };
         Self {
             state,
+            sync: use_sync(),
+            lang: use_lang(),
+            events: StoredValue::new(events),
             current: StoredValue::new(loaded.current.clone()),
             current_json: StoredValue::new(loaded.current_json.clone()),
             content: RwSignal::new(content),
@@ -155,17 +167,31 @@ impl Player {
         };
         let content = self.current.get_value();
         let json = self.current_json.get_value();
-        let learner = self.state.learner_id.get_value();
+        let learner = self.state.learner_id.get_untracked();
+        if learner.is_empty() {
+            self.error.set(Some(AppError::NotSignedIn));
+            return;
+        }
+        let (attempt, first) = Attempt::start(&content, new_uuid(), learner, now_ms());
+        let log = vec![first];
+        let statements = match self.queue(&content, &log, 0, &attempt.id) {
+            Ok(s) => s,
+            Err(e) => {
+                self.error.set(Some(e));
+                return;
+            }
+        };
         self.busy.set(true);
         leptos::task::spawn_local(async move {
-            let (attempt, first) = Attempt::start(&content, new_uuid(), learner, now_ms());
             let summary = attempt.summary(&content);
             let key = content_key(content.kind(), content.id(), content.version());
             match storage
-                .record(&[first], &summary, Some((&key, &json)))
+                .record_with_statements(&log, &summary, Some((&key, &json)), &statements)
                 .await
             {
                 Ok(()) => {
+                    self.events.set_value(log);
+                    self.sync.kick();
                     self.state.put_summary(summary);
                     self.content.set(content);
                     self.attempt.set(Some(attempt));
@@ -199,14 +225,28 @@ impl Player {
                 return;
             }
         };
+        let mut log = self.events.get_value();
+        let from_seq = events.first().map(|e| e.seq).unwrap_or(0);
+        log.extend(events.iter().cloned());
+        let statements = match self.queue(&content, &log, from_seq, &attempt.id) {
+            Ok(s) => s,
+            Err(e) => {
+                self.error.set(Some(e));
+                return;
+            }
+        };
         self.busy.set(true);
         leptos::task::spawn_local(async move {
             let summary = next.summary(&content);
             mark_durable_start();
-            let result = storage.record(&events, &summary, None).await;
+            let result = storage
+                .record_with_statements(&events, &summary, None, &statements)
+                .await;
             measure_durable(result.is_ok());
             match result {
                 Ok(()) => {
+                    self.events.set_value(log);
+                    self.sync.kick();
                     self.state.put_summary(summary);
                     self.attempt.set(Some(next));
                     self.error.set(None);
@@ -228,6 +268,38 @@ impl Player {
         });
     }
 
+    /// The statements of the log's events from `from_seq`, ready for the outbox. Made once,
+    /// at the action, so their ids and bodies never change afterwards.
+    fn queue(
+        self,
+        content: &Content,
+        log: &[AttemptEvent],
+        from_seq: u32,
+        attempt_id: &str,
+    ) -> Result<Vec<Queued>, AppError> {
+        let ctx = self
+            .sync
+            .statement_context(self.lang.get_untracked())
+            .ok_or(AppError::NotSignedIn)?;
+        let statements = xapi::statements_from(log, from_seq, &ctx, content, &mut |slot| {
+            xapi::derived_id(slot)
+        })
+        .map_err(|e| AppError::Xapi(e.to_string()))?;
+        let base = now_ms() as f64 * 1000.0;
+        statements
+            .iter()
+            .enumerate()
+            .map(|(i, st)| {
+                Ok(Queued {
+                    id: st.id.clone(),
+                    attempt_id: attempt_id.to_owned(),
+                    order: base + i as f64,
+                    body: serde_json::to_string(st).map_err(|e| AppError::Xapi(e.to_string()))?,
+                })
+            })
+            .collect()
+    }
+
     pub fn retry(self) {
         match self.retry.get_value() {
             Some(intent) => self.act(intent),
@@ -238,6 +310,7 @@ impl Player {
     /// Leaves the result screen for the intro (a new attempt starts from there).
     pub fn close(self) {
         self.attempt.set(None);
+        self.events.set_value(Vec::new());
         self.content.set(self.current.get_value());
     }
 }

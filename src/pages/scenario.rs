@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params;
 
 use super::player::{load, ContentParams, Loaded, Player};
-use super::shared::{AttemptList, LoadFailure, Loading, PlayerError, VersionNoticeView};
+use super::shared::{
+    AttemptList, LoadFailure, Loading, PlayerError, StartButton, VersionNoticeView,
+};
 use crate::components::competency_bars::CompetencyBars;
 use crate::components::progress::ProgressBar;
 use crate::i18n::*;
@@ -138,15 +140,7 @@ fn ScenarioIntro(scenario: Scenario, catalog: Catalog, player: Player) -> impl I
                     })
                     .collect_view()}
             </ul>
-            <button
-                type="button"
-                class="button button-primary"
-                data-testid="start"
-                disabled=move || player.busy.get()
-                on:click=move |_| player.start()
-            >
-                {t!(i18n, start)}
-            </button>
+            <StartButton player=player />
         </section>
     }
 }

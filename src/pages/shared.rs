@@ -141,3 +141,36 @@ pub fn AttemptList(kind: ContentKind, id: String) -> impl IntoView {
         </Show>
     }
 }
+
+/// "Start", or "Sign in to start" when no learner is signed in on this device (records must
+/// be attributed to someone before they can be synced).
+#[component]
+pub fn StartButton(player: Player) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = crate::sync::use_sync();
+    let next = leptos_router::hooks::use_location().pathname;
+    move || {
+        if sync.identity.read().is_some() {
+            view! {
+                <button
+                    type="button"
+                    class="button button-primary"
+                    data-testid="start"
+                    disabled=move || player.busy.get()
+                    on:click=move |_| player.start()
+                >
+                    {t!(i18n, start)}
+                </button>
+            }
+            .into_any()
+        } else {
+            let href = format!("/sign-in?next={}", next.get_untracked());
+            view! {
+                <leptos_router::components::A href=href attr:class="button button-primary" attr:data-testid="sign-in-to-start">
+                    {t!(i18n, sign_in_to_start)}
+                </leptos_router::components::A>
+            }
+            .into_any()
+        }
+    }
+}

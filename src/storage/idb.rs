@@ -15,17 +15,29 @@ use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, Tr
 use indexed_db_futures::KeyPath;
 use wasm_bindgen::JsValue;
 
-use super::Summaries;
+use super::{Queued, RejectedStatement, Summaries};
 use crate::error::AppError;
 
 pub const DB_NAME: &str = "boiduong";
 /// Schema version of the database (object stores and indexes), distinct from the record format.
-pub const DB_VERSION: u32 = 1;
+pub const DB_VERSION: u32 = 2;
 
 pub const EVENTS: &str = "events";
 pub const ATTEMPTS: &str = "attempts";
 pub const CONTENT: &str = "content";
+/// Statements waiting for the LRS (schema 2).
+pub const OUTBOX: &str = "outbox";
+/// Every statement ever queued, kept after it is sent (schema 2): the learner's own copy.
+pub const STATEMENTS: &str = "statements";
+/// Statements the LRS refused, with its reason (schema 2). Never deleted silently.
+pub const REJECTED: &str = "rejected";
+/// Small settings: identity, last successful sync (schema 2).
+pub const META: &str = "meta";
 const BY_ATTEMPT: &str = "by_attempt";
+const BY_ORDER: &str = "by_order";
+const ALL_STORES: [&str; 7] = [
+    EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED, META,
+];
 
 #[derive(Clone)]
 pub struct IdbStore {
@@ -96,6 +108,30 @@ impl IdbStore {
                         .with_key_path(KeyPath::from("key"))
                         .build()?;
                 }
+                if old < 2 {
+                    // Sync: the outbox and the learner's copy of every statement, in the
+                    // order they were produced; rejected statements; settings.
+                    let outbox = db
+                        .create_object_store(OUTBOX)
+                        .with_key_path(KeyPath::from("id"))
+                        .build()?;
+                    outbox
+                        .create_index(BY_ORDER, KeyPath::from("order"))
+                        .build()?;
+                    let statements = db
+                        .create_object_store(STATEMENTS)
+                        .with_key_path(KeyPath::from("id"))
+                        .build()?;
+                    statements
+                        .create_index(BY_ORDER, KeyPath::from("order"))
+                        .build()?;
+                    db.create_object_store(REJECTED)
+                        .with_key_path(KeyPath::from("id"))
+                        .build()?;
+                    db.create_object_store(META)
+                        .with_key_path(KeyPath::from("key"))
+                        .build()?;
+                }
                 Ok(())
             })
             .await
@@ -110,12 +146,15 @@ impl IdbStore {
         events: &[AttemptEvent],
         summary: &AttemptSummary,
         content: Option<(&str, &str)>,
+        statements: &[Queued],
     ) -> Result<(), AppError> {
-        let stores: Vec<&str> = if content.is_some() {
-            vec![EVENTS, ATTEMPTS, CONTENT]
-        } else {
-            vec![EVENTS, ATTEMPTS]
-        };
+        let mut stores: Vec<&str> = vec![EVENTS, ATTEMPTS];
+        if content.is_some() {
+            stores.push(CONTENT);
+        }
+        if !statements.is_empty() {
+            stores.extend([OUTBOX, STATEMENTS]);
+        }
         let tx = self
             .db
             .transaction(stores)
@@ -144,6 +183,18 @@ impl IdbStore {
                 let store = tx.object_store(CONTENT).map_err(map_err)?;
                 let record = serde_json::json!({ "key": key, "json": json });
                 store.put(to_js(&record)?).primitive().map_err(map_err)?;
+            }
+            if !statements.is_empty() {
+                let outbox = tx.object_store(OUTBOX).map_err(map_err)?;
+                let ledger = tx.object_store(STATEMENTS).map_err(map_err)?;
+                for q in statements {
+                    let value = to_js(
+                        &serde_json::to_value(q).map_err(|e| AppError::Storage(e.to_string()))?,
+                    )?;
+                    // `add`: a statement id is never reused; a clash aborts the whole action.
+                    outbox.add(value.clone()).primitive().map_err(map_err)?;
+                    ledger.add(value).primitive().map_err(map_err)?;
+                }
             }
         }
         match tx.commit().await {
@@ -198,6 +249,137 @@ impl IdbStore {
         }
         events.sort_by_key(|e| e.seq);
         Ok(events)
+    }
+
+    async fn all_of<T: serde::de::DeserializeOwned>(
+        &self,
+        store: &str,
+        by_order: bool,
+    ) -> Result<Vec<T>, AppError> {
+        let tx = self.db.transaction(store).build().map_err(map_err)?;
+        let store = tx.object_store(store).map_err(map_err)?;
+        let values: Vec<JsValue> = if by_order {
+            store
+                .index(BY_ORDER)
+                .map_err(map_err)?
+                .get_all::<JsValue>()
+                .primitive()
+                .map_err(map_err)?
+                .await
+                .map_err(map_err)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(map_err)?
+        } else {
+            store
+                .get_all::<JsValue>()
+                .primitive()
+                .map_err(map_err)?
+                .await
+                .map_err(map_err)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(map_err)?
+        };
+        values
+            .iter()
+            .map(|v| {
+                from_js(v).and_then(|j| {
+                    serde_json::from_value(j).map_err(|e| AppError::Damaged(e.to_string()))
+                })
+            })
+            .collect()
+    }
+
+    /// The outbox, oldest first.
+    pub async fn outbox(&self) -> Result<Vec<Queued>, AppError> {
+        self.all_of(OUTBOX, true).await
+    }
+
+    /// Every statement produced on this device, oldest first.
+    pub async fn statements(&self) -> Result<Vec<Queued>, AppError> {
+        self.all_of(STATEMENTS, true).await
+    }
+
+    pub async fn rejected(&self) -> Result<Vec<RejectedStatement>, AppError> {
+        self.all_of(REJECTED, false).await
+    }
+
+    /// Applies what the LRS answered, in one transaction: acknowledged statements leave the
+    /// outbox; rejected ones move to the rejected store with the LRS's reason.
+    pub async fn settle(
+        &self,
+        acked: &[String],
+        rejected: &[RejectedStatement],
+    ) -> Result<(), AppError> {
+        let tx = self
+            .db
+            .transaction([OUTBOX, REJECTED])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        {
+            let outbox = tx.object_store(OUTBOX).map_err(map_err)?;
+            for id in acked {
+                outbox.delete(id.clone()).primitive().map_err(map_err)?;
+            }
+            let store = tx.object_store(REJECTED).map_err(map_err)?;
+            for r in rejected {
+                outbox.delete(r.id.clone()).primitive().map_err(map_err)?;
+                let value =
+                    to_js(&serde_json::to_value(r).map_err(|e| AppError::Storage(e.to_string()))?)?;
+                store.put(value).primitive().map_err(map_err)?;
+            }
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    pub async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, AppError> {
+        let tx = self.db.transaction(META).build().map_err(map_err)?;
+        let store = tx.object_store(META).map_err(map_err)?;
+        let value: Option<JsValue> = store
+            .get::<JsValue, String, _>(key.to_owned())
+            .primitive()
+            .map_err(map_err)?
+            .await
+            .map_err(map_err)?;
+        match value {
+            None => Ok(None),
+            Some(v) => Ok(from_js(&v)?.get("value").cloned()),
+        }
+    }
+
+    pub async fn set_meta(&self, key: &str, value: &serde_json::Value) -> Result<(), AppError> {
+        let tx = self
+            .db
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        tx.object_store(META)
+            .map_err(map_err)?
+            .put(to_js(&serde_json::json!({ "key": key, "value": value }))?)
+            .primitive()
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    /// Deletes every local record (sign-out, after sync or the learner's confirmation).
+    pub async fn clear_all(&self) -> Result<(), AppError> {
+        let tx = self
+            .db
+            .transaction(ALL_STORES)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        for name in ALL_STORES {
+            tx.object_store(name)
+                .map_err(map_err)?
+                .clear()
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
     }
 
     pub async fn content(&self, key: &str) -> Result<Option<String>, AppError> {

@@ -23,6 +23,29 @@ pub fn content_key(kind: ContentKind, id: &str, version: &str) -> String {
     format!("{}/{id}@{version}", kind.as_str())
 }
 
+/// A statement queued for the LRS (and kept in the learner's own copy).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Queued {
+    /// The statement id (UUID).
+    pub id: String,
+    pub attempt_id: String,
+    /// Position in production order (ms since epoch * 1000 + index within the action).
+    pub order: f64,
+    /// The statement as JSON text, exactly as it is sent.
+    pub body: String,
+}
+
+/// A statement the LRS refused, kept with the LRS's reason.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RejectedStatement {
+    pub id: String,
+    pub attempt_id: String,
+    pub status: u16,
+    pub reason: String,
+    pub body: String,
+    pub at_ms: i64,
+}
+
 /// What a read of the summaries found.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summaries {
@@ -68,9 +91,88 @@ impl Storage {
         summary: &AttemptSummary,
         content: Option<(&str, &str)>,
     ) -> Result<(), AppError> {
+        self.record_with_statements(events, summary, content, &[])
+            .await
+    }
+
+    /// As [`Storage::record`], queuing the statements the action produced in the same
+    /// transaction: the action and its statements are durable together or not at all.
+    pub async fn record_with_statements(
+        &self,
+        events: &[AttemptEvent],
+        summary: &AttemptSummary,
+        content: Option<(&str, &str)>,
+        statements: &[Queued],
+    ) -> Result<(), AppError> {
         match self {
-            Storage::Idb(s) => s.record(events, summary, content).await,
-            Storage::Memory(s) => s.record(events, summary, content),
+            Storage::Idb(s) => s.record(events, summary, content, statements).await,
+            Storage::Memory(s) => s.record(events, summary, content, statements),
+        }
+    }
+
+    /// Statements waiting for the LRS, oldest first.
+    pub async fn outbox(&self) -> Result<Vec<Queued>, AppError> {
+        match self {
+            Storage::Idb(s) => s.outbox().await,
+            Storage::Memory(s) => Ok(s.outbox()),
+        }
+    }
+
+    /// Every statement produced on this device, oldest first.
+    pub async fn statements(&self) -> Result<Vec<Queued>, AppError> {
+        match self {
+            Storage::Idb(s) => s.statements().await,
+            Storage::Memory(s) => Ok(s.statements()),
+        }
+    }
+
+    pub async fn rejected(&self) -> Result<Vec<RejectedStatement>, AppError> {
+        match self {
+            Storage::Idb(s) => s.rejected().await,
+            Storage::Memory(s) => Ok(s.rejected()),
+        }
+    }
+
+    /// Removes acknowledged statements from the outbox and moves rejected ones aside.
+    pub async fn settle(
+        &self,
+        acked: &[String],
+        rejected: &[RejectedStatement],
+    ) -> Result<(), AppError> {
+        match self {
+            Storage::Idb(s) => s.settle(acked, rejected).await,
+            Storage::Memory(s) => {
+                s.settle(acked, rejected);
+                Ok(())
+            }
+        }
+    }
+
+    pub async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, AppError> {
+        match self {
+            Storage::Idb(s) => s.meta(key).await,
+            Storage::Memory(s) => Ok(s.meta(key)),
+        }
+    }
+
+    pub async fn set_meta(&self, key: &str, value: &serde_json::Value) -> Result<(), AppError> {
+        match self {
+            Storage::Idb(s) => s.set_meta(key, value).await,
+            Storage::Memory(s) => {
+                s.set_meta(key, value);
+                Ok(())
+            }
+        }
+    }
+
+    /// Deletes every local record.
+    pub async fn clear_all(&self) -> Result<(), AppError> {
+        match self {
+            Storage::Idb(s) => s.clear_all().await,
+            Storage::Memory(s) => {
+                s.clear_all();
+                Ok(())
+            }
         }
     }
 

@@ -1,0 +1,67 @@
+//! The runtime configuration, `/config.json` (editable on the server without a rebuild).
+
+use serde::Deserialize;
+
+use crate::error::AppError;
+
+/// Where records go and how they are named.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Shown in the header and sent as the xAPI `platform`.
+    pub portal_name: String,
+    /// The LRS's xAPI endpoint, e.g. `https://lrs.example.vn/xAPI/`.
+    pub lrs_endpoint: String,
+    /// Base IRI of activity ids and extensions, e.g. `https://boiduong.example/xapi`.
+    pub base_iri: String,
+    /// `account.homePage` of learner agents: the system that issued the accounts.
+    pub account_home_page: String,
+}
+
+impl Config {
+    /// Checks what a mistyped file could get wrong, with a plain message per field.
+    pub fn validate(&self) -> Result<(), String> {
+        for (field, value) in [
+            ("lrs_endpoint", &self.lrs_endpoint),
+            ("base_iri", &self.base_iri),
+            ("account_home_page", &self.account_home_page),
+        ] {
+            if !(value.starts_with("https://") || value.starts_with("http://")) {
+                return Err(format!(
+                    "`{field}` must be an http(s) address, found `{value}`"
+                ));
+            }
+        }
+        if self.lrs_endpoint.contains('@') {
+            return Err("`lrs_endpoint` must not contain credentials".into());
+        }
+        Ok(())
+    }
+}
+
+pub async fn fetch_config() -> Result<Config, AppError> {
+    let url = "/config.json";
+    let response = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|e| AppError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(AppError::Http {
+            status: response.status(),
+            url: url.into(),
+        });
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| AppError::Network(e.to_string()))?;
+    let config: Config = serde_json::from_str(&text).map_err(|e| AppError::Malformed {
+        url: url.into(),
+        reason: e.to_string(),
+    })?;
+    config.validate().map_err(|reason| AppError::Malformed {
+        url: url.into(),
+        reason,
+    })?;
+    Ok(config)
+}

@@ -1,0 +1,130 @@
+//! Sign-in with the account the training centre gave (HTTP Basic credentials of the LRS),
+//! the learner's name and class code. "Remember" is opt-in.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::components::notice::ErrorNotice;
+use crate::i18n::*;
+use crate::sync::{use_sync, Identity, SignInError};
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let sync = use_sync();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let current = sync.identity.get_untracked();
+    let account = RwSignal::new(
+        current
+            .as_ref()
+            .map(|i| i.account.clone())
+            .unwrap_or_default(),
+    );
+    let name = RwSignal::new(current.as_ref().map(|i| i.name.clone()).unwrap_or_default());
+    let class_code = RwSignal::new(current.map(|i| i.class_code).unwrap_or_default());
+    let password = RwSignal::new(String::new());
+    let remember = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<&'static str>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let identity = Identity {
+            account: account.get_untracked().trim().to_owned(),
+            name: name.get_untracked().trim().to_owned(),
+            class_code: class_code.get_untracked().trim().to_owned(),
+        };
+        let pass = password.get_untracked();
+        if identity.account.is_empty() || identity.name.is_empty() || pass.is_empty() {
+            error.set(Some("missing"));
+            return;
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        let next = query
+            .read_untracked()
+            .get("next")
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            .unwrap_or_else(|| "/".into());
+        leptos::task::spawn_local(async move {
+            let result = sync.sign_in(identity, pass, remember.get_untracked()).await;
+            busy.set(false);
+            match result {
+                Ok(checked) => {
+                    password.set(String::new());
+                    let target = if checked {
+                        next
+                    } else {
+                        format!("{next}?offline-sign-in=1")
+                    };
+                    navigate(&target, Default::default());
+                }
+                Err(SignInError::Refused) => error.set(Some("refused")),
+                Err(SignInError::NoConfig) => error.set(Some("config")),
+                Err(SignInError::OtherLearnerPending) => error.set(Some("other")),
+                Err(SignInError::Storage(_)) => error.set(Some("storage")),
+            }
+        });
+    };
+    let message = Signal::derive(move || match error.get() {
+        Some("missing") => t_string!(i18n, sign_in_missing).to_string(),
+        Some("refused") => t_string!(i18n, sign_in_refused).to_string(),
+        Some("config") => t_string!(i18n, sign_in_no_config).to_string(),
+        Some("other") => t_string!(i18n, sign_in_other_pending).to_string(),
+        Some(_) => t_string!(i18n, storage_memory_warning).to_string(),
+        None => String::new(),
+    });
+    let field = move |id: &'static str,
+                      label: Signal<&'static str>,
+                      value: RwSignal<String>,
+                      kind: &'static str,
+                      autocomplete: &'static str,
+                      required: bool| {
+        view! {
+            <div class="form-row">
+                <label for=id>{move || label.get()}</label>
+                <input
+                    id=id
+                    name=id
+                    type=kind
+                    autocomplete=autocomplete
+                    required=required
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+            </div>
+        }
+    };
+    view! {
+        <section class="page card narrow" data-testid="sign-in">
+            <h1 class="page-title">{t!(i18n, sign_in_title)}</h1>
+            <p>{t!(i18n, sign_in_intro)}</p>
+            <Show when=move || error.get().is_some()>
+                <ErrorNotice message=message />
+            </Show>
+            <form class="form" on:submit=submit>
+                {field("account", Signal::derive(move || t_string!(i18n, field_account)), account, "text", "username", true)}
+                {field("password", Signal::derive(move || t_string!(i18n, field_password)), password, "password", "current-password", true)}
+                {field("name", Signal::derive(move || t_string!(i18n, field_name)), name, "text", "name", true)}
+                {field("class", Signal::derive(move || t_string!(i18n, field_class)), class_code, "text", "off", false)}
+                <div class="choice-row">
+                    <input
+                        id="remember"
+                        type="checkbox"
+                        prop:checked=move || remember.get()
+                        on:change=move |_| remember.update(|r| *r = !*r)
+                        aria-describedby="remember-hint"
+                    />
+                    <label for="remember">{t!(i18n, remember)}</label>
+                </div>
+                <p id="remember-hint" class="meta">{t!(i18n, remember_hint)}</p>
+                <button type="submit" class="button button-primary" data-testid="sign-in-submit" disabled=move || busy.get()>
+                    {t!(i18n, sign_in_button)}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,175 @@
+//! Sync and account: what is waiting, what was sent, what the LRS refused, sign-out.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use wasm_bindgen::JsCast;
+
+use crate::i18n::*;
+use crate::platform::format_datetime;
+use crate::state::use_lang;
+use crate::storage::RejectedStatement;
+use crate::sync::use_sync;
+
+/// Offers the rejected statements as a JSON file (the learner or trainer can forward it).
+fn download_rejected(list: &[RejectedStatement]) {
+    let Ok(text) = serde_json::to_string_pretty(list) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = document()
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download("boiduong-rejected.json");
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[component]
+pub fn SyncPage() -> impl IntoView {
+    let sync = use_sync();
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let confirming = RwSignal::new(false);
+    let signed_out = RwSignal::new(false);
+    let sign_out = move |confirmed: bool| {
+        leptos::task::spawn_local(async move {
+            match sync.sign_out(confirmed).await {
+                Ok(()) => {
+                    confirming.set(false);
+                    signed_out.set(true);
+                }
+                Err(_) => confirming.set(true),
+            }
+        });
+    };
+    view! {
+        <div class="page" data-testid="sync-page">
+            <h1 class="page-title">{t!(i18n, sync_title)}</h1>
+            <section class="card" aria-live="polite">
+                <Show when=move || !sync.online.get()>
+                    <p class="notice notice-warning" data-testid="offline">{t!(i18n, sync_offline)}</p>
+                </Show>
+                <Show when=move || sync.auth_required.get()>
+                    <div class="notice notice-error" role="alert" data-testid="auth-required">
+                        <p>{t!(i18n, sync_auth_required)}</p>
+                        <A href="/sign-in?next=/sync" attr:class="button button-secondary">{t!(i18n, sign_in_button)}</A>
+                    </div>
+                </Show>
+                <Show when=move || sync.identity.read().is_some() && !sync.signed_in.get() && !sync.auth_required.get()>
+                    <div class="notice notice-info" data-testid="need-password">
+                        <p>{t!(i18n, sync_need_password)}</p>
+                        <A href="/sign-in?next=/sync" attr:class="button button-secondary">{t!(i18n, sign_in_button)}</A>
+                    </div>
+                </Show>
+                <p data-testid="pending" data-count=move || sync.pending.get().to_string()>
+                    {move || if sync.pending.get() == 0 {
+                        t_string!(i18n, sync_all_sent).to_string()
+                    } else {
+                        t_string!(i18n, sync_pending, n = sync.pending.get())
+                    }}
+                </p>
+                <p data-testid="last-sync">
+                    {move || match sync.last_sync_ms.get() {
+                        Some(ms) => t_string!(i18n, sync_last, time = format_datetime(ms, lang.get())),
+                        None => t_string!(i18n, sync_never).to_string(),
+                    }}
+                </p>
+                {move || sync.last_error.get().map(|reason| view! {
+                    <p class="meta" data-testid="sync-error">{t_string!(i18n, sync_error, reason = reason.clone())}</p>
+                })}
+                <button
+                    type="button"
+                    class="button button-primary"
+                    data-testid="sync-now"
+                    disabled=move || sync.syncing.get() || !sync.signed_in.get()
+                    on:click=move |_| sync.sync_now()
+                >
+                    {move || if sync.syncing.get() { t_string!(i18n, syncing) } else { t_string!(i18n, sync_now) }}
+                </button>
+            </section>
+
+            <section class="card" data-testid="rejected">
+                <h2>{t!(i18n, rejected_title)}</h2>
+                <Show
+                    when=move || !sync.rejected.read().is_empty()
+                    fallback=move || view! { <p>{t!(i18n, rejected_none)}</p> }
+                >
+                    <p>{t!(i18n, rejected_intro)}</p>
+                    <div class="table-wrap">
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, col_code)}</th>
+                                    <th scope="col">{t!(i18n, col_reason)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {move || sync.rejected.get().into_iter().map(|r| view! {
+                                    <tr data-testid="rejected-row">
+                                        <td>{r.status}</td>
+                                        <td>{r.reason.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <button type="button" class="button button-secondary" on:click=move |_| download_rejected(&sync.rejected.get_untracked())>
+                        {t!(i18n, rejected_export)}
+                    </button>
+                </Show>
+            </section>
+
+            <section class="card" data-testid="account">
+                <h2>{t!(i18n, account_title)}</h2>
+                <Show when=move || signed_out.get()>
+                    <p class="notice notice-info" role="status">{t!(i18n, sign_out_done)}</p>
+                </Show>
+                {move || match sync.identity.get() {
+                    None => view! {
+                        <p>{t!(i18n, not_signed_in)}</p>
+                        <A href="/sign-in" attr:class="button button-primary">{t!(i18n, sign_in_button)}</A>
+                    }.into_any(),
+                    Some(id) => view! {
+                        <p data-testid="identity">{t_string!(i18n, signed_in_as, name = id.name.clone(), account = id.account.clone(), class = if id.class_code.is_empty() { "—".to_string() } else { id.class_code.clone() })}</p>
+                        <p class="meta">{t!(i18n, sign_out_explain)}</p>
+                        <Show
+                            when=move || confirming.get()
+                            fallback=move || view! {
+                                <button type="button" class="button button-secondary" data-testid="sign-out" on:click=move |_| sign_out(false)>
+                                    {t!(i18n, sign_out)}
+                                </button>
+                            }
+                        >
+                            <div class="notice notice-warning" role="alert" data-testid="sign-out-warning">
+                                <p>{t!(i18n, sign_out_warning, n = sync.pending.get())}</p>
+                                <div class="actions">
+                                    <button type="button" class="button button-primary" on:click=move |_| { confirming.set(false); sync.sync_now(); }>
+                                        {t!(i18n, sign_out_sync_first)}
+                                    </button>
+                                    <button type="button" class="button button-secondary" data-testid="sign-out-anyway" on:click=move |_| sign_out(true)>
+                                        {t!(i18n, sign_out_anyway)}
+                                    </button>
+                                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
+                                        {t!(i18n, cancel)}
+                                    </button>
+                                </div>
+                            </div>
+                        </Show>
+                    }.into_any(),
+                }}
+            </section>
+        </div>
+    }
+}

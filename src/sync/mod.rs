@@ -1,0 +1,395 @@
+//! Sign-in state and the sync driver: moves the outbox to the LRS following the pure
+//! `boiduong_core::sync::SyncPolicy`, and applies its effects durably.
+//!
+//! Sync runs at start-up, after each learner action, on the browser's `online` event, every
+//! minute, and on "Sync now". One drive loop at a time; a kick during a run asks for one more.
+
+use boiduong_core::sync::{Effect as SyncEffect, Pending, SyncConfig, SyncPolicy};
+use boiduong_core::xapi::{Learner, StatementContext};
+use boiduong_core::Lang;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::net::config::{fetch_config, Config};
+use crate::net::lrs::{self, Credentials};
+use crate::platform::now_ms;
+use crate::state::AppState;
+use crate::storage::RejectedStatement;
+
+const IDENTITY_KEY: &str = "identity";
+const LAST_SYNC_KEY: &str = "last_sync_ms";
+/// localStorage key of remembered credentials (only when the learner ticked "remember").
+const REMEMBER_KEY: &str = "boiduong.remember";
+const PERIOD_MS: i32 = 60_000;
+
+/// Who the learner is (not secret; kept on the device with their records).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// The LRS account the training centre gave them.
+    pub account: String,
+    /// Their name as it appears to trainers.
+    pub name: String,
+    /// Class code (mã lớp).
+    pub class_code: String,
+}
+
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    app: AppState,
+    pub config: RwSignal<Option<Result<Config, AppError>>>,
+    pub identity: RwSignal<Option<Identity>>,
+    credentials: StoredValue<Option<Credentials>>,
+    /// Credentials are present (in memory) for this session.
+    pub signed_in: RwSignal<bool>,
+    pub pending: RwSignal<usize>,
+    pub rejected: RwSignal<Vec<RejectedStatement>>,
+    pub last_sync_ms: RwSignal<Option<i64>>,
+    pub online: RwSignal<bool>,
+    /// The LRS refused the credentials: sign in again (nothing is lost meanwhile).
+    pub auth_required: RwSignal<bool>,
+    /// Last problem talking to the LRS, in plain words.
+    pub last_error: RwSignal<Option<String>>,
+    pub syncing: RwSignal<bool>,
+    again: StoredValue<bool>,
+    policy: StoredValue<SyncPolicy, LocalStorage>,
+}
+
+pub fn use_sync() -> SyncState {
+    expect_context::<SyncState>()
+}
+
+fn remembered() -> Option<Credentials> {
+    let storage = window().local_storage().ok().flatten()?;
+    let text = storage.get_item(REMEMBER_KEY).ok().flatten()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some(Credentials {
+        account: v.get("account")?.as_str()?.to_owned(),
+        password: v.get("password")?.as_str()?.to_owned(),
+    })
+}
+
+fn forget_remembered() {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.remove_item(REMEMBER_KEY);
+    }
+}
+
+fn browser_online() -> bool {
+    window().navigator().on_line()
+}
+
+fn random_u64() -> u64 {
+    (js_sys::Math::random() * (u64::MAX as f64)) as u64
+}
+
+/// Provides the sync state; starts loading the config and the identity once storage is open.
+pub fn provide_sync(app: AppState) -> SyncState {
+    let state = SyncState {
+        app,
+        config: RwSignal::new(None),
+        identity: RwSignal::new(None),
+        credentials: StoredValue::new(None),
+        signed_in: RwSignal::new(false),
+        pending: RwSignal::new(0),
+        rejected: RwSignal::new(Vec::new()),
+        last_sync_ms: RwSignal::new(None),
+        online: RwSignal::new(browser_online()),
+        auth_required: RwSignal::new(false),
+        last_error: RwSignal::new(None),
+        syncing: RwSignal::new(false),
+        again: StoredValue::new(false),
+        policy: StoredValue::new_local(SyncPolicy::new(SyncConfig::default())),
+    };
+    provide_context(state);
+    leptos::task::spawn_local(async move {
+        state.config.set(Some(fetch_config().await));
+    });
+    let _ = window_event_listener(leptos::ev::online, move |_| {
+        state.online.set(true);
+        state.policy.update_value(|p| p.retry_now());
+        state.kick();
+    });
+    let _ = window_event_listener(leptos::ev::offline, move |_| state.online.set(false));
+    let _ = set_interval_with_handle(
+        move || state.kick(),
+        std::time::Duration::from_millis(PERIOD_MS as u64),
+    );
+    // Identity and counts come from storage once it is open; then the first sync.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !app.storage_ready.get() {
+            return done.unwrap_or(false);
+        }
+        leptos::task::spawn_local(async move {
+            state.load_local().await;
+            state.kick();
+        });
+        true
+    });
+    state
+}
+
+impl SyncState {
+    async fn load_local(self) {
+        let Some(storage) = self.app.storage() else {
+            return;
+        };
+        if let Ok(Some(v)) = storage.meta(IDENTITY_KEY).await {
+            if let Ok(identity) = serde_json::from_value::<Identity>(v) {
+                self.app.learner_id.set(identity.account.clone());
+                if let Some(c) = remembered().filter(|c| c.account == identity.account) {
+                    self.credentials.set_value(Some(c));
+                    self.signed_in.set(true);
+                }
+                self.identity.set(Some(identity));
+            }
+        }
+        if let Ok(Some(v)) = storage.meta(LAST_SYNC_KEY).await {
+            self.last_sync_ms.set(v.as_i64());
+        }
+        self.refresh_counts().await;
+    }
+
+    async fn refresh_counts(self) {
+        let Some(storage) = self.app.storage() else {
+            return;
+        };
+        if let Ok(outbox) = storage.outbox().await {
+            self.pending.set(outbox.len());
+        }
+        if let Ok(rejected) = storage.rejected().await {
+            self.rejected.set(rejected);
+        }
+    }
+
+    /// The context statements are made in; `None` until signed in and configured.
+    pub fn statement_context(&self, lang: Lang) -> Option<StatementContext> {
+        let identity = self.identity.get_untracked()?;
+        let config = self.config.get_untracked()?.ok()?;
+        Some(StatementContext {
+            base: config.base_iri.clone(),
+            learner: Learner {
+                name: identity.name.clone(),
+                home_page: config.account_home_page.clone(),
+                account_name: identity.account.clone(),
+            },
+            class_code: identity.class_code.clone(),
+            platform: format!("{} {} (web)", config.portal_name, env!("CARGO_PKG_VERSION")),
+            language: lang,
+        })
+    }
+
+    /// Signs in: checks the credentials with the LRS when it can be reached. Offline, the
+    /// sign-in is accepted and checked at the first sync (records keep accumulating).
+    /// Returns whether the LRS confirmed them (`Ok(false)`: not checked, offline).
+    pub async fn sign_in(
+        self,
+        identity: Identity,
+        password: String,
+        remember: bool,
+    ) -> Result<bool, SignInError> {
+        let credentials = Credentials {
+            account: identity.account.clone(),
+            password,
+        };
+        let endpoint = match self.config.get_untracked() {
+            Some(Ok(c)) => c.lrs_endpoint,
+            _ => return Err(SignInError::NoConfig),
+        };
+        if let Some(current) = self.identity.get_untracked() {
+            if current.account != identity.account && self.pending.get_untracked() > 0 {
+                return Err(SignInError::OtherLearnerPending);
+            }
+        }
+        let checked = match lrs::verify(&endpoint, &credentials).await {
+            Ok(true) => true,
+            Ok(false) => return Err(SignInError::Refused),
+            Err(_) => false,
+        };
+        let storage = self.app.storage().ok_or(SignInError::NoConfig)?;
+        let value = serde_json::to_value(&identity).map_err(|_| SignInError::NoConfig)?;
+        storage
+            .set_meta(IDENTITY_KEY, &value)
+            .await
+            .map_err(SignInError::Storage)?;
+        if remember {
+            if let Some(storage) = window().local_storage().ok().flatten() {
+                let v = serde_json::json!({ "account": credentials.account, "password": credentials.password });
+                let _ = storage.set_item(REMEMBER_KEY, &v.to_string());
+            }
+        } else {
+            forget_remembered();
+        }
+        self.app.learner_id.set(identity.account.clone());
+        self.identity.set(Some(identity));
+        self.credentials.set_value(Some(credentials));
+        self.signed_in.set(true);
+        self.auth_required.set(false);
+        self.policy.update_value(|p| p.signed_in());
+        self.kick();
+        Ok(checked)
+    }
+
+    /// Signs out and deletes this device's records. Refused while records are unsent unless
+    /// `confirmed` (the learner chose to lose them).
+    pub async fn sign_out(self, confirmed: bool) -> Result<(), AppError> {
+        if self.pending.get_untracked() > 0 && !confirmed {
+            return Err(AppError::Storage("unsent records".into()));
+        }
+        if let Some(storage) = self.app.storage() {
+            storage.clear_all().await?;
+        }
+        forget_remembered();
+        self.credentials.set_value(None);
+        self.signed_in.set(false);
+        self.identity.set(None);
+        self.pending.set(0);
+        self.rejected.set(Vec::new());
+        self.last_sync_ms.set(None);
+        self.app.learner_id.set(String::new());
+        self.app.summaries.set(Vec::new());
+        Ok(())
+    }
+
+    /// "Sync now": also cancels our own backoff (never the LRS's Retry-After).
+    pub fn sync_now(self) {
+        self.policy.update_value(|p| p.retry_now());
+        self.kick();
+    }
+
+    /// Runs the drive loop now, or once more after the current run.
+    pub fn kick(self) {
+        if self.syncing.get_untracked() {
+            self.again.set_value(true);
+            return;
+        }
+        self.syncing.set(true);
+        leptos::task::spawn_local(async move {
+            loop {
+                self.again.set_value(false);
+                self.drive().await;
+                if !self.again.get_value() {
+                    break;
+                }
+            }
+            self.syncing.set(false);
+        });
+    }
+
+    async fn drive(self) {
+        let Some(storage) = self.app.storage() else {
+            return;
+        };
+        let Some(Ok(config)) = self.config.get_untracked() else {
+            return;
+        };
+        let Some(credentials) = self.credentials.get_value() else {
+            self.refresh_counts().await;
+            return;
+        };
+        // Bounded: each round sends one request; the policy's waits end the loop.
+        for _ in 0..10_000 {
+            let outbox = match storage.outbox().await {
+                Ok(o) => o,
+                Err(e) => {
+                    self.last_error.set(Some(e.to_string()));
+                    return;
+                }
+            };
+            self.pending.set(outbox.len());
+            let pending: Vec<Pending> = outbox
+                .iter()
+                .map(|q| Pending {
+                    id: q.id.clone(),
+                    body: q.body.clone(),
+                })
+                .collect();
+            let now = now_ms().max(0) as u64;
+            let request = self
+                .policy
+                .try_update_value(|p| p.next_request(&pending, now))
+                .flatten();
+            let Some(request) = request else {
+                self.schedule_wake();
+                return;
+            };
+            let outcome = lrs::send(&request, &config.lrs_endpoint, &credentials).await;
+            let now = now_ms().max(0) as u64;
+            let effects = self
+                .policy
+                .try_update_value(|p| p.on_outcome(&request, outcome, now, random_u64()))
+                .unwrap_or_default();
+            let mut acked = Vec::new();
+            let mut rejected = Vec::new();
+            let mut auth = false;
+            for effect in effects {
+                match effect {
+                    SyncEffect::Acked(ids) => acked.extend(ids),
+                    SyncEffect::Rejected { id, status, reason } => {
+                        let queued = outbox.iter().find(|q| q.id == id);
+                        rejected.push(RejectedStatement {
+                            attempt_id: queued.map(|q| q.attempt_id.clone()).unwrap_or_default(),
+                            body: queued.map(|q| q.body.clone()).unwrap_or_default(),
+                            id,
+                            status,
+                            reason,
+                            at_ms: now_ms(),
+                        });
+                    }
+                    SyncEffect::AuthRequired => auth = true,
+                    SyncEffect::WaitUntil(_) => {}
+                }
+            }
+            if !acked.is_empty() || !rejected.is_empty() {
+                if let Err(e) = storage.settle(&acked, &rejected).await {
+                    self.last_error.set(Some(e.to_string()));
+                    return;
+                }
+            }
+            if !acked.is_empty() {
+                let t = now_ms();
+                self.last_sync_ms.set(Some(t));
+                let _ = storage.set_meta(LAST_SYNC_KEY, &serde_json::json!(t)).await;
+                self.last_error.set(None);
+            }
+            if !rejected.is_empty() {
+                self.refresh_counts().await;
+            }
+            self.last_error.set(
+                self.policy
+                    .with_value(|p| p.last_error().map(str::to_owned)),
+            );
+            if auth {
+                self.auth_required.set(true);
+                self.signed_in.set(false);
+                self.credentials.set_value(None);
+                forget_remembered();
+                self.refresh_counts().await;
+                return;
+            }
+        }
+    }
+
+    /// Wakes the loop when the policy's backoff or Retry-After ends.
+    fn schedule_wake(self) {
+        let Some(at) = self.policy.with_value(|p| p.next_wake()) else {
+            return;
+        };
+        let delay = (at as i64 - now_ms()).clamp(0, i64::from(i32::MAX));
+        set_timeout(
+            move || self.kick(),
+            std::time::Duration::from_millis(delay as u64),
+        );
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SignInError {
+    /// The LRS refused the account or password.
+    Refused,
+    /// `/config.json` is missing or wrong.
+    NoConfig,
+    /// Another learner's records are still unsent on this device.
+    OtherLearnerPending,
+    Storage(AppError),
+}
