@@ -267,3 +267,135 @@ async fn blocked_storage_falls_back_to_memory_with_a_reason() {
     assert_eq!(storage.summaries().await.expect("read").summaries.len(), 1);
     let _ = JsValue::NULL;
 }
+
+// Guards the schema upgrade: a device holding schema 1 (before sync existed) opens at the
+// current schema with its records intact and an empty outbox.
+#[wasm_bindgen_test]
+async fn schema_1_database_upgrades_and_keeps_records() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::KeyPath;
+    let name = db_name("upgrade");
+    let v1 = Database::open(name.as_str())
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, db| {
+            let events = db
+                .create_object_store("events")
+                .with_key_path(KeyPath::from(["attempt_id", "seq"]))
+                .build()?;
+            events
+                .create_index("by_attempt", KeyPath::from("attempt_id"))
+                .build()?;
+            db.create_object_store("attempts")
+                .with_key_path(KeyPath::from("id"))
+                .build()?;
+            db.create_object_store("content")
+                .with_key_path(KeyPath::from("key"))
+                .build()?;
+            Ok(())
+        })
+        .await
+        .expect("schema 1");
+    v1.close();
+    let content = scenario();
+    let (attempt, first) = Attempt::start(&content, "a-7", "learner", 1_000);
+    let summary = serde_json::to_string(&boiduong_core::record::encode_summary(
+        &attempt.summary(&content),
+    ))
+    .expect("json");
+    put_raw(&name, "attempts", &summary).await;
+    put_raw(
+        &name,
+        "events",
+        &boiduong_core::record::encode_event(&first).to_string(),
+    )
+    .await;
+
+    let storage = open(&name).await;
+    assert_eq!(
+        storage
+            .summaries()
+            .await
+            .expect("summaries")
+            .summaries
+            .len(),
+        1
+    );
+    assert_eq!(storage.events("a-7").await.expect("events").len(), 1);
+    assert!(storage
+        .outbox()
+        .await
+        .expect("outbox store exists")
+        .is_empty());
+}
+
+fn queued(id: &str, attempt: &str, order: f64) -> boiduong::storage::Queued {
+    boiduong::storage::Queued {
+        id: id.into(),
+        attempt_id: attempt.into(),
+        order,
+        body: format!(r#"{{"id":"{id}"}}"#),
+    }
+}
+
+// Guards "a statement is written in the same transaction as the action": when the action's
+// write fails, none of its statements reach the outbox; when it succeeds, all do, in order,
+// and settling removes acknowledged ones and keeps rejected ones with their reason.
+#[wasm_bindgen_test]
+async fn statements_share_the_action_transaction_and_settle() {
+    let name = db_name("outbox");
+    let content = scenario();
+    let storage = open(&name).await;
+    let (attempt, first) = Attempt::start(&content, "a-8", "learner", 1_000);
+    storage
+        .record_with_statements(
+            std::slice::from_ref(&first),
+            &attempt.summary(&content),
+            None,
+            &[queued("s-2", "a-8", 2.0), queued("s-1", "a-8", 1.0)],
+        )
+        .await
+        .expect("start with statements");
+    // a failing action (duplicate event key) must not queue its statement
+    let failed = storage
+        .record_with_statements(
+            std::slice::from_ref(&first),
+            &attempt.summary(&content),
+            None,
+            &[queued("s-3", "a-8", 3.0)],
+        )
+        .await;
+    assert!(failed.is_err());
+    let outbox: Vec<String> = storage
+        .outbox()
+        .await
+        .expect("outbox")
+        .into_iter()
+        .map(|q| q.id)
+        .collect();
+    assert_eq!(
+        outbox,
+        ["s-1", "s-2"],
+        "in production order, nothing from the failed action"
+    );
+
+    let rejected = boiduong::storage::RejectedStatement {
+        id: "s-2".into(),
+        attempt_id: "a-8".into(),
+        status: 400,
+        reason: "bad".into(),
+        body: r#"{"id":"s-2"}"#.into(),
+        at_ms: 5,
+    };
+    storage
+        .settle(&["s-1".to_string()], std::slice::from_ref(&rejected))
+        .await
+        .expect("settle");
+    assert!(storage.outbox().await.expect("outbox").is_empty());
+    assert_eq!(storage.rejected().await.expect("rejected"), vec![rejected]);
+    assert_eq!(
+        storage.statements().await.expect("own copy").len(),
+        2,
+        "the learner's copy stays"
+    );
+}

@@ -287,23 +287,26 @@ impl SyncState {
             self.refresh_counts().await;
             return;
         };
+        // The outbox is read once per run and kept in step locally (re-reading 10,000 records
+        // per request would dominate a large drain); statements queued meanwhile are picked up
+        // by the next run, which `kick` schedules.
+        let mut outbox = match storage.outbox().await {
+            Ok(o) => o,
+            Err(e) => {
+                self.last_error.set(Some(e.to_string()));
+                return;
+            }
+        };
+        let mut pending: Vec<Pending> = outbox
+            .iter()
+            .map(|q| Pending {
+                id: q.id.clone(),
+                body: q.body.clone(),
+            })
+            .collect();
         // Bounded: each round sends one request; the policy's waits end the loop.
-        for _ in 0..10_000 {
-            let outbox = match storage.outbox().await {
-                Ok(o) => o,
-                Err(e) => {
-                    self.last_error.set(Some(e.to_string()));
-                    return;
-                }
-            };
-            self.pending.set(outbox.len());
-            let pending: Vec<Pending> = outbox
-                .iter()
-                .map(|q| Pending {
-                    id: q.id.clone(),
-                    body: q.body.clone(),
-                })
-                .collect();
+        for _ in 0..100_000 {
+            self.pending.set(pending.len());
             let now = now_ms().max(0) as u64;
             let request = self
                 .policy
@@ -345,6 +348,14 @@ impl SyncState {
                     self.last_error.set(Some(e.to_string()));
                     return;
                 }
+                let done: std::collections::HashSet<&str> = acked
+                    .iter()
+                    .map(String::as_str)
+                    .chain(rejected.iter().map(|r| r.id.as_str()))
+                    .collect();
+                pending.retain(|p| !done.contains(p.id.as_str()));
+                outbox.retain(|q| !done.contains(q.id.as_str()));
+                self.pending.set(pending.len());
             }
             if !acked.is_empty() {
                 let t = now_ms();
