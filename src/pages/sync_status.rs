@@ -58,6 +58,15 @@ pub fn SyncPage() -> impl IntoView {
         <div class="page" data-testid="sync-page">
             <h1 class="page-title">{t!(i18n, sync_title)}</h1>
             <section class="card" aria-live="polite">
+                {move || match sync.config.get() {
+                    Some(Err(e)) => Some(view! {
+                        <div class="notice notice-error" role="alert" data-testid="config-error">
+                            <p>{t!(i18n, sign_in_no_config)}</p>
+                            <p class="meta">{e.to_string()}</p>
+                        </div>
+                    }),
+                    _ => None,
+                }}
                 <Show when=move || !sync.online.get()>
                     <p class="notice notice-warning" data-testid="offline">{t!(i18n, sync_offline)}</p>
                 </Show>
