@@ -2,8 +2,8 @@
 // Content-Security-Policy can forbid inline scripts ('unsafe-inline'), and fails the build if
 // any inline script remains.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
@@ -27,3 +27,26 @@ if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) {
 }
 writeFileSync(indexPath, html);
 console.log(`trunk-post-build: moved ${moved} inline loader script(s) to files`);
+
+// Service worker: the list of every file of this build (app shell, content, icons) and a
+// version derived from their contents, so each build is a new worker with a new cache.
+function walk(d) {
+  return readdirSync(d).flatMap((name) => {
+    const p = join(d, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+const files = walk(dir)
+  .map((p) => '/' + relative(dir, p).split('\\').join('/'))
+  .filter((p) => p !== '/sw.js' && !p.startsWith('/.'))
+  .sort();
+const version = createHash('sha256');
+for (const f of files) version.update(f).update(readFileSync(join(dir, f)));
+const precache = ['/', ...files];
+const template = readFileSync(new URL('./sw-template.js', import.meta.url), 'utf8');
+writeFileSync(
+  join(dir, 'sw.js'),
+  `const VERSION = ${JSON.stringify(version.digest('hex').slice(0, 16))};\n` +
+    `const PRECACHE = ${JSON.stringify(precache)};\n` + template,
+);
+console.log(`trunk-post-build: sw.js precaches ${precache.length} files`);

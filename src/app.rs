@@ -5,7 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::header::Header;
-use crate::components::notice::StorageNotice;
+use crate::components::notice::{StorageNotice, UpdateBanner};
 use crate::i18n::*;
 use crate::pages::catalog::CatalogPage;
 use crate::pages::history::HistoryPage;
@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let app = provide_app_state();
     crate::sync::provide_sync(app);
+    crate::pwa::provide_pwa();
     let i18n = use_i18n();
     view! {
         <Router>
@@ -36,6 +37,7 @@ fn Shell() -> impl IntoView {
             <Header />
             <main id="main" class="main" tabindex="-1">
                 <StorageNotice />
+                <UpdateBanner />
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=CatalogPage />
                     <Route path=path!("/module/:id") view=ModulePage />

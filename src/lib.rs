@@ -13,6 +13,7 @@ pub mod error;
 pub mod net;
 pub mod pages;
 pub mod platform;
+pub mod pwa;
 pub mod state;
 pub mod storage;
 pub mod sync;

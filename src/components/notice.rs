@@ -46,3 +46,26 @@ pub fn ErrorNotice(
         </div>
     }
 }
+
+/// "A new version is ready": shown outside the players, so an attempt is never switched
+/// mid-way; the switch happens on the learner's click.
+#[component]
+pub fn UpdateBanner() -> impl IntoView {
+    let pwa = crate::pwa::use_pwa();
+    let i18n = use_i18n();
+    let location = leptos_router::hooks::use_location();
+    let in_player = move || {
+        let path = location.pathname.get();
+        path.starts_with("/module/") || path.starts_with("/scenario/")
+    };
+    view! {
+        <Show when=move || pwa.update_ready.get() && !in_player()>
+            <div class="notice notice-info" role="status" data-testid="update-ready">
+                <p>{t!(i18n, update_ready)}</p>
+                <button type="button" class="button button-primary" data-testid="apply-update" on:click=move |_| pwa.apply_update()>
+                    {t!(i18n, update_apply)}
+                </button>
+            </div>
+        </Show>
+    }
+}
