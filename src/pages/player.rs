@@ -247,6 +247,9 @@ impl Player {
                 Ok(()) => {
                     self.events.set_value(log);
                     self.sync.kick();
+                    if next.is_finished() {
+                        crate::pwa::request_persist();
+                    }
                     self.state.put_summary(summary);
                     self.attempt.set(Some(next));
                     self.error.set(None);

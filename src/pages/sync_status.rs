@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use wasm_bindgen::JsCast;
 
 use crate::i18n::*;
 use crate::platform::format_datetime;
@@ -12,28 +11,9 @@ use crate::sync::use_sync;
 
 /// Offers the rejected statements as a JSON file (the learner or trainer can forward it).
 fn download_rejected(list: &[RejectedStatement]) {
-    let Ok(text) = serde_json::to_string_pretty(list) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(a) = document()
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download("boiduong-rejected.json");
-        a.click();
+    if let Ok(text) = serde_json::to_string_pretty(list) {
+        super::records::download("boiduong-rejected.json", &text);
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 #[component]
@@ -139,6 +119,8 @@ pub fn SyncPage() -> impl IntoView {
                     </button>
                 </Show>
             </section>
+
+            <super::records::MyRecords />
 
             <section class="card" data-testid="account">
                 <h2>{t!(i18n, account_title)}</h2>

@@ -35,6 +35,8 @@ pub const REJECTED: &str = "rejected";
 pub const META: &str = "meta";
 const BY_ATTEMPT: &str = "by_attempt";
 const BY_ORDER: &str = "by_order";
+/// What "My records" exports and imports (settings stay on their device).
+const EXPORTED: [&str; 6] = [EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED];
 const ALL_STORES: [&str; 7] = [
     EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED, META,
 ];
@@ -362,6 +364,72 @@ impl IdbStore {
             .primitive()
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)
+    }
+
+    /// Every record of the exportable stores, as JSON values, store by store.
+    pub async fn export_all(&self) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
+        let mut out = serde_json::Map::new();
+        for name in EXPORTED {
+            let tx = self.db.transaction(name).build().map_err(map_err)?;
+            let store = tx.object_store(name).map_err(map_err)?;
+            let values: Vec<JsValue> = store
+                .get_all::<JsValue>()
+                .primitive()
+                .map_err(map_err)?
+                .await
+                .map_err(map_err)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(map_err)?;
+            let list = values.iter().map(from_js).collect::<Result<Vec<_>, _>>()?;
+            out.insert(name.to_owned(), serde_json::Value::Array(list));
+        }
+        Ok(out)
+    }
+
+    /// Adds the records whose keys are not on this device yet; never overwrites.
+    pub async fn import_new(
+        &self,
+        store: &str,
+        records: &[(String, serde_json::Value)],
+    ) -> Result<usize, AppError> {
+        let existing: std::collections::HashSet<String> = {
+            let tx = self.db.transaction(store).build().map_err(map_err)?;
+            let os = tx.object_store(store).map_err(map_err)?;
+            let keys: Vec<JsValue> = os
+                .get_all_keys::<JsValue>()
+                .primitive()
+                .map_err(map_err)?
+                .await
+                .map_err(map_err)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(map_err)?;
+            keys.iter()
+                .filter_map(|k| js_sys::JSON::stringify(k).ok().and_then(|s| s.as_string()))
+                .collect()
+        };
+        let fresh: Vec<&serde_json::Value> = records
+            .iter()
+            .filter(|(key, _)| !existing.contains(key))
+            .map(|(_, v)| v)
+            .collect();
+        if fresh.is_empty() {
+            return Ok(0);
+        }
+        let tx = self
+            .db
+            .transaction(store)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        {
+            let os = tx.object_store(store).map_err(map_err)?;
+            for value in &fresh {
+                os.add(to_js(value)?).primitive().map_err(map_err)?;
+            }
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(fresh.len())
     }
 
     /// Deletes every local record (sign-out, after sync or the learner's confirmation).

@@ -106,3 +106,99 @@ impl MemoryStore {
         self.inner.borrow().content.get(key).cloned()
     }
 }
+
+impl MemoryStore {
+    /// The same shape as the IndexedDB export (records in their stored JSON form).
+    pub fn export_all(&self) -> serde_json::Map<String, serde_json::Value> {
+        use boiduong_core::record::{encode_event, encode_summary};
+        let inner = self.inner.borrow();
+        let mut out = serde_json::Map::new();
+        let to = |v: Vec<serde_json::Value>| serde_json::Value::Array(v);
+        out.insert(
+            "events".into(),
+            to(inner.events.values().map(encode_event).collect()),
+        );
+        out.insert(
+            "attempts".into(),
+            to(inner.attempts.values().map(encode_summary).collect()),
+        );
+        out.insert(
+            "content".into(),
+            to(inner
+                .content
+                .iter()
+                .map(|(k, j)| serde_json::json!({ "key": k, "json": j }))
+                .collect()),
+        );
+        let ser = |q: &Queued| serde_json::to_value(q).unwrap_or_default();
+        out.insert("outbox".into(), to(inner.outbox.iter().map(ser).collect()));
+        out.insert(
+            "statements".into(),
+            to(inner.statements.iter().map(ser).collect()),
+        );
+        out.insert(
+            "rejected".into(),
+            to(inner
+                .rejected
+                .values()
+                .map(|r| serde_json::to_value(r).unwrap_or_default())
+                .collect()),
+        );
+        out
+    }
+
+    /// Adds records whose key is new; returns how many were added.
+    pub fn import_new(&self, store: &str, records: &[(String, serde_json::Value)]) -> usize {
+        use boiduong_core::record::{decode_event, decode_summary};
+        let mut inner = self.inner.borrow_mut();
+        let mut added = 0;
+        for (_, value) in records {
+            let fresh = match store {
+                "events" => decode_event(value.clone()).ok().is_some_and(|e| {
+                    let key = (e.attempt_id.clone(), e.seq);
+                    !inner.events.contains_key(&key) && inner.events.insert(key, e).is_none()
+                }),
+                "attempts" => decode_summary(value.clone()).ok().is_some_and(|s| {
+                    !inner.attempts.contains_key(&s.id)
+                        && inner.attempts.insert(s.id.clone(), s).is_none()
+                }),
+                "content" => match (
+                    value.get("key").and_then(|k| k.as_str()),
+                    value.get("json").and_then(|j| j.as_str()),
+                ) {
+                    (Some(k), Some(j)) if !inner.content.contains_key(k) => {
+                        inner.content.insert(k.to_owned(), j.to_owned());
+                        true
+                    }
+                    _ => false,
+                },
+                "outbox" | "statements" => serde_json::from_value::<Queued>(value.clone())
+                    .ok()
+                    .is_some_and(|q| {
+                        let list = if store == "outbox" {
+                            &mut inner.outbox
+                        } else {
+                            &mut inner.statements
+                        };
+                        if list.iter().any(|x| x.id == q.id) {
+                            false
+                        } else {
+                            list.push(q);
+                            true
+                        }
+                    }),
+                "rejected" => serde_json::from_value::<RejectedStatement>(value.clone())
+                    .ok()
+                    .is_some_and(|r| {
+                        !inner.rejected.contains_key(&r.id)
+                            && inner.rejected.insert(r.id.clone(), r).is_none()
+                    }),
+                _ => false,
+            };
+            if fresh {
+                added += 1;
+            }
+        }
+        added
+    }
+}

@@ -10,6 +10,7 @@
 
 mod idb;
 mod memory;
+pub mod records;
 
 use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
 use boiduong_core::model::ContentKind;

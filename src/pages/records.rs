@@ -1,0 +1,145 @@
+//! "My records": storage use and protection, export and import of every local record.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::i18n::*;
+use crate::platform::now_ms;
+use crate::pwa::storage_info;
+use crate::state::use_app_state;
+use crate::sync::use_sync;
+
+fn human_bytes(n: f64) -> String {
+    if n >= 1e9 {
+        format!("{:.1} GB", n / 1e9)
+    } else if n >= 1e6 {
+        format!("{:.1} MB", n / 1e6)
+    } else {
+        format!("{:.0} KB", n / 1e3)
+    }
+}
+
+/// Offers `text` as a downloaded file.
+pub fn download(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = document()
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[component]
+pub fn MyRecords() -> impl IntoView {
+    let app = use_app_state();
+    let sync = use_sync();
+    let i18n = use_i18n();
+    let info = LocalResource::new(storage_info);
+    let message = RwSignal::new(None::<(bool, String)>);
+
+    let export = move |_| {
+        let Some(storage) = app.storage() else { return };
+        let learner = sync
+            .identity
+            .get_untracked()
+            .and_then(|i| serde_json::to_value(i).ok());
+        leptos::task::spawn_local(async move {
+            match storage.export_records(learner, now_ms()).await {
+                Ok(text) => download("boiduong-records.json", &text),
+                Err(e) => message.set(Some((false, e.to_string()))),
+            }
+        });
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let Some(storage) = app.storage() else { return };
+        leptos::task::spawn_local(async move {
+            let text = JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            match storage.import_records(&text).await {
+                Ok(report) => {
+                    if let Ok(found) = storage.summaries().await {
+                        app.summaries.set(found.summaries);
+                    }
+                    sync.kick();
+                    message.set(Some((
+                        true,
+                        t_string!(
+                            i18n,
+                            import_done,
+                            added = report.added,
+                            already = report.already,
+                            invalid = report.invalid
+                        ),
+                    )));
+                }
+                Err(e) => message.set(Some((
+                    false,
+                    t_string!(i18n, import_failed, reason = e.to_string()),
+                ))),
+            }
+        });
+    };
+    view! {
+        <section class="card" data-testid="my-records">
+            <h2>{t!(i18n, records_title)}</h2>
+            <p>{t!(i18n, records_intro)}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let info = info.await;
+                    let pct = if info.quota > 0.0 { (100.0 * info.usage / info.quota).round() } else { 0.0 };
+                    view! {
+                        <p class="meta" data-testid="storage-usage">
+                            {t!(i18n, storage_usage, used = human_bytes(info.usage), quota = human_bytes(info.quota))}
+                        </p>
+                        {(pct >= 80.0).then(|| view! {
+                            <p class="notice notice-warning" role="alert">{t!(i18n, storage_near_full, pct = pct)}</p>
+                        })}
+                        <p class="meta" data-testid="storage-persisted" data-persisted=format!("{:?}", info.persisted)>
+                            {move || if info.persisted == Some(true) {
+                                t_string!(i18n, storage_persisted)
+                            } else {
+                                t_string!(i18n, storage_not_persisted)
+                            }}
+                        </p>
+                    }
+                })}
+            </Suspense>
+            {move || message.get().map(|(ok, text)| view! {
+                <p class=if ok { "notice notice-info" } else { "notice notice-error" } role="status" data-testid="import-result">{text}</p>
+            })}
+            <div class="actions">
+                <button type="button" class="button button-secondary" data-testid="export-records" on:click=export>
+                    {t!(i18n, export_records)}
+                </button>
+                <label class="button button-secondary" for="import-file">{t!(i18n, import_records)}</label>
+                <input id="import-file" class="sr-only" type="file" accept="application/json,.json" data-testid="import-file" on:change=import />
+            </div>
+        </section>
+    }
+}
