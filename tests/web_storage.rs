@@ -399,3 +399,69 @@ async fn statements_share_the_action_transaction_and_settle() {
         "the learner's copy stays"
     );
 }
+
+// Guards "My records": an export imported on another device brings back every record; a
+// second import adds nothing and overwrites nothing; a damaged record is skipped, not fatal.
+#[wasm_bindgen_test]
+async fn export_then_import_recovers_everything_without_duplicates() {
+    let content = scenario();
+    let source = open(&db_name("export")).await;
+    let (attempt, first) = Attempt::start(&content, "a-9", "learner", 1_000);
+    source
+        .record_with_statements(
+            std::slice::from_ref(&first),
+            &attempt.summary(&content),
+            Some(("scenario/x@1", SCENARIO)),
+            &[queued("s-9", "a-9", 1.0)],
+        )
+        .await
+        .expect("record");
+    let (next, events) = attempt
+        .decide(
+            &content,
+            Intent::Choose {
+                choice: "huong-dan".into(),
+            },
+            2_000,
+        )
+        .expect("choice");
+    source
+        .record(&events, &next.summary(&content), None)
+        .await
+        .expect("record 2");
+    let file = source.export_records(None, 3_000).await.expect("export");
+
+    let target = open(&db_name("import")).await;
+    let report = target.import_records(&file).await.expect("import");
+    assert_eq!(report.invalid, 0);
+    assert_eq!(report.already, 0);
+    assert_eq!(
+        report.added,
+        1 + events.len() + 1 + 1 + 2,
+        "events, summary, content, outbox + copy"
+    );
+    assert_eq!(
+        target.summaries().await.expect("s").summaries,
+        vec![next.summary(&content)]
+    );
+    let log = target.events("a-9").await.expect("events");
+    assert_eq!(Attempt::replay(&content, &log).expect("replays"), next);
+    assert_eq!(target.outbox().await.expect("outbox").len(), 1);
+
+    let again = target.import_records(&file).await.expect("second import");
+    assert_eq!(again.added, 0);
+    assert_eq!(again.already, report.added);
+
+    let mut doc: serde_json::Value = serde_json::from_str(&file).expect("json");
+    doc["stores"]["attempts"][0]["status"] = serde_json::json!(42);
+    let damaged = open(&db_name("damaged-import")).await;
+    let r = damaged
+        .import_records(&doc.to_string())
+        .await
+        .expect("import with a bad record");
+    assert_eq!(r.invalid, 1);
+    assert!(damaged
+        .import_records("{\"format\":\"other\"}")
+        .await
+        .is_err());
+}
