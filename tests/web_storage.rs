@@ -388,7 +388,11 @@ async fn statements_share_the_action_transaction_and_settle() {
         at_ms: 5,
     };
     storage
-        .settle(&["s-1".to_string()], std::slice::from_ref(&rejected))
+        .settle(
+            &["s-1".to_string()],
+            std::slice::from_ref(&rejected),
+            Some(9),
+        )
         .await
         .expect("settle");
     assert!(storage.outbox().await.expect("outbox").is_empty());

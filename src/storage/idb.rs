@@ -311,10 +311,11 @@ impl IdbStore {
         &self,
         acked: &[String],
         rejected: &[RejectedStatement],
+        synced_at_ms: Option<i64>,
     ) -> Result<(), AppError> {
         let tx = self
             .db
-            .transaction([OUTBOX, REJECTED])
+            .transaction([OUTBOX, REJECTED, META])
             .with_mode(TransactionMode::Readwrite)
             .with_options(strict())
             .build()
@@ -331,8 +332,30 @@ impl IdbStore {
                     to_js(&serde_json::to_value(r).map_err(|e| AppError::Storage(e.to_string()))?)?;
                 store.put(value).primitive().map_err(map_err)?;
             }
+            if let Some(t) = synced_at_ms {
+                tx.object_store(META)
+                    .map_err(map_err)?
+                    .put(to_js(
+                        &serde_json::json!({ "key": "last_sync_ms", "value": t }),
+                    )?)
+                    .primitive()
+                    .map_err(map_err)?;
+            }
         }
         tx.commit().await.map_err(map_err)
+    }
+
+    /// Number of statements waiting (without reading them).
+    pub async fn outbox_count(&self) -> Result<usize, AppError> {
+        let tx = self.db.transaction(OUTBOX).build().map_err(map_err)?;
+        let store = tx.object_store(OUTBOX).map_err(map_err)?;
+        let n: u32 = store
+            .count()
+            .primitive()
+            .map_err(map_err)?
+            .await
+            .map_err(map_err)?;
+        Ok(n as usize)
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, AppError> {

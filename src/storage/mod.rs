@@ -139,13 +139,25 @@ impl Storage {
         &self,
         acked: &[String],
         rejected: &[RejectedStatement],
+        synced_at_ms: Option<i64>,
     ) -> Result<(), AppError> {
         match self {
-            Storage::Idb(s) => s.settle(acked, rejected).await,
+            Storage::Idb(s) => s.settle(acked, rejected, synced_at_ms).await,
             Storage::Memory(s) => {
                 s.settle(acked, rejected);
+                if let Some(t) = synced_at_ms {
+                    s.set_meta("last_sync_ms", &serde_json::json!(t));
+                }
                 Ok(())
             }
+        }
+    }
+
+    /// Number of statements waiting for the LRS.
+    pub async fn outbox_count(&self) -> Result<usize, AppError> {
+        match self {
+            Storage::Idb(s) => s.outbox_count().await,
+            Storage::Memory(s) => Ok(s.outbox().len()),
         }
     }
 

@@ -53,6 +53,8 @@ pub struct SyncState {
     pub syncing: RwSignal<bool>,
     again: StoredValue<bool>,
     policy: StoredValue<SyncPolicy, LocalStorage>,
+    /// The identity, counts and remembered credentials have been read from storage.
+    local_loaded: StoredValue<bool>,
 }
 
 pub fn use_sync() -> SyncState {
@@ -73,6 +75,13 @@ fn forget_remembered() {
     if let Some(storage) = window().local_storage().ok().flatten() {
         let _ = storage.remove_item(REMEMBER_KEY);
     }
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 fn browser_online() -> bool {
@@ -100,6 +109,7 @@ pub fn provide_sync(app: AppState) -> SyncState {
         syncing: RwSignal::new(false),
         again: StoredValue::new(false),
         policy: StoredValue::new_local(SyncPolicy::new(SyncConfig::default())),
+        local_loaded: StoredValue::new(false),
     };
     provide_context(state);
     leptos::task::spawn_local(async move {
@@ -148,14 +158,28 @@ impl SyncState {
             self.last_sync_ms.set(v.as_i64());
         }
         self.refresh_counts().await;
+        self.local_loaded.set_value(true);
+    }
+
+    /// Waits (bounded, ~10 s) until the runtime config has been fetched and the local state
+    /// read. A learner who submits the sign-in form right after the page opened was told
+    /// "config.json could not be read" while it was still loading (found by the e2e tests),
+    /// and a sign-in racing `load_local` could be overwritten by the stored identity.
+    async fn ready(self) {
+        for _ in 0..200 {
+            if self.config.get_untracked().is_some() && self.local_loaded.get_value() {
+                return;
+            }
+            sleep_ms(50).await;
+        }
     }
 
     async fn refresh_counts(self) {
         let Some(storage) = self.app.storage() else {
             return;
         };
-        if let Ok(outbox) = storage.outbox().await {
-            self.pending.set(outbox.len());
+        if let Ok(n) = storage.outbox_count().await {
+            self.pending.set(n);
         }
         if let Ok(rejected) = storage.rejected().await {
             self.rejected.set(rejected);
@@ -188,6 +212,7 @@ impl SyncState {
         password: String,
         remember: bool,
     ) -> Result<bool, SignInError> {
+        self.ready().await;
         let credentials = Credentials {
             account: identity.account.clone(),
             password,
@@ -344,7 +369,9 @@ impl SyncState {
                 }
             }
             if !acked.is_empty() || !rejected.is_empty() {
-                if let Err(e) = storage.settle(&acked, &rejected).await {
+                // One transaction: the outbox change and the time of this sync.
+                let synced_at = (!acked.is_empty()).then(now_ms);
+                if let Err(e) = storage.settle(&acked, &rejected, synced_at).await {
                     self.last_error.set(Some(e.to_string()));
                     return;
                 }
@@ -358,9 +385,7 @@ impl SyncState {
                 self.pending.set(pending.len());
             }
             if !acked.is_empty() {
-                let t = now_ms();
-                self.last_sync_ms.set(Some(t));
-                let _ = storage.set_meta(LAST_SYNC_KEY, &serde_json::json!(t)).await;
+                self.last_sync_ms.set(Some(now_ms()));
                 self.last_error.set(None);
             }
             if !rejected.is_empty() {
