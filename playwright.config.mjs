@@ -1,11 +1,24 @@
 // End-to-end tests of the built portal (dist/): a real Chromium (Debian's, never a downloaded
-// one), the app served by our own static server with the SPA fallback, Vietnamese first.
-// Build first: PATH=$PWD/node_modules/.bin:$PATH trunk build --release
+// one), the app served by our own static server with the SPA fallback, Vietnamese first, and
+// a fresh Ralph LRS for the run (its data is deleted afterwards).
+// Build first: source scripts/env.sh && trunk build --release
 // Run: npx playwright test
+// Ports (tests/e2e/env.mjs): app 4173, LRS 8100, the fault proxy 8110 (run by sync.spec) and
+// a second copy of the app pointing at the proxy 4174; each can be moved with E2E_*_PORT.
 import { defineConfig } from '@playwright/test';
+import {
+  APP_ORIGIN,
+  APP_PORT,
+  DIST,
+  FAULT_APP_ORIGIN,
+  FAULT_APP_PORT,
+  LRS_ENDPOINT,
+  LRS_PORT,
+  LRS_URL,
+  PROXY_ENDPOINT,
+} from './tests/e2e/env.mjs';
 
-const PORT = 4173;
-const BASE_URL = `http://127.0.0.1:${PORT}`;
+const BASE_URL = APP_ORIGIN;
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -18,14 +31,43 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 10_000 },
   reporter: 'list',
-  webServer: {
-    command: `node scripts/static-server.mjs dist ${PORT}`,
-    url: BASE_URL,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      // A fresh Ralph (temp data dir, the demo accounts), CORS for both copies of the app.
+      name: 'lrs',
+      command: `scripts/lrs/e2e-lrs.sh --port ${LRS_PORT} --origin ${APP_ORIGIN} --origin ${FAULT_APP_ORIGIN}`,
+      url: `${LRS_URL}/__heartbeat__`,
+      reuseExistingServer: false,
+      // Creating the demo accounts (bcrypt) takes ~10 s; a first install of Ralph ~15 s more.
+      timeout: 120_000,
+      // SIGTERM to the wrapper's process group: it stops Ralph and deletes the data dir.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // The portal, its config.json pointing at the e2e LRS (same as dist/ on the default port).
+      name: 'app',
+      command: `node scripts/serve-with-config.mjs ${DIST} ${APP_PORT} ${LRS_ENDPOINT}`,
+      url: BASE_URL,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // The same portal on another origin, its config.json pointing at the fault proxy.
+      name: 'fault-app',
+      command: `node scripts/serve-with-config.mjs ${DIST} ${FAULT_APP_PORT} ${PROXY_ENDPOINT}`,
+      url: FAULT_APP_ORIGIN,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
   use: {
     baseURL: BASE_URL,
     locale: 'vi-VN',

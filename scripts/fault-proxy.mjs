@@ -5,6 +5,9 @@
 //   pass            forward, return the LRS's answer unchanged (CORS headers included)
 //   drop            close the connection without an answer (request NOT forwarded)
 //   lost            forward (the LRS stores it), then close the connection without the answer
+//                   Both open a short outage (`outageMs`): requests arriving meanwhile are
+//                   dropped too, so a browser's silent retry of a request whose keep-alive
+//                   connection died reaches the app as the network error it is.
 //   delay           forward at once, hold the answer for `ms` before delivering it
 //   status          answer itself: 500/503/429/401/400..., with or without CORS headers.
 //                   With CORS it answers as an xAPI LRS that follows the spec would:
@@ -57,9 +60,9 @@ export function prng(seed) {
 }
 
 /**
- * A schedule that shows every fault kind early, each followed by a success (so the client's
- * backoff stays short), then one burst of three failures in a row (a client that isolates a
- * failing batch starts probing statement by statement). Order seeded.
+ * A schedule that shows every fault kind early, two at a time between successes (so the
+ * client's backoff stays short), then one burst of three failures in a row (a client that
+ * isolates a failing batch starts probing statement by statement). Order seeded.
  */
 export function chaosSequence(seed) {
   const rand = prng(seed);
@@ -68,7 +71,9 @@ export function chaosSequence(seed) {
     const j = Math.floor(rand() * (i + 1));
     [kinds[i], kinds[j]] = [kinds[j], kinds[i]];
   }
-  return [...kinds.flatMap((k) => [k, 'pass']), 'drop', 'error500-nocors', 'lost', 'pass'];
+  const sequence = [];
+  for (let i = 0; i < kinds.length; i += 2) sequence.push(...kinds.slice(i, i + 2), 'pass');
+  return [...sequence, 'drop', 'error500-nocors', 'lost', 'pass'];
 }
 
 /** Expands a shorthand into a fault object. */
@@ -124,6 +129,7 @@ export async function startFaultProxy({
   delayMs = [300, 2_000],
   maxDelayMs = 10_000,
   retryAfterS = 1,
+  outageMs = 300,
   logSize = 500,
   control = false,
   verbose = false,
@@ -134,6 +140,7 @@ export async function startFaultProxy({
   let plan = { mode: 'pass' };
   let position = 0;
   let rules = [];
+  let outageUntil = 0;
   const counts = {};
   const log = [];
   const waiters = new Set();
@@ -161,7 +168,7 @@ export async function startFaultProxy({
   function decide(req) {
     for (const rule of rules) {
       if (rule.times <= 0) continue;
-      if (rule.method && rule.method !== req.method) continue;
+      if (rule.method && ![rule.method].flat().includes(req.method)) continue;
       if (rule.path && !(req.url ?? '').startsWith(rule.path)) continue;
       rule.times -= 1;
       rule.hits += 1;
@@ -217,6 +224,7 @@ export async function startFaultProxy({
       headers['content-type'] = 'application/json';
       body = JSON.stringify(fault.body ?? { detail: `injected ${fault.status}` });
     }
+    headers['content-length'] = String(Buffer.byteLength(body));
     res.writeHead(fault.status, headers);
     res.end(body);
   }
@@ -323,12 +331,20 @@ export async function startFaultProxy({
       await handleControl(req, res, body);
       return;
     }
+    if (Date.now() < outageUntil) {
+      entry.fault = 'outage';
+      bump('outage');
+      record(entry);
+      req.socket.destroy();
+      return;
+    }
     const { fault, rule } = decide(req);
     entry.fault = fault.kind === 'status' ? `status${fault.status}${fault.cors === false ? '-nocors' : ''}` : fault.kind;
     if (rule) entry.rule = rule;
     bump(entry.fault);
     switch (fault.kind) {
       case 'drop':
+        outageUntil = Date.now() + outageMs;
         record(entry);
         req.socket.destroy();
         return;
@@ -353,6 +369,7 @@ export async function startFaultProxy({
         entry.status = got.status;
         if (fault.kind === 'lost') {
           // The LRS has stored it; the client never hears so.
+          outageUntil = Date.now() + outageMs;
           record(entry);
           req.socket.destroy();
           return;
@@ -409,13 +426,17 @@ export async function startFaultProxy({
     /** Replaces the plan; a schedule starts from its first entry. */
     setPlan(next) {
       plan = typeof next === 'string' ? { mode: next } : { ...next };
+      outageUntil = 0;
       if (plan.mode === 'always') plan.fault = normalizeFault(plan.fault, { retryAfterS });
       position = 0;
     },
     get plan() {
       return plan;
     },
-    /** A one-shot (or n-shot) rule checked before the plan: { method?, path?, times = 1, fault, name? }. */
+    /**
+     * A one-shot (or n-shot) rule checked before the plan: { method? (one or a list), path?
+     * (prefix), times = 1, fault, name? }. Log entries of the requests it caught carry `rule`.
+     */
     addRule({ method, path, times = 1, fault, name }) {
       normalizeFault(fault, { retryAfterS });
       rules.push({ method, path, times, fault, name: name ?? `rule${rules.length + 1}`, hits: 0 });

@@ -65,7 +65,12 @@ fn SyncBadge() -> impl IntoView {
         }
     };
     let class = move || {
-        if !sync.online.get() || sync.auth_required.get() || !sync.rejected.read().is_empty() {
+        let needs_password = sync.identity.read().is_some() && !sync.signed_in.get();
+        if !sync.online.get()
+            || sync.auth_required.get()
+            || needs_password
+            || !sync.rejected.read().is_empty()
+        {
             "sync-badge sync-badge-warn"
         } else {
             "sync-badge"

@@ -9,11 +9,17 @@ use crate::state::use_app_state;
 #[component]
 pub fn StorageNotice() -> impl IntoView {
     let state = use_app_state();
+    let sync = crate::sync::use_sync();
     let i18n = use_i18n();
     view! {
         <Show when=move || state.storage_warning.read().is_some()>
             <div class="notice notice-warning" role="alert" data-testid="storage-warning">
                 <p>{t!(i18n, storage_memory_warning)}</p>
+            </div>
+        </Show>
+        <Show when=move || sync.unverified.get()>
+            <div class="notice notice-info" role="status" data-testid="unverified">
+                <p>{t!(i18n, sign_in_offline)}</p>
             </div>
         </Show>
         <Show when=move || { state.damaged.get() > 0 }>

@@ -18,6 +18,7 @@ use crate::state::{use_app_state, use_lang};
 #[component]
 pub fn ModulePage() -> impl IntoView {
     let state = use_app_state();
+    let sync = crate::sync::use_sync();
     let params = use_params::<ContentParams>();
     let id = move || {
         params
@@ -31,7 +32,7 @@ pub fn ModulePage() -> impl IntoView {
         <Show when=move || state.storage_ready.get() fallback=|| view! { <Loading /> }>
             {move || {
                 let id = id();
-                let loaded = LocalResource::new(move || load(state, ContentKind::Module, id.clone()));
+                let loaded = LocalResource::new(move || load(state, sync, ContentKind::Module, id.clone()));
                 view! {
                     <Suspense fallback=|| view! { <Loading /> }>
                         {move || Suspend::new(async move {

@@ -51,7 +51,15 @@ pub enum LoadError {
     Failed(AppError),
 }
 
-pub async fn load(state: AppState, kind: ContentKind, id: String) -> Result<Loaded, LoadError> {
+pub async fn load(
+    state: AppState,
+    sync: SyncState,
+    kind: ContentKind,
+    id: String,
+) -> Result<Loaded, LoadError> {
+    // The learner's identity decides which unfinished attempt is theirs: wait until it is read
+    // (bounded), or a reload could offer "Start" instead of resuming.
+    sync.ready().await;
     let catalog = state.catalog.await.map_err(LoadError::Failed)?;
     let entry = catalog
         .entry(kind, &id)

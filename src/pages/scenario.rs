@@ -19,6 +19,7 @@ use crate::state::{use_app_state, use_lang};
 #[component]
 pub fn ScenarioPage() -> impl IntoView {
     let state = use_app_state();
+    let sync = crate::sync::use_sync();
     let params = use_params::<ContentParams>();
     let id = move || {
         params
@@ -32,7 +33,7 @@ pub fn ScenarioPage() -> impl IntoView {
         <Show when=move || state.storage_ready.get() fallback=|| view! { <Loading /> }>
             {move || {
                 let id = id();
-                let loaded = LocalResource::new(move || load(state, ContentKind::Scenario, id.clone()));
+                let loaded = LocalResource::new(move || load(state, sync, ContentKind::Scenario, id.clone()));
                 view! {
                     <Suspense fallback=|| view! { <Loading /> }>
                         {move || Suspend::new(async move {

@@ -55,12 +55,9 @@ pub fn SignInPage() -> impl IntoView {
             match result {
                 Ok(checked) => {
                     password.set(String::new());
-                    let target = if checked {
-                        next
-                    } else {
-                        format!("{next}?offline-sign-in=1")
-                    };
-                    navigate(&target, Default::default());
+                    // Not checked (LRS unreachable): the shell says so until the first sync.
+                    sync.unverified.set(!checked);
+                    navigate(&next, Default::default());
                 }
                 Err(SignInError::Refused) => error.set(Some("refused")),
                 Err(SignInError::NoConfig) => error.set(Some("config")),

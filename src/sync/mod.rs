@@ -42,6 +42,8 @@ pub struct SyncState {
     credentials: StoredValue<Option<Credentials>>,
     /// Credentials are present (in memory) for this session.
     pub signed_in: RwSignal<bool>,
+    /// Signed in while the LRS could not be reached: the account is checked at the first sync.
+    pub unverified: RwSignal<bool>,
     pub pending: RwSignal<usize>,
     pub rejected: RwSignal<Vec<RejectedStatement>>,
     pub last_sync_ms: RwSignal<Option<i64>>,
@@ -100,6 +102,7 @@ pub fn provide_sync(app: AppState) -> SyncState {
         identity: RwSignal::new(None),
         credentials: StoredValue::new(None),
         signed_in: RwSignal::new(false),
+        unverified: RwSignal::new(false),
         pending: RwSignal::new(0),
         rejected: RwSignal::new(Vec::new()),
         last_sync_ms: RwSignal::new(None),
@@ -165,7 +168,7 @@ impl SyncState {
     /// read. A learner who submits the sign-in form right after the page opened was told
     /// "config.json could not be read" while it was still loading (found by the e2e tests),
     /// and a sign-in racing `load_local` could be overwritten by the stored identity.
-    async fn ready(self) {
+    pub async fn ready(self) {
         for _ in 0..200 {
             if self.config.get_untracked().is_some() && self.local_loaded.get_value() {
                 return;
@@ -387,6 +390,7 @@ impl SyncState {
             if !acked.is_empty() {
                 self.last_sync_ms.set(Some(now_ms()));
                 self.last_error.set(None);
+                self.unverified.set(false);
             }
             if !rejected.is_empty() {
                 self.refresh_counts().await;

@@ -12,30 +12,35 @@ export const test = base.extend({
     async ({ page }, use) => {
       const problems = [];
       const csp = [];
-      page.on('console', (m) => {
-        if (m.type() !== 'error' && m.type() !== 'warning') return;
-        const t = m.text();
-        if (m.type() === 'warning' && TOLERATED.some((re) => re.test(t))) return;
-        const at = m.location();
-        problems.push(`console.${m.type()} on ${page.url()}: ${t}${at.url ? ` (${at.url}:${at.lineNumber})` : ''}`);
-      });
-      page.on('pageerror', (e) => problems.push(`pageerror on ${page.url()}: ${e.message}`));
-      // Reported by the page itself, so a violation is seen even if Chromium stops logging it.
-      await page.exposeFunction('__e2eCspViolation', (v) => csp.push(v));
-      await page.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => {
-          window.__e2eCspViolation({
-            directive: e.effectiveDirective,
-            blocked: e.blockedURI,
-            source: `${e.sourceFile}:${e.lineNumber}`,
-            sample: e.sample,
-            page: location.pathname,
+      /** Attaches the guard to a page (the test's `page`, and any page a test opens itself). */
+      async function watch(p) {
+        p.on('console', (m) => {
+          if (m.type() !== 'error' && m.type() !== 'warning') return;
+          const t = m.text();
+          if (m.type() === 'warning' && TOLERATED.some((re) => re.test(t))) return;
+          const at = m.location();
+          problems.push(`console.${m.type()} on ${p.url()}: ${t}${at.url ? ` (${at.url}:${at.lineNumber})` : ''}`);
+        });
+        p.on('pageerror', (e) => problems.push(`pageerror on ${p.url()}: ${e.message}`));
+        // Reported by the page itself, so a violation is seen even if Chromium stops logging it.
+        await p.exposeFunction('__e2eCspViolation', (v) => csp.push(v));
+        await p.addInitScript(() => {
+          document.addEventListener('securitypolicyviolation', (e) => {
+            window.__e2eCspViolation({
+              directive: e.effectiveDirective,
+              blocked: e.blockedURI,
+              source: `${e.sourceFile}:${e.lineNumber}`,
+              sample: e.sample,
+              page: location.pathname,
+            });
           });
         });
-      });
+      }
+      await watch(page);
       const guard = {
         problems,
         csp,
+        watch,
         /** Takes the CSP violations seen so far (for a test that provokes one on purpose). */
         takeCsp() {
           return csp.splice(0, csp.length);

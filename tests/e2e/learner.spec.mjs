@@ -1,10 +1,13 @@
 // End-to-end: a learner on the built portal, in a real Chromium, in Vietnamese first.
 // Each test starts in a fresh browser context (empty IndexedDB and localStorage: a new
-// learner on a new device). The guard fixture fails any test that logs a console error or
-// warning, throws, or violates the Content-Security-Policy.
+// learner on a new device) and signs in first (starting a module or scenario needs a
+// signed-in learner; the portal then syncs to the run's LRS, checked in sync.spec.mjs).
+// The guard fixture fails any test that logs a console error or warning, throws, or
+// violates the Content-Security-Policy.
 import { mkdirSync } from 'node:fs';
 import { test, expect, axeReport, pressUntilFocused } from './fixtures.mjs';
-import { CatalogPage, HistoryPage, ModulePlayer, ScenarioPlayer } from './pages.mjs';
+import { CatalogPage, HistoryPage, ModulePlayer, ScenarioPlayer, signIn } from './pages.mjs';
+import { ACCOUNTS } from './env.mjs';
 import {
   catalogIds,
   competencyName,
@@ -28,6 +31,11 @@ const MIXED_PATH = ['nhac-noi-quy', 'xin-loi-thai-do', 'goi-nguoi-xu-ly', 'xin-l
 const BEST_PATH = ['chao-moi-ngoi', 'goi-nguoi-xu-ly', 'xin-loi-noi-that', 'chot-trong-ngay'];
 const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const VIETNAMESE = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùýĐ]/i;
+
+// These tests do not read the LRS, so they share one learner account.
+test.beforeEach(async ({ page }) => {
+  await signIn(page, ACCOUNTS.hocvien1);
+});
 
 /** The plain text of the first paragraph of compiled Markdown (for "the lesson is shown"). */
 function firstParagraph(html) {

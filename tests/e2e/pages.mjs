@@ -284,3 +284,154 @@ export class HistoryPage extends Base {
     return this.rows.filter({ has: this.page.getByRole('link', { name: title, exact: true }) });
   }
 }
+
+/** The sign-in form (/sign-in): account, password, name, class code, "remember". */
+export class SignInPage extends Base {
+  async goto(next) {
+    await this.page.goto(next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in');
+    await this.waitReady();
+  }
+
+  async waitReady() {
+    await expect(this.root).toBeVisible();
+    // Not busy with a previous submit. (No wait for config.json here on purpose: the portal
+    // must cope with a submit made while it is still loading.)
+    await expect(this.submit).toBeEnabled();
+  }
+
+  get root() {
+    return this.page.getByTestId('sign-in');
+  }
+
+  get submit() {
+    return this.page.getByTestId('sign-in-submit');
+  }
+
+  get error() {
+    return this.root.getByRole('alert');
+  }
+
+  /** Fills the form (`user` as in tests/e2e/env.mjs ACCOUNTS) and submits it. */
+  async submitAs(user, { password = user.password, remember = false } = {}) {
+    await this.page.locator('#account').fill(user.account);
+    await this.page.locator('#password').fill(password);
+    await this.page.locator('#name').fill(user.name);
+    await this.page.locator('#class').fill(user.classCode ?? '');
+    const box = this.page.locator('#remember');
+    if ((await box.isChecked()) !== remember) await box.click();
+    await expect(box).toBeChecked({ checked: remember });
+    await this.submit.click();
+  }
+}
+
+/** The sync and account page (/sync). */
+export class SyncPage extends Base {
+  async goto() {
+    await this.page.goto('/sync');
+    await expect(this.root).toBeVisible();
+  }
+
+  get root() {
+    return this.page.getByTestId('sync-page');
+  }
+
+  get pending() {
+    return this.page.getByTestId('pending');
+  }
+
+  /** The unsent count the page shows (its data-count). */
+  async pendingCount() {
+    return Number(await this.pending.getAttribute('data-count'));
+  }
+
+  get lastSync() {
+    return this.page.getByTestId('last-sync');
+  }
+
+  get syncNow() {
+    return this.page.getByTestId('sync-now');
+  }
+
+  get rejectedRows() {
+    return this.page.getByTestId('rejected-row');
+  }
+
+  get authRequired() {
+    return this.page.getByTestId('auth-required');
+  }
+
+  get needPassword() {
+    return this.page.getByTestId('need-password');
+  }
+
+  get signOut() {
+    return this.page.getByTestId('sign-out');
+  }
+
+  get signOutWarning() {
+    return this.page.getByTestId('sign-out-warning');
+  }
+
+  get signOutAnyway() {
+    return this.page.getByTestId('sign-out-anyway');
+  }
+
+  /**
+   * Clicks "Sync now" whenever it is enabled until nothing is pending (bounded by `timeout`).
+   * "Sync now" cancels the client's own backoff, never an LRS's Retry-After.
+   */
+  async drain({ timeout = 60_000 } = {}) {
+    await expect(async () => {
+      if ((await this.pendingCount()) !== 0 && (await this.syncNow.isEnabled())) await this.syncNow.click();
+      expect(await this.pendingCount(), 'records still pending').toBe(0);
+    }).toPass({ timeout, intervals: [500, 1_000, 2_000] });
+  }
+}
+
+/**
+ * Signs `user` in through the form (tests/e2e/env.mjs ACCOUNTS) and waits until the portal
+ * has the learner: the form is left and the header badge no longer asks to sign in.
+ * `next` is where the form sends the learner afterwards (default the catalog).
+ */
+export async function signIn(page, user, { remember = false, next, lang = 'vi' } = {}) {
+  const form = new SignInPage(page, lang);
+  await form.goto(next);
+  await form.submitAs(user, { remember });
+  await expect(page).not.toHaveURL(/\/sign-in/);
+  await expect(page.getByTestId('sync-badge')).not.toHaveText(strings[lang].badge_sign_in);
+  return form;
+}
+
+/*
+ * In-app navigation. The password is kept in memory only (unless "remember" was ticked), so
+ * a page load (page.goto, reload) ends the sync session; a learner moves by links, and so do
+ * the tests that need the session to last.
+ */
+
+/** Opens a module or scenario from the catalog, by links. */
+export async function openFromCatalog(page, kind, id, lang = 'vi') {
+  const catalog = new CatalogPage(page, lang);
+  await catalog.nav.getByRole('link', { name: strings[lang].nav_catalog, exact: true }).click();
+  await catalog.waitReady();
+  await catalog.entryLink(kind, id).click();
+  const root = page.getByTestId(kind === 'module' ? 'module-page' : 'scenario-page');
+  await expect(root).toBeVisible();
+  return kind === 'module' ? new ModulePlayer(page, lang) : new ScenarioPlayer(page, lang);
+}
+
+/** Opens /sync with the header badge link. */
+export async function openSync(page, lang = 'vi') {
+  await page.getByTestId('sync-badge').click();
+  const sync = new SyncPage(page, lang);
+  await expect(sync.root).toBeVisible();
+  return sync;
+}
+
+/** Opens /history with the navigation link. */
+export async function openHistory(page, lang = 'vi') {
+  const history = new HistoryPage(page, lang);
+  await history.nav.getByRole('link', { name: strings[lang].nav_history, exact: true }).click();
+  await expect(page.getByTestId('history')).toBeVisible();
+  await expect(history.table.or(history.empty)).toBeVisible();
+  return history;
+}

@@ -1,0 +1,46 @@
+// Where the end-to-end run's servers live, shared by playwright.config.mjs and the specs.
+// Every port can be moved with an environment variable (e.g. when a developer's own LRS
+// already holds 8100): E2E_LRS_PORT, E2E_APP_PORT, E2E_FAULT_APP_PORT, E2E_PROXY_PORT.
+// Avoid ports on Chromium's blocked list (e.g. 4190, 6000, 6665-6669, 10080).
+
+const port = (name, fallback) => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1024 || Number(v) > 65535) {
+    throw new Error(`${name} must be a port number 1024-65535, got '${v}'`);
+  }
+  return Number(v);
+};
+
+/** The built portal to serve (E2E_DIST, default dist/; e.g. a deliberately broken build). */
+export const DIST = process.env.E2E_DIST || 'dist';
+
+/** The portal as shipped: its config.json points straight at the e2e LRS. */
+export const APP_PORT = port('E2E_APP_PORT', 4173);
+export const APP_ORIGIN = `http://127.0.0.1:${APP_PORT}`;
+
+/** Ralph, fresh for each run (scripts/lrs/e2e-lrs.sh). */
+export const LRS_PORT = port('E2E_LRS_PORT', 8100);
+export const LRS_URL = `http://127.0.0.1:${LRS_PORT}`;
+export const LRS_ENDPOINT = `${LRS_URL}/xAPI/`;
+
+/** The fault-injecting proxy in front of Ralph (scripts/fault-proxy.mjs, run by sync.spec). */
+export const PROXY_PORT = port('E2E_PROXY_PORT', 8110);
+export const PROXY_URL = `http://127.0.0.1:${PROXY_PORT}`;
+export const PROXY_ENDPOINT = `${PROXY_URL}/xAPI/`;
+
+/** A second copy of the portal whose config.json points at the proxy (another origin). */
+export const FAULT_APP_PORT = port('E2E_FAULT_APP_PORT', 4174);
+export const FAULT_APP_ORIGIN = `http://127.0.0.1:${FAULT_APP_PORT}`;
+
+/** Seed of the proxy's fault schedule (printed by the tests that use it). */
+export const FAULT_SEED = process.env.E2E_FAULT_SEED ? Number(process.env.E2E_FAULT_SEED) : 20261128;
+
+/** The demo accounts start.sh creates (learners read only what they posted; the trainer all). */
+export const ACCOUNTS = {
+  hocvien1: { account: 'hocvien1', password: 'hocvien1-pass', name: 'Nguyễn Văn An', classCode: 'QLNN-2026-01' },
+  hocvien2: { account: 'hocvien2', password: 'hocvien2-pass', name: 'Trần Thị Bình', classCode: 'QLNN-2026-01' },
+  hocvien3: { account: 'hocvien3', password: 'hocvien3-pass', name: 'Lê Minh Châu', classCode: 'QLNN-2026-02' },
+  giangvien: { account: 'giangvien', password: 'giangvien-pass', name: 'Phạm Thu Hà', classCode: '' },
+};
+export const TRAINER = ACCOUNTS.giangvien;
