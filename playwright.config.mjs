@@ -16,6 +16,7 @@ import {
   LRS_PORT,
   LRS_URL,
   PROXY_ENDPOINT,
+  UPDATE_APP_ORIGIN,
 } from './tests/e2e/env.mjs';
 
 const BASE_URL = APP_ORIGIN;
@@ -35,7 +36,7 @@ export default defineConfig({
     {
       // A fresh Ralph (temp data dir, the demo accounts), CORS for both copies of the app.
       name: 'lrs',
-      command: `scripts/lrs/e2e-lrs.sh --port ${LRS_PORT} --origin ${APP_ORIGIN} --origin ${FAULT_APP_ORIGIN}`,
+      command: `scripts/lrs/e2e-lrs.sh --port ${LRS_PORT} --origin ${APP_ORIGIN} --origin ${FAULT_APP_ORIGIN} --origin ${UPDATE_APP_ORIGIN}`,
       url: `${LRS_URL}/__heartbeat__`,
       reuseExistingServer: false,
       // Creating the demo accounts (bcrypt) takes ~10 s; a first install of Ralph ~15 s more.

@@ -33,6 +33,10 @@ export const PROXY_ENDPOINT = `${PROXY_URL}/xAPI/`;
 export const FAULT_APP_PORT = port('E2E_FAULT_APP_PORT', 4174);
 export const FAULT_APP_ORIGIN = `http://127.0.0.1:${FAULT_APP_PORT}`;
 
+/** A copy of the portal the update test "deploys" a new build into (update.spec). */
+export const UPDATE_APP_PORT = port('E2E_UPDATE_APP_PORT', 4175);
+export const UPDATE_APP_ORIGIN = `http://127.0.0.1:${UPDATE_APP_PORT}`;
+
 /** Seed of the proxy's fault schedule (printed by the tests that use it). */
 export const FAULT_SEED = process.env.E2E_FAULT_SEED ? Number(process.env.E2E_FAULT_SEED) : 20261128;
 
