@@ -1,6 +1,7 @@
 // Benchmark: how long a learner action takes to become durable (the IndexedDB transaction of
 // the action has committed, durability "strict"), measured inside the real app in headless
-// Chromium. Plays a module three times through (every answer and every "continue" is one
+// Chromium, each action writing its events, summary and xAPI statements in one transaction.
+// Plays a module three times through (every answer and every "continue" is one
 // action), then reads the app's `boiduong-durable` performance measures and prints the count,
 // median, p95 and max in ms. Usage: node scripts/bench-durability.mjs [DIST_DIR] [ROUNDS]
 import { spawn } from 'node:child_process';
@@ -37,7 +38,14 @@ try {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = await browser.newPage();
-  await page.goto(`${base}/module/tiep-nhan-ho-so-mot-cua`);
+  // A learner must be signed in to start (no LRS runs here: the sign-in is accepted offline
+  // and the statements stay in the outbox, which is what an offline learner's device does).
+  await page.goto(`${base}/sign-in?next=/module/tiep-nhan-ho-so-mot-cua`);
+  await page.fill('#account', 'hocvien1');
+  await page.fill('#password', 'hocvien1-pass');
+  await page.fill('#name', 'Nguyễn Văn An');
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('module-page').waitFor();
   for (let round = 0; round < rounds; round++) {
     await page.getByTestId(round === 0 ? 'start' : 'retake').click();
     await page.getByTestId('module-step').waitFor();
