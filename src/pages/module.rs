@@ -4,12 +4,9 @@ use boiduong_core::attempt::Intent;
 use boiduong_core::model::{Content, ContentKind, Module};
 use boiduong_core::module::{ModuleState, Position};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params;
 
-use super::player::{load, ContentParams, Loaded, Player};
-use super::shared::{
-    AttemptList, LoadFailure, Loading, PlayerError, StartButton, VersionNoticeView,
-};
+use super::player::{Loaded, Player};
+use super::shared::{AttemptList, PlayerError, PlayerRoute, StartButton, VersionNoticeView};
 use crate::components::item::ItemView;
 use crate::components::progress::ProgressBar;
 use crate::i18n::*;
@@ -17,34 +14,11 @@ use crate::state::{use_app_state, use_lang};
 
 #[component]
 pub fn ModulePage() -> impl IntoView {
-    let state = use_app_state();
-    let sync = crate::sync::use_sync();
-    let params = use_params::<ContentParams>();
-    let id = move || {
-        params
-            .read()
-            .as_ref()
-            .ok()
-            .and_then(|p| p.id.clone())
-            .unwrap_or_default()
-    };
     view! {
-        <Show when=move || state.storage_ready.get() fallback=|| view! { <Loading /> }>
-            {move || {
-                let id = id();
-                let loaded = LocalResource::new(move || load(state, sync, ContentKind::Module, id.clone()));
-                view! {
-                    <Suspense fallback=|| view! { <Loading /> }>
-                        {move || Suspend::new(async move {
-                            match loaded.await {
-                                Ok(l) => view! { <ModuleView loaded=l /> }.into_any(),
-                                Err(e) => view! { <LoadFailure error=e /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
-                }
-            }}
-        </Show>
+        <PlayerRoute
+            kind=ContentKind::Module
+            render=|l| view! { <ModuleView loaded=l /> }.into_any()
+        />
     }
 }
 

@@ -5,12 +5,9 @@ use boiduong_core::model::{Catalog, Content, ContentKind, EndingKind, Scenario};
 use boiduong_core::scenario::{self, ScenarioState, Step};
 use boiduong_core::Lang;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params;
 
-use super::player::{load, ContentParams, Loaded, Player};
-use super::shared::{
-    AttemptList, LoadFailure, Loading, PlayerError, StartButton, VersionNoticeView,
-};
+use super::player::{Loaded, Player};
+use super::shared::{AttemptList, PlayerError, PlayerRoute, StartButton, VersionNoticeView};
 use crate::components::competency_bars::CompetencyBars;
 use crate::components::progress::ProgressBar;
 use crate::i18n::*;
@@ -18,34 +15,11 @@ use crate::state::{use_app_state, use_lang};
 
 #[component]
 pub fn ScenarioPage() -> impl IntoView {
-    let state = use_app_state();
-    let sync = crate::sync::use_sync();
-    let params = use_params::<ContentParams>();
-    let id = move || {
-        params
-            .read()
-            .as_ref()
-            .ok()
-            .and_then(|p| p.id.clone())
-            .unwrap_or_default()
-    };
     view! {
-        <Show when=move || state.storage_ready.get() fallback=|| view! { <Loading /> }>
-            {move || {
-                let id = id();
-                let loaded = LocalResource::new(move || load(state, sync, ContentKind::Scenario, id.clone()));
-                view! {
-                    <Suspense fallback=|| view! { <Loading /> }>
-                        {move || Suspend::new(async move {
-                            match loaded.await {
-                                Ok(l) => view! { <ScenarioView loaded=l /> }.into_any(),
-                                Err(e) => view! { <LoadFailure error=e /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
-                }
-            }}
-        </Show>
+        <PlayerRoute
+            kind=ContentKind::Scenario
+            render=|l| view! { <ScenarioView loaded=l /> }.into_any()
+        />
     }
 }
 

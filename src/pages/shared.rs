@@ -174,3 +174,43 @@ pub fn StartButton(player: Player) -> impl IntoView {
         }
     }
 }
+
+/// Loads the module or scenario of the route (`:id`) once storage is open — its content, and
+/// the learner's unfinished attempt if any — then renders it with `render`.
+#[component]
+pub fn PlayerRoute(
+    /// Module or scenario.
+    kind: ContentKind,
+    /// The page once loaded.
+    render: fn(super::player::Loaded) -> AnyView,
+) -> impl IntoView {
+    let state = use_app_state();
+    let sync = crate::sync::use_sync();
+    let params = leptos_router::hooks::use_params::<super::player::ContentParams>();
+    let id = move || {
+        params
+            .read()
+            .as_ref()
+            .ok()
+            .and_then(|p| p.id.clone())
+            .unwrap_or_default()
+    };
+    view! {
+        <Show when=move || state.storage_ready.get() fallback=|| view! { <Loading /> }>
+            {move || {
+                let id = id();
+                let loaded = LocalResource::new(move || super::player::load(state, sync, kind, id.clone()));
+                view! {
+                    <Suspense fallback=|| view! { <Loading /> }>
+                        {move || Suspend::new(async move {
+                            match loaded.await {
+                                Ok(l) => render(l),
+                                Err(e) => view! { <LoadFailure error=e /> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                }
+            }}
+        </Show>
+    }
+}
