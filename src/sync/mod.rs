@@ -332,6 +332,9 @@ impl SyncState {
                 body: q.body.clone(),
             })
             .collect();
+        let mut commit: Option<
+            std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>,
+        > = None;
         // Bounded: each round sends one request; the policy's waits end the loop.
         for _ in 0..100_000 {
             self.pending.set(pending.len());
@@ -341,10 +344,29 @@ impl SyncState {
                 .try_update_value(|p| p.next_request(&pending, now))
                 .flatten();
             let Some(request) = request else {
+                if let Some(previous) = commit.take() {
+                    if let Err(e) = previous.await {
+                        self.last_error.set(Some(e.to_string()));
+                    }
+                }
                 self.schedule_wake();
                 return;
             };
-            let outcome = lrs::send(&request, &config.lrs_endpoint, &credentials).await;
+            // The previous round's outbox commit runs while this request is in flight (at most
+            // one outstanding). If the page dies before it lands, the acknowledged statements
+            // are simply sent again, and the LRS answers an identical copy with 204.
+            let send = lrs::send(&request, &config.lrs_endpoint, &credentials);
+            let outcome = match commit.take() {
+                Some(previous) => {
+                    let (outcome, committed) = futures::future::join(send, previous).await;
+                    if let Err(e) = committed {
+                        self.last_error.set(Some(e.to_string()));
+                        return;
+                    }
+                    outcome
+                }
+                None => send.await,
+            };
             let now = now_ms().max(0) as u64;
             let effects = self
                 .policy
@@ -374,7 +396,15 @@ impl SyncState {
             if !acked.is_empty() || !rejected.is_empty() {
                 // One transaction: the outbox change and the time of this sync.
                 let synced_at = (!acked.is_empty()).then(now_ms);
-                if let Err(e) = storage.settle(&acked, &rejected, synced_at).await {
+                let write = {
+                    let storage = storage.clone();
+                    let (acked, rejected) = (acked.clone(), rejected.clone());
+                    async move { storage.settle(&acked, &rejected, synced_at).await }
+                };
+                if rejected.is_empty() {
+                    commit = Some(Box::pin(write));
+                } else if let Err(e) = write.await {
+                    // Rejections are rare and shown at once: written before going on.
                     self.last_error.set(Some(e.to_string()));
                     return;
                 }
@@ -400,12 +430,20 @@ impl SyncState {
                     .with_value(|p| p.last_error().map(str::to_owned)),
             );
             if auth {
+                if let Some(previous) = commit.take() {
+                    let _ = previous.await;
+                }
                 self.auth_required.set(true);
                 self.signed_in.set(false);
                 self.credentials.set_value(None);
                 forget_remembered();
                 self.refresh_counts().await;
                 return;
+            }
+        }
+        if let Some(previous) = commit.take() {
+            if let Err(e) = previous.await {
+                self.last_error.set(Some(e.to_string()));
             }
         }
     }
