@@ -332,9 +332,8 @@ impl SyncState {
                 body: q.body.clone(),
             })
             .collect();
-        let mut commit: Option<
-            std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>,
-        > = None;
+        let mut commit: Option<futures::future::LocalBoxFuture<'static, Result<(), AppError>>> =
+            None;
         // Bounded: each round sends one request; the policy's waits end the loop.
         for _ in 0..100_000 {
             self.pending.set(pending.len());
