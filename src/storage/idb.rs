@@ -208,17 +208,31 @@ impl IdbStore {
         }
     }
 
+    /// Every record of a store as stored, in key order, or in the order of `index`.
+    async fn raw_all(&self, store: &str, index: Option<&str>) -> Result<Vec<JsValue>, AppError> {
+        let tx = self.db.transaction(store).build().map_err(map_err)?;
+        let store = tx.object_store(store).map_err(map_err)?;
+        let values = match index {
+            Some(name) => store
+                .index(name)
+                .map_err(map_err)?
+                .get_all::<JsValue>()
+                .primitive()
+                .map_err(map_err)?
+                .await
+                .map_err(map_err)?,
+            None => store
+                .get_all::<JsValue>()
+                .primitive()
+                .map_err(map_err)?
+                .await
+                .map_err(map_err)?,
+        };
+        values.collect::<Result<Vec<_>, _>>().map_err(map_err)
+    }
+
     pub async fn summaries(&self) -> Result<Summaries, AppError> {
-        let tx = self.db.transaction(ATTEMPTS).build().map_err(map_err)?;
-        let store = tx.object_store(ATTEMPTS).map_err(map_err)?;
-        let values: Vec<JsValue> = store
-            .get_all::<JsValue>()
-            .primitive()
-            .map_err(map_err)?
-            .await
-            .map_err(map_err)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(map_err)?;
+        let values = self.raw_all(ATTEMPTS, None).await?;
         let mut out = Summaries::default();
         for v in values {
             match from_js(&v)
@@ -258,29 +272,7 @@ impl IdbStore {
         store: &str,
         by_order: bool,
     ) -> Result<Vec<T>, AppError> {
-        let tx = self.db.transaction(store).build().map_err(map_err)?;
-        let store = tx.object_store(store).map_err(map_err)?;
-        let values: Vec<JsValue> = if by_order {
-            store
-                .index(BY_ORDER)
-                .map_err(map_err)?
-                .get_all::<JsValue>()
-                .primitive()
-                .map_err(map_err)?
-                .await
-                .map_err(map_err)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(map_err)?
-        } else {
-            store
-                .get_all::<JsValue>()
-                .primitive()
-                .map_err(map_err)?
-                .await
-                .map_err(map_err)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(map_err)?
-        };
+        let values = self.raw_all(store, by_order.then_some(BY_ORDER)).await?;
         values
             .iter()
             .map(|v| {
@@ -393,16 +385,7 @@ impl IdbStore {
     pub async fn export_all(&self) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
         let mut out = serde_json::Map::new();
         for name in EXPORTED {
-            let tx = self.db.transaction(name).build().map_err(map_err)?;
-            let store = tx.object_store(name).map_err(map_err)?;
-            let values: Vec<JsValue> = store
-                .get_all::<JsValue>()
-                .primitive()
-                .map_err(map_err)?
-                .await
-                .map_err(map_err)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(map_err)?;
+            let values = self.raw_all(name, None).await?;
             let list = values.iter().map(from_js).collect::<Result<Vec<_>, _>>()?;
             out.insert(name.to_owned(), serde_json::Value::Array(list));
         }
