@@ -43,6 +43,7 @@ fn unreachable_module() -> Module {
         lessons: vec![],
         check: boiduong_core::model::Check {
             pass_points: 0,
+            draw: None,
             items: vec![],
         },
     }

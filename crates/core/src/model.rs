@@ -143,13 +143,28 @@ pub struct Lesson {
 /// The knowledge check that ends a module.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Check {
+    /// Points needed to pass, out of the items one attempt is given (all items, or `draw`).
     pub pass_points: u32,
+    /// When set, the items are a question pool: each attempt (pre-test or knowledge check)
+    /// draws this many of them. The compiler requires a pool of at least twice `draw` items,
+    /// all worth the same points, so a pre-test and a post-test can be disjoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draw: Option<u32>,
     pub items: Vec<Item>,
 }
 
 impl Check {
+    /// Points available in one attempt: the whole check, or `draw` items of the pool.
     pub fn max_points(&self) -> u32 {
-        self.items.iter().map(|i| i.points).sum()
+        match self.draw {
+            Some(n) => self.items.first().map_or(0, |i| i.points) * n,
+            None => self.items.iter().map(|i| i.points).sum(),
+        }
+    }
+
+    /// Items one attempt is given.
+    pub fn items_per_attempt(&self) -> usize {
+        self.draw.map_or(self.items.len(), |n| n as usize)
     }
 }
 

@@ -242,6 +242,7 @@ pub(crate) mod tests {
             ],
             check: Check {
                 pass_points: 3,
+                draw: None,
                 items: vec![
                     item("q1", Answer::Multiple(vec!["a".into(), "c".into()]), 2),
                     item(

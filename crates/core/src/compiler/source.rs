@@ -107,6 +107,7 @@ pub struct SrcLesson {
 #[serde(deny_unknown_fields)]
 pub struct SrcCheck {
     pub pass_points: Spanned<u32>,
+    pub draw: Option<Spanned<u32>>,
     #[serde(rename = "item", default)]
     pub items: Vec<SrcItem>,
 }

@@ -357,7 +357,40 @@ fn compile_module(ctx: &mut Ctx, src: &SrcModule, framework: &Framework, stem: &
                 .iter()
                 .map(|i| compile_item(ctx, i, &format!("check.item `{}`", i.id.get_ref())))
                 .collect();
-            let max: u32 = items.iter().map(|i| i.points).sum();
+            let draw = c.draw.as_ref().map(|d| *d.get_ref());
+            if let Some(d) = &c.draw {
+                let n = *d.get_ref() as usize;
+                if n == 0 || items.len() < 2 * n {
+                    ctx.err(
+                        d,
+                        "check.draw",
+                        Rule::PoolTooSmall,
+                        format!(
+                            "a pool drawing {n} items per attempt needs at least {} items \
+                             (distinct pre- and post-test draws); it has {}",
+                            (2 * n).max(2),
+                            items.len()
+                        ),
+                    );
+                } else if let Some(first) = items.first() {
+                    if let Some(odd) = items.iter().find(|i| i.points != first.points) {
+                        ctx.err(
+                            d,
+                            "check.draw",
+                            Rule::PoolTooSmall,
+                            format!(
+                                "items of a pool must be worth the same points: `{}` gives {}, \
+                                 `{}` gives {}",
+                                first.id, first.points, odd.id, odd.points
+                            ),
+                        );
+                    }
+                }
+            }
+            let max: u32 = match draw {
+                Some(n) => items.first().map_or(0, |i| i.points) * n,
+                None => items.iter().map(|i| i.points).sum(),
+            };
             let pass = *c.pass_points.get_ref();
             if items.is_empty() {
                 ctx.err(
@@ -385,6 +418,7 @@ fn compile_module(ctx: &mut Ctx, src: &SrcModule, framework: &Framework, stem: &
             }
             Check {
                 pass_points: pass,
+                draw,
                 items,
             }
         }
@@ -397,6 +431,7 @@ fn compile_module(ctx: &mut Ctx, src: &SrcModule, framework: &Framework, stem: &
             );
             Check {
                 pass_points: 0,
+                draw: None,
                 items: vec![],
             }
         }
