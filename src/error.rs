@@ -24,6 +24,9 @@ pub enum AppError {
     Malformed { url: String, reason: String },
     #[error(transparent)]
     Attempt(#[from] AttemptErrorText),
+    /// The LRS refused the account (401/403): sign in again, or not allowed to read this.
+    #[error("the LRS refused the account")]
+    Unauthorized,
     /// Records need the learner's identity (sign-in) to be attributed.
     #[error("not signed in")]
     NotSignedIn,
@@ -60,6 +63,8 @@ impl AppError {
             (AppError::NotSignedIn, Vi) => "cần đăng nhập trước khi làm bài".into(),
             (AppError::NotSignedIn, En) => "please sign in before starting".into(),
             (AppError::Network(_), En) => "the server could not be reached".into(),
+            (AppError::Unauthorized, Vi) => "kho dữ liệu học tập (LRS) từ chối tài khoản".into(),
+            (AppError::Unauthorized, En) => "the learning record store refused the account".into(),
             (other, _) => other.to_string(),
         }
     }

@@ -16,6 +16,10 @@ pub struct Config {
     pub base_iri: String,
     /// `account.homePage` of learner agents: the system that issued the accounts.
     pub account_home_page: String,
+    /// Trainer accounts, for an LRS that cannot say which accounts may read everything
+    /// (Ralph answers `GET /whoami` with the scopes; then this list is not needed).
+    #[serde(default)]
+    pub trainer_accounts: Vec<String>,
 }
 
 impl Config {

@@ -142,3 +142,78 @@ pub async fn verify(endpoint: &str, credentials: &Credentials) -> Result<bool, A
         status => Err(AppError::Http { status, url }),
     }
 }
+
+/// A GET of the LRS (statement queries, `whoami`), answered as text.
+/// 401/403 become [`AppError::Unauthorized`]; other non-2xx statuses [`AppError::Http`].
+pub async fn get_text(url: &str, credentials: &Credentials) -> Result<String, AppError> {
+    let deadline = Deadline::new();
+    let response = builder(Method::GET, url, credentials)
+        .abort_signal(deadline.signal().as_ref())
+        .send()
+        .await
+        .map_err(|e| AppError::Network(e.to_string()))?;
+    match response.status() {
+        200..=299 => response
+            .text()
+            .await
+            .map_err(|e| AppError::Network(format!("response body lost: {e}"))),
+        401 | 403 => Err(AppError::Unauthorized),
+        status => Err(AppError::Http {
+            status,
+            url: url.to_owned(),
+        }),
+    }
+}
+
+/// The scopes the LRS grants this account, when it says (Ralph's `GET /whoami`, at the
+/// root of the LRS's origin). `Ok(None)`: this LRS has no such endpoint.
+pub async fn scopes(
+    endpoint: &str,
+    credentials: &Credentials,
+) -> Result<Option<Vec<String>>, AppError> {
+    let Some(origin) = origin_of(endpoint) else {
+        return Ok(None);
+    };
+    let url = format!("{origin}/whoami");
+    match get_text(&url, credentials).await {
+        Ok(text) => {
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| AppError::Malformed {
+                    url: url.clone(),
+                    reason: e.to_string(),
+                })?;
+            Ok(value.get("scopes").and_then(|s| s.as_array()).map(|list| {
+                list.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            }))
+        }
+        Err(AppError::Http {
+            status: 404 | 405, ..
+        }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `scheme://host[:port]` of an absolute URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next()?;
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+}
+
+/// Resolves the LRS's `more` link (a relative URL, or absolute) against the endpoint.
+pub fn resolve_more(endpoint: &str, more: &str) -> Option<String> {
+    if more.starts_with("http://") || more.starts_with("https://") {
+        return Some(more.to_owned());
+    }
+    if more.is_empty() {
+        return None;
+    }
+    let origin = origin_of(endpoint)?;
+    if more.starts_with('/') {
+        Some(format!("{origin}{more}"))
+    } else {
+        Some(format!("{}/{more}", endpoint.trim_end_matches('/')))
+    }
+}

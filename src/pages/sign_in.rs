@@ -36,6 +36,7 @@ pub fn SignInPage() -> impl IntoView {
             account: account.get_untracked().trim().to_owned(),
             name: name.get_untracked().trim().to_owned(),
             class_code: class_code.get_untracked().trim().to_owned(),
+            trainer: false,
         };
         let pass = password.get_untracked();
         if identity.account.is_empty() || identity.name.is_empty() || pass.is_empty() {
@@ -57,6 +58,12 @@ pub fn SignInPage() -> impl IntoView {
                     password.set(String::new());
                     // Not checked (LRS unreachable): the shell says so until the first sync.
                     sync.unverified.set(!checked);
+                    let trainer = sync.identity.get_untracked().is_some_and(|i| i.trainer);
+                    let next = if trainer && next == "/" {
+                        "/trainer".into()
+                    } else {
+                        next
+                    };
                     navigate(&next, Default::default());
                 }
                 Err(SignInError::Refused) => error.set(Some("refused")),

@@ -20,7 +20,7 @@ use crate::error::AppError;
 
 pub const DB_NAME: &str = "boiduong";
 /// Schema version of the database (object stores and indexes), distinct from the record format.
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 
 pub const EVENTS: &str = "events";
 pub const ATTEMPTS: &str = "attempts";
@@ -33,12 +33,16 @@ pub const STATEMENTS: &str = "statements";
 pub const REJECTED: &str = "rejected";
 /// Small settings: identity, last successful sync (schema 2).
 pub const META: &str = "meta";
+/// A trainer's copy of the class's statements read from the LRS, one record per LRS page
+/// (schema 3): `{key, json}` with `json` the page's statements in the review's lean form.
+/// A cache: the LRS has the originals; refresh adds pages, sign-out deletes it.
+pub const REVIEW: &str = "review";
 const BY_ATTEMPT: &str = "by_attempt";
 const BY_ORDER: &str = "by_order";
 /// What "My records" exports and imports (settings stay on their device).
 const EXPORTED: [&str; 6] = [EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED];
-const ALL_STORES: [&str; 7] = [
-    EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED, META,
+const ALL_STORES: [&str; 8] = [
+    EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED, META, REVIEW,
 ];
 
 #[derive(Clone)]
@@ -131,6 +135,11 @@ impl IdbStore {
                         .with_key_path(KeyPath::from("id"))
                         .build()?;
                     db.create_object_store(META)
+                        .with_key_path(KeyPath::from("key"))
+                        .build()?;
+                }
+                if old < 3 {
+                    db.create_object_store(REVIEW)
                         .with_key_path(KeyPath::from("key"))
                         .build()?;
                 }
@@ -453,6 +462,71 @@ impl IdbStore {
                 .clear()
                 .map_err(map_err)?;
         }
+        tx.commit().await.map_err(map_err)
+    }
+
+    /// Adds one page of the review cache and the new high-water mark, in one transaction.
+    pub async fn review_put(
+        &self,
+        key: &str,
+        json: &str,
+        mark: &serde_json::Value,
+    ) -> Result<(), AppError> {
+        let tx = self
+            .db
+            .transaction([REVIEW, META])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        let record = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&record, &JsValue::from_str(k), v);
+        set("key", &JsValue::from_str(key))
+            .and_then(|_| set("json", &JsValue::from_str(json)))
+            .map_err(|_| AppError::Storage("cannot build cache record".into()))?;
+        tx.object_store(REVIEW)
+            .map_err(map_err)?
+            .put(JsValue::from(record))
+            .primitive()
+            .map_err(map_err)?;
+        tx.object_store(META)
+            .map_err(map_err)?
+            .put(to_js(
+                &serde_json::json!({ "key": super::REVIEW_MARK, "value": mark }),
+            )?)
+            .primitive()
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    /// Every page of the review cache, in key order.
+    pub async fn review_pages(&self) -> Result<Vec<String>, AppError> {
+        let values = self.raw_all(REVIEW, None).await?;
+        let key = JsValue::from_str("json");
+        Ok(values
+            .iter()
+            .filter_map(|v| js_sys::Reflect::get(v, &key).ok()?.as_string())
+            .collect())
+    }
+
+    /// Empties the review cache (a full reload from the LRS follows).
+    pub async fn review_clear(&self) -> Result<(), AppError> {
+        let tx = self
+            .db
+            .transaction([REVIEW, META])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        tx.object_store(REVIEW)
+            .map_err(map_err)?
+            .clear()
+            .map_err(map_err)?;
+        tx.object_store(META)
+            .map_err(map_err)?
+            .delete(super::REVIEW_MARK)
+            .primitive()
+            .map_err(map_err)?;
         tx.commit().await.map_err(map_err)
     }
 

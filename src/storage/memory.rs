@@ -23,6 +23,7 @@ struct Inner {
     statements: Vec<Queued>,
     rejected: BTreeMap<String, RejectedStatement>,
     meta: BTreeMap<String, serde_json::Value>,
+    review: BTreeMap<String, String>,
 }
 
 impl MemoryStore {
@@ -96,6 +97,24 @@ impl MemoryStore {
             .borrow_mut()
             .meta
             .insert(key.to_owned(), value.clone());
+    }
+
+    pub fn review_put(&self, key: &str, json: &str, mark: &serde_json::Value) {
+        let mut inner = self.inner.borrow_mut();
+        inner.review.insert(key.to_owned(), json.to_owned());
+        inner
+            .meta
+            .insert(super::REVIEW_MARK.to_owned(), mark.clone());
+    }
+
+    pub fn review_pages(&self) -> Vec<String> {
+        self.inner.borrow().review.values().cloned().collect()
+    }
+
+    pub fn review_clear(&self) {
+        let mut inner = self.inner.borrow_mut();
+        inner.review.clear();
+        inner.meta.remove(super::REVIEW_MARK);
     }
 
     pub fn clear_all(&self) {

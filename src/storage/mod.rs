@@ -19,6 +19,9 @@ use crate::error::AppError;
 
 pub use idb::DB_NAME;
 
+/// Meta key of the review cache's high-water mark (what the next refresh asks the LRS for).
+pub const REVIEW_MARK: &str = "review_mark";
+
 /// Key of a stored content version: `module/<id>@<version>`.
 pub fn content_key(kind: ContentKind, id: &str, version: &str) -> String {
     format!("{}/{id}@{version}", kind.as_str())
@@ -209,6 +212,40 @@ impl Storage {
         match self {
             Storage::Idb(s) => s.content(key).await,
             Storage::Memory(s) => Ok(s.content(key)),
+        }
+    }
+
+    /// Adds one page of the trainer's review cache with the new high-water mark, atomically.
+    pub async fn review_put(
+        &self,
+        key: &str,
+        json: &str,
+        mark: &serde_json::Value,
+    ) -> Result<(), AppError> {
+        match self {
+            Storage::Idb(s) => s.review_put(key, json, mark).await,
+            Storage::Memory(s) => {
+                s.review_put(key, json, mark);
+                Ok(())
+            }
+        }
+    }
+
+    /// Every page of the review cache, oldest first.
+    pub async fn review_pages(&self) -> Result<Vec<String>, AppError> {
+        match self {
+            Storage::Idb(s) => s.review_pages().await,
+            Storage::Memory(s) => Ok(s.review_pages()),
+        }
+    }
+
+    pub async fn review_clear(&self) -> Result<(), AppError> {
+        match self {
+            Storage::Idb(s) => s.review_clear().await,
+            Storage::Memory(s) => {
+                s.review_clear();
+                Ok(())
+            }
         }
     }
 }

@@ -32,6 +32,10 @@ pub struct Identity {
     pub name: String,
     /// Class code (mã lớp).
     pub class_code: String,
+    /// A trainer account (giảng viên): the LRS lets it read every learner's statements.
+    /// Decided at sign-in from the LRS (see [`lrs::scopes`]), never by the form.
+    #[serde(default)]
+    pub trainer: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -234,6 +238,15 @@ impl SyncState {
             Ok(false) => return Err(SignInError::Refused),
             Err(_) => false,
         };
+        let mut identity = identity;
+        identity.trainer = if checked {
+            self.is_trainer(&endpoint, &credentials).await
+        } else {
+            // Offline: keep what the LRS said at this account's last sign-in.
+            self.identity
+                .get_untracked()
+                .is_some_and(|i| i.account == identity.account && i.trainer)
+        };
         let storage = self.app.storage().ok_or(SignInError::NoConfig)?;
         let value = serde_json::to_value(&identity).map_err(|_| SignInError::NoConfig)?;
         storage
@@ -256,6 +269,24 @@ impl SyncState {
         self.policy.update_value(|p| p.signed_in());
         self.kick();
         Ok(checked)
+    }
+
+    /// Whether the LRS lets this account read every learner's statements: Ralph's `whoami`
+    /// lists the scopes (`statements/read` or `all`); an LRS without it is asked nothing and
+    /// the accounts listed in `config.json`'s `trainer_accounts` are trainers.
+    async fn is_trainer(self, endpoint: &str, credentials: &Credentials) -> bool {
+        match lrs::scopes(endpoint, credentials).await {
+            Ok(Some(scopes)) => scopes.iter().any(|s| s == "statements/read" || s == "all"),
+            Ok(None) | Err(_) => matches!(
+                self.config.get_untracked(),
+                Some(Ok(c)) if c.trainer_accounts.contains(&credentials.account)
+            ),
+        }
+    }
+
+    /// The signed-in account's credentials (trainer reads use them too).
+    pub fn credentials(&self) -> Option<Credentials> {
+        self.credentials.get_value()
     }
 
     /// Signs out and deletes this device's records. Refused while records are unsent unless
