@@ -11,6 +11,7 @@ use crate::pages::catalog::CatalogPage;
 use crate::pages::history::HistoryPage;
 use crate::pages::module::ModulePage;
 use crate::pages::not_found::NotFound;
+use crate::pages::preview::PreviewPage;
 use crate::pages::scenario::ScenarioPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sync_status::SyncPage;
@@ -45,6 +46,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/history") view=HistoryPage />
                     <Route path=path!("/sign-in") view=SignInPage />
                     <Route path=path!("/sync") view=SyncPage />
+                    <Route path=path!("/preview/scenario/:id") view=PreviewPage />
+                    <Route path=path!("/preview/scenario/:id/:node") view=PreviewPage />
                 </Routes>
             </main>
             <footer class="footer">

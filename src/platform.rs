@@ -34,3 +34,22 @@ pub fn format_datetime(ms: i64, lang: boiduong_core::Lang) -> String {
         .as_string()
         .unwrap_or_default()
 }
+
+/// A User Timing measure of work done in the page, so benchmarks read what the page did
+/// (`performance.getEntriesByName(name)`).
+pub struct Timing(&'static str);
+
+impl Timing {
+    pub fn start(name: &'static str) -> Timing {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark(&format!("{name}:start"));
+        }
+        Timing(name)
+    }
+
+    pub fn end(self) {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.measure_with_start_mark(self.0, &format!("{}:start", self.0));
+        }
+    }
+}

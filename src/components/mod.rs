@@ -1,5 +1,6 @@
 //! Shared, presentational components. They never touch storage or the network.
 
+pub mod chart;
 pub mod competency_bars;
 pub mod header;
 pub mod item;

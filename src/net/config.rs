@@ -20,6 +20,10 @@ pub struct Config {
     /// (Ralph answers `GET /whoami` with the scopes; then this list is not needed).
     #[serde(default)]
     pub trainer_accounts: Vec<String>,
+    /// Authoring preview (`/preview/scenario/<id>/<node>`): on in the dev/demo server's
+    /// config, off (absent) in production.
+    #[serde(default)]
+    pub preview: bool,
 }
 
 impl Config {

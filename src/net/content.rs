@@ -1,6 +1,6 @@
 //! Fetches the compiled content the build put under /content/.
 
-use boiduong_core::model::{Catalog, CatalogEntry, Content, CONTENT_FORMAT};
+use boiduong_core::model::{Catalog, CatalogEntry, Content, ContentKind, CONTENT_FORMAT};
 use gloo_net::http::Request;
 
 use crate::error::AppError;
@@ -64,4 +64,14 @@ pub fn parse_content(source: &str, text: &str) -> Result<Content, AppError> {
         url: source.to_owned(),
         reason: e.to_string(),
     })
+}
+
+/// The current version of one module or scenario, by id (trainer pages, preview).
+pub async fn fetch_current(kind: ContentKind, id: &str) -> Result<Content, AppError> {
+    let catalog = fetch_catalog().await?;
+    let entry = catalog.entry(kind, id).ok_or_else(|| AppError::Http {
+        status: 404,
+        url: format!("{CONTENT_ROOT}/{}/{id}", kind.as_str()),
+    })?;
+    Ok(fetch_content(entry).await?.0)
 }

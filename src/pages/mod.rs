@@ -6,6 +6,7 @@ pub mod history;
 pub mod module;
 pub mod not_found;
 pub mod player;
+pub mod preview;
 pub mod records;
 pub mod scenario;
 pub mod shared;

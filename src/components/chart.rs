@@ -1,0 +1,307 @@
+//! Charts drawn by the app as SVG (no chart library): horizontal bars and the path-flow
+//! diagram of a scenario. Colours are the Okabe–Ito palette (distinguishable with the common
+//! colour-vision deficiencies) and every tone also has its own fill pattern, so the charts
+//! read in greyscale. Each chart carries an accessible name and sits next to a table of the
+//! same figures (the text alternative), which the trainer pages render from the same data.
+
+use leptos::prelude::*;
+
+/// What a bar or a node stands for; decides its colour and pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Mixed,
+    Bad,
+    /// Anything else (counts, averages): one of a few neutral series.
+    Series(u8),
+}
+
+impl Tone {
+    pub fn from_kind(kind: &str) -> Tone {
+        match kind {
+            "good" => Tone::Good,
+            "mixed" => Tone::Mixed,
+            "bad" => Tone::Bad,
+            _ => Tone::Series(0),
+        }
+    }
+
+    fn colour(self) -> &'static str {
+        match self {
+            Tone::Good => "#009E73",
+            Tone::Mixed => "#E69F00",
+            Tone::Bad => "#D55E00",
+            Tone::Series(n) => ["#0072B2", "#56B4E9", "#CC79A7"][n as usize % 3],
+        }
+    }
+
+    fn pattern(self) -> &'static str {
+        match self {
+            Tone::Good => "solid",
+            Tone::Mixed => "hatch",
+            Tone::Bad => "cross",
+            Tone::Series(_) => "solid",
+        }
+    }
+}
+
+/// Pattern definitions for one chart (ids prefixed so several charts share a page).
+fn defs(prefix: &str) -> impl IntoView {
+    let tones = [Tone::Good, Tone::Mixed, Tone::Bad];
+    view! {
+        <defs>
+            {tones
+                .into_iter()
+                .map(|t| {
+                    let id = format!("{prefix}-{}", t.pattern());
+                    let c = t.colour();
+                    view! {
+                        <pattern id=id patternUnits="userSpaceOnUse" width="8" height="8">
+                            <rect width="8" height="8" fill=c />
+                            {(t == Tone::Mixed)
+                                .then(|| view! { <path d="M0,8 L8,0" stroke="#ffffff" stroke-width="2" /> })}
+                            {(t == Tone::Bad)
+                                .then(|| {
+                                    view! {
+                                        <path d="M0,0 L8,8 M8,0 L0,8" stroke="#ffffff" stroke-width="1.5" />
+                                    }
+                                })}
+                        </pattern>
+                    }
+                })
+                .collect_view()}
+        </defs>
+    }
+}
+
+fn fill(prefix: &str, tone: Tone) -> String {
+    match tone {
+        Tone::Series(_) => tone.colour().to_owned(),
+        _ => format!("url(#{prefix}-{})", tone.pattern()),
+    }
+}
+
+/// One bar: a label, a value on the chart's scale and the text shown at its end.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// Horizontal bars from 0 to `max`.
+#[component]
+pub fn BarChart(
+    bars: Vec<Bar>,
+    max: f64,
+    /// Accessible name (what the chart shows).
+    #[prop(into)]
+    title: String,
+    /// Unique on the page (pattern ids and `data-testid`).
+    id: &'static str,
+) -> impl IntoView {
+    let row_h = 30.0;
+    let label_w = 190.0;
+    let bar_w = 300.0;
+    let width = label_w + bar_w + 80.0;
+    let height = row_h * bars.len().max(1) as f64 + 6.0;
+    let max = if max > 0.0 { max } else { 1.0 };
+    let prefix = format!("chart-{id}");
+    view! {
+        <svg
+            class="chart"
+            data-testid=format!("chart-{id}")
+            viewBox=format!("0 0 {width} {height}")
+            role="img"
+            aria-label=title
+        >
+            {defs(&prefix)}
+            {bars
+                .into_iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    let y = 3.0 + row_h * i as f64;
+                    let w = (bar_w * (b.value / max)).clamp(0.0, bar_w);
+                    let label = shorten(&b.label, 30);
+                    view! {
+                        <text class="chart-label" x=label_w - 8.0 y=y + 17.0 text-anchor="end">
+                            <title>{b.label.clone()}</title>
+                            {label}
+                        </text>
+                        <rect class="chart-track" x=label_w y=y + 3.0 width=bar_w height="20" rx="2" />
+                        <rect
+                            x=label_w
+                            y=y + 3.0
+                            width=format!("{w:.1}")
+                            height="20"
+                            rx="2"
+                            fill=fill(&prefix, b.tone)
+                            stroke="#1f2933"
+                            stroke-width="0.5"
+                        />
+                        <text class="chart-value" x=label_w + bar_w + 8.0 y=y + 17.0>{b.text}</text>
+                    }
+                })
+                .collect_view()}
+        </svg>
+    }
+}
+
+/// A node of the flow diagram, placed by the layout (layer = column, order = row).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowNode {
+    pub id: String,
+    pub label: String,
+    pub layer: usize,
+    pub order: usize,
+    /// Learners who reached it.
+    pub reached: usize,
+    /// Set for endings (their kind).
+    pub ending: Option<Tone>,
+}
+
+/// An edge: how many took choice `label` at `from` and arrived at `to`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowEdge {
+    pub from: String,
+    pub to: String,
+    pub label: String,
+    pub count: usize,
+    /// The choice is (one of) the best at its node.
+    pub best: bool,
+}
+
+const NODE_W: f64 = 150.0;
+const NODE_H: f64 = 46.0;
+const COL_W: f64 = 230.0;
+const ROW_H: f64 = 78.0;
+
+/// The scenario graph as a left-to-right flow: columns are layers from the start, each node
+/// shows how many learners reached it, each edge's width grows with the learners who took it
+/// (solid: a best choice; dashed: a weaker one). Edges nobody took are drawn faint.
+#[component]
+pub fn FlowDiagram(
+    nodes: Vec<FlowNode>,
+    edges: Vec<FlowEdge>,
+    #[prop(into)] title: String,
+) -> impl IntoView {
+    let layers = nodes.iter().map(|n| n.layer).max().unwrap_or(0) + 1;
+    let rows = nodes.iter().map(|n| n.order).max().unwrap_or(0) + 1;
+    let width = COL_W * layers as f64 + 20.0;
+    let height = ROW_H * rows as f64 + 20.0;
+    let pos = |id: &str| {
+        nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| (10.0 + COL_W * n.layer as f64, 10.0 + ROW_H * n.order as f64))
+    };
+    let max = edges.iter().map(|e| e.count).max().unwrap_or(1).max(1) as f64;
+    let prefix = "flow";
+    let edge_views = edges
+        .iter()
+        .filter_map(|e| {
+            let (x1, y1) = pos(&e.from)?;
+            let (x2, y2) = pos(&e.to)?;
+            let (sx, sy) = (x1 + NODE_W, y1 + NODE_H / 2.0);
+            let (tx, ty) = (x2, y2 + NODE_H / 2.0);
+            let d = if tx > sx {
+                let mx = (sx + tx) / 2.0;
+                format!("M{sx:.0},{sy:.0} C{mx:.0},{sy:.0} {mx:.0},{ty:.0} {tx:.0},{ty:.0}")
+            } else {
+                // A back edge (a loop): leave below and come back round.
+                let low = sy.max(ty) + ROW_H * 0.55;
+                format!(
+                    "M{sx:.0},{sy:.0} C{:.0},{low:.0} {:.0},{low:.0} {:.0},{ty:.0}",
+                    sx + 40.0,
+                    tx - 40.0,
+                    tx - 2.0
+                )
+            };
+            let w = if e.count == 0 {
+                1.0
+            } else {
+                1.5 + 10.0 * e.count as f64 / max
+            };
+            let class = match (e.count, e.best) {
+                (0, _) => "flow-edge flow-edge-none",
+                (_, true) => "flow-edge flow-edge-best",
+                (_, false) => "flow-edge flow-edge-weak",
+            };
+            let lx = (sx + tx) / 2.0;
+            let ly = (sy + ty) / 2.0 - 4.0;
+            let tip = format!("{} → {}: {} ({})", e.from, e.to, e.label, e.count);
+            Some(view! {
+                <g>
+                    <path class=class d=d stroke-width=format!("{w:.1}") fill="none">
+                        <title>{tip}</title>
+                    </path>
+                    {(e.count > 0)
+                        .then(|| view! { <text class="flow-count" x=lx y=ly text-anchor="middle">{e.count}</text> })}
+                </g>
+            })
+        })
+        .collect_view();
+    let node_views = nodes
+        .iter()
+        .map(|n| {
+            let x = 10.0 + COL_W * n.layer as f64;
+            let y = 10.0 + ROW_H * n.order as f64;
+            let (fill_v, class) = match n.ending {
+                Some(t) => (fill(prefix, t), "flow-node flow-node-ending"),
+                None => ("#ffffff".to_owned(), "flow-node"),
+            };
+            let label = shorten(&n.label, 22);
+            view! {
+                <g data-node=n.id.clone()>
+                    <rect class=class x=x y=y width=NODE_W height=NODE_H rx="6" fill=fill_v>
+                        <title>{n.label.clone()}</title>
+                    </rect>
+                    <text
+                        class=if n.ending.is_some() { "flow-text flow-text-ending" } else { "flow-text" }
+                        x=x + 8.0
+                        y=y + 19.0
+                    >
+                        {label}
+                    </text>
+                    <text
+                        class=if n.ending.is_some() { "flow-text flow-text-ending" } else { "flow-sub" }
+                        x=x + 8.0
+                        y=y + 37.0
+                    >
+                        {format!("n = {}", n.reached)}
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+    let region = title.clone();
+    view! {
+        <div class="flow-scroll" tabindex="0" role="region" aria-label=region>
+            <svg
+                class="flow"
+                data-testid="flow-diagram"
+                width=format!("{width:.0}")
+                height=format!("{height:.0}")
+                viewBox=format!("0 0 {width:.0} {height:.0}")
+                role="img"
+                aria-label=title
+            >
+                {defs(prefix)}
+                {edge_views}
+                {node_views}
+            </svg>
+        </div>
+    }
+}
+
+/// Cuts a label to `max` characters (by char, so Vietnamese letters are never split).
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut out: String = s.chars().take(max - 1).collect();
+        out.push('…');
+        out
+    }
+}
