@@ -1,4 +1,4 @@
-"""Launch Ralph 5.1.0 (xAPI LRS) on its fs backend, with two defects patched.
+"""Launch Ralph 5.1.0 (xAPI LRS) on its fs backend, with three defects patched.
 
 Run it with the LRS virtualenv's python (scripts/lrs/install.sh makes it) and
 the RALPH_* environment that scripts/lrs/start.sh sets; start.sh is the normal
@@ -7,7 +7,7 @@ entry point. This file only patches and serves:
     .venv-lrs/bin/python scripts/lrs/launcher.py [--port 8100]
 
 Defects of ralph-malph 5.1.0 worked around here (see
-shared docs lrs-ralph.md), both in the fs LRS backend, by monkeypatching the
+shared docs lrs-ralph.md), all in the fs LRS backend, by monkeypatching the
 class *before* `ralph.api` is imported, so the backend instance that the
 routers build at import time (`BACKEND_CLIENT`) already sees the fixes:
 
@@ -32,6 +32,15 @@ routers build at import time (`BACKEND_CLIENT`) already sees the fixes:
    compare that object with the plain string stored in the JSON line
    (`statement["verb"]["id"] == verb_id`), which is never equal, so those
    filters return nothing. Fix: wrap both static methods to pass `str(value)`.
+
+3. `since` / `until`. xAPI 1.0.3 (Communication, GET statements) defines them on
+   `stored` ("only Statements stored since the specified timestamp"), so a
+   client can ask "what reached the LRS since I last looked". The fs backend's
+   `_add_filter_by_timestamp_since` / `_until` compare the statement's
+   `timestamp` (when it happened) instead, so a statement recorded offline and
+   synced days later is never returned to a reader that already looked past its
+   timestamp (the trainer review's refresh). Fix: the same comparisons on
+   `stored` (which the LRS sets on every statement it stores).
 
 Nothing else is patched: apart from these two defects the LRS accepts and
 refuses exactly what an unpatched Ralph 5.1.0 does (e.g. `mailto:` values go
@@ -121,6 +130,41 @@ def patch_fs_iri_filters() -> None:
     FSLRSBackend._add_filter_by_activity = staticmethod(_add_filter_by_activity)
 
 
+def patch_fs_since_until_on_stored() -> None:
+    """Defect 3: `since` / `until` filter on `stored`, as xAPI 1.0.3 defines them."""
+    from datetime import datetime
+
+    from ralph.backends.lrs.fs import FSLRSBackend
+
+    for name in ("_add_filter_by_timestamp_since", "_add_filter_by_timestamp_until"):
+        if not callable(getattr(FSLRSBackend, name, None)):
+            _fail(f"FSLRSBackend.{name} is missing")
+
+    def _parse(value):
+        if isinstance(value, str):
+            return datetime.fromisoformat(value)
+        return value
+
+    def _stored(statement: dict):
+        try:
+            return datetime.fromisoformat(statement.get("stored"))
+        except (TypeError, ValueError):
+            return None
+
+    def _add_filter_by_timestamp_since(self, filters, timestamp=None):
+        timestamp = _parse(timestamp)
+        if timestamp:
+            filters.append(lambda st: (_stored(st) is not None and _stored(st) > timestamp))
+
+    def _add_filter_by_timestamp_until(self, filters, timestamp=None):
+        timestamp = _parse(timestamp)
+        if timestamp:
+            filters.append(lambda st: (_stored(st) is not None and _stored(st) <= timestamp))
+
+    FSLRSBackend._add_filter_by_timestamp_since = _add_filter_by_timestamp_since
+    FSLRSBackend._add_filter_by_timestamp_until = _add_filter_by_timestamp_until
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     env_port = os.environ.get("LRS_PORT") or os.environ.get("RALPH_RUNSERVER_PORT")
@@ -133,7 +177,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--unpatched",
         action="store_true",
-        help="skip the two fs-backend fixes (only to show that smoke.py catches the defects)",
+        help="skip the three fs-backend fixes (only to show that smoke.py catches the defects)",
     )
     return parser.parse_args(argv)
 
@@ -150,11 +194,15 @@ def main(argv: list[str]) -> None:
         _fail("RALPH_RUNSERVER_BACKEND must be 'fs' (start the LRS with scripts/lrs/start.sh)")
 
     if args.unpatched:
-        log.warning("serving Ralph %s WITHOUT the fs fixes (defects 1 and 2 present)", EXPECTED_RALPH_VERSION)
+        log.warning("serving Ralph %s WITHOUT the fs fixes (defects 1, 2 and 3 present)", EXPECTED_RALPH_VERSION)
     else:
         patch_fs_default_operation_type()
         patch_fs_iri_filters()
-        log.info("patched FSLRSBackend: default_operation_type=append, verb/activity filters as str")
+        patch_fs_since_until_on_stored()
+        log.info(
+            "patched FSLRSBackend: default_operation_type=append, verb/activity filters as str, "
+            "since/until on stored"
+        )
 
     # Import the app only now, after the patches: `ralph.api.routers.statements`
     # instantiates the backend at import time.

@@ -248,6 +248,26 @@ def main(argv: list[str]) -> int:
         ids = set(lrs.get_ids("hocvien1", activity=act1, verb=VERB_EXPERIENCED))
         expect(ids == {s3["id"]}, f"activity+verb returned {sorted(ids)}, expected [{s3['id']}]")
 
+    @check("GET ?since= compares stored, not timestamp (defect 3): a late-synced statement is new")
+    def _():
+        # Recorded offline a week ago, synced now: a reader who asks for what was stored
+        # since a minute ago must get it.
+        late = make_statement("hocvien1", VERB_EXPERIENCED, act2, "đã xem")
+        late["timestamp"] = (datetime.now(timezone.utc) - timedelta(days=7)).isoformat(
+            timespec="milliseconds"
+        ).replace("+00:00", "Z")
+        since = (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat(
+            timespec="milliseconds"
+        ).replace("+00:00", "Z")
+        expect_status(lrs.post("hocvien1", [late]), 200, "POST a late statement")
+        ids = set(lrs.get_ids("hocvien1", since=since))
+        expect(late["id"] in ids, "since= did not return a statement stored after it")
+        until = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat(
+            timespec="milliseconds"
+        ).replace("+00:00", "Z")
+        ids = set(lrs.get_ids("hocvien1", until=until))
+        expect(late["id"] not in ids, "until= (3 days ago) returned a statement stored now")
+
     @check("hocvien2 posts its own statement -> 200")
     def _():
         resp = lrs.post("hocvien2", [s4])
