@@ -28,6 +28,8 @@
 #   hocvien2 / hocvien2-pass   Trần Thị Bình   mailto:hocvien2@boiduong.example
 #   hocvien3 / hocvien3-pass   Lê Minh Châu    mailto:hocvien3@boiduong.example
 #   giangvien / giangvien-pass Phạm Thu Hà     mailto:giangvien@boiduong.example
+#   dulieumau / dulieumau-pass (the seed tool: posts the demo class's statements, so
+#                               no learner account can read them)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -162,6 +164,7 @@ ACCOUNTS=(
     "hocvien2|hocvien2-pass|Trần Thị Bình|statements/read/mine"
     "hocvien3|hocvien3-pass|Lê Minh Châu|statements/read/mine"
     "giangvien|giangvien-pass|Phạm Thu Hà|statements/read"
+    "dulieumau|dulieumau-pass|Dữ liệu mẫu|statements/read/mine"
 )
 tmp_auth="${DATA_DIR}/app/auth.json.tmp"
 rm -f "${tmp_auth}"

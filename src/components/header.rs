@@ -8,6 +8,7 @@ use crate::i18n::*;
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
+    let sync = crate::sync::use_sync();
     let switch = move |_| {
         let next = match i18n.get_locale() {
             Locale::vi => Locale::en,
@@ -28,6 +29,11 @@ pub fn Header() -> impl IntoView {
                 <nav class="nav" aria-label=move || t_string!(i18n, nav_main)>
                     <A href="/" attr:class="nav-link">{t!(i18n, nav_catalog)}</A>
                     <A href="/history" attr:class="nav-link">{t!(i18n, nav_history)}</A>
+                    <Show when=move || sync.identity.read().as_ref().is_some_and(|i| i.trainer)>
+                        <A href="/trainer" attr:class="nav-link" attr:data-testid="nav-trainer">
+                            {t!(i18n, nav_trainer)}
+                        </A>
+                    </Show>
                     <SyncBadge />
                     <button
                         type="button"
