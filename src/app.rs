@@ -15,6 +15,7 @@ use crate::pages::preview::PreviewPage;
 use crate::pages::scenario::ScenarioPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sync_status::SyncPage;
+use crate::pages::trainer::{TrainerHome, TrainerLearner, TrainerModule, TrainerScenario};
 use crate::state::provide_app_state;
 
 #[component]
@@ -46,6 +47,13 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/history") view=HistoryPage />
                     <Route path=path!("/sign-in") view=SignInPage />
                     <Route path=path!("/sync") view=SyncPage />
+                    <Route path=path!("/trainer") view=TrainerHome />
+                    <Route path=path!("/trainer/scenario/:id") view=TrainerScenario />
+                    <Route
+                        path=path!("/trainer/scenario/:id/learner/:account")
+                        view=TrainerLearner
+                    />
+                    <Route path=path!("/trainer/module/:id") view=TrainerModule />
                     <Route path=path!("/preview/scenario/:id") view=PreviewPage />
                     <Route path=path!("/preview/scenario/:id/:node") view=PreviewPage />
                 </Routes>

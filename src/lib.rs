@@ -17,6 +17,7 @@ pub mod pwa;
 pub mod state;
 pub mod storage;
 pub mod sync;
+pub mod trainer;
 
 /// Mounts the app on `<body>`.
 pub fn start() {

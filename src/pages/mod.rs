@@ -12,3 +12,4 @@ pub mod scenario;
 pub mod shared;
 pub mod sign_in;
 pub mod sync_status;
+pub mod trainer;

@@ -1,0 +1,169 @@
+//! The review's statements written back as lean xAPI JSON: only what [`Statement`] keeps,
+//! in the shape [`parse_page`](super::parse_page) reads. The trainer's offline cache stores
+//! pages in this form (a tenth of the LRS's size: no activity definitions, no texts), and
+//! reading the cache goes through the same parser as reading the LRS.
+
+use serde_json::{json, Map, Value};
+
+use super::statement::Statement;
+use crate::xapi::{duration, timestamp};
+
+/// Prefix of the extension IRIs in the lean form (the parser reads the last segment).
+const EXT: &str = "urn:x-boiduong/extensions/";
+
+fn ext_map(pairs: Vec<(&str, Option<Value>)>) -> Option<Value> {
+    let map: Map<String, Value> = pairs
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (format!("{EXT}{k}"), v)))
+        .collect();
+    (!map.is_empty()).then_some(Value::Object(map))
+}
+
+fn numbers(map: &std::collections::BTreeMap<String, f64>) -> Option<Value> {
+    (!map.is_empty()).then(|| json!(map))
+}
+
+fn one(s: &Statement) -> Value {
+    let mut out = Map::new();
+    out.insert("id".into(), json!(s.id));
+    let mut actor = Map::new();
+    if let Some(n) = &s.actor_name {
+        actor.insert("name".into(), json!(n));
+    }
+    if s.actor.home_page.is_empty() {
+        actor.insert("mbox".into(), json!(s.actor.name));
+    } else {
+        actor.insert(
+            "account".into(),
+            json!({ "homePage": s.actor.home_page, "name": s.actor.name }),
+        );
+    }
+    out.insert("actor".into(), Value::Object(actor));
+    out.insert("verb".into(), json!({ "id": s.verb }));
+    let mut object = Map::new();
+    object.insert("id".into(), json!(s.object_id));
+    if s.object_is_statement_ref {
+        object.insert("objectType".into(), json!("StatementRef"));
+    }
+    out.insert("object".into(), Value::Object(object));
+    if let Some(r) = &s.result {
+        let mut result = Map::new();
+        if let Some(v) = r.success {
+            result.insert("success".into(), json!(v));
+        }
+        if let Some(v) = r.completion {
+            result.insert("completion".into(), json!(v));
+        }
+        if let Some(v) = &r.response {
+            result.insert("response".into(), json!(v));
+        }
+        if let Some(ms) = r.duration_ms {
+            result.insert("duration".into(), json!(duration(ms)));
+        }
+        let mut score = Map::new();
+        for (k, v) in [
+            ("raw", r.score_raw),
+            ("max", r.score_max),
+            ("scaled", r.score_scaled),
+        ] {
+            if let Some(v) = v {
+                score.insert(k.into(), json!(v));
+            }
+        }
+        if !score.is_empty() {
+            result.insert("score".into(), Value::Object(score));
+        }
+        if let Some(e) = ext_map(vec![
+            ("competency-deltas", numbers(&r.competency_deltas)),
+            ("next-node", r.next_node.as_ref().map(|v| json!(v))),
+            ("ending", r.ending.as_ref().map(|v| json!(v))),
+            ("ending-kind", r.ending_kind.as_ref().map(|v| json!(v))),
+            ("competency-scores", numbers(&r.competency_scores)),
+            ("competency-levels", numbers(&r.competency_levels)),
+        ]) {
+            result.insert("extensions".into(), e);
+        }
+        out.insert("result".into(), Value::Object(result));
+    }
+    let mut context = Map::new();
+    if let Some(r) = &s.registration {
+        context.insert("registration".into(), json!(r));
+    }
+    if let Some(r) = &s.revision {
+        context.insert("revision".into(), json!(r));
+    }
+    let ids = |list: &[String]| {
+        json!(list
+            .iter()
+            .map(|id| json!({ "id": id }))
+            .collect::<Vec<_>>())
+    };
+    let mut activities = Map::new();
+    if !s.parents.is_empty() {
+        activities.insert("parent".into(), ids(&s.parents));
+    }
+    if !s.groupings.is_empty() {
+        activities.insert("grouping".into(), ids(&s.groupings));
+    }
+    if !activities.is_empty() {
+        context.insert("contextActivities".into(), Value::Object(activities));
+    }
+    if let Some(e) = ext_map(vec![
+        ("class-code", s.class_code.as_ref().map(|v| json!(v))),
+        ("node-id", s.node_id.as_ref().map(|v| json!(v))),
+        ("item-role", s.item_role.as_ref().map(|v| json!(v))),
+        ("event-seq", s.event_seq.map(|v| json!(v))),
+    ]) {
+        context.insert("extensions".into(), e);
+    }
+    if !context.is_empty() {
+        out.insert("context".into(), Value::Object(context));
+    }
+    if let Some(t) = s.timestamp_ms.and_then(|ms| timestamp(ms).ok()) {
+        out.insert("timestamp".into(), json!(t));
+    }
+    if let Some(t) = s.stored_ms.and_then(|ms| timestamp(ms).ok()) {
+        out.insert("stored".into(), json!(t));
+    }
+    Value::Object(out)
+}
+
+/// The statements as a JSON array of lean xAPI statements (see the module doc).
+pub fn lean_json(statements: &[Statement]) -> String {
+    Value::Array(statements.iter().map(one).collect()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::parse_page;
+
+    // Guards the cache: what is written reads back as the same statements.
+    #[test]
+    fn lean_form_reads_back_unchanged() {
+        let full = r#"{"statements":[{
+            "id":"E41521D5-095E-8F9D-9631-BA7181B57098",
+            "actor":{"objectType":"Agent","name":"Nguyễn Thị Hồng","account":{"homePage":"https://boiduong.example","name":"hong.nt"}},
+            "verb":{"id":"http://adlnet.gov/expapi/verbs/answered","display":{"vi":"đã trả lời"}},
+            "object":{"objectType":"Activity","id":"https://b.example/xapi/scenarios/s/nodes/mo-dau","definition":{"description":{"vi":"dài"}}},
+            "result":{"success":false,"response":"nhan-tam","duration":"PT47.25S","score":{"raw":1,"max":2,"scaled":0.5},
+              "extensions":{"https://b.example/xapi/extensions/competency-deltas":{"giao_tiep":1,"phap_luat":-2},
+                            "https://b.example/xapi/extensions/next-node":"ket-xau"}},
+            "context":{"registration":"b7e3c1a4-2f6d-4e8a-9c5b-0d1e2f3a0003",
+              "contextActivities":{"parent":[{"id":"https://b.example/xapi/scenarios/s"}],"grouping":[{"id":"https://b.example/xapi/fields/mot-cua"}]},
+              "revision":"61a35171a2210a30",
+              "extensions":{"https://b.example/xapi/extensions/class-code":"QLNN-2026-01","https://b.example/xapi/extensions/event-seq":1,"https://b.example/xapi/extensions/node-id":"mo-dau"}},
+            "timestamp":"2026-11-28T06:04:52.373Z","stored":"2026-11-28T06:05:00.001Z"},
+            {"id":"5f0c1a4e-0000-4000-8000-000000000001","actor":{"mbox":"mailto:a@b.example"},
+             "verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},
+             "object":{"objectType":"StatementRef","id":"e41521d5-095e-8f9d-9631-ba7181b57098"},
+             "stored":"2026-11-28T07:00:00Z"}]}"#;
+        let page = parse_page(full).expect("page");
+        assert_eq!(page.statements.len(), 2);
+        let lean = lean_json(&page.statements);
+        assert!(lean.len() < full.len());
+        let back = parse_page(&lean).expect("lean page");
+        assert_eq!(back.malformed, 0);
+        assert_eq!(back.statements, page.statements);
+    }
+}

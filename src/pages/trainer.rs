@@ -1,0 +1,675 @@
+//! The trainer area (giảng viên): the class's results read from the LRS.
+//!
+//! `/trainer`: refresh from the LRS, class and date filters, learners with their last sync,
+//! scenarios and modules with their figures. `/trainer/scenario/:id`: endings, scores,
+//! path flow, weak choices, competencies, time per node, drop-off, loops, first vs best.
+//! `/trainer/scenario/:id/learner/:account`: one learner's attempts replayed, compared with
+//! the class. `/trainer/module/:id`: item analysis of the knowledge check.
+//! Every figure is a cell of a `review::Table`; the CSV button exports that same table.
+
+use boiduong_core::model::{Catalog, Content, ContentKind};
+use boiduong_core::review::{
+    self, builtin_label, flow_layout, Filter, Labels, ScenarioReview, Table,
+};
+use boiduong_core::Lang;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::chart::{Bar, BarChart, FlowDiagram, FlowEdge, FlowNode, Tone};
+use crate::components::data_table::DataTable;
+use crate::i18n::*;
+use crate::platform::format_datetime;
+use crate::state::{use_app_state, use_lang};
+use crate::sync::use_sync;
+use crate::trainer::use_trainer;
+
+/// Minutes east of UTC of the browser's clock (Việt Nam: 420).
+fn utc_offset_min() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
+/// Runs `f` with the review's labels in `lang` (header words from the core's table,
+/// competency names from the catalog, the browser's time zone).
+fn with_labels<R>(lang: Lang, catalog: Option<&Catalog>, f: impl FnOnce(&Labels<'_>) -> R) -> R {
+    let text = move |k: &str| builtin_label(k, lang).to_owned();
+    let labels = Labels {
+        lang,
+        utc_offset_min: utc_offset_min(),
+        text: &text,
+        catalog,
+    };
+    f(&labels)
+}
+
+/// Caption of a review table, by its id.
+fn caption(id: &str, lang: Lang) -> String {
+    let (vi, en) = match id {
+        "class-learners" => ("Học viên của lớp", "Learners of the class"),
+        "scenario-summary" => ("Tổng quan", "Summary"),
+        "scenario-endings" => ("Phân bố kết thúc", "Endings"),
+        "scenario-scores" => ("Phân bố tổng điểm", "Total scores"),
+        "scenario-nodes" => (
+            "Từng bước: số người đến, thời gian, bỏ dở",
+            "Nodes: reached, time, drop-off",
+        ),
+        "scenario-choices" => (
+            "Từng lựa chọn: số người chọn và dẫn tới đâu",
+            "Choices: taken and where they led",
+        ),
+        "scenario-sub-optimal" => ("Lựa chọn chưa tốt thường gặp", "Most common weaker choices"),
+        "scenario-competencies" => (
+            "Năng lực: trung bình của lớp",
+            "Competencies: class average",
+        ),
+        "scenario-first-best" => ("Lần đầu và lần tốt nhất", "First and best attempt"),
+        "learner-attempts" => ("Các lần làm", "Attempts"),
+        "learner-path" => ("Đường đi từng bước", "Path, step by step"),
+        "learner-competencies" => (
+            "Năng lực so với lớp",
+            "Competencies compared with the class",
+        ),
+        "items-summary" => ("Tổng quan bài kiểm tra", "Knowledge check summary"),
+        "items" => ("Phân tích câu hỏi", "Item analysis"),
+        "item-options" => ("Số lần chọn từng phương án", "Option counts"),
+        "item-responses" => ("Các câu trả lời", "Responses"),
+        _ => (id, id),
+    };
+    match lang {
+        Lang::Vi => vi.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+fn tables_view(tables: Vec<Table>, lang: Lang) -> impl IntoView {
+    tables
+        .into_iter()
+        .map(|t| {
+            let c = caption(&t.id, lang);
+            view! { <DataTable table=t caption=c /> }
+        })
+        .collect_view()
+}
+
+/// Shows `children` to trainer sign-ins; tells anyone else what the area is.
+#[component]
+fn TrainerGate(children: ChildrenFn) -> impl IntoView {
+    let sync = use_sync();
+    let i18n = use_i18n();
+    let is_trainer = move || sync.identity.read().as_ref().is_some_and(|i| i.trainer);
+    view! {
+        <Show
+            when=is_trainer
+            fallback=move || {
+                view! {
+                    <div class="page" data-testid="trainer-refused">
+                        <h1 class="page-title">{t!(i18n, trainer_title)}</h1>
+                        <p class="notice notice-warning">{t!(i18n, trainer_only)}</p>
+                        <p>
+                            <A href="/sign-in?next=/trainer">{t!(i18n, trainer_sign_in)}</A>
+                        </p>
+                    </div>
+                }
+            }
+        >
+            {children()}
+        </Show>
+    }
+}
+
+/// Refresh buttons, progress and errors of the LRS reads.
+#[component]
+fn FetchBar() -> impl IntoView {
+    let trainer = use_trainer();
+    let sync = use_sync();
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let count = move || trainer.class.with(|c| c.0.used);
+    view! {
+        <section class="card" aria-live="polite" data-testid="trainer-fetch">
+            <p>
+                {move || t_string!(i18n, trainer_cached, n = count())}
+                {move || {
+                    let d = trainer.damaged.get();
+                    (d > 0).then(|| format!(" · {}", t_string!(i18n, trainer_damaged, n = d)))
+                }}
+            </p>
+            <Show when=move || trainer.busy.get()>
+                <p data-testid="trainer-progress">
+                    <progress aria-label=move || t_string!(i18n, trainer_loading_label)></progress>
+                    " "
+                    {move || t_string!(i18n, trainer_loading, n = trainer.fetched.get())}
+                </p>
+            </Show>
+            {move || {
+                trainer
+                    .error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <p class="notice notice-error" data-testid="trainer-error">
+                                {t!(i18n, trainer_error)} " " {e.plain(lang.get())}
+                            </p>
+                        }
+                    })
+            }}
+            <Show when=move || !sync.signed_in.get()>
+                <p class="notice notice-warning">
+                    {t!(i18n, trainer_needs_password)} " "
+                    <A href="/sign-in?next=/trainer">{t!(i18n, trainer_sign_in)}</A>
+                </p>
+            </Show>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="trainer-refresh"
+                    disabled=move || trainer.busy.get() || !sync.signed_in.get()
+                    on:click=move |_| trainer.refresh()
+                >
+                    {t!(i18n, trainer_refresh)}
+                </button>
+                <button
+                    type="button"
+                    class="button button-secondary"
+                    disabled=move || trainer.busy.get() || !sync.signed_in.get()
+                    on:click=move |_| trainer.reload_all()
+                >
+                    {t!(i18n, trainer_reload_all)}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// `YYYY-MM-DD` of an `<input type=date>` as ms at local midnight (`end`: the next midnight).
+fn date_ms(value: &str, end: bool) -> Option<i64> {
+    let mut parts = value.split('-').map(|p| p.parse::<i32>());
+    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    let date = js_sys::Date::new_with_year_month_day(y as u32, m - 1, d + i32::from(end));
+    let ms = date.get_time();
+    ms.is_finite().then_some(ms as i64)
+}
+
+#[component]
+fn Filters() -> impl IntoView {
+    let trainer = use_trainer();
+    let i18n = use_i18n();
+    let codes = move || trainer.class.with(|c| c.0.class_codes.clone());
+    let code = RwSignal::new(
+        trainer
+            .filter
+            .get_untracked()
+            .class_code
+            .unwrap_or_default(),
+    );
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let apply = move || {
+        let code = code.get_untracked();
+        trainer.filter.set(Filter {
+            class_code: (!code.is_empty()).then_some(code),
+            since_ms: date_ms(&from.get_untracked(), false),
+            until_ms: date_ms(&to.get_untracked(), true),
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, trainer_filters)}</h2>
+            <div class="filters">
+                <label>
+                    {t!(i18n, trainer_class_code)}
+                    <select
+                        data-testid="filter-class"
+                        prop:value=move || code.get()
+                        on:change=move |ev| {
+                            code.set(event_target_value(&ev));
+                            apply();
+                        }
+                    >
+                        <option value="">{t!(i18n, trainer_all_classes)}</option>
+                        {move || {
+                            codes()
+                                .into_iter()
+                                .map(|c| {
+                                    let selected = code.get_untracked() == c;
+                                    view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <label>
+                    {t!(i18n, trainer_from)}
+                    <input
+                        type="date"
+                        data-testid="filter-from"
+                        prop:value=move || from.get()
+                        on:change=move |ev| {
+                            from.set(event_target_value(&ev));
+                            apply();
+                        }
+                    />
+                </label>
+                <label>
+                    {t!(i18n, trainer_to)}
+                    <input
+                        type="date"
+                        data-testid="filter-to"
+                        prop:value=move || to.get()
+                        on:change=move |ev| {
+                            to.set(event_target_value(&ev));
+                            apply();
+                        }
+                    />
+                </label>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+pub fn TrainerHome() -> impl IntoView {
+    view! {
+        <TrainerGate>
+            <TrainerHomeView />
+        </TrainerGate>
+    }
+}
+
+#[component]
+fn TrainerHomeView() -> impl IntoView {
+    let trainer = use_trainer();
+    let app = use_app_state();
+    let i18n = use_i18n();
+    let lang = use_lang();
+    // First visit: read everything; later visits show the cache until "refresh".
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !trainer.loaded.get() {
+            return done.unwrap_or(false);
+        }
+        if trainer
+            .class
+            .with_untracked(|c| c.0.used == 0 && c.0.skipped.foreign == 0)
+        {
+            trainer.refresh();
+        }
+        true
+    });
+    let overview = move || {
+        let l = lang.get();
+        let catalog = app.catalog.get().and_then(|r| r.ok());
+        let class = trainer.class.get().0;
+        let learners = with_labels(l, catalog.as_ref(), |labels| class.tables(labels));
+        let rows = catalog.as_ref().map(|cat| {
+            cat.entries
+                .iter()
+                .map(|e| {
+                    let attempts: Vec<_> = class.attempts_of(e.kind, &e.id).collect();
+                    let people = attempts
+                        .iter()
+                        .map(|a| a.learner)
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .len();
+                    let done = attempts.iter().filter(|a| a.is_completed()).count();
+                    let href = match e.kind {
+                        ContentKind::Scenario => format!("/trainer/scenario/{}", e.id),
+                        ContentKind::Module => format!("/trainer/module/{}", e.id),
+                    };
+                    let kind = match (e.kind, l) {
+                        (ContentKind::Scenario, Lang::Vi) => "Tình huống",
+                        (ContentKind::Scenario, Lang::En) => "Scenario",
+                        (ContentKind::Module, Lang::Vi) => "Học phần",
+                        (ContentKind::Module, Lang::En) => "Module",
+                    };
+                    let title = e.title.get(l).to_owned();
+                    view! {
+                        <tr data-content=e.id.clone()>
+                            <th scope="row"><A href=href>{title}</A></th>
+                            <td>{kind}</td>
+                            <td>{people}</td>
+                            <td>{attempts.len()}</td>
+                            <td>{done}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        });
+        view! {
+            <section class="card">
+                <h2>{t!(i18n, trainer_content)}</h2>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, trainer_content)>
+                    <table class="table" data-testid="trainer-content">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!(i18n, trainer_col_title)}</th>
+                                <th scope="col">{t!(i18n, trainer_col_kind)}</th>
+                                <th scope="col">{t!(i18n, trainer_col_learners)}</th>
+                                <th scope="col">{t!(i18n, trainer_col_attempts)}</th>
+                                <th scope="col">{t!(i18n, trainer_col_completed)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </section>
+            <section class="card">{tables_view(learners, l)}</section>
+        }
+    };
+    view! {
+        <div class="page" data-testid="trainer-home">
+            <h1 class="page-title">{t!(i18n, trainer_title)}</h1>
+            <FetchBar />
+            <Filters />
+            {overview}
+        </div>
+    }
+}
+
+fn content_resource(kind: ContentKind) -> LocalResource<Option<Content>> {
+    let params = use_params_map();
+    LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move { crate::net::content::fetch_current(kind, &id).await.ok() }
+    })
+}
+
+#[component]
+pub fn TrainerScenario() -> impl IntoView {
+    view! {
+        <TrainerGate>
+            <TrainerScenarioView />
+        </TrainerGate>
+    }
+}
+
+fn ending_bars(review: &ScenarioReview, lang: Lang) -> Vec<Bar> {
+    let total: usize = review.endings.iter().map(|e| e.count).sum();
+    review
+        .endings
+        .iter()
+        .map(|e| Bar {
+            label: e.title.get(lang).to_owned(),
+            value: e.count as f64,
+            text: if total > 0 {
+                format!(
+                    "{} ({:.0} %)",
+                    e.count,
+                    100.0 * e.count as f64 / total as f64
+                )
+            } else {
+                "0".into()
+            },
+            tone: Tone::from_kind(e.kind.map_or("", |k| k.as_str())),
+        })
+        .collect()
+}
+
+fn flow_parts(
+    review: &ScenarioReview,
+    scenario: &boiduong_core::model::Scenario,
+) -> (Vec<FlowNode>, Vec<FlowEdge>) {
+    let layout = flow_layout(scenario);
+    let nodes = layout
+        .iter()
+        .map(|(id, layer, order)| {
+            let flow = review.nodes.iter().find(|n| &n.node == id);
+            FlowNode {
+                id: id.clone(),
+                label: id.clone(),
+                layer: *layer,
+                order: *order,
+                reached: flow.map_or(0, |f| f.learners),
+                ending: flow
+                    .and_then(|f| f.ending)
+                    .map(|k| Tone::from_kind(k.as_str())),
+            }
+        })
+        .collect();
+    // Every edge of the graph, taken or not, with the class's count.
+    let mut edges = Vec::new();
+    for node in &scenario.nodes {
+        let flow = review.nodes.iter().find(|n| n.node == node.id);
+        for choice in &node.choices {
+            let cf = flow.and_then(|f| f.choices.iter().find(|c| c.choice == choice.id));
+            let best = cf.is_some_and(|c| c.best);
+            let mut targets: Vec<String> = vec![choice.to.clone()];
+            targets.extend(choice.branches.iter().map(|b| b.to.clone()));
+            targets.dedup();
+            for to in targets {
+                let count = review
+                    .edges
+                    .iter()
+                    .filter(|e| e.from == node.id && e.choice == choice.id && e.to == to)
+                    .map(|e| e.count)
+                    .sum();
+                edges.push(FlowEdge {
+                    from: node.id.clone(),
+                    to,
+                    label: choice.id.clone(),
+                    count,
+                    best,
+                });
+            }
+        }
+    }
+    (nodes, edges)
+}
+
+#[component]
+fn TrainerScenarioView() -> impl IntoView {
+    let trainer = use_trainer();
+    let app = use_app_state();
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let scenario = content_resource(ContentKind::Scenario);
+    let body = move || {
+        let Some(Some(Content::Scenario(s))) = scenario.get() else {
+            return view! { <p>{t!(i18n, loading)}</p> }.into_any();
+        };
+        let l = lang.get();
+        let catalog = app.catalog.get().and_then(|r| r.ok());
+        let class = trainer.class.get().0;
+        let timing = crate::platform::Timing::start("review-scenario");
+        let review = review::scenario_review(&class, &s);
+        timing.end();
+        let tables = with_labels(l, catalog.as_ref(), |labels| review.tables(labels));
+        let (flow_nodes, flow_edges) = flow_parts(&review, &s);
+        let endings = ending_bars(&review, l);
+        let scores: Vec<Bar> = review
+            .scores
+            .iter()
+            .map(|b| Bar {
+                label: if b.from == b.to {
+                    b.from.to_string()
+                } else {
+                    format!("{} … {}", b.from, b.to)
+                },
+                value: b.count as f64,
+                text: b.count.to_string(),
+                tone: Tone::Series(0),
+            })
+            .collect();
+        let comp_name = |id: &str| {
+            catalog
+                .as_ref()
+                .and_then(|c| c.competency(id))
+                .map_or_else(|| id.to_owned(), |c| c.name.get(l).to_owned())
+        };
+        let comps: Vec<Bar> = review
+            .competencies
+            .iter()
+            .map(|c| Bar {
+                label: comp_name(&c.competency),
+                value: c.level.unwrap_or(0.0),
+                text: c.level.map_or("—".into(), |v| format!("{v:.1}/5")),
+                tone: Tone::Series(1),
+            })
+            .collect();
+        let max_endings = endings.iter().map(|b| b.value).fold(0.0, f64::max);
+        let max_scores = scores.iter().map(|b| b.value).fold(0.0, f64::max);
+        let learner_links = class
+            .learners
+            .iter()
+            .filter(|learner| {
+                learner
+                    .attempts
+                    .iter()
+                    .any(|i| class.attempts[*i].content.id == s.id)
+            })
+            .map(|learner| {
+                let href = format!(
+                    "/trainer/scenario/{}/learner/{}",
+                    s.id,
+                    js_sys::encode_uri_component(&learner.account.name)
+                );
+                let name = format!("{} ({})", learner.name, learner.account.name);
+                view! { <li><A href=href>{name}</A></li> }
+            })
+            .collect_view();
+        let mut by_id: std::collections::HashMap<String, Table> =
+            tables.into_iter().map(|t| (t.id.clone(), t)).collect();
+        let mut take = |id: &str| {
+            by_id
+                .remove(id)
+                .map(|t| view! { <DataTable table=t caption=caption(id, l) /> })
+        };
+        view! {
+            <h1 class="page-title">{s.title.get(l).to_owned()}</h1>
+            <p><A href="/trainer">{t!(i18n, trainer_back)}</A></p>
+            <section class="card">{take("scenario-summary")}</section>
+            <section class="card">
+                <h2>{t!(i18n, trainer_endings)}</h2>
+                <BarChart bars=endings max=max_endings title=caption("scenario-endings", l) id="endings" />
+                {take("scenario-endings")}
+                <h2>{t!(i18n, trainer_scores)}</h2>
+                <BarChart bars=scores max=max_scores title=caption("scenario-scores", l) id="scores" />
+                {take("scenario-scores")}
+            </section>
+            <section class="card">
+                <h2>{t!(i18n, trainer_flow)}</h2>
+                <p class="meta">{t!(i18n, trainer_flow_help)}</p>
+                <FlowDiagram nodes=flow_nodes edges=flow_edges title=caption("scenario-nodes", l) />
+                {take("scenario-nodes")}
+                {take("scenario-choices")}
+            </section>
+            <section class="card">{take("scenario-sub-optimal")}</section>
+            <section class="card">
+                <h2>{t!(i18n, trainer_competencies)}</h2>
+                <BarChart bars=comps max=5.0 title=caption("scenario-competencies", l) id="competencies" />
+                {take("scenario-competencies")}
+            </section>
+            <section class="card">{take("scenario-first-best")}</section>
+            <section class="card">
+                <h2>{t!(i18n, trainer_learners)}</h2>
+                <ul class="learner-links" data-testid="trainer-learners">{learner_links}</ul>
+            </section>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="page" data-testid="trainer-scenario">
+            <FetchBar />
+            <Filters />
+            {body}
+        </div>
+    }
+}
+
+#[component]
+pub fn TrainerLearner() -> impl IntoView {
+    view! {
+        <TrainerGate>
+            <TrainerLearnerView />
+        </TrainerGate>
+    }
+}
+
+#[component]
+fn TrainerLearnerView() -> impl IntoView {
+    let trainer = use_trainer();
+    let app = use_app_state();
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let params = use_params_map();
+    let scenario = content_resource(ContentKind::Scenario);
+    let body = move || {
+        let Some(Some(Content::Scenario(s))) = scenario.get() else {
+            return view! { <p>{t!(i18n, loading)}</p> }.into_any();
+        };
+        let l = lang.get();
+        let name = params.read().get("account").unwrap_or_default();
+        let catalog = app.catalog.get().and_then(|r| r.ok());
+        let class = trainer.class.get().0;
+        let Some(account) = class
+            .learners
+            .iter()
+            .find(|x| x.account.name == name)
+            .map(|x| x.account.clone())
+        else {
+            return view! { <p class="notice notice-warning">{t!(i18n, trainer_no_learner)}</p> }
+                .into_any();
+        };
+        let review = review::learner_review(&class, &account, &s);
+        let tables = with_labels(l, catalog.as_ref(), |labels| review.tables(labels));
+        let synced = review
+            .last_synced_ms
+            .map(|ms| format_datetime(ms, l))
+            .unwrap_or_else(|| "—".into());
+        let back = format!("/trainer/scenario/{}", s.id);
+        view! {
+            <h1 class="page-title">{format!("{} · {}", review.name, s.title.get(l))}</h1>
+            <p><A href=back>{t!(i18n, trainer_back_scenario)}</A></p>
+            <p class="meta" data-testid="learner-synced">
+                {move || t_string!(i18n, trainer_last_synced)} ": " {synced}
+            </p>
+            <section class="card">{tables_view(tables, l)}</section>
+        }
+        .into_any()
+    };
+    view! { <div class="page" data-testid="trainer-learner">{body}</div> }
+}
+
+#[component]
+pub fn TrainerModule() -> impl IntoView {
+    view! {
+        <TrainerGate>
+            <TrainerModuleView />
+        </TrainerGate>
+    }
+}
+
+#[component]
+fn TrainerModuleView() -> impl IntoView {
+    let trainer = use_trainer();
+    let app = use_app_state();
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let module = content_resource(ContentKind::Module);
+    let body = move || {
+        let Some(Some(Content::Module(m))) = module.get() else {
+            return view! { <p>{t!(i18n, loading)}</p> }.into_any();
+        };
+        let l = lang.get();
+        let catalog = app.catalog.get().and_then(|r| r.ok());
+        let class = trainer.class.get().0;
+        let analysis = review::item_analysis(&class, &m);
+        let tables = with_labels(l, catalog.as_ref(), |labels| analysis.tables(labels));
+        view! {
+            <h1 class="page-title">{m.title.get(l).to_owned()}</h1>
+            <p><A href="/trainer">{t!(i18n, trainer_back)}</A></p>
+            <p class="meta">{t!(i18n, trainer_items_help)}</p>
+            <section class="card">{tables_view(tables, l)}</section>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="page" data-testid="trainer-module">
+            <FetchBar />
+            <Filters />
+            {body}
+        </div>
+    }
+}

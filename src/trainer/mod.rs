@@ -1,0 +1,255 @@
+//! The trainer's copy of the class's statements: read from the LRS (GET statements by verb,
+//! following `more` pages, with `since` for a refresh), cached in IndexedDB page by page so a
+//! review opened once reopens offline, and aggregated by `boiduong_core::review`.
+//!
+//! What is read: the verbs the review needs (launched, answered, completed, passed, failed),
+//! each with its own high-water mark (the newest `stored` seen), so "refresh" asks only for
+//! what is new. The cache is not the record: the LRS is; sign-out deletes it with the rest.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use boiduong_core::review::{self, Class, Filter, Statement};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::net::lrs;
+use crate::state::{use_app_state, AppState};
+use crate::storage::REVIEW_MARK;
+use crate::sync::{use_sync, SyncState};
+
+/// Verbs the review reads, by IRI.
+pub const VERBS: [&str; 5] = [
+    "http://adlnet.gov/expapi/verbs/launched",
+    "http://adlnet.gov/expapi/verbs/answered",
+    "http://adlnet.gov/expapi/verbs/completed",
+    "http://adlnet.gov/expapi/verbs/passed",
+    "http://adlnet.gov/expapi/verbs/failed",
+];
+/// Statements per LRS page (Ralph's maximum is 100).
+const PAGE: usize = 100;
+/// Bound on pages per verb and refresh (1,000 pages = 100,000 statements).
+const MAX_PAGES: usize = 1_000;
+
+#[derive(Clone, Copy)]
+pub struct TrainerState {
+    app: AppState,
+    sync: SyncState,
+    /// Every cached statement, parsed (shared; replaced when pages are added).
+    statements: RwSignal<Arc<Vec<Statement>>>,
+    /// The cache has been read from storage.
+    pub loaded: RwSignal<bool>,
+    /// A refresh is running; how many statements it has read so far.
+    pub busy: RwSignal<bool>,
+    pub fetched: RwSignal<usize>,
+    pub error: RwSignal<Option<AppError>>,
+    /// Cache pages that could not be read (kept out of the figures).
+    pub damaged: RwSignal<usize>,
+    pub filter: RwSignal<Filter>,
+    /// The class as filtered, rebuilt when statements or the filter change.
+    pub class: Memo<ClassRef>,
+}
+
+/// A built class, compared by identity (rebuilding is what changes it).
+#[derive(Clone)]
+pub struct ClassRef(pub Arc<Class>);
+
+impl PartialEq for ClassRef {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+pub fn use_trainer() -> TrainerState {
+    match use_context::<TrainerState>() {
+        Some(t) => t,
+        None => provide_trainer(),
+    }
+}
+
+/// Provides the trainer state (once, by the trainer area) and reads the cache.
+pub fn provide_trainer() -> TrainerState {
+    let app = use_app_state();
+    let sync = use_sync();
+    let statements = RwSignal::new(Arc::new(Vec::new()));
+    let filter = RwSignal::new(Filter::default());
+    let class = Memo::new(move |_| {
+        let base = match sync.config.read().as_ref() {
+            Some(Ok(c)) => c.base_iri.clone(),
+            _ => String::new(),
+        };
+        let all = statements.get();
+        let timing = crate::platform::Timing::start("review-aggregate");
+        let built = Class::build(&all, &base, &filter.read());
+        timing.end();
+        ClassRef(Arc::new(built))
+    });
+    let state = TrainerState {
+        app,
+        sync,
+        statements,
+        loaded: RwSignal::new(false),
+        busy: RwSignal::new(false),
+        fetched: RwSignal::new(0),
+        error: RwSignal::new(None),
+        damaged: RwSignal::new(0),
+        filter,
+        class,
+    };
+    provide_context(state);
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !app.storage_ready.get() {
+            return done.unwrap_or(false);
+        }
+        leptos::task::spawn_local(async move { state.load_cache().await });
+        true
+    });
+    state
+}
+
+#[derive(Deserialize)]
+struct RawPage {
+    #[serde(default)]
+    statements: Vec<RawStored>,
+    #[serde(default)]
+    more: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawStored {
+    #[serde(default)]
+    stored: Option<String>,
+}
+
+impl TrainerState {
+    async fn load_cache(self) {
+        let Some(storage) = self.app.storage() else {
+            return;
+        };
+        match storage.review_pages().await {
+            Ok(pages) => {
+                let timing = crate::platform::Timing::start("review-parse-cache");
+                let mut all = Vec::new();
+                let mut damaged = 0;
+                for page in &pages {
+                    match review::parse_page(page) {
+                        Ok(p) => all.extend(p.statements),
+                        Err(_) => damaged += 1,
+                    }
+                }
+                timing.end();
+                self.damaged.set(damaged);
+                self.statements.set(Arc::new(all));
+            }
+            Err(e) => self.error.set(Some(e)),
+        }
+        self.loaded.set(true);
+    }
+
+    /// Reads what is new since the last refresh (everything the first time), page by page;
+    /// each page is durable in the cache before the next is asked for.
+    pub fn refresh(self) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.busy.set(true);
+        self.error.set(None);
+        self.fetched.set(0);
+        leptos::task::spawn_local(async move {
+            let result = self.fetch_new().await;
+            if let Err(e) = result {
+                self.error.set(Some(e));
+            }
+            self.busy.set(false);
+        });
+    }
+
+    /// Drops the cache and reads everything again.
+    pub fn reload_all(self) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Some(storage) = self.app.storage() {
+                if let Err(e) = storage.review_clear().await {
+                    self.error.set(Some(e));
+                    return;
+                }
+            }
+            self.statements.set(Arc::new(Vec::new()));
+            self.refresh();
+        });
+    }
+
+    async fn fetch_new(self) -> Result<(), AppError> {
+        let storage = self.app.storage().ok_or(AppError::NotSignedIn)?;
+        let credentials = self.sync.credentials().ok_or(AppError::NotSignedIn)?;
+        let endpoint = match self.sync.config.get_untracked() {
+            Some(Ok(c)) => c.lrs_endpoint,
+            _ => return Err(AppError::NotSignedIn),
+        };
+        let mut marks: BTreeMap<String, String> = storage
+            .meta(REVIEW_MARK)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        let statements_url = format!("{}/statements", endpoint.trim_end_matches('/'));
+        for verb in VERBS {
+            let mut url = format!(
+                "{statements_url}?verb={}&limit={PAGE}",
+                js_sys::encode_uri_component(verb)
+            );
+            if let Some(since) = marks.get(verb) {
+                url.push_str(&format!("&since={}", js_sys::encode_uri_component(since)));
+            }
+            let mut added = Vec::new();
+            for _ in 0..MAX_PAGES {
+                let text = lrs::get_text(&url, &credentials).await?;
+                let raw: RawPage =
+                    serde_json::from_str(&text).map_err(|e| AppError::Malformed {
+                        url: url.clone(),
+                        reason: e.to_string(),
+                    })?;
+                let page = review::parse_page(&text).map_err(|e| AppError::Malformed {
+                    url: url.clone(),
+                    reason: e.to_string(),
+                })?;
+                if let Some(newest) = raw.statements.iter().filter_map(|s| s.stored.clone()).max() {
+                    let entry = marks.entry(verb.to_owned()).or_default();
+                    if newest > *entry {
+                        *entry = newest;
+                    }
+                }
+                if !page.statements.is_empty() {
+                    let json = review::lean_json(&page.statements);
+                    let key = format!(
+                        "{:015}-{:06}",
+                        crate::platform::now_ms(),
+                        self.fetched.get_untracked()
+                    );
+                    let mark = serde_json::to_value(&marks)
+                        .map_err(|e| AppError::Storage(e.to_string()))?;
+                    storage.review_put(&key, &json, &mark).await?;
+                    self.fetched.update(|n| *n += page.statements.len());
+                    added.extend(page.statements);
+                }
+                match raw
+                    .more
+                    .as_deref()
+                    .and_then(|m| lrs::resolve_more(&endpoint, m))
+                {
+                    Some(next) => url = next,
+                    None => break,
+                }
+            }
+            if !added.is_empty() {
+                // Once per verb, not per page: the class is rebuilt from the whole set.
+                let mut all = (*self.statements.get_untracked()).clone();
+                all.extend(added);
+                self.statements.set(Arc::new(all));
+            }
+        }
+        Ok(())
+    }
+}
