@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use boiduong_core::compiler::report::{report_dir, Check};
 use boiduong_core::compiler::{compile_dir, compile_source, Framework};
 use boiduong_core::model::{Content, ContentKind};
 
@@ -166,4 +167,31 @@ fn repository_content_compiles() {
                 .join("\n")
         );
     }
+}
+
+// Guards the report over a content directory: each finding names the scenario's file and the
+// line of the node or choice it is about (what an author jumps to).
+#[test]
+fn report_points_findings_at_source_lines() {
+    let reports = report_dir(&fixtures().join("valid")).expect("the valid fixture compiles");
+    assert_eq!(reports.len(), 1);
+    let r = &reports[0];
+    assert!(r.file.ends_with("scenarios/tinh-huong-mau.toml"));
+    let single = r
+        .report
+        .findings
+        .iter()
+        .find(|f| f.check == Check::SingleChoice)
+        .expect("node `cho` has one choice");
+    assert_eq!(
+        (single.node.as_deref(), single.line),
+        (Some("cho"), Some(35))
+    );
+    let branch = r
+        .report
+        .findings
+        .iter()
+        .find(|f| f.check == Check::BranchNeverTaken)
+        .expect("giao_tiep >= 2 cannot hold after one choice worth 1");
+    assert_eq!(branch.line, Some(15));
 }

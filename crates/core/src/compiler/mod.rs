@@ -5,6 +5,7 @@
 //! fixture tests assert on.
 
 mod markdown;
+pub mod report;
 mod source;
 mod validate;
 
