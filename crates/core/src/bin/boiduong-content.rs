@@ -4,6 +4,7 @@
 //! boiduong-content build [CONTENT_DIR] [OUT_DIR]   compile content/ into public/content/
 //! boiduong-content check [CONTENT_DIR]             validate only
 //! boiduong-content report [--json] [CONTENT_DIR]   validate, then report on each scenario
+//! boiduong-content import-twee IN.twee [OUT]       convert a Twine draft (docs/twee-import.md)
 //! ```
 //! Exit status 1 with one line per problem (`file:line: field: message [rule]`) on bad content,
 //! and for `report` also when a scenario misses the library's quality bar.
@@ -18,11 +19,13 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use boiduong_core::compiler::report::{report_dir, FileReport, Finding, Severity};
-use boiduong_core::compiler::{compile_dir, write_output, Diagnostic};
+use boiduong_core::compiler::twee::import_twee;
+use boiduong_core::compiler::{compile_dir, read_source, write_output, Diagnostic};
 
 const USAGE: &str = "usage: boiduong-content build [CONTENT_DIR] [OUT_DIR]
        boiduong-content check [CONTENT_DIR]
-       boiduong-content report [--json] [CONTENT_DIR]";
+       boiduong-content report [--json] [CONTENT_DIR]
+       boiduong-content import-twee IN.twee [OUT.toml | OUT_DIR]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
     match command {
         "build" | "check" => build_or_check(command == "build", rest),
         "report" => report(rest),
+        "import-twee" => import(rest),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -208,4 +212,52 @@ fn finding_line(file: &Path, f: &Finding) -> String {
     }
     out.push_str(&format!(": {} [{}]", f.message, f.check.as_str()));
     out
+}
+
+/// Converts a Twee file; writes the TOML to OUT (a file, or `<id>.toml` in a directory) or to
+/// stdout.
+fn import(args: &[String]) -> ExitCode {
+    let Some(input) = args.first().map(PathBuf::from) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let converted = read_source(&input)
+        .map_err(|d| vec![d])
+        .and_then(|src| import_twee(&input, &src));
+    let converted = match converted {
+        Ok(c) => c,
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            eprintln!("import-twee: {} error(s); nothing written", diags.len());
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(out) = args.get(1).map(PathBuf::from) else {
+        let _ = std::io::stdout()
+            .lock()
+            .write_all(converted.toml.as_bytes());
+        return ExitCode::SUCCESS;
+    };
+    let file_name = format!("{}.toml", converted.scenario_id);
+    let out = if out.is_dir() {
+        out.join(&file_name)
+    } else {
+        out
+    };
+    if let Err(e) = std::fs::write(&out, &converted.toml) {
+        eprintln!("import-twee: cannot write {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "import-twee: {} passage(s) -> {}",
+        converted.nodes.len(),
+        out.display()
+    );
+    if out.file_name().and_then(|n| n.to_str()) != Some(file_name.as_str()) {
+        println!("import-twee: note: in content/scenarios/ the file must be named {file_name}");
+    }
+    println!("import-twee: now run `boiduong-content check` and `boiduong-content report`");
+    ExitCode::SUCCESS
 }

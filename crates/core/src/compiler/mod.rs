@@ -7,6 +7,7 @@
 mod markdown;
 pub mod report;
 mod source;
+pub mod twee;
 mod validate;
 
 use std::fmt;
@@ -42,6 +43,7 @@ pub enum Rule {
     BadAnswer,
     BadCondition,
     Structure,
+    Unsupported,
 }
 
 impl Rule {
@@ -64,6 +66,7 @@ impl Rule {
             Rule::BadAnswer => "bad_answer",
             Rule::BadCondition => "bad_condition",
             Rule::Structure => "structure",
+            Rule::Unsupported => "unsupported",
         }
     }
 }
