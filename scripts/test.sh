@@ -4,7 +4,8 @@
 #   2. native: the pure crate (engine, scoring, compiler and every validation rule), app units
 #      and the sync policy's fault simulator (1,000 seeds; SYNC_SIM_SEED=N replays one)
 #   3. xAPI: every statement kind validated by @learninglocker/xapi-validation;
-#      content: the repository's content compiles with 0 errors
+#      content: the repository's content compiles with 0 errors, and the scenario report
+#      finds no error (at least 3 endings, 2 competencies scored, feedback on every choice)
 #   4. LRS: the local Ralph starts with the workarounds and passes its smoke test
 #   5. browser: wasm-bindgen-test in headless Chromium (IndexedDB adapter)
 #   6. end to end: release build, Playwright + axe in Debian's Chromium
@@ -37,6 +38,9 @@ node tests/xapi/validate.mjs target/tmp/xapi-statements.json
 
 step "content: compile the repository's content"
 cargo run --quiet -p boiduong-core --features compiler --bin boiduong-content -- check content
+
+step "content: report on each scenario (fails on the library's quality bar)"
+cargo run --quiet -p boiduong-core --features compiler --bin boiduong-content -- report content
 
 step "LRS: start Ralph on a fresh data dir and run its smoke test"
 LRS_DATA="$(mktemp -d /tmp/boiduong-lrs-test.XXXXXX)"

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use boiduong_core::compiler::report::{report_dir, Check};
 use boiduong_core::compiler::{compile_dir, compile_source, Framework};
 use boiduong_core::model::{Content, ContentKind};
 
@@ -166,4 +167,140 @@ fn repository_content_compiles() {
                 .join("\n")
         );
     }
+}
+
+// Guards the report over a content directory: each finding names the scenario's file and the
+// line of the node or choice it is about (what an author jumps to).
+#[test]
+fn report_points_findings_at_source_lines() {
+    let reports = report_dir(&fixtures().join("valid")).expect("the valid fixture compiles");
+    assert_eq!(reports.len(), 1);
+    let r = &reports[0];
+    assert!(r.file.ends_with("scenarios/tinh-huong-mau.toml"));
+    let single = r
+        .report
+        .findings
+        .iter()
+        .find(|f| f.check == Check::SingleChoice)
+        .expect("node `cho` has one choice");
+    assert_eq!(
+        (single.node.as_deref(), single.line),
+        (Some("cho"), Some(35))
+    );
+    let branch = r
+        .report
+        .findings
+        .iter()
+        .find(|f| f.check == Check::BranchNeverTaken)
+        .expect("giao_tiep >= 2 cannot hold after one choice worth 1");
+    assert_eq!(branch.line, Some(15));
+}
+
+/// The worked example of docs/authoring-guide.md: (file name, TOML), taken from the ```toml
+/// block after the `<!-- example: scenarios/<file> -->` marker.
+fn guide_example(guide: &str) -> (String, String) {
+    let marker = "<!-- example: scenarios/";
+    let at = guide.find(marker).expect("the guide marks its example") + marker.len();
+    let name = guide[at..]
+        .split(" -->")
+        .next()
+        .expect("file name")
+        .to_owned();
+    let start = at + guide[at..].find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let end = start + guide[start..].find("\n```\n").expect("the block ends") + 1;
+    (name, guide[start..end].to_owned())
+}
+
+// Guards the authoring guide against drifting from the compiler: its worked example compiles
+// against the repository's competencies and fields, plays its branch as the guide explains,
+// meets the quality bar, and has the report figures and error line the guide prints.
+#[test]
+fn the_authoring_guide_example_compiles_as_described() {
+    use boiduong_core::compiler::report::{analyse, Severity};
+    use boiduong_core::scenario::{ScenarioState, Step};
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let guide = std::fs::read_to_string(root.join("docs/authoring-guide.md")).expect("guide");
+    let (name, src) = guide_example(&guide);
+    let framework = Framework::load(&root.join("content")).expect("repository framework");
+    let path = PathBuf::from("content/scenarios").join(&name);
+    let content = compile_source(ContentKind::Scenario, &path, &src, &framework)
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+    let Content::Scenario(s) = content else {
+        panic!("not a scenario")
+    };
+    assert_eq!((s.nodes.len(), s.endings().count()), (7, 3));
+
+    let play = |choices: &[&str]| {
+        let mut st = ScenarioState::new(&s);
+        for c in choices {
+            let to = st.resolve(&s, c).expect("choice");
+            let step = Step {
+                node: st.node.clone(),
+                choice: (*c).into(),
+                to,
+                at_ms: 0,
+            };
+            st.apply(&s, &step).expect("apply");
+        }
+        st.node
+    };
+    assert_eq!(
+        play(&["hoi-va-giai-thich", "huong-dan-doi-chieu"]),
+        "ket-thuc-tot"
+    );
+    assert_eq!(
+        play(&["tu-choi-ngan", "xin-loi-hoi-lai", "huong-dan-doi-chieu"]),
+        "ket-thuc-on"
+    );
+
+    let r = analyse(&s);
+    assert_eq!(
+        (r.count(Severity::Error), r.count(Severity::Warning)),
+        (0, 0),
+        "{:#?}",
+        r.findings
+    );
+    assert!(guide.contains(&format!(
+        "paths      {} from the start to an ending, {} playable",
+        r.paths.count, r.paths.playable
+    )));
+    assert!(guide.contains(&format!(
+        "decisions  {} to {} per playable path",
+        r.paths.shortest.expect("shortest"),
+        r.paths.longest.expect("longest")
+    )));
+    for range in &r.scores {
+        assert!(
+            guide.contains(&format!(
+                "{:18} {:+} .. {:+}",
+                range.competency, range.min, range.max
+            )),
+            "{range:?}"
+        );
+    }
+
+    // The guide's sample error: the third `to = "da-ky-sai"` misspelt.
+    let mut seen = 0;
+    let broken: String = src
+        .lines()
+        .map(|l| {
+            if l == "to = \"da-ky-sai\"" {
+                seen += 1;
+                if seen == 3 {
+                    return "to = \"da-ky-sa\"".to_owned();
+                }
+            }
+            l.to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let diags = compile_source(ContentKind::Scenario, &path, &broken, &framework)
+        .expect_err("a missing target");
+    assert_eq!(diags.len(), 1);
+    assert!(
+        guide.contains(&diags[0].to_string()),
+        "the guide should show: {}",
+        diags[0]
+    );
 }

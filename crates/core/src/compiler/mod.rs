@@ -5,7 +5,9 @@
 //! fixture tests assert on.
 
 mod markdown;
+pub mod report;
 mod source;
+pub mod twee;
 mod validate;
 
 use std::fmt;
@@ -41,6 +43,7 @@ pub enum Rule {
     BadAnswer,
     BadCondition,
     Structure,
+    Unsupported,
 }
 
 impl Rule {
@@ -63,6 +66,7 @@ impl Rule {
             Rule::BadAnswer => "bad_answer",
             Rule::BadCondition => "bad_condition",
             Rule::Structure => "structure",
+            Rule::Unsupported => "unsupported",
         }
     }
 }
