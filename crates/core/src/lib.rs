@@ -5,6 +5,7 @@
 //! - [`module`]: the module engine (lessons, practice, knowledge check, pass mark);
 //! - [`attempt`]: the append-only attempt log, replay (resume) and summaries;
 //! - [`record`]: the versioned storage format and its migrations;
+//! - [`review`]: the trainer review (statements read back from the LRS, aggregated);
 //! - `compiler` (feature `compiler`): the native content compiler and its validation rules.
 //!
 //! Clocks and randomness come in as arguments, never from the environment.
@@ -13,6 +14,7 @@ pub mod attempt;
 pub mod model;
 pub mod module;
 pub mod record;
+pub mod review;
 pub mod scenario;
 pub mod sync;
 pub mod text;

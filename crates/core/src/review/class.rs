@@ -1,0 +1,494 @@
+//! A class: statements grouped into attempts (by registration), per learner and per content.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::model::{ContentKind, EndingKind};
+use crate::xapi::verbs;
+
+use super::statement::{Account, Statement};
+
+const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
+
+/// Which attempts a review covers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only attempts carrying this class code (compared trimmed, ASCII case-insensitively).
+    pub class_code: Option<String>,
+    /// Only attempts that started at or after this time (ms since the epoch, inclusive).
+    pub since_ms: Option<i64>,
+    /// Only attempts that started before this time (exclusive), so day ranges chain.
+    pub until_ms: Option<i64>,
+}
+
+/// A module or scenario, as found in activity ids `{base}/modules/{id}…`, `{base}/scenarios/{id}…`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ContentRef {
+    pub kind: ContentKind,
+    pub id: String,
+}
+
+/// A decision at a scenario node (an `answered` statement on `…/nodes/{node}`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChoiceMade {
+    pub node: String,
+    /// `result.response`; empty when missing.
+    pub choice: String,
+    /// The `next-node` extension.
+    pub to: Option<String>,
+    pub at_ms: i64,
+    pub duration_ms: Option<i64>,
+    pub deltas: BTreeMap<String, f64>,
+    pub success: Option<bool>,
+}
+
+/// An answer to a module item (`answered` on `…/items/{item}`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemAnswer {
+    pub item: String,
+    /// A knowledge-check item (`item-role` = `check`; without the extension: a module parent,
+    /// not a lesson).
+    pub check: bool,
+    pub response: Option<String>,
+    pub success: Option<bool>,
+    pub raw: Option<f64>,
+    pub max: Option<f64>,
+    pub at_ms: i64,
+    pub duration_ms: Option<i64>,
+}
+
+/// How an attempt ended (`completed`, and `passed`/`failed` for modules).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Finish {
+    pub at_ms: i64,
+    pub duration_ms: Option<i64>,
+    pub ending: Option<String>,
+    pub ending_kind: Option<EndingKind>,
+    pub competency_scores: BTreeMap<String, f64>,
+    pub competency_levels: BTreeMap<String, f64>,
+    pub score_raw: Option<f64>,
+    pub score_max: Option<f64>,
+    pub passed: Option<bool>,
+}
+
+/// One attempt (one registration).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attempt {
+    pub registration: String,
+    /// Index into [`Class::learners`].
+    pub learner: usize,
+    pub content: ContentRef,
+    /// `context.revision` of its first statement (the content version).
+    pub version: Option<String>,
+    pub class_code: Option<String>,
+    pub started_ms: i64,
+    pub last_ms: i64,
+    /// Latest `stored` (else timestamp) of its statements.
+    pub synced_ms: i64,
+    pub statements: usize,
+    /// Scenario decisions, in order.
+    pub choices: Vec<ChoiceMade>,
+    /// Module item answers, in order.
+    pub answers: Vec<ItemAnswer>,
+    pub finish: Option<Finish>,
+}
+
+impl Attempt {
+    /// Reached an ending (scenario) or finished the check (module).
+    pub fn is_completed(&self) -> bool {
+        self.finish.is_some()
+    }
+
+    /// Sum of the `competency-scores` at the ending (scenario), if completed.
+    pub fn total_score(&self) -> Option<f64> {
+        self.finish
+            .as_ref()
+            .map(|f| f.competency_scores.values().sum())
+    }
+}
+
+/// A learner with at least one attempt in the filtered class.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Learner {
+    pub account: Account,
+    /// Display name of their latest statement that has one, else the account name.
+    pub name: String,
+    /// Latest `stored` (falling back to `timestamp`) of their statements in the class's
+    /// attempts, ignoring the date range: when their device last synced.
+    pub last_synced_ms: i64,
+    /// Indices into [`Class::attempts`], oldest first.
+    pub attempts: Vec<usize>,
+}
+
+/// Statements left out while building, by reason.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SkipCounts {
+    /// Same statement id seen again (pages overlapping, re-sends).
+    pub duplicates: usize,
+    /// Voided by a `voided` statement, or the voiding statement itself.
+    pub voided: usize,
+    /// No activity id under the base (another tool's or another deployment's statement).
+    pub foreign: usize,
+    /// No registration: cannot belong to an attempt.
+    pub no_registration: usize,
+    /// Their registration is already an attempt of another content or another learner.
+    pub conflicting: usize,
+}
+
+/// The statements of a class, grouped.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Class {
+    /// The base IRI (without trailing `/`).
+    pub base: String,
+    /// Sorted by account (home page, name); the UI may re-sort.
+    pub learners: Vec<Learner>,
+    /// Grouped by learner, oldest first within a learner.
+    pub attempts: Vec<Attempt>,
+    /// Every class code present in the statements (whatever the filter), sorted: the
+    /// picker's options.
+    pub class_codes: Vec<String>,
+    /// Statements used (in some attempt, before the filter).
+    pub used: usize,
+    pub skipped: SkipCounts,
+}
+
+/// What an activity id names under the base.
+enum Part {
+    Root,
+    Node(String),
+    Item(String),
+    Lesson,
+    Other,
+}
+
+fn percent_decode(seg: &str) -> String {
+    if !seg.contains('%') {
+        return seg.to_owned();
+    }
+    let b = seg.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| char::from(c).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn parse_activity(iri: &str, base: &str) -> Option<(ContentRef, Part)> {
+    let rest = iri.strip_prefix(base)?.strip_prefix('/')?;
+    let mut segs = rest.split('/');
+    let kind = match segs.next()? {
+        "modules" => ContentKind::Module,
+        "scenarios" => ContentKind::Scenario,
+        _ => return None,
+    };
+    let id = percent_decode(segs.next().filter(|s| !s.is_empty())?);
+    let part = match (segs.next(), segs.next(), segs.next()) {
+        (None, _, _) => Part::Root,
+        (Some("nodes"), Some(n), None) => Part::Node(percent_decode(n)),
+        (Some("items"), Some(n), None) => Part::Item(percent_decode(n)),
+        (Some("lessons"), Some(_), None) => Part::Lesson,
+        _ => Part::Other,
+    };
+    Some((ContentRef { kind, id }, part))
+}
+
+fn ending_kind(s: &str) -> Option<EndingKind> {
+    match s {
+        "good" => Some(EndingKind::Good),
+        "mixed" => Some(EndingKind::Mixed),
+        "bad" => Some(EndingKind::Bad),
+        _ => None,
+    }
+}
+
+fn in_range(filter: &Filter, started_ms: i64) -> bool {
+    filter.since_ms.is_none_or(|s| started_ms >= s)
+        && filter.until_ms.is_none_or(|u| started_ms < u)
+}
+
+fn code_matches(filter: &Filter, code: Option<&str>) -> bool {
+    match filter.class_code.as_deref().map(str::trim) {
+        None | Some("") => true,
+        Some(want) => code.is_some_and(|c| c.eq_ignore_ascii_case(want)),
+    }
+}
+
+type LearnerAcc<'a> = (Option<(i64, &'a str)>, i64, bool);
+
+struct Builder<'a> {
+    content: ContentRef,
+    actor: &'a Account,
+    statements: Vec<&'a Statement>,
+}
+
+impl Class {
+    /// Groups `statements` (any order, any number of pages, overlaps allowed) into attempts.
+    ///
+    /// A statement belongs to the content named by its object id, else by its parent or
+    /// grouping ids, under `base` (a trailing `/` is ignored); to the attempt named by its
+    /// registration; to the learner of the attempt's first statement. Duplicated ids count
+    /// once; `voided` statements and their targets are left out. The filter applies to whole
+    /// attempts (class code of any of its statements; start time in the range), never cutting
+    /// an attempt in two.
+    pub fn build(statements: &[Statement], base: &str, filter: &Filter) -> Class {
+        let base = base.trim_end_matches('/');
+        let mut skipped = SkipCounts::default();
+        let voided: HashSet<&str> = statements
+            .iter()
+            .filter(|s| s.verb == VOIDED && s.object_is_statement_ref)
+            .map(|s| s.object_id.as_str())
+            .collect();
+        let mut seen: HashSet<&str> = HashSet::with_capacity(statements.len());
+        let mut by_registration: HashMap<&str, usize> = HashMap::new();
+        let mut builders: Vec<Builder<'_>> = Vec::new();
+        let mut codes: BTreeSet<String> = BTreeSet::new();
+        let mut used = 0;
+        for s in statements {
+            if !seen.insert(s.id.as_str()) {
+                skipped.duplicates += 1;
+                continue;
+            }
+            if s.verb == VOIDED || voided.contains(s.id.as_str()) {
+                skipped.voided += 1;
+                continue;
+            }
+            let content = std::iter::once(&s.object_id)
+                .chain(&s.parents)
+                .chain(&s.groupings)
+                .find_map(|iri| parse_activity(iri, base).map(|(c, _)| c));
+            let Some(content) = content else {
+                skipped.foreign += 1;
+                continue;
+            };
+            let Some(reg) = s.registration.as_deref() else {
+                skipped.no_registration += 1;
+                continue;
+            };
+            let idx = *by_registration.entry(reg).or_insert_with(|| {
+                builders.push(Builder {
+                    content: content.clone(),
+                    actor: &s.actor,
+                    statements: Vec::new(),
+                });
+                builders.len() - 1
+            });
+            let b = &mut builders[idx];
+            if b.content != content || *b.actor != s.actor {
+                skipped.conflicting += 1;
+                continue;
+            }
+            if let Some(code) = &s.class_code {
+                if !codes.contains(code) {
+                    codes.insert(code.clone());
+                }
+            }
+            used += 1;
+            b.statements.push(s);
+        }
+
+        let mut attempts: Vec<(Attempt, &Account, Option<&str>)> = builders
+            .into_iter()
+            .map(|b| {
+                let (attempt, name) = digest(b.content, b.statements, base);
+                (attempt, b.actor, name)
+            })
+            .collect();
+        attempts.retain(|(a, _, _)| code_matches(filter, a.class_code.as_deref()));
+        // learners: latest name wins; sync time over class-filtered attempts
+        // account -> (latest name with its time, latest sync, has an attempt in the range)
+        let mut learners: BTreeMap<&Account, LearnerAcc<'_>> = BTreeMap::new();
+        for (a, actor, name) in &attempts {
+            let e = learners.entry(actor).or_insert((None, i64::MIN, false));
+            if let Some(n) = name {
+                if e.0.is_none_or(|(t, _)| a.last_ms >= t) {
+                    e.0 = Some((a.last_ms, n));
+                }
+            }
+            e.1 = e.1.max(a.synced_ms);
+            e.2 |= in_range(filter, a.started_ms);
+        }
+        attempts.retain(|(a, _, _)| in_range(filter, a.started_ms));
+        let mut class = Class {
+            base: base.to_owned(),
+            class_codes: codes.into_iter().collect(),
+            used,
+            skipped,
+            ..Class::default()
+        };
+        let mut index: HashMap<&Account, usize> = HashMap::new();
+        for (account, (name, synced, included)) in learners {
+            if !included {
+                continue;
+            }
+            index.insert(account, class.learners.len());
+            class.learners.push(Learner {
+                account: account.clone(),
+                name: name.map_or_else(|| account.name.clone(), |(_, n)| n.to_owned()),
+                last_synced_ms: synced,
+                attempts: Vec::new(),
+            });
+        }
+        attempts.sort_by(|(a, x, _), (b, y, _)| {
+            (index.get(x), a.started_ms, &a.registration).cmp(&(
+                index.get(y),
+                b.started_ms,
+                &b.registration,
+            ))
+        });
+        for (mut a, actor, _) in attempts {
+            let Some(&l) = index.get(actor) else {
+                continue;
+            };
+            a.learner = l;
+            class.learners[l].attempts.push(class.attempts.len());
+            class.attempts.push(a);
+        }
+        class
+    }
+
+    /// The learner with this account.
+    pub fn learner(&self, account: &Account) -> Option<(usize, &Learner)> {
+        self.learners
+            .iter()
+            .enumerate()
+            .find(|(_, l)| &l.account == account)
+    }
+
+    /// Attempts of one module or scenario, grouped by learner, oldest first.
+    pub fn attempts_of<'a>(
+        &'a self,
+        kind: ContentKind,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a Attempt> + 'a {
+        self.attempts
+            .iter()
+            .filter(move |a| a.content.kind == kind && a.content.id == id)
+    }
+}
+
+/// Orders an attempt's statements (by event-seq when all have one, else by time) and reads
+/// its decisions, answers and ending.
+fn digest<'a>(
+    content: ContentRef,
+    mut statements: Vec<&'a Statement>,
+    base: &str,
+) -> (Attempt, Option<&'a str>) {
+    if statements.iter().all(|s| s.event_seq.is_some()) {
+        statements.sort_by_key(|s| (s.event_seq, s.time_ms()));
+    } else {
+        statements.sort_by_key(|s| (s.time_ms(), s.event_seq));
+    }
+    let first = statements[0];
+    let mut a = Attempt {
+        registration: first.registration.clone().unwrap_or_default(),
+        learner: 0,
+        content,
+        version: statements.iter().find_map(|s| s.revision.clone()),
+        class_code: statements.iter().find_map(|s| s.class_code.clone()),
+        started_ms: statements.iter().map(|s| s.time_ms()).min().unwrap_or(0),
+        last_ms: statements.iter().map(|s| s.time_ms()).max().unwrap_or(0),
+        synced_ms: statements.iter().map(|s| s.synced_ms()).max().unwrap_or(0),
+        statements: statements.len(),
+        choices: Vec::new(),
+        answers: Vec::new(),
+        finish: None,
+    };
+    let mut name: Option<(i64, &str)> = None;
+    for s in &statements {
+        if let Some(n) = s.actor_name.as_deref() {
+            if name.is_none_or(|(t, _)| s.time_ms() >= t) {
+                name = Some((s.time_ms(), n));
+            }
+        }
+        let part = parse_activity(&s.object_id, base)
+            .filter(|(c, _)| *c == a.content)
+            .map(|(_, p)| p);
+        let r = s.result.as_ref();
+        match (s.verb.as_str(), part) {
+            (verbs::ANSWERED, Some(Part::Node(node))) => a.choices.push(ChoiceMade {
+                node,
+                choice: r.and_then(|r| r.response.clone()).unwrap_or_default(),
+                to: r.and_then(|r| r.next_node.clone()),
+                at_ms: s.time_ms(),
+                duration_ms: r.and_then(|r| r.duration_ms),
+                deltas: r.map(|r| r.competency_deltas.clone()).unwrap_or_default(),
+                success: r.and_then(|r| r.success),
+            }),
+            (verbs::ANSWERED, Some(Part::Item(item))) => {
+                let check = match s.item_role.as_deref() {
+                    Some(role) => role == "check",
+                    None => !s
+                        .parents
+                        .iter()
+                        .any(|p| matches!(parse_activity(p, base), Some((_, Part::Lesson)))),
+                };
+                a.answers.push(ItemAnswer {
+                    item,
+                    check,
+                    response: r.and_then(|r| r.response.clone()),
+                    success: r.and_then(|r| r.success),
+                    raw: r.and_then(|r| r.score_raw),
+                    max: r.and_then(|r| r.score_max),
+                    at_ms: s.time_ms(),
+                    duration_ms: r.and_then(|r| r.duration_ms),
+                });
+            }
+            (verbs::COMPLETED, Some(Part::Root)) => {
+                let f = a.finish.get_or_insert_with(Finish::default);
+                f.at_ms = s.time_ms();
+                f.duration_ms = r.and_then(|r| r.duration_ms);
+                if let Some(r) = r {
+                    f.ending = r.ending.clone().or_else(|| s.node_id.clone());
+                    f.ending_kind = r.ending_kind.as_deref().and_then(ending_kind);
+                    f.competency_scores = r.competency_scores.clone();
+                    f.competency_levels = r.competency_levels.clone();
+                }
+            }
+            (v @ (verbs::PASSED | verbs::FAILED), Some(Part::Root)) => {
+                let f = a.finish.get_or_insert_with(|| Finish {
+                    at_ms: s.time_ms(),
+                    duration_ms: r.and_then(|r| r.duration_ms),
+                    ..Finish::default()
+                });
+                f.passed = Some(v == verbs::PASSED);
+                f.score_raw = r.and_then(|r| r.score_raw);
+                f.score_max = r.and_then(|r| r.score_max);
+            }
+            _ => {}
+        }
+    }
+    (a, name.map(|(_, n)| n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Guards activity-id parsing: only ids under the base, percent-decoded segments, parts.
+    #[test]
+    fn activity_ids_under_the_base() {
+        let base = "https://b.example/xapi";
+        let (c, p) = parse_activity("https://b.example/xapi/scenarios/s%20x/nodes/a%2Fb", base)
+            .expect("node");
+        assert_eq!((c.kind, c.id.as_str()), (ContentKind::Scenario, "s x"));
+        assert!(matches!(p, Part::Node(n) if n == "a/b"));
+        assert!(parse_activity("https://b.example/xapi2/scenarios/s", base).is_none());
+        assert!(parse_activity("https://b.example/xapi/fields/f", base).is_none());
+        assert!(parse_activity("https://b.example/xapi/modules/", base).is_none());
+        assert!(matches!(
+            parse_activity("https://b.example/xapi/modules/m/items/q1", base),
+            Some((_, Part::Item(i))) if i == "q1"
+        ));
+        assert_eq!(percent_decode("a%"), "a%");
+        assert_eq!(percent_decode("%C3%A1"), "á");
+    }
+}

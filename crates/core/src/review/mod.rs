@@ -1,0 +1,48 @@
+//! The trainer review: pure aggregation of xAPI statements read back from an LRS.
+//!
+//! 1. [`parse_page`] reads an LRS answer into lean [`Statement`]s (tolerant, malformed ones
+//!    counted and skipped);
+//! 2. [`Class::build`] groups them into attempts (by registration) per learner and content;
+//! 3. [`scenario_review`], [`learner_review`] and [`item_analysis`] compute the views;
+//! 4. every view renders as [`Table`]s whose cells are final display text, and
+//!    [`Table::to_csv`] exports exactly those cells.
+//!
+//! Nothing here reads a clock or the network; the app fetches the pages and hands them in.
+
+mod class;
+mod items;
+mod scenario;
+mod statement;
+mod table;
+mod time;
+
+#[cfg(test)]
+mod tests;
+
+pub use class::{
+    Attempt, ChoiceMade, Class, ContentRef, Filter, Finish, ItemAnswer, Learner, SkipCounts,
+};
+pub use items::{
+    item_analysis, ItemAnalysis, ItemFlag, ItemStats, OptionCount, PatternCount,
+    MISLEADING_DISCRIMINATION, TOO_EASY_FACILITY, TOO_HARD_FACILITY, UPPER_LOWER_SHARE,
+};
+pub use scenario::{
+    flow_layout, learner_review, scenario_review, AttemptPath, ChoiceFlow, CompetencyAverage,
+    DropOff, EndingCount, FirstBest, FirstBestSide, FlowEdge, LearnerReview, LoopStats, NodeFlow,
+    PathStep, ScenarioReview, ScoreBucket, SubOptimal,
+};
+pub use statement::{parse_page, parse_statement, Account, Page, ResultView, Statement};
+pub use table::{builtin_label, layout_table, Labels, Table, LABEL_KEYS};
+pub use time::{format_clock, format_local_minute, parse_duration_ms, parse_timestamp_ms};
+
+use thiserror::Error;
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ReviewError {
+    #[error("the LRS answer is not JSON: {0}")]
+    Json(String),
+    #[error(
+        "the LRS answer is JSON but has no `statements` list (nor is it a list of statements)"
+    )]
+    NotAPage,
+}

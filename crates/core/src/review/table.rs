@@ -1,0 +1,860 @@
+//! Every view as tables of display-ready cells, and their CSV export.
+//!
+//! The UI renders exactly [`Table::rows`] and exports exactly [`Table::to_csv`], so the
+//! export equals the screen by construction. Formats, the same on screen and in the file:
+//!
+//! | value | format | example |
+//! |---|---|---|
+//! | count | integer | `12` |
+//! | rate, share | one decimal, space, `%` | `83.3 %` |
+//! | mean level (0–5), mean score | one decimal | `3.4`, `-0.5` |
+//! | facility | two decimals | `0.83` |
+//! | discrimination (point-biserial, upper-lower) | three decimals | `0.612` |
+//! | time span | `m:ss`, `h:mm:ss` (rounded to the second, no unit words) | `1:05` |
+//! | date-time | `YYYY-MM-DD HH:MM` at [`Labels::utc_offset_min`] | `2026-11-28 13:04` |
+//! | no value | em dash | `—` |
+//!
+//! Decimals use a point in every language (the CSV opens the same everywhere).
+//!
+//! Header texts and the few fixed words in cells (ending kinds, yes/no, flags) are
+//! localised through [`Labels::text`], called with the keys in [`LABEL_KEYS`]; content
+//! texts (titles, choices, feedback) come from the content in [`Labels::lang`].
+
+use crate::model::{Catalog, EndingKind, ItemKind};
+use crate::text::{Lang, LocalText};
+
+use super::class::Class;
+use super::items::ItemAnalysis;
+use super::scenario::{LearnerReview, ScenarioReview};
+use super::time::{format_clock, format_local_minute};
+
+/// A view as display-ready text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// Stable id (`scenario-endings`, …): for `data-testid` and the CSV file name.
+    pub id: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// UTF-8 CSV with a byte-order mark (so spreadsheet programs read Vietnamese right),
+    /// RFC 4180: fields with `,`, `"`, CR or LF quoted, `"` doubled, CRLF after every record.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("\u{feff}");
+        for row in std::iter::once(&self.headers).chain(&self.rows) {
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if cell.contains([',', '"', '\r', '\n']) {
+                    out.push('"');
+                    out.push_str(&cell.replace('"', "\"\""));
+                    out.push('"');
+                } else {
+                    out.push_str(cell);
+                }
+            }
+            out.push_str("\r\n");
+        }
+        out
+    }
+}
+
+/// How to word and format the tables.
+#[derive(Clone, Copy)]
+pub struct Labels<'a> {
+    /// Language of content texts (titles, choices, feedback, competency names).
+    pub lang: Lang,
+    /// Offset of the trainer's local time, for date-times (Việt Nam: 420).
+    pub utc_offset_min: i32,
+    /// Text of a label key ([`LABEL_KEYS`]); the app passes its translation function.
+    pub text: &'a dyn Fn(&str) -> String,
+    /// Competency names; ids are shown without it.
+    pub catalog: Option<&'a Catalog>,
+}
+
+fn builtin_vi(key: &str) -> String {
+    builtin_label(key, Lang::Vi).to_owned()
+}
+
+fn builtin_en(key: &str) -> String {
+    builtin_label(key, Lang::En).to_owned()
+}
+
+impl Labels<'static> {
+    /// The built-in Vietnamese or English texts of [`LABEL_KEYS`], Việt Nam time, no catalog.
+    pub fn builtin(lang: Lang) -> Labels<'static> {
+        Labels {
+            lang,
+            utc_offset_min: 420,
+            text: match lang {
+                Lang::Vi => &builtin_vi,
+                Lang::En => &builtin_en,
+            },
+            catalog: None,
+        }
+    }
+}
+
+impl Labels<'_> {
+    fn t(&self, key: &str) -> String {
+        (self.text)(key)
+    }
+
+    fn local(&self, text: &LocalText) -> String {
+        safe_text(text.get(self.lang))
+    }
+
+    fn competency(&self, id: &str) -> String {
+        self.catalog
+            .and_then(|c| c.competency(id))
+            .map_or_else(|| id.to_owned(), |c| self.local(&c.name))
+    }
+
+    fn kind(&self, kind: Option<EndingKind>) -> String {
+        match kind {
+            Some(k) => self.t(&format!("review_kind_{}", k.as_str())),
+            None => NONE.to_owned(),
+        }
+    }
+
+    fn yes_no(&self, b: bool) -> String {
+        self.t(if b { "review_yes" } else { "review_no" })
+    }
+
+    fn headers(&self, keys: &[&str]) -> Vec<String> {
+        keys.iter().map(|k| self.t(k)).collect()
+    }
+}
+
+/// Every label key, with the built-in Vietnamese and English texts.
+pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
+    ("review_col_measure", "Chỉ số", "Measure"),
+    ("review_col_value", "Giá trị", "Value"),
+    ("review_col_account", "Tài khoản", "Account"),
+    ("review_col_name", "Họ và tên", "Name"),
+    ("review_col_last_synced", "Đồng bộ lần cuối", "Last synced"),
+    ("review_col_attempts", "Lượt làm", "Attempts"),
+    ("review_col_completed", "Hoàn thành", "Completed"),
+    ("review_col_learners", "Học viên", "Learners"),
+    (
+        "review_col_completion_rate",
+        "Tỷ lệ hoàn thành",
+        "Completion rate",
+    ),
+    (
+        "review_col_other_versions",
+        "Lượt trên phiên bản khác",
+        "Attempts on another version",
+    ),
+    (
+        "review_col_loop_attempts",
+        "Lượt có vòng lặp",
+        "Attempts with loops",
+    ),
+    ("review_col_ending", "Kết thúc", "Ending"),
+    ("review_col_kind", "Loại", "Kind"),
+    ("review_col_title", "Tiêu đề", "Title"),
+    ("review_col_share", "Tỷ lệ", "Share"),
+    ("review_col_score_range", "Khoảng điểm", "Score range"),
+    ("review_col_node", "Nút", "Node"),
+    (
+        "review_col_reached_attempts",
+        "Lượt đến",
+        "Attempts reaching",
+    ),
+    (
+        "review_col_reached_learners",
+        "Học viên đến",
+        "Learners reaching",
+    ),
+    ("review_col_answers", "Lựa chọn tại nút", "Decisions here"),
+    (
+        "review_col_median_time",
+        "Thời gian trung vị",
+        "Median time",
+    ),
+    ("review_col_drop_offs", "Dừng tại đây", "Stopped here"),
+    ("review_col_revisits", "Lượt quay lại", "Attempts returning"),
+    ("review_col_layer", "Tầng", "Layer"),
+    ("review_col_order", "Thứ tự", "Order"),
+    ("review_col_choice", "Lựa chọn", "Choice"),
+    ("review_col_choice_text", "Nội dung lựa chọn", "Choice text"),
+    ("review_col_leads_to", "Dẫn đến", "Leads to"),
+    ("review_col_times", "Số lần", "Times"),
+    ("review_col_best", "Tốt nhất", "Best"),
+    (
+        "review_col_feedback",
+        "Phản hồi học viên đã xem",
+        "Feedback shown",
+    ),
+    ("review_col_competency", "Năng lực", "Competency"),
+    (
+        "review_col_mean_level",
+        "Mức trung bình (0–5)",
+        "Mean level (0–5)",
+    ),
+    ("review_col_mean_score", "Điểm trung bình", "Mean score"),
+    ("review_col_n", "Số lượt", "n"),
+    ("review_col_attempt", "Lượt", "Attempt"),
+    ("review_col_good", "Tốt", "Good"),
+    ("review_col_mixed", "Trung bình", "Mixed"),
+    ("review_col_bad", "Chưa tốt", "Bad"),
+    (
+        "review_col_mean_total",
+        "Tổng điểm trung bình",
+        "Mean total score",
+    ),
+    ("review_col_improved", "Tiến bộ", "Improved"),
+    ("review_col_started", "Bắt đầu", "Started"),
+    ("review_col_total", "Tổng điểm", "Total score"),
+    ("review_col_duration", "Thời gian", "Time"),
+    ("review_col_steps", "Số bước", "Steps"),
+    ("review_col_step", "Bước", "Step"),
+    ("review_col_at", "Lúc", "At"),
+    ("review_col_deltas", "Điểm năng lực", "Competency points"),
+    ("review_col_sub_optimal", "Chưa tối ưu", "Sub-optimal"),
+    ("review_col_level", "Mức (0–5)", "Level (0–5)"),
+    ("review_col_score", "Điểm", "Score"),
+    (
+        "review_col_class_level",
+        "Mức trung bình lớp",
+        "Class mean level",
+    ),
+    (
+        "review_col_class_score",
+        "Điểm trung bình lớp",
+        "Class mean score",
+    ),
+    ("review_col_item", "Câu hỏi", "Item"),
+    ("review_col_prompt", "Nội dung câu hỏi", "Prompt"),
+    ("review_col_item_kind", "Dạng câu hỏi", "Item kind"),
+    ("review_col_facility", "Độ dễ", "Facility"),
+    (
+        "review_col_point_biserial",
+        "Độ phân biệt (r_pbis)",
+        "Discrimination (r_pbis)",
+    ),
+    (
+        "review_col_upper_lower",
+        "Chỉ số nhóm trên–dưới",
+        "Upper-lower index",
+    ),
+    ("review_col_flags", "Cảnh báo", "Flags"),
+    ("review_col_option", "Phương án", "Option"),
+    ("review_col_response", "Câu trả lời", "Response"),
+    ("review_col_key", "Đáp án đúng", "Key"),
+    ("review_col_upper", "Nhóm trên", "Upper group"),
+    ("review_col_lower", "Nhóm dưới", "Lower group"),
+    ("review_first", "Lượt đầu", "First attempt"),
+    ("review_best", "Lượt tốt nhất", "Best attempt"),
+    ("review_kind_good", "Tốt", "Good"),
+    ("review_kind_mixed", "Trung bình", "Mixed"),
+    ("review_kind_bad", "Chưa tốt", "Bad"),
+    ("review_yes", "Có", "Yes"),
+    ("review_no", "Không", "No"),
+    ("review_flag_too_easy", "Quá dễ", "Too easy"),
+    ("review_flag_too_hard", "Quá khó", "Too hard"),
+    ("review_flag_misleading", "Gây nhầm lẫn", "Misleading"),
+    ("review_item_single", "Một lựa chọn", "Single choice"),
+    ("review_item_multiple", "Nhiều lựa chọn", "Multiple choice"),
+    ("review_item_true_false", "Đúng/Sai", "True/false"),
+    ("review_item_ordering", "Sắp xếp", "Ordering"),
+    (
+        "review_attempts_used",
+        "Bài làm được phân tích (lượt hoàn thành đầu tiên của mỗi học viên)",
+        "Attempts analysed (each learner's first completed attempt)",
+    ),
+    ("review_max_points", "Điểm tối đa", "Maximum points"),
+];
+
+/// The built-in text of a label key (the key itself when unknown).
+pub fn builtin_label(key: &str, lang: Lang) -> &str {
+    LABEL_KEYS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or(key, |(_, vi, en)| match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        })
+}
+
+const NONE: &str = "—";
+
+/// Learner-controlled text (names) starting like a spreadsheet formula gets a leading
+/// apostrophe, on screen and in the file alike.
+fn safe_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '@', '\t', '\r'])
+        || (s.starts_with('-') && s.len() > 1 && !s[1..].starts_with(|c: char| c.is_ascii_digit()))
+    {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+fn count(n: usize) -> String {
+    n.to_string()
+}
+
+/// `places` decimals, never `-0.0`.
+fn dec(x: f64, places: usize) -> String {
+    let s = format!("{x:.places$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_owned()
+    } else {
+        s
+    }
+}
+
+fn opt_dec(x: Option<f64>, places: usize) -> String {
+    x.map_or_else(|| NONE.to_owned(), |x| dec(x, places))
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| NONE.to_owned(), |x| format!("{} %", dec(x * 100.0, 1)))
+}
+
+fn ratio(part: usize, whole: usize) -> String {
+    pct((whole > 0).then(|| part as f64 / whole as f64))
+}
+
+fn clock(ms: Option<i64>) -> String {
+    ms.map_or_else(|| NONE.to_owned(), format_clock)
+}
+
+fn signed(x: f64) -> String {
+    let r = x.round();
+    if r > 0.0 {
+        format!("+{r}")
+    } else {
+        dec(r, 0)
+    }
+}
+
+impl Class {
+    /// `class-learners`: one row per learner.
+    pub fn tables(&self, l: &Labels<'_>) -> Vec<Table> {
+        let rows = self
+            .learners
+            .iter()
+            .map(|learner| {
+                let done = learner
+                    .attempts
+                    .iter()
+                    .filter(|i| self.attempts[**i].is_completed())
+                    .count();
+                vec![
+                    safe_text(&learner.account.name),
+                    safe_text(&learner.name),
+                    format_local_minute(learner.last_synced_ms, l.utc_offset_min),
+                    count(learner.attempts.len()),
+                    count(done),
+                ]
+            })
+            .collect();
+        vec![Table {
+            id: "class-learners".into(),
+            headers: l.headers(&[
+                "review_col_account",
+                "review_col_name",
+                "review_col_last_synced",
+                "review_col_attempts",
+                "review_col_completed",
+            ]),
+            rows,
+        }]
+    }
+}
+
+impl ScenarioReview {
+    /// `scenario-summary`, `scenario-endings`, `scenario-scores`, `scenario-nodes`,
+    /// `scenario-choices`, `scenario-sub-optimal`, `scenario-competencies`,
+    /// `scenario-first-best`.
+    pub fn tables(&self, l: &Labels<'_>) -> Vec<Table> {
+        let mut out = Vec::new();
+        let summary = [
+            ("review_col_learners", count(self.learners)),
+            ("review_col_attempts", count(self.attempts)),
+            ("review_col_completed", count(self.completed)),
+            ("review_col_completion_rate", pct(self.completion_rate)),
+            ("review_col_loop_attempts", count(self.loops.attempts)),
+            ("review_col_other_versions", count(self.other_versions)),
+        ];
+        out.push(Table {
+            id: "scenario-summary".into(),
+            headers: l.headers(&["review_col_measure", "review_col_value"]),
+            rows: summary.into_iter().map(|(k, v)| vec![l.t(k), v]).collect(),
+        });
+        out.push(Table {
+            id: "scenario-endings".into(),
+            headers: l.headers(&[
+                "review_col_ending",
+                "review_col_kind",
+                "review_col_title",
+                "review_col_attempts",
+                "review_col_share",
+            ]),
+            rows: self
+                .endings
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.node.clone(),
+                        l.kind(e.kind),
+                        l.local(&e.title),
+                        count(e.count),
+                        ratio(e.count, self.completed),
+                    ]
+                })
+                .collect(),
+        });
+        out.push(Table {
+            id: "scenario-scores".into(),
+            headers: l.headers(&["review_col_score_range", "review_col_attempts"]),
+            rows: self
+                .scores
+                .iter()
+                .map(|b| {
+                    let range = if b.from == b.to {
+                        b.from.to_string()
+                    } else {
+                        format!("{} … {}", b.from, b.to)
+                    };
+                    vec![range, count(b.count)]
+                })
+                .collect(),
+        });
+        out.push(Table {
+            id: "scenario-nodes".into(),
+            headers: l.headers(&[
+                "review_col_node",
+                "review_col_kind",
+                "review_col_reached_attempts",
+                "review_col_reached_learners",
+                "review_col_answers",
+                "review_col_median_time",
+                "review_col_drop_offs",
+                "review_col_revisits",
+            ]),
+            rows: self
+                .nodes
+                .iter()
+                .map(|n| {
+                    vec![
+                        n.node.clone(),
+                        n.ending.map_or_else(String::new, |k| l.kind(Some(k))),
+                        count(n.attempts),
+                        count(n.learners),
+                        count(n.answers),
+                        clock(n.median_ms),
+                        count(n.drop_offs),
+                        count(n.revisits),
+                    ]
+                })
+                .collect(),
+        });
+        let mut choice_rows = Vec::new();
+        for n in &self.nodes {
+            for c in &n.choices {
+                let to =
+                    c.to.iter()
+                        .map(|(t, k)| format!("{t} ({k})"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                choice_rows.push(vec![
+                    n.node.clone(),
+                    c.choice.clone(),
+                    l.local(&c.text),
+                    l.yes_no(c.best),
+                    count(c.taken),
+                    ratio(c.taken, n.answers),
+                    if to.is_empty() { NONE.to_owned() } else { to },
+                ]);
+            }
+        }
+        out.push(Table {
+            id: "scenario-choices".into(),
+            headers: l.headers(&[
+                "review_col_node",
+                "review_col_choice",
+                "review_col_choice_text",
+                "review_col_best",
+                "review_col_times",
+                "review_col_share",
+                "review_col_leads_to",
+            ]),
+            rows: choice_rows,
+        });
+        out.push(Table {
+            id: "scenario-sub-optimal".into(),
+            headers: l.headers(&[
+                "review_col_node",
+                "review_col_choice",
+                "review_col_choice_text",
+                "review_col_times",
+                "review_col_share",
+                "review_col_feedback",
+            ]),
+            rows: self
+                .sub_optimal
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.node.clone(),
+                        s.choice.clone(),
+                        l.local(&s.text),
+                        count(s.taken),
+                        pct(Some(s.share)),
+                        l.local(&s.feedback),
+                    ]
+                })
+                .collect(),
+        });
+        out.push(Table {
+            id: "scenario-competencies".into(),
+            headers: l.headers(&[
+                "review_col_competency",
+                "review_col_mean_level",
+                "review_col_mean_score",
+                "review_col_n",
+            ]),
+            rows: self
+                .competencies
+                .iter()
+                .map(|c| {
+                    vec![
+                        l.competency(&c.competency),
+                        opt_dec(c.level, 1),
+                        opt_dec(c.score, 1),
+                        count(c.score_n),
+                    ]
+                })
+                .collect(),
+        });
+        let fb = &self.first_best;
+        let side = |key: &str, s: &super::scenario::FirstBestSide, improved: String| {
+            vec![
+                l.t(key),
+                count(fb.learners),
+                count(s.good),
+                count(s.mixed),
+                count(s.bad),
+                opt_dec(s.mean_total, 1),
+                improved,
+            ]
+        };
+        out.push(Table {
+            id: "scenario-first-best".into(),
+            headers: l.headers(&[
+                "review_col_attempt",
+                "review_col_learners",
+                "review_col_good",
+                "review_col_mixed",
+                "review_col_bad",
+                "review_col_mean_total",
+                "review_col_improved",
+            ]),
+            rows: vec![
+                side("review_first", &fb.first, NONE.to_owned()),
+                side("review_best", &fb.best, count(fb.improved)),
+            ],
+        });
+        out
+    }
+}
+
+impl LearnerReview {
+    /// `learner-attempts`, `learner-path`, `learner-competencies` (each attempt's level and
+    /// score beside the class mean).
+    pub fn tables(&self, l: &Labels<'_>) -> Vec<Table> {
+        let attempts = Table {
+            id: "learner-attempts".into(),
+            headers: l.headers(&[
+                "review_col_attempt",
+                "review_col_started",
+                "review_col_completed",
+                "review_col_ending",
+                "review_col_kind",
+                "review_col_total",
+                "review_col_duration",
+                "review_col_steps",
+            ]),
+            rows: self
+                .attempts
+                .iter()
+                .map(|a| {
+                    vec![
+                        count(a.number),
+                        format_local_minute(a.started_ms, l.utc_offset_min),
+                        l.yes_no(a.completed),
+                        if a.ending_title.vi.is_empty() {
+                            a.ending.clone().unwrap_or_else(|| NONE.to_owned())
+                        } else {
+                            l.local(&a.ending_title)
+                        },
+                        l.kind(a.ending_kind),
+                        opt_dec(a.total, 0),
+                        clock(a.duration_ms),
+                        count(a.steps.len()),
+                    ]
+                })
+                .collect(),
+        };
+        let mut path_rows = Vec::new();
+        for a in &self.attempts {
+            for (i, s) in a.steps.iter().enumerate() {
+                let deltas = s
+                    .deltas
+                    .iter()
+                    .map(|(c, d)| format!("{} {}", l.competency(c), signed(*d)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                path_rows.push(vec![
+                    count(a.number),
+                    count(i + 1),
+                    s.node.clone(),
+                    s.choice.clone(),
+                    l.local(&s.text),
+                    format_local_minute(s.at_ms, l.utc_offset_min),
+                    clock(s.duration_ms),
+                    deltas,
+                    l.yes_no(s.sub_optimal),
+                ]);
+            }
+        }
+        let path = Table {
+            id: "learner-path".into(),
+            headers: l.headers(&[
+                "review_col_attempt",
+                "review_col_step",
+                "review_col_node",
+                "review_col_choice",
+                "review_col_choice_text",
+                "review_col_at",
+                "review_col_duration",
+                "review_col_deltas",
+                "review_col_sub_optimal",
+            ]),
+            rows: path_rows,
+        };
+        let mut comp_rows = Vec::new();
+        for avg in &self.class_average {
+            for a in &self.attempts {
+                let (_, level, score) = a
+                    .competencies
+                    .iter()
+                    .find(|(c, _, _)| *c == avg.competency)
+                    .cloned()
+                    .unwrap_or_default();
+                comp_rows.push(vec![
+                    l.competency(&avg.competency),
+                    count(a.number),
+                    opt_dec(level, 1),
+                    opt_dec(score, 0),
+                    opt_dec(avg.level, 1),
+                    opt_dec(avg.score, 1),
+                ]);
+            }
+        }
+        let competencies = Table {
+            id: "learner-competencies".into(),
+            headers: l.headers(&[
+                "review_col_competency",
+                "review_col_attempt",
+                "review_col_level",
+                "review_col_score",
+                "review_col_class_level",
+                "review_col_class_score",
+            ]),
+            rows: comp_rows,
+        };
+        vec![attempts, path, competencies]
+    }
+}
+
+fn item_kind_key(kind: ItemKind) -> String {
+    format!("review_item_{}", kind.as_str())
+}
+
+impl ItemAnalysis {
+    /// `items-summary`, `items` (one row per item), `item-options` (per option), and
+    /// `item-responses` (per whole response).
+    pub fn tables(&self, l: &Labels<'_>) -> Vec<Table> {
+        let summary = Table {
+            id: "items-summary".into(),
+            headers: l.headers(&["review_col_measure", "review_col_value"]),
+            rows: vec![
+                vec![l.t("review_attempts_used"), count(self.attempts)],
+                vec![l.t("review_col_mean_score"), opt_dec(self.mean_score, 1)],
+                vec![l.t("review_max_points"), self.max_points.to_string()],
+            ],
+        };
+        let items = Table {
+            id: "items".into(),
+            headers: l.headers(&[
+                "review_col_item",
+                "review_col_item_kind",
+                "review_col_prompt",
+                "review_col_n",
+                "review_col_facility",
+                "review_col_point_biserial",
+                "review_col_upper_lower",
+                "review_col_flags",
+            ]),
+            rows: self
+                .items
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.item.clone(),
+                        l.t(&item_kind_key(i.kind)),
+                        l.local(&i.prompt),
+                        count(i.n),
+                        opt_dec(i.facility, 2),
+                        opt_dec(i.point_biserial, 3),
+                        opt_dec(i.upper_lower, 3),
+                        i.flags
+                            .iter()
+                            .map(|f| l.t(f.key()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ]
+                })
+                .collect(),
+        };
+        let mut option_rows = Vec::new();
+        let mut response_rows = Vec::new();
+        for i in &self.items {
+            for o in &i.options {
+                let text = if i.kind == ItemKind::TrueFalse {
+                    l.t(if o.option == "true" {
+                        "review_yes"
+                    } else {
+                        "review_no"
+                    })
+                } else {
+                    l.local(&o.text)
+                };
+                option_rows.push(vec![
+                    i.item.clone(),
+                    o.option.clone(),
+                    text,
+                    l.yes_no(o.key),
+                    count(o.count),
+                    ratio(o.count, i.n),
+                    count(o.upper),
+                    count(o.lower),
+                ]);
+            }
+            for p in &i.patterns {
+                response_rows.push(vec![
+                    i.item.clone(),
+                    safe_text(&p.response),
+                    l.yes_no(p.correct),
+                    count(p.count),
+                    ratio(p.count, i.n),
+                    count(p.upper),
+                    count(p.lower),
+                ]);
+            }
+        }
+        let options = Table {
+            id: "item-options".into(),
+            headers: l.headers(&[
+                "review_col_item",
+                "review_col_option",
+                "review_col_choice_text",
+                "review_col_key",
+                "review_col_times",
+                "review_col_share",
+                "review_col_upper",
+                "review_col_lower",
+            ]),
+            rows: option_rows,
+        };
+        let responses = Table {
+            id: "item-responses".into(),
+            headers: l.headers(&[
+                "review_col_item",
+                "review_col_response",
+                "review_col_key",
+                "review_col_times",
+                "review_col_share",
+                "review_col_upper",
+                "review_col_lower",
+            ]),
+            rows: response_rows,
+        };
+        vec![summary, items, options, responses]
+    }
+}
+
+/// `scenario-layout`: the layout of [`super::flow_layout`] as a table (for checking it).
+pub fn layout_table(layout: &[(String, usize, usize)], l: &Labels<'_>) -> Table {
+    let rows = layout
+        .iter()
+        .map(|(node, layer, order)| vec![node.clone(), layer.to_string(), order.to_string()])
+        .collect();
+    Table {
+        id: "scenario-layout".into(),
+        headers: l.headers(&["review_col_node", "review_col_layer", "review_col_order"]),
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Guards the CSV contract the e2e checks: BOM, RFC 4180 quoting, CRLF, Vietnamese bytes.
+    #[test]
+    fn csv_bytes() {
+        let t = Table {
+            id: "t".into(),
+            headers: vec!["Họ và tên".into(), "Tỷ lệ".into()],
+            rows: vec![
+                vec!["Nguyễn, Văn \"An\"".into(), "83.3 %".into()],
+                vec!["dòng\r\nhai".into(), String::new()],
+            ],
+        };
+        let csv = t.to_csv();
+        assert_eq!(
+            csv.as_bytes(),
+            "\u{feff}Họ và tên,Tỷ lệ\r\n\"Nguyễn, Văn \"\"An\"\"\",83.3 %\r\n\"dòng\r\nhai\",\r\n"
+                .as_bytes()
+        );
+        assert_eq!(&csv.as_bytes()[..3], &[0xEF, 0xBB, 0xBF]);
+    }
+
+    // Guards the number formats shared by screen and file.
+    #[test]
+    fn formats() {
+        assert_eq!(pct(Some(5.0 / 6.0)), "83.3 %");
+        assert_eq!(ratio(0, 0), "—");
+        assert_eq!(dec(-0.04, 1), "0.0");
+        assert_eq!(dec(-0.25, 3), "-0.250");
+        assert_eq!(signed(2.0), "+2");
+        assert_eq!(signed(-2.0), "-2");
+        assert_eq!(signed(0.0), "0");
+        assert_eq!(safe_text("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(safe_text("-5"), "-5");
+        assert_eq!(safe_text("Lê Văn Tám"), "Lê Văn Tám");
+    }
+
+    // Guards the label keys: unique, both languages present, unknown keys fall back to the key.
+    #[test]
+    fn label_keys() {
+        let mut keys: Vec<&str> = LABEL_KEYS.iter().map(|k| k.0).collect();
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n);
+        assert!(LABEL_KEYS
+            .iter()
+            .all(|(_, vi, en)| !vi.is_empty() && !en.is_empty()));
+        assert_eq!(builtin_label("review_yes", Lang::Vi), "Có");
+        assert_eq!(builtin_label("nope", Lang::En), "nope");
+    }
+}
