@@ -11,6 +11,7 @@
 
 mod class;
 mod items;
+mod lean;
 mod scenario;
 mod statement;
 mod table;
@@ -26,6 +27,7 @@ pub use items::{
     item_analysis, ItemAnalysis, ItemFlag, ItemStats, OptionCount, PatternCount,
     MISLEADING_DISCRIMINATION, TOO_EASY_FACILITY, TOO_HARD_FACILITY, UPPER_LOWER_SHARE,
 };
+pub use lean::lean_json;
 pub use scenario::{
     flow_layout, learner_review, scenario_review, AttemptPath, ChoiceFlow, CompetencyAverage,
     DropOff, EndingCount, FirstBest, FirstBestSide, FlowEdge, LearnerReview, LoopStats, NodeFlow,
