@@ -1,0 +1,220 @@
+// End-to-end: the trainer review against the run's real LRS (Ralph), seeded with two
+// simulated classes (boiduong-synth: the portal's own engine and xAPI mapping) posted by the
+// seed account. The figures on screen are checked against the seeded statements, computed
+// here independently of the Rust aggregation; every CSV must equal its table on screen.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect, axeReport } from './fixtures.mjs';
+import { signIn } from './pages.mjs';
+import { ACCOUNTS, LRS_ENDPOINT, LRS_URL, TRAINER } from './env.mjs';
+import { getStatements } from './lrs.mjs';
+import { loadScenario, text, vi } from './content.mjs';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const TMP = join(ROOT, 'target', 'tmp');
+const BASE = 'https://boiduong.example/xapi';
+const CLASS = 'QLNN-2026-E2E';
+const OTHER = 'KHAC-2026-E2E';
+const SEEDER = 'dulieumau:dulieumau-pass';
+const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+
+/** The synth binary built by scripts/test.sh (release), else the debug one. */
+function synthBinary() {
+  for (const p of ['target/release/boiduong-synth', 'target/debug/boiduong-synth']) {
+    if (existsSync(join(ROOT, p))) return join(ROOT, p);
+  }
+  throw new Error('boiduong-synth is not built: cargo build --release -p boiduong-core --features synth --bin boiduong-synth');
+}
+
+/** Statements of a simulated class, two weeks up to yesterday (never in the future). */
+function synthesize(classCode, learners, seed, prefix, out) {
+  const from = new Date(Date.now() - 15 * 86_400_000).toISOString().slice(0, 10);
+  execFileSync(
+    synthBinary(),
+    [
+      '--content', join(ROOT, 'content'),
+      '--learners', String(learners),
+      '--class', classCode,
+      '--seed', String(seed),
+      '--scenarios', '3',
+      '--modules', '1',
+      '--prefix', prefix,
+      '--from', from,
+      '--days', '14',
+      '--home-page', LRS_URL,
+      '--base', BASE,
+      '--out', out,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+const ext = (name) => `${BASE}/extensions/${name}`;
+
+/** What the screen must show for one scenario and class, from the raw statements. */
+function expected(statements, scenarioId, classCode) {
+  const sid = `${BASE}/scenarios/${scenarioId}`;
+  const mine = statements.filter(
+    (s) =>
+      s.context?.extensions?.[ext('class-code')] === classCode &&
+      (s.object.id === sid || s.object.id.startsWith(`${sid}/`)),
+  );
+  const registrations = new Set(mine.map((s) => s.context.registration));
+  const learners = new Set(mine.map((s) => s.actor.account.name));
+  const completed = mine.filter((s) => s.verb.id === 'http://adlnet.gov/expapi/verbs/completed' && s.object.id === sid);
+  const endings = {};
+  for (const s of completed) {
+    const e = s.result.extensions[ext('ending')];
+    endings[e] = (endings[e] ?? 0) + 1;
+  }
+  const done = new Set(completed.map((s) => s.context.registration)).size;
+  return { learners: learners.size, attempts: registrations.size, completed: done, endings, rate: registrations.size ? (100 * done) / registrations.size : 0 };
+}
+
+/** Cells of a review table on screen: header row then rows. */
+async function tableCells(page, id) {
+  const table = page.getByTestId(`table-${id}`).locator('table');
+  await expect(table).toBeVisible();
+  return table.evaluate((t) =>
+    [...t.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('th,td')].map((c) => c.textContent.trim())),
+  );
+}
+
+/** RFC 4180 parse (quoted fields, doubled quotes, CRLF). */
+function parseCsv(textIn) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < textIn.length; i += 1) {
+    const c = textIn[i];
+    if (quoted) {
+      if (c === '"' && textIn[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && textIn[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i += 1;
+    } else cell += c;
+  }
+  return rows;
+}
+
+/** Downloads a table's CSV and checks it is UTF-8 with BOM and equals the table on screen. */
+async function expectCsvEqualsScreen(page, id) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`csv-${id}`).click()]);
+  const path = await download.path();
+  const bytes = readFileSync(path);
+  expect([...bytes.subarray(0, 3)], `${id}.csv starts with a UTF-8 BOM`).toEqual([0xef, 0xbb, 0xbf]);
+  const csv = parseCsv(bytes.subarray(3).toString('utf8'));
+  const screen = await tableCells(page, id);
+  expect(csv, `${id}.csv equals the table on screen`).toEqual(screen);
+  return csv;
+}
+
+let seeded = [];
+let scenarios = [];
+
+test.beforeAll(async () => {
+  mkdirSync(TMP, { recursive: true });
+  const a = synthesize(CLASS, 40, 11, 'hv-e2e-a', join(TMP, 'e2e-class-a.json'));
+  const b = synthesize(OTHER, 8, 12, 'hv-e2e-b', join(TMP, 'e2e-class-b.json'));
+  for (const f of ['e2e-class-a.json', 'e2e-class-b.json']) {
+    execFileSync('node', [join(ROOT, 'scripts', 'seed-lrs.mjs'), join(TMP, f), LRS_ENDPOINT, SEEDER], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  seeded = [...a, ...b];
+  const prefix = `${BASE}/scenarios/`;
+  scenarios = [...new Set(a.map((s) => s.object.id).filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length).split('/')[0]))].sort();
+  expect(scenarios.length).toBeGreaterThanOrEqual(1);
+});
+
+test('a trainer filters a class, reads a scenario whose figures match the seeded data, replays a learner, exports CSV', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, TRAINER);
+  await expect(page).toHaveURL(/\/trainer$/);
+  await expect(page.getByTestId('nav-trainer')).toBeVisible();
+  // First visit reads the LRS; the progress line shows while it does.
+  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+  await expect(page.getByTestId('trainer-error')).toHaveCount(0);
+
+  // Filter the class: 40 learners, each with a last-synced time.
+  await page.getByTestId('filter-class').selectOption(CLASS);
+  const learners = await tableCells(page, 'class-learners');
+  expect(learners.length - 1).toBe(40);
+  for (const row of learners.slice(1)) expect(row[2]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  await expectCsvEqualsScreen(page, 'class-learners');
+
+  // Open a scenario; its figures equal those computed from the seeded statements.
+  const scenarioId = scenarios[0];
+  const scenario = loadScenario(scenarioId);
+  const want = expected(seeded, scenarioId, CLASS);
+  await page.getByTestId('trainer-content').getByRole('link', { name: text(scenario.title) }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(text(scenario.title));
+  const summary = await tableCells(page, 'scenario-summary');
+  const value = (key) => summary.find((r) => r[0] === key)?.[1];
+  expect(value('Học viên')).toBe(String(want.learners));
+  expect(value('Lượt làm')).toBe(String(want.attempts));
+  expect(value('Hoàn thành')).toBe(String(want.completed));
+  expect(value('Tỉ lệ hoàn thành')).toBe(`${want.rate.toFixed(1)} %`);
+  const endings = await tableCells(page, 'scenario-endings');
+  const shown = Object.fromEntries(endings.slice(1).map((r) => [r[0], Number(r[3])]));
+  for (const [ending, n] of Object.entries(want.endings)) expect(shown[ending], `ending ${ending}`).toBe(n);
+
+  // The flow diagram draws every node; the start node shows every learner who began.
+  const flow = page.getByTestId('flow-diagram');
+  await expect(flow.locator('g[data-node]')).toHaveCount(scenario.nodes.length);
+  await expect(flow.locator(`g[data-node="${scenario.start}"]`)).toContainText(`n = ${want.learners}`);
+  // Charts have their text alternative: an accessible name and the table of the same figures.
+  await expect(page.getByTestId('chart-endings')).toHaveAttribute('aria-label', /.+/);
+  await expectCsvEqualsScreen(page, 'scenario-endings');
+  await expectCsvEqualsScreen(page, 'scenario-nodes');
+  expect(await axeReport(page, 'trainer scenario')).toBe('');
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, 'trainer-scenario.png'), fullPage: true });
+
+  // Replay one learner: every decision they made in this scenario is a row of the path.
+  const link = page.getByTestId('trainer-learners').getByRole('link').first();
+  const account = (await link.textContent()).match(/\(([^)]+)\)$/)[1];
+  await link.click();
+  await expect(page.getByTestId('trainer-learner')).toBeVisible();
+  const decisions = seeded.filter(
+    (s) =>
+      s.actor.account.name === account &&
+      s.verb.id === 'http://adlnet.gov/expapi/verbs/answered' &&
+      s.object.id.startsWith(`${BASE}/scenarios/${scenarioId}/nodes/`),
+  );
+  const path = await tableCells(page, 'learner-path');
+  expect(path.length - 1).toBe(decisions.length);
+  await expectCsvEqualsScreen(page, 'learner-path');
+});
+
+test('a learner account sees no trainer area, and the LRS gives it none of the class data', async ({ page }) => {
+  await signIn(page, ACCOUNTS.hocvien1);
+  await expect(page.getByTestId('nav-trainer')).toHaveCount(0);
+  await page.goto('/trainer');
+  await expect(page.getByTestId('trainer-refused')).toBeVisible();
+  await expect(page.getByText(vi.trainer_only)).toBeVisible();
+  // The LRS itself: a learner's read of the seeded scenario returns none of the class's
+  // statements (Ralph scopes `statements/read/mine` to what the account posted), while the
+  // trainer's read returns them.
+  const activity = `${BASE}/scenarios/${scenarios[0]}`;
+  const asLearner = await getStatements({ activity, limit: '100' }, { as: ACCOUNTS.hocvien1 });
+  const seededIds = new Set(seeded.map((s) => s.id));
+  expect(asLearner.filter((s) => seededIds.has(s.id))).toHaveLength(0);
+  const asTrainer = await getStatements({ activity, limit: '100' }, { as: TRAINER });
+  expect(asTrainer.filter((s) => seededIds.has(s.id)).length).toBeGreaterThan(0);
+});
