@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use crate::attempt::{Action, Attempt, AttemptError, AttemptEvent, Outcome};
 use crate::model::{Answer, Content, Item, Module, Node, Scenario};
-use crate::module::Position;
+use crate::module::{check_item, AttemptMode, ModuleState, Position};
 use crate::scenario::{self, Step};
 use crate::text::{Lang, LocalText};
 
@@ -763,6 +763,9 @@ struct Walker<'a> {
     started_ms: i64,
     /// Module: where the learner is, and since when.
     position: Position,
+    /// Module: the attempt's mode and drawn items (from `Started`).
+    mode: AttemptMode,
+    drawn: Option<Vec<String>>,
     opened_ms: i64,
     answered: usize,
     /// Scenario: the path so far.
@@ -778,9 +781,14 @@ impl<'a> Walker<'a> {
         let ctx = self.ctx;
         let since_open = event.at_ms - self.opened_ms;
         let drafts = match (&event.action, self.content) {
-            (Action::Started { .. }, _) => {
+            (Action::Started { mode, draw, .. }, _) => {
                 self.started_ms = event.at_ms;
                 self.opened_ms = event.at_ms;
+                self.mode = *mode;
+                self.drawn = draw.as_ref().map(|d| d.items.clone());
+                if !mode.is_full() {
+                    self.position = Position::Check(0);
+                }
                 vec![
                     self.acts.on_root(verbs::LAUNCHED),
                     self.acts.on_root(verbs::INITIALIZED),
@@ -803,7 +811,7 @@ impl<'a> Walker<'a> {
                                 .ok_or_else(|| bad("no such lesson"))?,
                         ),
                     ),
-                    Position::Check(i) => (m.check.items.get(i), None),
+                    Position::Check(i) => (check_item(m, self.drawn.as_deref(), i), None),
                     Position::Done => (None, None),
                 };
                 let found = found
@@ -857,7 +865,9 @@ impl<'a> Walker<'a> {
                     out.push(d);
                 }
                 if *to != Position::Done {
-                    let total = m.lessons.len() + m.check.items.len();
+                    let total = ModuleState::with(self.mode, self.drawn.clone())
+                        .progress(m)
+                        .1;
                     let percent = (self.answered * 100).checked_div(total).unwrap_or(100);
                     let mut d = self.acts.on_root(verbs::PROGRESSED);
                     d.result = Some(StatementResult {
@@ -1070,6 +1080,8 @@ pub fn statements_from(
         acts: Acts::new(ctx, content),
         started_ms: first.at_ms,
         position: Position::Lesson(0),
+        mode: AttemptMode::Full,
+        drawn: None,
         opened_ms: first.at_ms,
         answered: 0,
         steps: Vec::new(),
