@@ -5,6 +5,7 @@
 //! - [`module`]: the module engine (lessons, practice, knowledge check, pass mark);
 //! - [`attempt`]: the append-only attempt log, replay (resume) and summaries;
 //! - [`record`]: the versioned storage format and its migrations;
+//! - [`selfassess`]: position standards, profile, gap report, self-ratings, evaluations, consent;
 //! - `compiler` (feature `compiler`): the native content compiler and its validation rules.
 //!
 //! Clocks and randomness come in as arguments, never from the environment.
@@ -14,6 +15,7 @@ pub mod model;
 pub mod module;
 pub mod record;
 pub mod scenario;
+pub mod selfassess;
 pub mod sync;
 pub mod text;
 pub mod xapi;
