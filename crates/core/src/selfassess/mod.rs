@@ -42,4 +42,4 @@ pub struct Consent {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
