@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::model::{Answer, Content, ContentKind, EndingKind};
-use crate::module::{CheckScore, ModuleError, ModuleState, Position};
+use crate::module::{
+    check_draw, draw_items, normalised_gain, AttemptMode, CheckScore, Draw, Gain, ModuleError,
+    ModuleState, Position,
+};
 use crate::scenario::{self, CompetencyResult, PlayError, ScenarioState, Step};
 
 #[derive(Debug, Error, PartialEq)]
@@ -35,6 +38,8 @@ pub enum AttemptError {
     WrongKind(&'static str),
     #[error("the attempt is already finished")]
     Finished,
+    #[error("the attempt does not fit this module: {0}")]
+    Setup(String),
 }
 
 /// One durable fact of an attempt.
@@ -49,11 +54,22 @@ pub struct AttemptEvent {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Action {
+    /// The first event. `mode`, `draw` and `practice_only` are module-only and absent from
+    /// the JSON at their defaults, so an ordinary attempt's event reads as in format 2.
     Started {
         kind: ContentKind,
         content_id: String,
         version: String,
         learner_id: String,
+        #[serde(default, skip_serializing_if = "AttemptMode::is_full")]
+        mode: AttemptMode,
+        /// The items drawn from a question pool (seed and ids); None without a pool.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        draw: Option<Draw>,
+        /// Taken offline: scored on the device (whose answer keys the learner could read), so
+        /// the result is practice and never counts as a pass.
+        #[serde(default, skip_serializing_if = "is_false")]
+        practice_only: bool,
     },
     /// A practice or knowledge-check item answered (which one follows from the position).
     Answered {
@@ -73,11 +89,17 @@ pub enum Action {
     Finished { outcome: Outcome },
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     Module {
         score: CheckScore,
+        /// Counts as a pass: the pass mark reached in a full, not practice-only attempt. A
+        /// pre-test or a practice-only attempt is never passed, whatever its score.
         passed: bool,
     },
     Scenario {
@@ -100,6 +122,18 @@ pub enum Progress {
     Scenario(ScenarioState),
 }
 
+/// How a module attempt starts. Randomness comes in here: `seed` (None: derived from the
+/// attempt id, which the app generates at random).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StartOptions {
+    pub mode: AttemptMode,
+    pub seed: Option<u32>,
+    /// Pool items to keep out of the draw when the pool allows (the latest pre-test's, see
+    /// [`latest_pretest_items`]).
+    pub avoid: Vec<String>,
+    pub practice_only: bool,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attempt {
     pub id: String,
@@ -107,6 +141,9 @@ pub struct Attempt {
     pub kind: ContentKind,
     pub content_id: String,
     pub version: String,
+    pub mode: AttemptMode,
+    pub draw: Option<Draw>,
+    pub practice_only: bool,
     pub started_ms: i64,
     pub updated_ms: i64,
     pub next_seq: u32,
@@ -146,10 +183,25 @@ pub struct AttemptSummary {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub competencies: Vec<CompetencyResult>,
     pub events: u32,
+    #[serde(default, skip_serializing_if = "AttemptMode::is_full")]
+    pub mode: AttemptMode,
+    /// The drawn check items (question pools only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drawn: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub practice_only: bool,
+}
+
+/// A 32-bit seed derived from an attempt id (FNV-1a), for attempts started without one.
+pub fn seed_from_id(attempt_id: &str) -> u32 {
+    attempt_id.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 impl Attempt {
-    /// A new attempt and its first event.
+    /// A new attempt and its first event: a full attempt, a pool drawn with a seed derived
+    /// from the attempt id.
     pub fn start(
         content: &Content,
         attempt_id: impl Into<String>,
@@ -157,7 +209,58 @@ impl Attempt {
         now_ms: i64,
     ) -> (Attempt, AttemptEvent) {
         let id = attempt_id.into();
-        let learner_id = learner_id.into();
+        let draw = match content {
+            Content::Module(m) => draw_items(&m.check, seed_from_id(&id), &[]),
+            Content::Scenario(_) => None,
+        };
+        Self::build(
+            content,
+            id,
+            learner_id.into(),
+            now_ms,
+            AttemptMode::Full,
+            draw,
+            false,
+        )
+    }
+
+    /// A new module attempt with options: a pre-test, a seed, items to avoid, practice only.
+    pub fn start_with(
+        content: &Content,
+        attempt_id: impl Into<String>,
+        learner_id: impl Into<String>,
+        now_ms: i64,
+        options: StartOptions,
+    ) -> Result<(Attempt, AttemptEvent), AttemptError> {
+        let Content::Module(m) = content else {
+            if options == StartOptions::default() {
+                return Ok(Self::start(content, attempt_id, learner_id, now_ms));
+            }
+            return Err(AttemptError::WrongKind("scenario"));
+        };
+        let id = attempt_id.into();
+        let seed = options.seed.unwrap_or_else(|| seed_from_id(&id));
+        let draw = draw_items(&m.check, seed, &options.avoid);
+        Ok(Self::build(
+            content,
+            id,
+            learner_id.into(),
+            now_ms,
+            options.mode,
+            draw,
+            options.practice_only,
+        ))
+    }
+
+    fn build(
+        content: &Content,
+        id: String,
+        learner_id: String,
+        now_ms: i64,
+        mode: AttemptMode,
+        draw: Option<Draw>,
+        practice_only: bool,
+    ) -> (Attempt, AttemptEvent) {
         let event = AttemptEvent {
             attempt_id: id.clone(),
             seq: 0,
@@ -167,10 +270,16 @@ impl Attempt {
                 content_id: content.id().to_owned(),
                 version: content.version().to_owned(),
                 learner_id: learner_id.clone(),
+                mode,
+                draw: draw.clone(),
+                practice_only,
             },
         };
         let progress = match content {
-            Content::Module(_) => Progress::Module(ModuleState::new()),
+            Content::Module(_) => Progress::Module(ModuleState::with(
+                mode,
+                draw.as_ref().map(|d| d.items.clone()),
+            )),
             Content::Scenario(s) => Progress::Scenario(ScenarioState::new(s)),
         };
         let attempt = Attempt {
@@ -179,6 +288,9 @@ impl Attempt {
             kind: content.kind(),
             content_id: content.id().to_owned(),
             version: content.version().to_owned(),
+            mode,
+            draw,
+            practice_only,
             started_ms: now_ms,
             updated_ms: now_ms,
             next_seq: 1,
@@ -186,6 +298,14 @@ impl Attempt {
             outcome: None,
         };
         (attempt, event)
+    }
+
+    /// The outcome of a module attempt with this score (see [`Outcome::Module`]).
+    fn module_outcome(&self, score: CheckScore) -> Outcome {
+        Outcome::Module {
+            score,
+            passed: score.passed() && self.mode == AttemptMode::Full && !self.practice_only,
+        }
     }
 
     /// Rebuilds an attempt from its log. Refuses logs that do not fit `content`.
@@ -198,6 +318,9 @@ impl Attempt {
             content_id,
             version,
             learner_id,
+            mode,
+            draw,
+            practice_only,
         } = &first.action
         else {
             return Err(AttemptError::NotStarted);
@@ -208,11 +331,26 @@ impl Attempt {
                 expected_version: version.clone(),
             });
         }
-        let (mut attempt, _) = Attempt::start(
+        match content {
+            Content::Module(m) => {
+                check_draw(&m.check, draw.as_ref()).map_err(AttemptError::Setup)?
+            }
+            Content::Scenario(_) => {
+                if !mode.is_full() || draw.is_some() || *practice_only {
+                    return Err(AttemptError::Setup(
+                        "pre-tests, draws and practice-only apply to modules".into(),
+                    ));
+                }
+            }
+        }
+        let (mut attempt, _) = Attempt::build(
             content,
             first.attempt_id.clone(),
             learner_id.clone(),
             first.at_ms,
+            *mode,
+            draw.clone(),
+            *practice_only,
         );
         for event in sorted.into_iter().skip(1) {
             if event.seq != attempt.next_seq {
@@ -262,12 +400,8 @@ impl Attempt {
                 if to == Position::Done {
                     let mut after = st.clone();
                     after.position = to;
-                    let score = after.score(m);
                     actions.push(Action::Finished {
-                        outcome: Outcome::Module {
-                            score,
-                            passed: score.passed(),
-                        },
+                        outcome: self.module_outcome(after.score(m)),
                     });
                 }
             }
@@ -332,10 +466,9 @@ impl Attempt {
                     });
                 }
                 let score = st.score(m);
-                let expected = Outcome::Module {
-                    score,
-                    passed: score.passed(),
-                };
+                let passed =
+                    score.passed() && self.mode == AttemptMode::Full && !self.practice_only;
+                let expected = Outcome::Module { score, passed };
                 if *outcome != expected {
                     return Err(AttemptError::Invalid {
                         seq: event.seq,
@@ -389,6 +522,11 @@ impl Attempt {
     pub fn status(&self) -> AttemptStatus {
         match &self.outcome {
             None => AttemptStatus::InProgress,
+            // A pre-test diagnoses and a practice-only result does not count: neither passes
+            // nor fails.
+            Some(Outcome::Module { .. }) if !self.mode.is_full() || self.practice_only => {
+                AttemptStatus::Completed
+            }
             Some(Outcome::Module { passed: true, .. }) => AttemptStatus::Passed,
             Some(Outcome::Module { passed: false, .. }) => AttemptStatus::Failed,
             Some(Outcome::Scenario { .. }) => AttemptStatus::Completed,
@@ -432,8 +570,53 @@ impl Attempt {
             ending_kind,
             competencies,
             events: self.next_seq,
+            mode: self.mode,
+            drawn: self
+                .draw
+                .as_ref()
+                .map(|d| d.items.clone())
+                .unwrap_or_default(),
+            practice_only: self.practice_only,
         }
     }
+}
+
+/// The items of the learner's latest pre-test of `module` (any content version: ids carry
+/// over), to avoid in the post-test draw. Empty when there is none.
+pub fn latest_pretest_items(summaries: &[AttemptSummary], module: &str) -> Vec<String> {
+    summaries
+        .iter()
+        .filter(|s| {
+            s.kind == ContentKind::Module
+                && s.content_id == module
+                && s.mode == AttemptMode::PreTest
+        })
+        .max_by_key(|s| s.started_ms)
+        .map(|s| s.drawn.clone())
+        .unwrap_or_default()
+}
+
+/// The gain from the learner's latest finished pre-test of `module` to the latest finished
+/// knowledge check (full attempt, practice-only ones included: the learner still learned)
+/// started after it. None without such a pair.
+pub fn pretest_gain(summaries: &[AttemptSummary], module: &str) -> Option<Gain> {
+    let finished = |s: &&AttemptSummary| {
+        s.kind == ContentKind::Module
+            && s.content_id == module
+            && s.status != AttemptStatus::InProgress
+            && s.score.is_some()
+    };
+    let post = summaries
+        .iter()
+        .filter(finished)
+        .filter(|s| s.mode == AttemptMode::Full)
+        .max_by_key(|s| s.started_ms)?;
+    let pre = summaries
+        .iter()
+        .filter(finished)
+        .filter(|s| s.mode == AttemptMode::PreTest && s.started_ms <= post.started_ms)
+        .max_by_key(|s| s.started_ms)?;
+    normalised_gain(&pre.score?, &post.score?)
 }
 
 /// The catalog state of one module or scenario for a learner.
@@ -447,9 +630,11 @@ pub enum EntryState {
 }
 
 /// Best state over a learner's attempts of one entry (passed > completed > in progress).
+/// Pre-tests do not count: taking one does not complete the module.
 pub fn entry_state<'a>(attempts: impl IntoIterator<Item = &'a AttemptSummary>) -> EntryState {
     attempts
         .into_iter()
+        .filter(|a| a.mode.is_full())
         .map(|a| match a.status {
             AttemptStatus::InProgress => EntryState::InProgress,
             AttemptStatus::Completed | AttemptStatus::Failed => EntryState::Completed,
@@ -603,5 +788,172 @@ mod tests {
         assert_eq!(entry_state([&s2]), EntryState::InProgress);
         assert_eq!(entry_state([&s2, &s1]), EntryState::Completed);
         assert_eq!(entry_state(std::iter::empty()), EntryState::NotStarted);
+    }
+
+    use crate::module::tests::pool_sample;
+
+    /// Answers every check item of a module attempt (right or wrong), continuing after each.
+    fn finish_check(
+        content: &Content,
+        mut attempt: Attempt,
+        right: bool,
+    ) -> (Attempt, Vec<AttemptEvent>) {
+        let Content::Module(m) = content else {
+            panic!("module expected")
+        };
+        let mut log = Vec::new();
+        let mut t = 10_000;
+        while !attempt.is_finished() {
+            let Progress::Module(st) = &attempt.progress else {
+                panic!("module progress")
+            };
+            let intent = match st.current_response(m) {
+                Some(_) => Intent::Continue,
+                None => {
+                    let item = st.current_item(m).expect("an item");
+                    let answer = match (&item.answer, right) {
+                        (a, true) => a.clone(),
+                        (Answer::TrueFalse(b), false) => Answer::TrueFalse(!b),
+                        (_, false) => Answer::Single("b".into()),
+                    };
+                    Intent::Answer {
+                        item: item.id.clone(),
+                        answer,
+                    }
+                }
+            };
+            t += 1_000;
+            let (next, events) = attempt.decide(content, intent, t).expect("valid");
+            log.extend(events);
+            attempt = next;
+        }
+        (attempt, log)
+    }
+
+    // Guards the pre-test: the check alone, recorded with its draw, never a pass (even when
+    // perfect), left out of the catalog badge, and replayable from its log.
+    #[test]
+    fn pretest_attempt_is_a_diagnosis() {
+        let content = Content::Module(pool_sample());
+        let opts = StartOptions {
+            mode: AttemptMode::PreTest,
+            seed: Some(11),
+            ..StartOptions::default()
+        };
+        let (attempt, first) =
+            Attempt::start_with(&content, "pre-1", "l", 1_000, opts).expect("start");
+        let Action::Started { draw, .. } = &first.action else {
+            panic!("started")
+        };
+        let draw = draw.clone().expect("drawn");
+        assert_eq!(draw.seed, 11);
+        let (done, log) = finish_check(&content, attempt, true);
+        assert_eq!(done.status(), AttemptStatus::Completed);
+        assert!(matches!(
+            done.outcome,
+            Some(Outcome::Module { passed: false, score }) if score.raw == 2 && score.max == 2
+        ));
+        let mut full_log = vec![first];
+        full_log.extend(log);
+        assert_eq!(Attempt::replay(&content, &full_log).expect("replay"), done);
+        let summary = done.summary(&content);
+        assert_eq!(summary.mode, AttemptMode::PreTest);
+        assert_eq!(summary.drawn, draw.items);
+        assert_eq!(entry_state([&summary]), EntryState::NotStarted);
+    }
+
+    // Guards the post-test draw: it avoids the latest pre-test's items (pool >= 2N), and the
+    // gain is computed from the pre-test and the later check.
+    #[test]
+    fn posttest_avoids_pretest_items_and_gain_follows() {
+        let content = Content::Module(pool_sample());
+        let pre_opts = StartOptions {
+            mode: AttemptMode::PreTest,
+            seed: Some(3),
+            ..StartOptions::default()
+        };
+        let (pre, _) = Attempt::start_with(&content, "pre", "l", 1_000, pre_opts).expect("pre");
+        let (pre, _) = finish_check(&content, pre, false);
+        let summaries = vec![pre.summary(&content)];
+        let avoid = latest_pretest_items(&summaries, "pool");
+        assert_eq!(avoid.len(), 2);
+        let post_opts = StartOptions {
+            avoid: avoid.clone(),
+            ..StartOptions::default()
+        };
+        let (post, _) =
+            Attempt::start_with(&content, "post", "l", 50_000, post_opts).expect("post");
+        let drawn = post.draw.clone().expect("draw").items;
+        assert!(drawn.iter().all(|i| !avoid.contains(i)));
+        let (post, _) = finish_check(&content, post, true);
+        assert_eq!(post.status(), AttemptStatus::Passed);
+        let mut all = summaries;
+        all.push(post.summary(&content));
+        let gain = pretest_gain(&all, "pool").expect("gain");
+        assert_eq!(
+            (gain.pre_percent, gain.post_percent, gain.normalised),
+            (0.0, 100.0, 1.0)
+        );
+        assert!(pretest_gain(&all[..1], "pool").is_none());
+    }
+
+    // Guards "practice only" (taken offline, keys on the device): scored and kept, but not a
+    // pass even at full marks.
+    #[test]
+    fn practice_only_attempt_never_passes() {
+        let content = Content::Module(sample_module());
+        let opts = StartOptions {
+            practice_only: true,
+            ..StartOptions::default()
+        };
+        let (a, first) = Attempt::start_with(&content, "p", "l", 0, opts).expect("start");
+        let (done, log) = finish_check(&content, a, true);
+        assert_eq!(done.status(), AttemptStatus::Completed);
+        assert!(matches!(
+            done.outcome,
+            Some(Outcome::Module { passed: false, .. })
+        ));
+        assert!(done.summary(&content).practice_only);
+        let mut full = vec![first];
+        full.extend(log);
+        assert_eq!(Attempt::replay(&content, &full).expect("replay"), done);
+    }
+
+    // Guards "without draw nothing changes": an ordinary attempt's first event has no new
+    // field in its JSON, and a tampered draw (an item outside the pool) does not replay.
+    #[test]
+    fn ordinary_start_is_unchanged_and_tampered_draws_are_refused() {
+        let content = Content::Module(sample_module());
+        let (_, first) = Attempt::start(&content, "a", "l", 0);
+        let json = serde_json::to_value(&first.action).expect("json");
+        let keys: Vec<&String> = json.as_object().expect("object").keys().collect();
+        assert_eq!(
+            keys,
+            ["content_id", "kind", "learner_id", "type", "version"]
+        );
+
+        let pool = Content::Module(pool_sample());
+        let (a, mut first) = Attempt::start(&pool, "b", "l", 0);
+        assert_eq!(a.draw.as_ref().map(|d| d.items.len()), Some(2));
+        if let Action::Started { draw: Some(d), .. } = &mut first.action {
+            d.items[0] = "q1".into();
+        }
+        assert!(matches!(
+            Attempt::replay(&pool, &[first]),
+            Err(AttemptError::Setup(_))
+        ));
+        assert!(matches!(
+            Attempt::start_with(
+                &Content::Scenario(sample_scenario()),
+                "s",
+                "l",
+                0,
+                StartOptions {
+                    mode: AttemptMode::PreTest,
+                    ..StartOptions::default()
+                }
+            ),
+            Err(AttemptError::WrongKind(_))
+        ));
     }
 }

@@ -6,6 +6,7 @@
 //! - [`attempt`]: the append-only attempt log, replay (resume) and summaries;
 //! - [`record`]: the versioned storage format and its migrations;
 //! - [`review`]: the trainer review (statements read back from the LRS, aggregated);
+//! - [`selfassess`]: position standards, profile, gap report, self-ratings, evaluations, consent;
 //! - `compiler` (feature `compiler`): the native content compiler and its validation rules.
 //!
 //! Clocks and randomness come in as arguments, never from the environment.
@@ -16,6 +17,7 @@ pub mod module;
 pub mod record;
 pub mod review;
 pub mod scenario;
+pub mod selfassess;
 pub mod sync;
 pub mod text;
 pub mod xapi;

@@ -1,11 +1,19 @@
 //! The module engine: lessons each ending in a practice item, then a knowledge check.
+//!
+//! A module whose check is a question pool (`check.draw = N`) gives each attempt N items drawn
+//! with a seeded PRNG ([`draw_items`]); the attempt records the seed and the drawn ids, and the
+//! engine iterates the drawn items instead of the whole check. Without `draw`, every attempt
+//! gets every check item, in order, as before.
+//!
+//! A pre-test ([`AttemptMode::PreTest`]) is an attempt of the module that skips the lessons and
+//! takes only the (drawn) check items; [`normalised_gain`] compares it with a later check.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::model::{Answer, Item, Module};
+use crate::model::{Answer, Check, Item, Module};
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ModuleError {
@@ -37,6 +45,104 @@ pub struct ItemResponse {
     pub correct: bool,
 }
 
+/// What a module attempt is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptMode {
+    /// Lessons, then the knowledge check (the post-test when a pre-test was taken).
+    #[default]
+    Full,
+    /// The pre-test (kiểm tra đầu vào): the check items alone, before the lessons. Its result
+    /// is a diagnosis, never a pass.
+    PreTest,
+}
+
+impl AttemptMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptMode::Full => "full",
+            AttemptMode::PreTest => "pre_test",
+        }
+    }
+
+    pub fn is_full(&self) -> bool {
+        *self == AttemptMode::Full
+    }
+}
+
+/// The items one attempt of a question pool was given, and how they were drawn.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draw {
+    /// Seed of the PRNG (32 bits, so it survives a trip through JavaScript numbers).
+    pub seed: u32,
+    /// Drawn item ids, in the order the learner sees them. Replay uses these ids, never the
+    /// PRNG, so an attempt still replays after the PRNG's output changes in a dependency update.
+    pub items: Vec<String>,
+    /// Pool items the draw kept out when it could (the learner's latest pre-test items).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub avoided: Vec<String>,
+}
+
+/// Draws `check.draw` items from a question pool: a seeded shuffle of the items not in `avoid`,
+/// followed (only when too few remain) by a seeded shuffle of the avoided ones. None when the
+/// check is not a pool. The same (check, seed, avoid) always gives the same draw.
+pub fn draw_items(check: &Check, seed: u32, avoid: &[String]) -> Option<Draw> {
+    let n = check.draw? as usize;
+    let mut rng = fastrand::Rng::with_seed(u64::from(seed));
+    let (mut fresh, mut used): (Vec<&Item>, Vec<&Item>) =
+        check.items.iter().partition(|i| !avoid.contains(&i.id));
+    rng.shuffle(&mut fresh);
+    rng.shuffle(&mut used);
+    let mut avoided: Vec<String> = used.iter().map(|i| i.id.clone()).collect();
+    avoided.sort();
+    let items = fresh
+        .into_iter()
+        .chain(used)
+        .take(n)
+        .map(|i| i.id.clone())
+        .collect();
+    Some(Draw {
+        seed,
+        items,
+        avoided,
+    })
+}
+
+/// Why a recorded draw does not fit a module.
+pub fn check_draw(check: &Check, draw: Option<&Draw>) -> Result<(), String> {
+    match (check.draw, draw) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err("the attempt drew items but the check is not a pool".into()),
+        (Some(_), None) => Err("the check is a pool but the attempt drew no items".into()),
+        (Some(n), Some(d)) => {
+            let mut seen = std::collections::BTreeSet::new();
+            if d.items.len() != n as usize {
+                return Err(format!("{} items drawn, the pool gives {n}", d.items.len()));
+            }
+            for id in &d.items {
+                if !check.items.iter().any(|i| &i.id == id) {
+                    return Err(format!("drawn item `{id}` is not in the pool"));
+                }
+                if !seen.insert(id) {
+                    return Err(format!("item `{id}` drawn twice"));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The `i`-th check item of an attempt: of the drawn items when there are any, else of the
+/// whole check.
+pub fn check_item<'a>(module: &'a Module, drawn: Option<&[String]>, i: usize) -> Option<&'a Item> {
+    match drawn {
+        Some(ids) => ids
+            .get(i)
+            .and_then(|id| module.check.items.iter().find(|it| &it.id == id)),
+        None => module.check.items.get(i),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleState {
     pub position: Position,
@@ -44,6 +150,11 @@ pub struct ModuleState {
     pub practice: BTreeMap<String, ItemResponse>,
     /// Knowledge-check responses by item id.
     pub check: BTreeMap<String, ItemResponse>,
+    #[serde(default, skip_serializing_if = "AttemptMode::is_full")]
+    pub mode: AttemptMode,
+    /// The drawn check items (pools only); None = the whole check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawn: Option<Vec<String>>,
 }
 
 /// Score of the knowledge check.
@@ -69,6 +180,46 @@ impl CheckScore {
     }
 }
 
+/// A pre-test compared with a later knowledge check of the same module.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Gain {
+    /// Pre-test score, 0..=100 %.
+    pub pre_percent: f64,
+    /// Post-test (knowledge check) score, 0..=100 %.
+    pub post_percent: f64,
+    /// Hake's normalised gain, see [`gain_from_percent`].
+    pub normalised: f64,
+}
+
+/// Normalised gain g = (post − pre) / (100 − pre), percentages 0..=100: the share of what was
+/// left to learn that was learned. Negative when the post-test is worse (it can fall below −1
+/// when the pre-test was high). Defined for pre = 100 %, where nothing was left to learn, as
+/// (post − 100) / 100: 0 when the post-test is perfect too, the loss on the whole scale
+/// otherwise, so a learner who starts perfect is never shown a gain.
+pub fn gain_from_percent(pre: f64, post: f64) -> f64 {
+    let pre = pre.clamp(0.0, 100.0);
+    let post = post.clamp(0.0, 100.0);
+    if pre >= 100.0 {
+        (post - 100.0) / 100.0
+    } else {
+        (post - pre) / (100.0 - pre)
+    }
+}
+
+/// The gain between a pre-test and a post-test score (None when either has no points).
+pub fn normalised_gain(pre: &CheckScore, post: &CheckScore) -> Option<Gain> {
+    if pre.max == 0 || post.max == 0 {
+        return None;
+    }
+    let pre_percent = pre.scaled() * 100.0;
+    let post_percent = post.scaled() * 100.0;
+    Some(Gain {
+        pre_percent,
+        post_percent,
+        normalised: gain_from_percent(pre_percent, post_percent),
+    })
+}
+
 impl Default for ModuleState {
     fn default() -> Self {
         Self::new()
@@ -77,10 +228,48 @@ impl Default for ModuleState {
 
 impl ModuleState {
     pub fn new() -> Self {
+        Self::with(AttemptMode::Full, None)
+    }
+
+    /// A state for `mode` over the drawn items (None: the whole check). A pre-test starts at
+    /// the first check item.
+    pub fn with(mode: AttemptMode, drawn: Option<Vec<String>>) -> Self {
         Self {
-            position: Position::Lesson(0),
+            position: match mode {
+                AttemptMode::Full => Position::Lesson(0),
+                AttemptMode::PreTest => Position::Check(0),
+            },
             practice: BTreeMap::new(),
             check: BTreeMap::new(),
+            mode,
+            drawn,
+        }
+    }
+
+    /// The `i`-th check item of this attempt.
+    pub fn check_item<'a>(&self, module: &'a Module, i: usize) -> Option<&'a Item> {
+        check_item(module, self.drawn.as_deref(), i)
+    }
+
+    /// The check items of this attempt, in order (the drawn ones, or the whole check).
+    pub fn check_items<'a>(&self, module: &'a Module) -> Vec<&'a Item> {
+        (0..self.check_len(module))
+            .filter_map(|i| self.check_item(module, i))
+            .collect()
+    }
+
+    /// Number of check items this attempt is given.
+    pub fn check_len(&self, module: &Module) -> usize {
+        self.drawn
+            .as_ref()
+            .map_or(module.check.items.len(), Vec::len)
+    }
+
+    /// Number of lessons this attempt goes through (none in a pre-test).
+    fn lesson_len(&self, module: &Module) -> usize {
+        match self.mode {
+            AttemptMode::Full => module.lessons.len(),
+            AttemptMode::PreTest => 0,
         }
     }
 
@@ -88,7 +277,7 @@ impl ModuleState {
     pub fn current_item<'a>(&self, module: &'a Module) -> Option<&'a Item> {
         match self.position {
             Position::Lesson(i) => module.lessons.get(i).map(|l| &l.practice),
-            Position::Check(i) => module.check.items.get(i),
+            Position::Check(i) => self.check_item(module, i),
             Position::Done => None,
         }
     }
@@ -97,10 +286,8 @@ impl ModuleState {
     pub fn current_response(&self, module: &Module) -> Option<&ItemResponse> {
         match self.position {
             Position::Lesson(i) => module.lessons.get(i).and_then(|l| self.practice.get(&l.id)),
-            Position::Check(i) => module
-                .check
-                .items
-                .get(i)
+            Position::Check(i) => self
+                .check_item(module, i)
                 .and_then(|it| self.check.get(&it.id)),
             Position::Done => None,
         }
@@ -157,11 +344,12 @@ impl ModuleState {
         if self.current_response(module).is_none() {
             return Err(ModuleError::NotAnswered);
         }
+        let checks = self.check_len(module);
         Ok(match self.position {
-            Position::Lesson(i) if i + 1 < module.lessons.len() => Position::Lesson(i + 1),
-            Position::Lesson(_) if module.check.items.is_empty() => Position::Done,
+            Position::Lesson(i) if i + 1 < self.lesson_len(module) => Position::Lesson(i + 1),
+            Position::Lesson(_) if checks == 0 => Position::Done,
             Position::Lesson(_) => Position::Check(0),
-            Position::Check(i) if i + 1 < module.check.items.len() => Position::Check(i + 1),
+            Position::Check(i) if i + 1 < checks => Position::Check(i + 1),
             Position::Check(_) | Position::Done => Position::Done,
         })
     }
@@ -172,10 +360,10 @@ impl ModuleState {
     }
 
     pub fn score(&self, module: &Module) -> CheckScore {
-        let raw = module
-            .check
-            .items
-            .iter()
+        // Only the attempt's own items count: with a pool, `pass_points` is out of the drawn ones.
+        let raw = self
+            .check_items(module)
+            .into_iter()
             .filter(|it| self.check.get(&it.id).is_some_and(|r| r.correct))
             .map(|it| it.points)
             .sum();
@@ -188,7 +376,7 @@ impl ModuleState {
 
     /// (steps done, steps in all): a lesson or a check item is done once answered.
     pub fn progress(&self, module: &Module) -> (usize, usize) {
-        let total = module.lessons.len() + module.check.items.len();
+        let total = self.lesson_len(module) + self.check_len(module);
         (self.practice.len() + self.check.len(), total)
     }
 }
@@ -318,5 +506,140 @@ pub(crate) mod tests {
         assert!(st.evaluate(&m, "p1", &Answer::TrueFalse(true)).is_err());
         assert!(st.evaluate(&m, "p1", &Answer::Single("zz".into())).is_err());
         assert!(st.evaluate(&m, "q1", &Answer::Single("a".into())).is_err());
+    }
+
+    /// A module whose check is a pool of 6 one-point items, 2 drawn per attempt, pass mark 2.
+    pub(crate) fn pool_sample() -> Module {
+        let mut m = sample();
+        m.id = "pool".into();
+        m.check = Check {
+            pass_points: 2,
+            draw: Some(2),
+            items: (1..=6)
+                .map(|i| item(&format!("k{i}"), Answer::Single("a".into()), 1))
+                .collect(),
+        };
+        m
+    }
+
+    // Guards the pool's engine: the attempt iterates its drawn items (in drawn order), not the
+    // whole pool, and the pass mark is out of the drawn items' points.
+    #[test]
+    fn pool_attempt_iterates_the_drawn_items() {
+        let m = pool_sample();
+        let mut st = ModuleState::with(AttemptMode::Full, Some(vec!["k5".into(), "k2".into()]));
+        assert_eq!(st.check_len(&m), 2);
+        assert_eq!(st.progress(&m), (0, 4));
+        answer(&mut st, &m, Answer::Single("a".into()));
+        st.advance(&m).expect("next");
+        answer(&mut st, &m, Answer::TrueFalse(true));
+        assert_eq!(st.advance(&m), Ok(Position::Check(0)));
+        assert_eq!(st.current_item(&m).map(|i| i.id.as_str()), Some("k5"));
+        assert!(st.evaluate(&m, "k1", &Answer::Single("a".into())).is_err());
+        answer(&mut st, &m, Answer::Single("a".into()));
+        st.advance(&m).expect("next");
+        assert_eq!(st.current_item(&m).map(|i| i.id.as_str()), Some("k2"));
+        answer(&mut st, &m, Answer::Single("b".into()));
+        assert_eq!(st.advance(&m), Ok(Position::Done));
+        let score = st.score(&m);
+        assert_eq!((score.raw, score.max, score.pass), (1, 2, 2));
+        assert!(!score.passed());
+        assert_eq!(st.progress(&m), (4, 4));
+    }
+
+    // Guards the pre-test flow: no lessons, straight to the check, done after the last item.
+    #[test]
+    fn pretest_skips_the_lessons() {
+        let m = pool_sample();
+        let mut st = ModuleState::with(AttemptMode::PreTest, Some(vec!["k1".into(), "k3".into()]));
+        assert_eq!(st.position, Position::Check(0));
+        assert_eq!(st.progress(&m), (0, 2));
+        answer(&mut st, &m, Answer::Single("a".into()));
+        assert_eq!(st.advance(&m), Ok(Position::Check(1)));
+        answer(&mut st, &m, Answer::Single("a".into()));
+        assert_eq!(st.advance(&m), Ok(Position::Done));
+        assert!(st.practice.is_empty());
+        assert_eq!(st.score(&m).raw, 2);
+    }
+
+    // Guards the draw's two promises on a pool of at least 2N: the same seed gives the same
+    // items, and a post-test that avoids the pre-test's items shares none with it; when the
+    // pool cannot avoid them all it still gives N items, the fresh ones first.
+    #[test]
+    fn draws_are_reproducible_and_avoid_the_pretest() {
+        let m = pool_sample();
+        let pre = draw_items(&m.check, 7, &[]).expect("pool");
+        assert_eq!(pre, draw_items(&m.check, 7, &[]).expect("pool"));
+        assert_eq!(pre.items.len(), 2);
+        for seed in 0..50 {
+            let post = draw_items(&m.check, seed, &pre.items).expect("pool");
+            assert!(post.items.iter().all(|i| !pre.items.contains(i)), "{seed}");
+            assert_eq!(post.avoided.len(), 2);
+        }
+        let avoid: Vec<String> = (1..=5).map(|i| format!("k{i}")).collect();
+        let tight = draw_items(&m.check, 3, &avoid).expect("pool");
+        assert_eq!(tight.items[0], "k6");
+        assert_eq!(tight.items.len(), 2);
+        assert!(draw_items(&sample().check, 3, &[]).is_none());
+        assert_eq!(check_draw(&m.check, Some(&pre)), Ok(()));
+        let twice = Draw {
+            items: vec!["k1".into(), "k1".into()],
+            ..pre.clone()
+        };
+        assert!(check_draw(&m.check, Some(&twice)).is_err());
+        assert!(check_draw(&m.check, None).is_err());
+        assert!(check_draw(&sample().check, Some(&pre)).is_err());
+    }
+
+    // Guards the gain formula: Hake's g, negative when the post-test is worse, and the
+    // defined value at pre = 100 % (0 when still perfect, the loss otherwise).
+    #[test]
+    fn normalised_gain_cases() {
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(close(gain_from_percent(40.0, 70.0), 0.5));
+        assert!(close(gain_from_percent(0.0, 100.0), 1.0));
+        assert!(close(gain_from_percent(60.0, 60.0), 0.0));
+        assert!(close(gain_from_percent(50.0, 25.0), -0.5));
+        assert!(close(gain_from_percent(100.0, 100.0), 0.0));
+        assert!(close(gain_from_percent(100.0, 80.0), -0.2));
+        let s = |raw, max| CheckScore { raw, max, pass: 1 };
+        let g = normalised_gain(&s(1, 4), &s(3, 4)).expect("gain");
+        assert!(close(g.pre_percent, 25.0) && close(g.post_percent, 75.0));
+        assert!(close(g.normalised, 2.0 / 3.0));
+        assert!(normalised_gain(&s(0, 0), &s(1, 1)).is_none());
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        // Guards the draw for any seed, pool size and avoided set: N distinct pool items, the
+        // same again from the same seed, none avoided while enough others remain.
+        #[test]
+        fn draw_gives_n_distinct_pool_items(
+            seed in any::<u32>(),
+            n in 1u32..6,
+            extra in 0usize..8,
+            avoid_mask in any::<u16>(),
+        ) {
+            let size = 2 * n as usize + extra;
+            let check = Check {
+                pass_points: 1,
+                draw: Some(n),
+                items: (0..size).map(|i| item(&format!("q{i}"), Answer::TrueFalse(true), 1)).collect(),
+            };
+            let avoid: Vec<String> = (0..size)
+                .filter(|i| avoid_mask & (1 << (i % 16)) != 0)
+                .map(|i| format!("q{i}"))
+                .collect();
+            let d = draw_items(&check, seed, &avoid).expect("pool");
+            prop_assert_eq!(d.items.len(), n as usize);
+            let distinct: std::collections::BTreeSet<&String> = d.items.iter().collect();
+            prop_assert_eq!(distinct.len(), n as usize);
+            prop_assert!(check_draw(&check, Some(&d)).is_ok());
+            prop_assert_eq!(&d, &draw_items(&check, seed, &avoid).expect("pool"));
+            let fresh = size - avoid.len();
+            let avoided_used = d.items.iter().filter(|i| avoid.contains(i)).count();
+            prop_assert_eq!(avoided_used, (n as usize).saturating_sub(fresh));
+        }
     }
 }

@@ -1,9 +1,14 @@
 //! The stored record format, versioned, with a migration path.
 //!
-//! Records are JSON objects carrying `"v"`. Format 2 (current) stores an event as
-//! `{"v":2,"attempt_id","seq","at_ms","action":{"type":…}}`. Format 1 stored the action's
-//! fields inline beside the envelope and had no `"v"`. It is kept as the first migration step
-//! so the path from an older layout is exercised by tests from day one; a future layout
+//! Records are JSON objects carrying `"v"`. Format 3 (current) stores an event as
+//! `{"v":3,"attempt_id","seq","at_ms","action":{"type":…}}`; its `started` action may carry
+//! `mode` (`pre_test`), `draw` (`{seed, items, avoided}`) and `practice_only`, and a summary
+//! `mode`, `drawn` and `practice_only`. Format 2 had the same envelope without those fields:
+//! it reads as format 3 with their defaults (a full attempt of the whole check, not practice),
+//! which is what it meant. Format 3 is a new number, not a silent extension, so that an older
+//! portal refuses (and keeps) a pre-test's records instead of replaying them as a module
+//! attempt. Format 1 stored the action's fields inline beside the envelope and had no `"v"`.
+//! Each step is kept so the path from an older layout is exercised by tests; a future layout
 //! change adds a step to [`decode_event`] the same way. Records are never rewritten in place
 //! by a read: the migrated form is written back only by an explicit upgrade.
 
@@ -13,7 +18,7 @@ use thiserror::Error;
 use crate::attempt::{AttemptEvent, AttemptSummary};
 
 /// Current format of stored records.
-pub const RECORD_FORMAT: u64 = 2;
+pub const RECORD_FORMAT: u64 = 3;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum RecordError {
@@ -44,6 +49,7 @@ pub fn decode_event(value: Value) -> Result<AttemptEvent, RecordError> {
     if format == 1 {
         obj = migrate_event_v1(obj);
     }
+    // Format 2 -> 3 adds only fields with defaults: nothing to move.
     obj.remove("v");
     serde_json::from_value(Value::Object(obj)).map_err(|e| RecordError::Corrupt(e.to_string()))
 }
@@ -122,6 +128,46 @@ mod tests {
             decode_event(encode_event(&event)).expect("round trip"),
             event
         );
+    }
+
+    // Guards the 2 -> 3 step: a format-2 `started` (no mode, draw or practice flag) reads as a
+    // full attempt over the whole check, and a pre-test's event is written as format 3.
+    #[test]
+    fn format_2_event_reads_as_full_attempt() {
+        use crate::module::{AttemptMode, Draw};
+        let v2 = json!({
+            "v": 2, "attempt_id": "a1", "seq": 0, "at_ms": 7,
+            "action": {"type": "started", "kind": "module", "content_id": "m",
+                       "version": "v1", "learner_id": "l"}
+        });
+        let event = decode_event(v2).expect("reads");
+        let Action::Started {
+            mode,
+            draw,
+            practice_only,
+            ..
+        } = &event.action
+        else {
+            panic!("started expected");
+        };
+        assert_eq!(
+            (*mode, draw, *practice_only),
+            (AttemptMode::Full, &None, false)
+        );
+        let mut pre = event.clone();
+        if let Action::Started { mode, draw, .. } = &mut pre.action {
+            *mode = AttemptMode::PreTest;
+            *draw = Some(Draw {
+                seed: 42,
+                items: vec!["q2".into(), "q1".into()],
+                avoided: vec![],
+            });
+        }
+        let stored = encode_event(&pre);
+        assert_eq!(stored["v"], json!(3));
+        assert_eq!(stored["action"]["mode"], json!("pre_test"));
+        assert_eq!(stored["action"]["draw"]["seed"], json!(42));
+        assert_eq!(decode_event(stored).expect("round trip"), pre);
     }
 
     // Guards against a newer portal's records being misread (or overwritten) by an older one.

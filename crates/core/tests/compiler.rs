@@ -5,8 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use boiduong_core::compiler::report::{report_dir, Check};
-use boiduong_core::compiler::{compile_dir, compile_source, Framework};
+use boiduong_core::compiler::write_output;
+use boiduong_core::compiler::{compile_dir, compile_source, compile_standards, Framework};
 use boiduong_core::model::{Content, ContentKind};
+use boiduong_core::selfassess::standards::Basis;
+use boiduong_core::selfassess::{ItSkill, PoliticalTheory, Qualification, Standards};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -47,13 +50,18 @@ fn every_invalid_fixture_fails_with_its_rule() {
         let src = std::fs::read_to_string(&path).expect("read");
         let (rule, line) = expectation(&src);
         let name = path.file_name().and_then(|n| n.to_str()).expect("name");
-        let kind = if name.starts_with("module-") {
-            ContentKind::Module
+        // The file name's prefix says what the fixture is: module-, scenario- or standards-.
+        let result = if name.starts_with("standards-") {
+            compile_standards(&path, &src, &framework).map(|_| ())
+        } else if name.starts_with("module-") {
+            compile_source(ContentKind::Module, &path, &src, &framework).map(|_| ())
+        } else if name.starts_with("scenario-") {
+            compile_source(ContentKind::Scenario, &path, &src, &framework).map(|_| ())
         } else {
-            ContentKind::Scenario
+            panic!("{name}: fixture names start with module-, scenario- or standards-");
         };
-        let diags = match compile_source(kind, &path, &src, &framework) {
-            Ok(_) => panic!("{name}: compiled, but should fail with {rule}"),
+        let diags = match result {
+            Ok(()) => panic!("{name}: compiled, but should fail with {rule}"),
             Err(d) => d,
         };
         let hit = diags.iter().find(|d| d.rule.as_str() == rule);
@@ -81,6 +89,8 @@ fn every_invalid_fixture_fails_with_its_rule() {
         "missing_vietnamese",
         "unknown_competency",
         "pass_mark_unreachable",
+        "level_range",
+        "unknown_value",
     ] {
         assert!(rules_seen.contains(rule), "no fixture for rule {rule}");
     }
@@ -117,6 +127,43 @@ fn valid_fixture_compiles() {
     let entry = &compiled.catalog.entries[0];
     assert!(entry.title.en.is_some());
     assert!(entry.file.ends_with(&format!("{}.json", entry.version)));
+
+    // The standards: plan values as written, the centre's note filled in where the centre
+    // sets a value without a note of its own, absent requirements "not stated".
+    let standards = compiled
+        .standards
+        .as_ref()
+        .expect("standards.toml compiled");
+    let p = standards.position("cong-chuc-xa").expect("position");
+    assert_eq!(p.political_theory.min, Some(PoliticalTheory::Intermediate));
+    assert_eq!(p.political_theory.basis, Basis::Plan);
+    assert_eq!(p.it_skill.min, Some(ItSkill::Basic));
+    assert_eq!(
+        p.it_skill.note.as_ref().map(|n| n.vi.as_str()),
+        Some("Trung tâm đào tạo quy định mức này.")
+    );
+    assert_eq!(p.foreign_language.basis, Basis::NotStated);
+    assert_eq!(p.competencies[1].level, 4);
+    assert!(p.competencies[1]
+        .note
+        .as_ref()
+        .is_some_and(|n| n.en.is_some()));
+    assert_eq!(
+        standards
+            .training_for(Qualification::PoliticalTheory, "so_cap")
+            .map(|t| t.id.as_str()),
+        Some("trung-cap-llct")
+    );
+
+    // `build` writes standards.json beside catalog.json, and it reads back the same.
+    let out = std::env::temp_dir().join(format!("boiduong-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    write_output(&compiled, &out).expect("write");
+    let json = std::fs::read(out.join("standards.json")).expect("standards.json");
+    let back: Standards = serde_json::from_slice(&json).expect("parses");
+    assert_eq!(&back, standards);
+    assert!(out.join("catalog.json").exists());
+    let _ = std::fs::remove_dir_all(&out);
 }
 
 // Guards content versioning: a one-character edit changes the version, a re-compile of the
@@ -157,15 +204,28 @@ fn text_is_nfc_normalised() {
 #[test]
 fn repository_content_compiles() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
-    if let Err(diags) = compile_dir(&root) {
-        panic!(
+    match compile_dir(&root) {
+        Ok(compiled) => {
+            // The four position types of the issue, each with competencies to aim for.
+            let standards = compiled.standards.expect("content/standards.toml");
+            for id in [
+                "can-bo-chu-chot-xa",
+                "cong-chuc-chuyen-mon-xa",
+                "lanh-dao-quan-ly",
+                "chuyen-vien-so-nganh",
+            ] {
+                let p = standards.position(id).expect(id);
+                assert!(!p.competencies.is_empty(), "{id}");
+            }
+        }
+        Err(diags) => panic!(
             "{}",
             diags
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("\n")
-        );
+        ),
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! boiduong-content build [CONTENT_DIR] [OUT_DIR]   compile content/ into public/content/
+//!                                                  (catalog.json, standards.json, modules/, scenarios/)
 //! boiduong-content check [CONTENT_DIR]             validate only
 //! boiduong-content report [--json] [CONTENT_DIR]   validate, then report on each scenario
 //! boiduong-content import-twee IN.twee [OUT]       convert a Twine draft (docs/twee-import.md)
@@ -66,17 +67,20 @@ fn build_or_check(build: bool, args: &[String]) -> ExitCode {
         .filter(|e| e.kind.as_str() == "module")
         .count();
     let scenarios = compiled.catalog.entries.len() - modules;
+    let positions = compiled.standards.as_ref().map_or(0, |s| s.positions.len());
     if build {
         if let Err(e) = write_output(&compiled, &out) {
             eprintln!("content: cannot write {}: {e}", out.display());
             return ExitCode::FAILURE;
         }
         println!(
-            "content: {modules} module(s), {scenarios} scenario(s) -> {}",
+            "content: {modules} module(s), {scenarios} scenario(s), {positions} position standard(s) -> {}",
             out.display()
         );
     } else {
-        println!("content: {modules} module(s), {scenarios} scenario(s), 0 errors");
+        println!(
+            "content: {modules} module(s), {scenarios} scenario(s), {positions} position standard(s), 0 errors"
+        );
     }
     ExitCode::SUCCESS
 }

@@ -20,8 +20,9 @@ use unicode_normalization::UnicodeNormalization;
 use crate::model::{
     Catalog, CatalogEntry, Competency, Content, ContentKind, Field, CONTENT_FORMAT,
 };
+use crate::selfassess::standards::Standards;
 
-pub use validate::Framework;
+pub use validate::{compile_standards, Framework};
 
 /// Which rule a diagnostic reports (fixtures assert on these).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,6 +43,10 @@ pub enum Rule {
     PoolTooSmall,
     BadAnswer,
     BadCondition,
+    /// A competency level outside the framework's 1..=5.
+    LevelRange,
+    /// A value outside its closed list (qualification level, basis, qualification).
+    UnknownValue,
     Structure,
     Unsupported,
 }
@@ -65,6 +70,8 @@ impl Rule {
             Rule::PoolTooSmall => "pool_too_small",
             Rule::BadAnswer => "bad_answer",
             Rule::BadCondition => "bad_condition",
+            Rule::LevelRange => "level_range",
+            Rule::UnknownValue => "unknown_value",
             Rule::Structure => "structure",
             Rule::Unsupported => "unsupported",
         }
@@ -98,6 +105,8 @@ impl fmt::Display for Diagnostic {
 pub struct Compiled {
     pub catalog: Catalog,
     pub contents: Vec<Content>,
+    /// From `standards.toml`, when the content root has one.
+    pub standards: Option<Standards>,
 }
 
 /// Reads a file as UTF-8 and NFC-normalises it (authors type Vietnamese in both forms).
@@ -131,7 +140,8 @@ fn toml_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Compiles `root` (holding competencies.toml, fields.toml, modules/, scenarios/).
+/// Compiles `root` (holding competencies.toml, fields.toml, modules/, scenarios/ and
+/// optionally standards.toml).
 pub fn compile_dir(root: &Path) -> Result<Compiled, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let framework = match Framework::load(root) {
@@ -160,6 +170,17 @@ pub fn compile_dir(root: &Path) -> Result<Compiled, Vec<Diagnostic>> {
             }
         }
     }
+    let standards_path = root.join(STANDARDS_FILE);
+    let mut standards = None;
+    if standards_path.exists() {
+        match read_source(&standards_path)
+            .map_err(|d| vec![d])
+            .and_then(|src| compile_standards(&standards_path, &src, &framework))
+        {
+            Ok(s) => standards = Some(s),
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
     if contents.is_empty() && diags.is_empty() {
         diags.push(Diagnostic {
             file: root.to_owned(),
@@ -173,7 +194,11 @@ pub fn compile_dir(root: &Path) -> Result<Compiled, Vec<Diagnostic>> {
         return Err(diags);
     }
     let catalog = build_catalog(&framework, &contents);
-    Ok(Compiled { catalog, contents })
+    Ok(Compiled {
+        catalog,
+        contents,
+        standards,
+    })
 }
 
 /// Compiles one module or scenario source. The file stem must equal the content id.
@@ -242,7 +267,13 @@ fn build_catalog(framework: &Framework, contents: &[Content]) -> Catalog {
     }
 }
 
-/// Writes catalog.json and one file per content version under `out`, replacing older output.
+/// Source of the position standards in a content root.
+pub const STANDARDS_FILE: &str = "standards.toml";
+/// The compiled standards, beside catalog.json.
+pub const STANDARDS_JSON: &str = "standards.json";
+
+/// Writes catalog.json, standards.json (when compiled) and one file per content version under
+/// `out`, replacing older output.
 pub fn write_output(compiled: &Compiled, out: &Path) -> std::io::Result<()> {
     for sub in ["modules", "scenarios"] {
         let dir = out.join(sub);
@@ -263,6 +294,12 @@ pub fn write_output(compiled: &Compiled, out: &Path) -> std::io::Result<()> {
         out.join("catalog.json"),
         serde_json::to_vec(&compiled.catalog)?,
     )?;
+    let standards = out.join(STANDARDS_JSON);
+    match &compiled.standards {
+        Some(s) => fs::write(standards, serde_json::to_vec(s)?)?,
+        None if standards.exists() => fs::remove_file(standards)?,
+        None => {}
+    }
     Ok(())
 }
 

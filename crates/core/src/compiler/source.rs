@@ -186,3 +186,57 @@ pub struct SrcEnding {
     pub kind: Spanned<String>,
     pub title: Spanned<SrcText>,
 }
+
+/// `standards.toml`: the standards of each position type.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SrcStandards {
+    pub source: Spanned<SrcText>,
+    /// The note shown beside every value the training centre sets, unless it has its own.
+    pub centre_note: Option<Spanned<SrcText>>,
+    #[serde(default)]
+    pub training: Vec<SrcTraining>,
+    #[serde(default)]
+    pub position: Vec<SrcPosition>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SrcTraining {
+    pub id: Spanned<String>,
+    pub name: Spanned<SrcText>,
+    pub qualification: Spanned<String>,
+    pub level: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SrcPosition {
+    pub id: Spanned<String>,
+    pub name: Spanned<SrcText>,
+    pub description: Option<Spanned<SrcText>>,
+    pub education: Option<Spanned<SrcRequirement>>,
+    pub political_theory: Option<Spanned<SrcRequirement>>,
+    pub state_management: Option<Spanned<SrcRequirement>>,
+    pub foreign_language: Option<Spanned<SrcRequirement>>,
+    pub it_skill: Option<Spanned<SrcRequirement>>,
+    #[serde(rename = "competency", default)]
+    pub competencies: Vec<SrcCompetencyRequirement>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SrcRequirement {
+    pub min: Option<Spanned<String>>,
+    pub basis: Spanned<String>,
+    pub note: Option<Spanned<SrcText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SrcCompetencyRequirement {
+    pub id: Spanned<String>,
+    pub level: Spanned<i64>,
+    pub basis: Option<Spanned<String>>,
+    pub note: Option<Spanned<SrcText>>,
+}

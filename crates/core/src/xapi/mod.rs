@@ -29,9 +29,13 @@ use uuid::Uuid;
 
 use crate::attempt::{Action, Attempt, AttemptError, AttemptEvent, Outcome};
 use crate::model::{Answer, Content, Item, Module, Node, Scenario};
-use crate::module::Position;
+use crate::module::{check_item, AttemptMode, Draw, ModuleState, Position};
 use crate::scenario::{self, Step};
 use crate::text::{Lang, LocalText};
+
+mod selfassess;
+
+pub use selfassess::{evaluation_statements, self_rating_statements};
 
 /// Verb IRIs (ADL vocabulary, the ones cmi5 uses).
 pub mod verbs {
@@ -53,6 +57,10 @@ pub mod activity_types {
     pub const INTERACTION: &str = "http://adlnet.gov/expapi/activities/cmi.interaction";
     pub const SIMULATION: &str = "http://adlnet.gov/expapi/activities/simulation";
     pub const PROFILE: &str = "http://adlnet.gov/expapi/activities/profile";
+    /// A module's pre-test.
+    pub const ASSESSMENT: &str = "http://adlnet.gov/expapi/activities/assessment";
+    /// A module's evaluation form (đánh giá khóa học).
+    pub const SURVEY: &str = "http://id.tincanapi.com/activitytype/survey";
 }
 
 /// cmi5's progress result extension (integer percent 0..=100), reused as is.
@@ -66,8 +74,21 @@ pub mod ext {
     pub const CLASS_CODE: &str = "class-code";
     /// context: the attempt-log sequence number of the event that produced the statement.
     pub const EVENT_SEQ: &str = "event-seq";
-    /// context: `practice` (lesson practice item) or `check` (knowledge-check item).
+    /// context: `practice` (lesson practice item), `check` (knowledge-check item) or
+    /// `pretest` (pre-test item).
     pub const ITEM_ROLE: &str = "item-role";
+    /// context, every statement of a practice-only attempt (taken offline): `true`.
+    pub const PRACTICE_ONLY: &str = "practice-only";
+    /// result, completed and passed/failed of a pool's attempt: the drawn item ids.
+    pub const DRAWN_ITEMS: &str = "drawn-items";
+    /// result, completed and passed/failed of a pool's attempt: the draw's seed.
+    pub const DRAW_SEED: &str = "draw-seed";
+    /// context, self-ratings taken with a module: `before` | `after`.
+    pub const RATING_PHASE: &str = "rating-phase";
+    /// context, self-ratings taken with a module: the module attempt's id (its registration).
+    pub const MODULE_ATTEMPT: &str = "module-attempt";
+    /// context, self-ratings when the learner shares their profile: the position id.
+    pub const POSITION: &str = "position";
     /// context: the scenario node the statement is about (the ending on `completed`).
     pub const NODE_ID: &str = "node-id";
     /// context: the module's pass mark in points (on `passed`/`failed`).
@@ -103,6 +124,8 @@ pub enum XapiError {
     Time(i64),
     #[error("event {seq} does not fit the content: {reason}")]
     Inconsistent { seq: u32, reason: String },
+    #[error("not a valid record to send: {0}")]
+    Invalid(String),
 }
 
 /// The learner as an xAPI account agent (never an mbox: no e-mail leaves the device).
@@ -167,6 +190,30 @@ impl StatementContext {
 
     pub fn scenario_id(&self, scenario: &str) -> String {
         format!("{}/scenarios/{}", self.base(), seg(scenario))
+    }
+
+    /// A module's pre-test, an activity of its own.
+    pub fn pretest_id(&self, module: &str) -> String {
+        format!("{}/pretest", self.module_id(module))
+    }
+
+    /// A module's evaluation form (the parent of its questions).
+    pub fn evaluation_form_id(&self, module: &str) -> String {
+        format!("{}/evaluation", self.module_id(module))
+    }
+
+    /// A question of a module's evaluation (`usefulness`, `intended-use`, …).
+    pub fn evaluation_id(&self, module: &str, question: &str) -> String {
+        format!("{}/{}", self.evaluation_form_id(module), seg(question))
+    }
+
+    /// A learner's self-rating of a competency.
+    pub fn self_rating_id(&self, competency: &str) -> String {
+        format!(
+            "{}/competencies/{}/self-rating",
+            self.base(),
+            seg(competency)
+        )
     }
 
     pub fn node_id(&self, scenario: &str, node: &str) -> String {
@@ -274,7 +321,9 @@ pub struct Statement {
 #[serde(rename_all = "camelCase")]
 pub struct Agent {
     pub object_type: String,
-    pub name: String,
+    /// Absent for an anonymous evaluation's actor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub account: Account,
 }
 
@@ -314,6 +363,9 @@ pub struct ActivityDefinition {
     pub correct_responses_pattern: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<InteractionComponent>>,
+    /// The points of a `likert` interaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Vec<InteractionComponent>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -369,8 +421,10 @@ impl Score {
 pub struct Context {
     pub registration: String,
     pub context_activities: ContextActivities,
-    /// The content version (also in the `content-version` extension, where queries reach it).
-    pub revision: String,
+    /// The content version (also in the `content-version` extension, where queries reach it);
+    /// absent on self-ratings, which belong to no content version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
     pub platform: String,
     pub language: String,
     pub extensions: Extensions,
@@ -637,6 +691,7 @@ fn item_definition(item: &Item) -> ActivityDefinition {
                 })
                 .collect()
         }),
+        scale: None,
     }
 }
 
@@ -664,6 +719,7 @@ fn node_definition(node: &Node) -> ActivityDefinition {
                 })
                 .collect(),
         ),
+        scale: None,
     }
 }
 
@@ -695,10 +751,12 @@ struct Acts<'a> {
     ctx: &'a StatementContext,
     root: Activity,
     field: Activity,
+    /// The module, for a pre-test (whose root is the pre-test activity).
+    module: Option<Activity>,
 }
 
 impl<'a> Acts<'a> {
-    fn new(ctx: &'a StatementContext, content: &Content) -> Self {
+    fn new(ctx: &'a StatementContext, content: &Content, mode: AttemptMode) -> Self {
         let (root, field) = match content {
             Content::Module(m) => (
                 activity(
@@ -724,21 +782,53 @@ impl<'a> Acts<'a> {
             ),
         };
         let field = activity(ctx.field_id(field), typed(&ctx.field_type(), None, None));
-        Acts { ctx, root, field }
+        match (content, mode) {
+            (Content::Module(m), AttemptMode::PreTest) => {
+                let pretest = activity(
+                    ctx.pretest_id(&m.id),
+                    typed(
+                        activity_types::ASSESSMENT,
+                        Some(lang_map(&LocalText {
+                            vi: format!("Kiểm tra đầu vào: {}", m.title.vi),
+                            en: m.title.en.as_ref().map(|t| format!("Pre-test: {t}")),
+                        })),
+                        None,
+                    ),
+                );
+                Acts {
+                    ctx,
+                    root: pretest,
+                    field,
+                    module: Some(root),
+                }
+            }
+            _ => Acts {
+                ctx,
+                root,
+                field,
+                module: None,
+            },
+        }
     }
 
-    /// A statement about the module/scenario itself.
+    /// A statement about the module/scenario (or pre-test) itself.
     fn on_root(&self, verb: &'static str) -> Draft {
         let mut d = Draft::new(verb, self.root.clone());
+        d.parent = self.module.iter().cloned().collect();
         d.grouping = vec![self.field.clone()];
         d
     }
 
-    /// A statement about a part (lesson, item, node) of the module/scenario.
+    /// A statement about a part (lesson, item, node) of the module/scenario (or pre-test).
     fn on_part(&self, verb: &'static str, object: Activity) -> Draft {
         let mut d = Draft::new(verb, object);
         d.parent = vec![self.root.clone()];
-        d.grouping = vec![self.field.clone()];
+        d.grouping = self
+            .module
+            .iter()
+            .cloned()
+            .chain([self.field.clone()])
+            .collect();
         d
     }
 
@@ -763,6 +853,11 @@ struct Walker<'a> {
     started_ms: i64,
     /// Module: where the learner is, and since when.
     position: Position,
+    /// Module: the attempt's mode, draw and practice flag (from `Started`).
+    mode: AttemptMode,
+    drawn: Option<Vec<String>>,
+    draw: Option<Draw>,
+    practice_only: bool,
     opened_ms: i64,
     answered: usize,
     /// Scenario: the path so far.
@@ -778,9 +873,24 @@ impl<'a> Walker<'a> {
         let ctx = self.ctx;
         let since_open = event.at_ms - self.opened_ms;
         let drafts = match (&event.action, self.content) {
-            (Action::Started { .. }, _) => {
+            (
+                Action::Started {
+                    mode,
+                    draw,
+                    practice_only,
+                    ..
+                },
+                _,
+            ) => {
                 self.started_ms = event.at_ms;
                 self.opened_ms = event.at_ms;
+                self.mode = *mode;
+                self.drawn = draw.as_ref().map(|d| d.items.clone());
+                self.draw = draw.clone();
+                self.practice_only = *practice_only;
+                if !mode.is_full() {
+                    self.position = Position::Check(0);
+                }
                 vec![
                     self.acts.on_root(verbs::LAUNCHED),
                     self.acts.on_root(verbs::INITIALIZED),
@@ -803,7 +913,7 @@ impl<'a> Walker<'a> {
                                 .ok_or_else(|| bad("no such lesson"))?,
                         ),
                     ),
-                    Position::Check(i) => (m.check.items.get(i), None),
+                    Position::Check(i) => (check_item(m, self.drawn.as_deref(), i), None),
                     Position::Done => (None, None),
                 };
                 let found = found
@@ -833,8 +943,12 @@ impl<'a> Walker<'a> {
                             found.points,
                         ));
                         let mut d = self.acts.on_part(verbs::ANSWERED, object);
+                        let role = match self.mode {
+                            AttemptMode::Full => "check",
+                            AttemptMode::PreTest => "pretest",
+                        };
                         d.extensions
-                            .insert(ext_key(ctx, ext::ITEM_ROLE), "check".into());
+                            .insert(ext_key(ctx, ext::ITEM_ROLE), role.into());
                         d
                     }
                 };
@@ -857,7 +971,9 @@ impl<'a> Walker<'a> {
                     out.push(d);
                 }
                 if *to != Position::Done {
-                    let total = m.lessons.len() + m.check.items.len();
+                    let total = ModuleState::with(self.mode, self.drawn.clone())
+                        .progress(m)
+                        .1;
                     let percent = (self.answered * 100).checked_div(total).unwrap_or(100);
                     let mut d = self.acts.on_root(verbs::PROGRESSED);
                     d.result = Some(StatementResult {
@@ -926,21 +1042,37 @@ impl<'a> Walker<'a> {
         let mut verdict = None;
         match (outcome, self.content) {
             (Outcome::Module { score, passed }, Content::Module(_)) => {
-                let mut d = self.acts.on_root(if *passed {
-                    verbs::PASSED
+                let draw_ext: Extensions = match &self.draw {
+                    Some(d) => Extensions::from([
+                        (ext_key(ctx, ext::DRAWN_ITEMS), Value::from(d.items.clone())),
+                        (ext_key(ctx, ext::DRAW_SEED), Value::from(d.seed)),
+                    ]),
+                    None => Extensions::new(),
+                };
+                if self.mode == AttemptMode::PreTest || self.practice_only {
+                    // A diagnosis, or a result scored on the device: no verdict, the score
+                    // goes on `completed`.
+                    completed_result.score = Some(Score::of(score.raw, score.max));
+                    completed_result.extensions = draw_ext;
                 } else {
-                    verbs::FAILED
-                });
-                d.result = Some(StatementResult {
-                    score: Some(Score::of(score.raw, score.max)),
-                    success: Some(*passed),
-                    completion: Some(true),
-                    duration: Some(took.clone()),
-                    ..StatementResult::default()
-                });
-                d.extensions
-                    .insert(ext_key(ctx, ext::PASS_POINTS), Value::from(score.pass));
-                verdict = Some(d);
+                    let mut d = self.acts.on_root(if *passed {
+                        verbs::PASSED
+                    } else {
+                        verbs::FAILED
+                    });
+                    d.result = Some(StatementResult {
+                        score: Some(Score::of(score.raw, score.max)),
+                        success: Some(*passed),
+                        completion: Some(true),
+                        duration: Some(took.clone()),
+                        extensions: draw_ext.clone(),
+                        ..StatementResult::default()
+                    });
+                    d.extensions
+                        .insert(ext_key(ctx, ext::PASS_POINTS), Value::from(score.pass));
+                    completed_result.extensions = draw_ext;
+                    verdict = Some(d);
+                }
             }
             (
                 Outcome::Scenario {
@@ -1039,10 +1171,18 @@ pub fn statements_from(
     };
     let registration = normalize_uuid(&first.attempt_id)
         .ok_or_else(|| XapiError::Registration(first.attempt_id.clone()))?;
+    let (mode, practice_only) = match &first.action {
+        Action::Started {
+            mode,
+            practice_only,
+            ..
+        } => (*mode, *practice_only),
+        _ => (AttemptMode::Full, false),
+    };
 
     let actor = Agent {
         object_type: "Agent".into(),
-        name: ctx.learner.name.clone(),
+        name: Some(ctx.learner.name.clone()),
         account: Account {
             home_page: ctx.learner.home_page.clone(),
             name: ctx.learner.account_name.clone(),
@@ -1063,13 +1203,20 @@ pub fn statements_from(
             Value::from(ctx.class_code.trim()),
         );
     }
+    if practice_only {
+        common_ext.insert(ext_key(ctx, ext::PRACTICE_ONLY), Value::from(true));
+    }
 
     let mut walker = Walker {
         ctx,
         content,
-        acts: Acts::new(ctx, content),
+        acts: Acts::new(ctx, content, mode),
         started_ms: first.at_ms,
         position: Position::Lesson(0),
+        mode,
+        drawn: None,
+        draw: None,
+        practice_only,
         opened_ms: first.at_ms,
         answered: 0,
         steps: Vec::new(),
@@ -1106,7 +1253,7 @@ pub fn statements_from(
                         grouping: d.grouping,
                         category: category.clone(),
                     },
-                    revision: content.version().to_owned(),
+                    revision: Some(content.version().to_owned()),
                     platform: ctx.platform.clone(),
                     language: ctx.language.as_str().to_owned(),
                     extensions,
@@ -1929,5 +2076,105 @@ mod tests {
         let choices = st[2].object.definition.choices.as_ref().expect("choices");
         assert_eq!(choices[0].description.len(), 2);
         assert_eq!(choices[0].description["vi"], "Đúng quy trình");
+    }
+
+    // Guards the pre-test mapping: its own activity (assessment, parent module), answers with
+    // item-role `pretest`, the score on `completed` and no passed/failed; the drawn items and
+    // seed travel with the result.
+    #[test]
+    fn pretest_maps_to_its_own_activity() {
+        use crate::attempt::StartOptions;
+        let content = Content::Module(crate::module::tests::pool_sample());
+        let opts = StartOptions {
+            mode: AttemptMode::PreTest,
+            seed: Some(5),
+            ..StartOptions::default()
+        };
+        let (mut attempt, first) =
+            Attempt::start_with(&content, ATTEMPT, "l", T0, opts).expect("start");
+        let mut log = vec![first];
+        let drawn = attempt.draw.clone().expect("draw").items;
+        for (i, item) in drawn.iter().enumerate() {
+            for intent in [answer(item, Answer::Single("a".into())), Intent::Continue] {
+                let (next, events) = attempt
+                    .decide(&content, intent, T0 + 1_000 * (i as i64 + 1))
+                    .expect("valid");
+                log.extend(events);
+                attempt = next;
+            }
+        }
+        let st = map(&content, &log);
+        assert_eq!(
+            verb_names(&st),
+            [
+                "launched",
+                "initialized",
+                "answered",
+                "progressed",
+                "answered",
+                "completed",
+                "terminated"
+            ]
+        );
+        let pretest = "https://boiduong.example/xapi/modules/pool/pretest";
+        assert_eq!(st[0].object.id, pretest);
+        assert_eq!(st[0].object.definition.kind, activity_types::ASSESSMENT);
+        assert_eq!(
+            st[0].context.context_activities.parent[0].id,
+            "https://boiduong.example/xapi/modules/pool"
+        );
+        assert_eq!(st[2].context.context_activities.parent[0].id, pretest);
+        assert_eq!(
+            ext(&st[2].context.extensions, ext::ITEM_ROLE),
+            Some(&json!("pretest"))
+        );
+        let done = st[5].result.as_ref().expect("result");
+        assert_eq!(done.score.map(|s| (s.raw, s.max)), Some((2, 2)));
+        assert_eq!(ext(&done.extensions, ext::DRAWN_ITEMS), Some(&json!(drawn)));
+        assert_eq!(ext(&done.extensions, ext::DRAW_SEED), Some(&json!(5)));
+    }
+
+    // Guards "practice only": every statement says so, and no passed/failed is sent for a
+    // result scored on the device.
+    #[test]
+    fn practice_only_attempt_has_no_verdict() {
+        use crate::attempt::StartOptions;
+        let content = Content::Module(sample_module());
+        let opts = StartOptions {
+            practice_only: true,
+            ..StartOptions::default()
+        };
+        let (mut attempt, first) =
+            Attempt::start_with(&content, ATTEMPT, "l", T0, opts).expect("start");
+        let mut log = vec![first];
+        // the intents of the good run, decided afresh (its finished event says "passed")
+        let (_, good) = module_run(true);
+        for (i, e) in good.iter().enumerate() {
+            let intent = match &e.action {
+                Action::Answered { item, answer, .. } => Intent::Answer {
+                    item: item.clone(),
+                    answer: answer.clone(),
+                },
+                Action::Advanced { .. } => Intent::Continue,
+                _ => continue,
+            };
+            let (next, events) = attempt
+                .decide(&content, intent, T0 + i as i64)
+                .expect("valid");
+            log.extend(events);
+            attempt = next;
+        }
+        assert!(attempt.is_finished());
+        let st = map(&content, &log);
+        let names = verb_names(&st);
+        assert!(!names.iter().any(|v| v == "passed" || v == "failed"));
+        assert!(st
+            .iter()
+            .all(|s| ext(&s.context.extensions, ext::PRACTICE_ONLY) == Some(&json!(true))));
+        let completed = st
+            .iter()
+            .find(|s| s.verb.id == verbs::COMPLETED)
+            .expect("completed");
+        assert!(completed.result.as_ref().is_some_and(|r| r.score.is_some()));
     }
 }
