@@ -126,7 +126,7 @@ fn ModuleStep(module: Module, st: ModuleState, player: Player, seed: String) -> 
     let answered = response.is_some();
     let item = st.current_item(&module).cloned();
     let lessons = module.lessons.len();
-    let check_items = module.check.items.len();
+    let check_items = st.check_len(&module);
     let on_answer = Callback::new({
         let item_id = item.as_ref().map(|i| i.id.clone()).unwrap_or_default();
         move |answer| {
@@ -187,10 +187,9 @@ fn ModuleResult(module: Module, st: ModuleState, player: Player) -> impl IntoVie
     let lang = use_lang();
     let score = st.score(&module);
     let passed = score.passed();
-    let review = module
-        .check
-        .items
-        .iter()
+    let review = st
+        .check_items(&module)
+        .into_iter()
         .map(|item| {
             let correct = st.check.get(&item.id).is_some_and(|r| r.correct);
             let prompt = item.prompt.clone();
