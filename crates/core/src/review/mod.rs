@@ -16,6 +16,9 @@ mod statement;
 mod table;
 mod time;
 
+#[cfg(feature = "synth")]
+pub mod synth;
+
 #[cfg(test)]
 mod tests;
 
