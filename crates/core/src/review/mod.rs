@@ -17,6 +17,9 @@ mod statement;
 mod table;
 mod time;
 
+#[cfg(feature = "synth")]
+pub mod synth;
+
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,235 @@
+//! `boiduong-review-bench`: times the trainer review's pure part on a large simulated class.
+//!
+//! ```text
+//! cargo run --release -p boiduong-core --features synth --bin boiduong-review-bench -- \
+//!     [--statements 100000] [--learners 200] [--scenarios 5] [--nodes 30] [--modules 2] \
+//!     [--seed 1] [--runs 5] [--out FILE]
+//! ```
+//! Generates the statements in memory (generated scenarios of about `--nodes` nodes with
+//! loops and branches, modules of 4 lessons and 12 check items, through the portal's engine
+//! and mapping), keeps the first `--statements` in time order, writes them as an LRS page
+//! `{"statements":[…]}` with `--out` (the browser benchmark reads the same file), then times
+//! parsing the JSON, `Class::build`, `scenario_review` per scenario, `item_analysis` per
+//! module and the tables, and prints the median of `--runs` runs.
+
+#![allow(clippy::print_stdout)] // a command-line tool reports on stdout by design
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use boiduong_core::model::Content;
+use boiduong_core::review::synth::{demo_module, demo_scenario, simulate, SynthConfig};
+use boiduong_core::review::{
+    item_analysis, parse_page, scenario_review, Class, Filter, Labels, Table,
+};
+use boiduong_core::Lang;
+
+struct Args {
+    statements: usize,
+    learners: usize,
+    scenarios: usize,
+    nodes: usize,
+    modules: usize,
+    seed: u64,
+    runs: usize,
+    out: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        statements: 100_000,
+        learners: 200,
+        scenarios: 5,
+        nodes: 30,
+        modules: 2,
+        seed: 1,
+        runs: 5,
+        out: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let v = it.next().ok_or_else(|| format!("`{flag}` needs a value"))?;
+        let n = || -> Result<usize, String> {
+            v.parse()
+                .map_err(|_| format!("`{flag}` needs a number, got `{v}`"))
+        };
+        match flag.as_str() {
+            "--statements" => a.statements = n()?,
+            "--learners" => a.learners = n()?,
+            "--scenarios" => a.scenarios = n()?,
+            "--nodes" => a.nodes = n()?,
+            "--modules" => a.modules = n()?,
+            "--seed" => a.seed = n()? as u64,
+            "--runs" => a.runs = n()?.max(1),
+            "--out" => a.out = Some(PathBuf::from(v)),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    Ok(a)
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1_000.0
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("boiduong-review-bench: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let scenarios: Vec<_> = (0..args.scenarios)
+        .map(|i| demo_scenario(i, args.nodes, args.seed))
+        .collect();
+    let modules: Vec<_> = (0..args.modules)
+        .map(|i| demo_module(i, 4, 12, args.seed))
+        .collect();
+    let contents: Vec<Content> = scenarios
+        .iter()
+        .cloned()
+        .map(Content::Scenario)
+        .chain(modules.iter().cloned().map(Content::Module))
+        .collect();
+    let mut cfg = SynthConfig {
+        learners: args.learners,
+        seed: args.seed,
+        days: 30,
+        ..SynthConfig::default()
+    };
+    let t = Instant::now();
+    let mut statements = match simulate(&contents, &cfg) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("boiduong-review-bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if statements.len() < args.statements {
+        // more visits per learner until the class is big enough
+        cfg.rounds = args.statements.div_ceil(statements.len().max(1)) as u32;
+        statements = match simulate(&contents, &cfg) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("boiduong-review-bench: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+    }
+    statements.truncate(args.statements);
+    let generated = t.elapsed();
+    let page = serde_json::json!({ "statements": statements });
+    let json = page.to_string();
+    println!(
+        "generated {} statements ({} learners, {} scenarios of {} nodes, {} modules, {} visit(s) each) in {:.0} ms; JSON {:.1} MB",
+        statements.len(),
+        args.learners,
+        args.scenarios,
+        args.nodes,
+        args.modules,
+        cfg.rounds,
+        ms(generated),
+        json.len() as f64 / 1_048_576.0
+    );
+    if let Some(path) = &args.out {
+        if let Err(e) = std::fs::write(path, json.as_bytes()) {
+            eprintln!(
+                "boiduong-review-bench: cannot write {}: {e}",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        println!("written to {}", path.display());
+    }
+
+    let labels = Labels::builtin(Lang::Vi);
+    let (mut parse, mut build, mut review, mut items, mut tables, mut total) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut check = (0, 0, 0, 0);
+    for _ in 0..args.runs {
+        let t0 = Instant::now();
+        let parsed = match parse_page(&json) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("boiduong-review-bench: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let t1 = Instant::now();
+        let class = Class::build(&parsed.statements, &cfg.base, &Filter::default());
+        let t2 = Instant::now();
+        let reviews: Vec<_> = scenarios
+            .iter()
+            .map(|s| scenario_review(&class, s))
+            .collect();
+        let t3 = Instant::now();
+        let analyses: Vec<_> = modules.iter().map(|m| item_analysis(&class, m)).collect();
+        let t4 = Instant::now();
+        let mut all: Vec<Table> = class.tables(&labels);
+        for r in &reviews {
+            all.extend(r.tables(&labels));
+        }
+        for a in &analyses {
+            all.extend(a.tables(&labels));
+        }
+        let csv_bytes: usize = all.iter().map(|t| t.to_csv().len()).sum();
+        let t5 = Instant::now();
+        parse.push(ms(t1 - t0));
+        build.push(ms(t2 - t1));
+        review.push(ms(t3 - t2));
+        items.push(ms(t4 - t3));
+        tables.push(ms(t5 - t4));
+        total.push(ms(t5 - t0));
+        check = (
+            parsed.malformed,
+            class.attempts.len(),
+            reviews.iter().map(|r| r.attempts).sum::<usize>(),
+            csv_bytes,
+        );
+    }
+    let n = statements.len() as f64;
+    let (p, b, r, i, tb, tt) = (
+        median(parse),
+        median(build),
+        median(review),
+        median(items),
+        median(tables),
+        median(total),
+    );
+    println!(
+        "class: {} attempts ({} scenario attempts), {} malformed, tables {} KB of CSV",
+        check.1,
+        check.2,
+        check.0,
+        check.3 / 1024
+    );
+    println!("median of {} runs:", args.runs);
+    println!(
+        "  parse_page            {p:8.1} ms  {:>10.0} statements/s",
+        n / p * 1e3
+    );
+    println!(
+        "  Class::build          {b:8.1} ms  {:>10.0} statements/s",
+        n / b * 1e3
+    );
+    println!("  scenario_review x{}    {r:8.1} ms", scenarios.len());
+    println!("  item_analysis x{}      {i:8.1} ms", modules.len());
+    println!("  tables + CSV          {tb:8.1} ms");
+    println!(
+        "  aggregation (build+reviews+items) {:8.1} ms  {:>10.0} statements/s",
+        b + r + i,
+        n / (b + r + i) * 1e3
+    );
+    println!(
+        "  total with parse      {tt:8.1} ms  {:>10.0} statements/s",
+        n / tt * 1e3
+    );
+    ExitCode::SUCCESS
+}

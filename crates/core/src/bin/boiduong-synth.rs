@@ -1,0 +1,133 @@
+//! `boiduong-synth`: statements of a simulated class, for the demo LRS and end-to-end tests.
+//!
+//! ```text
+//! boiduong-synth [--content content] [--learners 40] [--class QLNN-2026-01] [--seed 1]
+//!                [--scenarios all|N] [--modules all|N] [--base https://boiduong.example/xapi]
+//!                [--home-page http://127.0.0.1:8100] [--from 2026-11-28] [--days 14]
+//!                [--rounds 1] [--out FILE] > statements.json
+//! ```
+//! Compiles the content directory with the portal's compiler (same ids and versions as the
+//! build), simulates the class through the portal's engine and xAPI mapping, and writes the
+//! statements as one JSON array (stdout unless `--out`). A summary goes to stderr. Seed it
+//! into an LRS with `node scripts/seed-lrs.mjs statements.json URL USER:PASS`.
+
+#![allow(clippy::print_stdout)] // a command-line tool reports on stdout/stderr by design
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use boiduong_core::compiler::compile_dir;
+use boiduong_core::model::Content;
+use boiduong_core::review::parse_timestamp_ms;
+use boiduong_core::review::synth::{simulate, SynthConfig};
+
+const USAGE: &str =
+    "usage: boiduong-synth [--content DIR] [--learners N] [--class CODE] [--seed N] \
+[--scenarios all|N] [--modules all|N] [--base IRI] [--home-page IRI] [--from YYYY-MM-DD] \
+[--days N] [--rounds N] [--out FILE]";
+
+fn take(limit: &str, mut contents: Vec<Content>) -> Result<Vec<Content>, String> {
+    match limit {
+        "all" => Ok(contents),
+        n => {
+            let n: usize = n
+                .parse()
+                .map_err(|_| format!("expected `all` or a number, got `{n}`"))?;
+            contents.truncate(n);
+            Ok(contents)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match real_main() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("boiduong-synth: {e}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn real_main() -> Result<(), String> {
+    let mut cfg = SynthConfig::default();
+    let mut content = PathBuf::from("content");
+    let (mut scenarios, mut modules) = ("all".to_owned(), "all".to_owned());
+    let mut out: Option<PathBuf> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        if flag == "-h" || flag == "--help" {
+            println!("{USAGE}");
+            return Ok(());
+        }
+        let value = args
+            .next()
+            .ok_or_else(|| format!("`{flag}` needs a value"))?;
+        let number = |v: &str| -> Result<u64, String> {
+            v.parse()
+                .map_err(|_| format!("`{flag}` needs a number, got `{v}`"))
+        };
+        match flag.as_str() {
+            "--content" => content = PathBuf::from(value),
+            "--learners" => cfg.learners = number(&value)? as usize,
+            "--class" => cfg.class_code = value,
+            "--seed" => cfg.seed = number(&value)?,
+            "--scenarios" => scenarios = value,
+            "--modules" => modules = value,
+            "--base" => cfg.base = value,
+            "--home-page" => cfg.home_page = value,
+            "--from" => {
+                cfg.start_ms = parse_timestamp_ms(&format!("{value}T00:00:00Z"))
+                    .ok_or_else(|| format!("`--from` needs YYYY-MM-DD, got `{value}`"))?
+            }
+            "--days" => cfg.days = number(&value)? as u32,
+            "--rounds" => cfg.rounds = number(&value)? as u32,
+            "--out" => out = Some(PathBuf::from(value)),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    let compiled = compile_dir(&content).map_err(|diags| {
+        let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        format!(
+            "{} does not compile:\n{}",
+            content.display(),
+            lines.join("\n")
+        )
+    })?;
+    let (mut ss, mut ms) = (Vec::new(), Vec::new());
+    for c in compiled.contents {
+        match c {
+            Content::Scenario(_) => ss.push(c),
+            Content::Module(_) => ms.push(c),
+        }
+    }
+    let mut chosen = take(&scenarios, ss)?;
+    chosen.extend(take(&modules, ms)?);
+    let statements = simulate(&chosen, &cfg).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string(&statements).map_err(|e| e.to_string())?;
+    match &out {
+        Some(path) => std::fs::write(path, json.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(json.as_bytes())
+                .and_then(|()| stdout.write_all(b"\n"))
+                .map_err(|e| format!("cannot write: {e}"))?;
+        }
+    }
+    let ids: Vec<&str> = chosen.iter().map(Content::id).collect();
+    eprintln!(
+        "boiduong-synth: {} statements, {} learners, class {}, contents: {}",
+        statements.len(),
+        cfg.learners,
+        if cfg.class_code.is_empty() {
+            "(none)"
+        } else {
+            &cfg.class_code
+        },
+        ids.join(", ")
+    );
+    Ok(())
+}
