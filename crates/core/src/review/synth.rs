@@ -216,7 +216,7 @@ fn scenario_attempt(
     start: i64,
 ) -> Result<(Vec<xapi::Statement>, Option<EndingKind>), XapiError> {
     // Weaker learners give up more often, somewhere along the way.
-    let quit_after = r.chance(0.04 + 0.14 * (1.0 - skill)).then(|| r.below(8));
+    let quit_after = r.chance(0.04 + 0.14 * (1.0 - skill)).then(|| r.below(4));
     let p_best = 0.25 + 0.7 * skill;
     let mut steps = 0;
     let (st, attempt) = run(content, learner, r.uuid(), start, |a| {
