@@ -655,7 +655,9 @@ fn TrainerModuleView() -> impl IntoView {
         let l = lang.get();
         let catalog = app.catalog.get().and_then(|r| r.ok());
         let class = trainer.class.get().0;
+        let timing = crate::platform::Timing::start("review-items");
         let analysis = review::item_analysis(&class, &m);
+        timing.end();
         let tables = with_labels(l, catalog.as_ref(), |labels| analysis.tables(labels));
         view! {
             <h1 class="page-title">{m.title.get(l).to_owned()}</h1>

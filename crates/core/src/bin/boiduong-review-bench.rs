@@ -3,8 +3,13 @@
 //! ```text
 //! cargo run --release -p boiduong-core --features synth --bin boiduong-review-bench -- \
 //!     [--statements 100000] [--learners 200] [--scenarios 5] [--nodes 30] [--modules 2] \
-//!     [--seed 1] [--runs 5] [--out FILE]
+//!     [--seed 1] [--runs 5] [--out FILE] [--content DIR] [--lean]
 //! ```
+//! `--content DIR` simulates the class on the first `--scenarios` scenarios and `--modules`
+//! modules of a real content directory (compiled with the portal's compiler) instead of
+//! generated ones, so the portal can review the same statements (`scripts/bench-review.mjs`).
+//! `--lean` writes and parses the lean form the trainer's offline cache stores
+//! (`review::lean_json`), which is what the browser parses.
 //! Generates the statements in memory (generated scenarios of about `--nodes` nodes with
 //! loops and branches, modules of 4 lessons and 12 check items, through the portal's engine
 //! and mapping), keeps the first `--statements` in time order, writes them as an LRS page
@@ -18,10 +23,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use boiduong_core::compiler::compile_dir;
 use boiduong_core::model::Content;
 use boiduong_core::review::synth::{demo_module, demo_scenario, simulate, SynthConfig};
 use boiduong_core::review::{
-    item_analysis, parse_page, scenario_review, Class, Filter, Labels, Table,
+    item_analysis, lean_json, parse_page, scenario_review, Class, Filter, Labels, Table,
 };
 use boiduong_core::Lang;
 
@@ -34,6 +40,8 @@ struct Args {
     seed: u64,
     runs: usize,
     out: Option<PathBuf>,
+    content: Option<PathBuf>,
+    lean: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -46,9 +54,15 @@ fn parse_args() -> Result<Args, String> {
         seed: 1,
         runs: 5,
         out: None,
+        content: None,
+        lean: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--lean" {
+            a.lean = true;
+            continue;
+        }
         let v = it.next().ok_or_else(|| format!("`{flag}` needs a value"))?;
         let n = || -> Result<usize, String> {
             v.parse()
@@ -63,6 +77,7 @@ fn parse_args() -> Result<Args, String> {
             "--seed" => a.seed = n()? as u64,
             "--runs" => a.runs = n()?.max(1),
             "--out" => a.out = Some(PathBuf::from(v)),
+            "--content" => a.content = Some(PathBuf::from(v)),
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -86,12 +101,35 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let scenarios: Vec<_> = (0..args.scenarios)
-        .map(|i| demo_scenario(i, args.nodes, args.seed))
-        .collect();
-    let modules: Vec<_> = (0..args.modules)
-        .map(|i| demo_module(i, 4, 12, args.seed))
-        .collect();
+    let (scenarios, modules) = match &args.content {
+        None => (
+            (0..args.scenarios)
+                .map(|i| demo_scenario(i, args.nodes, args.seed))
+                .collect::<Vec<_>>(),
+            (0..args.modules)
+                .map(|i| demo_module(i, 4, 12, args.seed))
+                .collect::<Vec<_>>(),
+        ),
+        Some(dir) => match compile_dir(dir) {
+            Ok(compiled) => {
+                let (mut ss, mut ms) = (Vec::new(), Vec::new());
+                for c in compiled.contents {
+                    match c {
+                        Content::Scenario(s) if ss.len() < args.scenarios => ss.push(s),
+                        Content::Module(m) if ms.len() < args.modules => ms.push(m),
+                        _ => {}
+                    }
+                }
+                (ss, ms)
+            }
+            Err(diags) => {
+                for d in diags {
+                    eprintln!("{d}");
+                }
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     let contents: Vec<Content> = scenarios
         .iter()
         .cloned()
@@ -125,17 +163,36 @@ fn main() -> ExitCode {
     }
     statements.truncate(args.statements);
     let generated = t.elapsed();
-    let page = serde_json::json!({ "statements": statements });
-    let json = page.to_string();
+    let json = if args.lean {
+        match parse_page(&serde_json::to_string(&statements).unwrap_or_default()) {
+            Ok(p) => lean_json(&p.statements),
+            Err(e) => {
+                eprintln!("boiduong-review-bench: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        serde_json::json!({ "statements": statements }).to_string()
+    };
+    let source = match &args.content {
+        Some(dir) => format!(
+            "{} scenarios, {} modules of {}",
+            scenarios.len(),
+            modules.len(),
+            dir.display()
+        ),
+        None => format!(
+            "{} generated scenarios of {} nodes, {} modules",
+            args.scenarios, args.nodes, args.modules
+        ),
+    };
     println!(
-        "generated {} statements ({} learners, {} scenarios of {} nodes, {} modules, {} visit(s) each) in {:.0} ms; JSON {:.1} MB",
+        "generated {} statements ({} learners, {source}, {} visit(s) each) in {:.0} ms; {} {:.1} MB",
         statements.len(),
         args.learners,
-        args.scenarios,
-        args.nodes,
-        args.modules,
         cfg.rounds,
         ms(generated),
+        if args.lean { "lean JSON" } else { "JSON" },
         json.len() as f64 / 1_048_576.0
     );
     if let Some(path) = &args.out {

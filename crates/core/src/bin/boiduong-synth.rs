@@ -4,7 +4,7 @@
 //! boiduong-synth [--content content] [--learners 40] [--class QLNN-2026-01] [--seed 1]
 //!                [--scenarios all|N] [--modules all|N] [--base https://boiduong.example/xapi]
 //!                [--home-page http://127.0.0.1:8100] [--from 2026-11-28] [--days 14]
-//!                [--rounds 1] [--out FILE] > statements.json
+//!                [--rounds 1] [--prefix hocvien-seed-] [--out FILE] > statements.json
 //! ```
 //! Compiles the content directory with the portal's compiler (same ids and versions as the
 //! build), simulates the class through the portal's engine and xAPI mapping, and writes the
@@ -25,7 +25,7 @@ use boiduong_core::review::synth::{simulate, SynthConfig};
 const USAGE: &str =
     "usage: boiduong-synth [--content DIR] [--learners N] [--class CODE] [--seed N] \
 [--scenarios all|N] [--modules all|N] [--base IRI] [--home-page IRI] [--from YYYY-MM-DD] \
-[--days N] [--rounds N] [--out FILE]";
+[--days N] [--rounds N] [--prefix ACCOUNT_PREFIX] [--out FILE]";
 
 fn take(limit: &str, mut contents: Vec<Content>) -> Result<Vec<Content>, String> {
     match limit {
@@ -84,6 +84,7 @@ fn real_main() -> Result<(), String> {
             "--days" => cfg.days = number(&value)? as u32,
             "--rounds" => cfg.rounds = number(&value)? as u32,
             "--out" => out = Some(PathBuf::from(value)),
+            "--prefix" => cfg.account_prefix = value,
             other => return Err(format!("unknown option `{other}`")),
         }
     }

@@ -1,0 +1,126 @@
+// Benchmark: the trainer review's aggregation over a large class, natively and inside the real
+// portal in headless Chromium, on the same statements.
+//
+//   node scripts/bench-review.mjs [DIST_DIR] [STATEMENTS]     (defaults: dist 100000)
+//
+// 1. `boiduong-review-bench --content content --lean` simulates 200 learners over 5 real
+//    scenarios and 2 modules (the portal's engine and xAPI mapping), keeps STATEMENTS, writes
+//    them in the lean form the trainer's offline cache stores, and prints the native timings
+//    (median of 5 runs) of parse, Class::build, scenario_review x5, item_analysis x2.
+// 2. The built portal is served from a temporary copy of DIST with the file beside it; the
+//    page writes the statements into its own IndexedDB review cache (pages of 100, as a
+//    refresh from the LRS would) and a trainer identity, then opens the trainer area, each
+//    of the 5 scenarios and the 2 modules. The app measures its own work with User Timing:
+//    `review-parse-cache`, `review-aggregate` (Class::build), `review-scenario`,
+//    `review-items`.
+// Prints both, the browser's aggregation time (build + the 5 scenario reviews + the 2 item
+// analyses) and its ratio to native. Goals: <= 500 ms in the browser, <= 2x native.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+
+const dist = process.argv[2] ?? 'dist';
+const count = Number(process.argv[3] ?? 100_000);
+const port = 4183;
+const base = `http://127.0.0.1:${port}`;
+const work = mkdtempSync(join(tmpdir(), 'boiduong-bench-review-'));
+const site = join(work, 'site');
+cpSync(dist, site, { recursive: true });
+const data = join(site, 'bench-review.json');
+
+const binary = 'target/release/boiduong-review-bench';
+execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'boiduong-core', '--features', 'compiler', '--bin', 'boiduong-review-bench'], { stdio: 'inherit' });
+const nativeOut = execFileSync(
+  binary,
+  ['--content', 'content', '--scenarios', '5', '--modules', '2', '--learners', '200', '--statements', String(count), '--lean', '--out', data, '--runs', '5'],
+  { encoding: 'utf8' },
+);
+process.stdout.write(`native (${binary}):\n${nativeOut.replace(/^/gm, '  ')}`);
+const nativeAgg = Number(/aggregation \(build\+reviews\+items\)\s+([\d.]+) ms/.exec(nativeOut)?.[1]);
+if (!Number.isFinite(nativeAgg)) throw new Error('native aggregation time not found in the output');
+
+const server = spawn('node', ['scripts/static-server.mjs', site, String(port)], { stdio: 'ignore' });
+async function waitForServer() {
+  for (let i = 0; i < 50; i++) {
+    try {
+      if ((await fetch(`${base}/index.html`)).ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('static server did not start');
+}
+
+let browser;
+try {
+  await waitForServer();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.getByTestId('sync-badge').waitFor();
+  // The portal has created its database; fill the review cache as a refresh would.
+  const written = await page.evaluate(async () => {
+    const all = await (await fetch('/bench-review.json')).json();
+    const db = await new Promise((res, rej) => {
+      const r = indexedDB.open('boiduong');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const tx = db.transaction(['review', 'meta'], 'readwrite');
+    for (let i = 0; i < all.length; i += 100) {
+      const key = String(i).padStart(15, '0');
+      tx.objectStore('review').put({ key, json: JSON.stringify(all.slice(i, i + 100)) });
+    }
+    tx.objectStore('meta').put({ key: 'identity', value: { account: 'giangvien', name: 'Bench', class_code: '', trainer: true } });
+    await new Promise((res, rej) => {
+      tx.oncomplete = res;
+      tx.onerror = () => rej(tx.error);
+    });
+    db.close();
+    return all.length;
+  });
+  await page.goto(`${base}/trainer`);
+  await page.getByTestId('table-class-learners').waitFor({ timeout: 120_000 });
+  const measure = (name) => page.evaluate((n) => performance.getEntriesByName(n).map((e) => e.duration), name);
+  const parse = (await measure('review-parse-cache')).at(-1);
+  const build = (await measure('review-aggregate')).at(-1);
+  // Open each scenario and module by its link (client-side: the class stays in memory).
+  const links = await page.getByTestId('trainer-content').locator('tr[data-content] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  const targets = links.filter((h) => h.includes('/scenario/')).slice(0, 5).concat(links.filter((h) => h.includes('/module/')).slice(0, 2));
+  const scenarioMs = [];
+  const itemsMs = [];
+  for (const href of targets) {
+    const isScenario = href.includes('/scenario/');
+    const name = isScenario ? 'review-scenario' : 'review-items';
+    const before = (await measure(name)).length;
+    await page.getByTestId('trainer-content').locator(`a[href="${href}"]`).click();
+    await page.waitForFunction(([n, b]) => performance.getEntriesByName(n).length > b, [name, before], { timeout: 60_000 });
+    await page.getByTestId(isScenario ? 'table-scenario-summary' : 'table-items').waitFor();
+    const last = (await measure(name)).at(-1);
+    (isScenario ? scenarioMs : itemsMs).push(last);
+    await page.getByRole('link', { name: /Về danh sách của lớp|Back to the class/ }).click();
+    await page.getByTestId('trainer-content').waitFor();
+  }
+  const sum = (a) => a.reduce((x, y) => x + y, 0);
+  const agg = build + sum(scenarioMs) + sum(itemsMs);
+  console.log(`browser (headless Chromium, the portal's trainer area, ${written} statements from its IndexedDB cache):`);
+  console.log(`  parse cache (lean JSON)  ${parse.toFixed(1)} ms`);
+  console.log(`  Class::build             ${build.toFixed(1)} ms`);
+  console.log(`  scenario_review x${scenarioMs.length}       ${sum(scenarioMs).toFixed(1)} ms  (${scenarioMs.map((x) => x.toFixed(1)).join(', ')})`);
+  console.log(`  item_analysis x${itemsMs.length}         ${sum(itemsMs).toFixed(1)} ms`);
+  console.log(`  aggregation              ${agg.toFixed(1)} ms   (goal <= 500 ms)`);
+  console.log(`ratio browser/native aggregation: ${(agg / nativeAgg).toFixed(2)}   (native ${nativeAgg.toFixed(1)} ms; goal <= 2)`);
+} catch (e) {
+  await browser?.contexts()[0]?.pages()[0]?.screenshot({ path: join(work, 'bench-review-fail.png'), fullPage: true });
+  console.error(`screenshot: ${join(work, 'bench-review-fail.png')}`);
+  throw e;
+} finally {
+  await browser?.close();
+  server.kill();
+  if (!process.env.KEEP_BENCH) rmSync(work, { recursive: true, force: true });
+}
