@@ -40,6 +40,7 @@ const nativeOut = execFileSync(
 process.stdout.write(`native (${binary}):\n${nativeOut.replace(/^/gm, '  ')}`);
 const nativeAgg = Number(/aggregation \(build\+reviews\+items\)\s+([\d.]+) ms/.exec(nativeOut)?.[1]);
 if (!Number.isFinite(nativeAgg)) throw new Error('native aggregation time not found in the output');
+const contents = (/^contents: (.*)$/m.exec(nativeOut)?.[1] ?? '').split(' ').filter(Boolean);
 
 const server = spawn('node', ['scripts/static-server.mjs', site, String(port)], { stdio: 'ignore' });
 async function waitForServer() {
@@ -89,9 +90,9 @@ try {
   const measure = (name) => page.evaluate((n) => performance.getEntriesByName(n).map((e) => e.duration), name);
   const parse = (await measure('review-parse-cache')).at(-1);
   const build = (await measure('review-aggregate')).at(-1);
-  // Open each scenario and module by its link (client-side: the class stays in memory).
-  const links = await page.getByTestId('trainer-content').locator('tr[data-content] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  const targets = links.filter((h) => h.includes('/scenario/')).slice(0, 5).concat(links.filter((h) => h.includes('/module/')).slice(0, 2));
+  // Open each scenario and module the native run reviewed, by its link (client-side: the
+  // class stays in memory).
+  const targets = contents.map((c) => `/trainer/${c}`);
   const scenarioMs = [];
   const itemsMs = [];
   for (const href of targets) {

@@ -3,6 +3,10 @@
 # the local reference LRS (Ralph) on 127.0.0.1:8100 with the demo accounts, and serves the
 # portal at http://127.0.0.1:8080 until Ctrl-C (which also stops the LRS).
 # LRS data persist between runs in ${BOIDUONG_STATE:-$HOME/.local/state/boiduong}/lrs.
+#
+# On the first start on a data dir, a demo class (mã lớp QLNN-2026-01, 40 simulated learners
+# over 6 scenarios and 3 modules, the last two weeks) is posted to the LRS by the seed
+# account, so the demo trainer (giangvien) has a class to review. SEED_DEMO=0 skips it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -24,6 +28,23 @@ scripts/lrs/stop.sh --data-dir "$LRS_DATA" >/dev/null 2>&1 || true
 scripts/lrs/start.sh --data-dir "$LRS_DATA" --port "$LRS_PORT" --origin "http://127.0.0.1:${PORT}" --wait
 cleanup() { scripts/lrs/stop.sh --data-dir "$LRS_DATA" >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
+
+SEED_MARK="$LRS_DATA/.demo-class-seeded"
+if [ "${SEED_DEMO:-1}" != "0" ] && [ ! -f "$SEED_MARK" ]; then
+    echo "serve: seeding the demo class QLNN-2026-01 for the trainer account (SEED_DEMO=0 skips)"
+    cargo build --quiet --release -p boiduong-core --features compiler --bin boiduong-synth
+    SEED_FILE="$(mktemp /tmp/boiduong-demo-class.XXXXXX.json)"
+    FROM="$(date -u -d '15 days ago' +%Y-%m-%d)"
+    target/release/boiduong-synth --content content --learners 40 --class QLNN-2026-01 \
+        --seed 1 --scenarios 6 --modules 3 --from "$FROM" --days 14 \
+        --home-page "http://127.0.0.1:${LRS_PORT}" --out "$SEED_FILE"
+    if node scripts/seed-lrs.mjs "$SEED_FILE" "http://127.0.0.1:${LRS_PORT}/xAPI/" dulieumau:dulieumau-pass; then
+        touch "$SEED_MARK"
+    else
+        echo "serve: the demo class could not be seeded (the portal still works)" >&2
+    fi
+    rm -f "$SEED_FILE"
+fi
 
 echo
 echo "Portal: http://127.0.0.1:${PORT}   (Ctrl-C stops the portal and the LRS)"
