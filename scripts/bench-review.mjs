@@ -62,6 +62,11 @@ try {
       '--disable-component-update', '--disable-sync'],
   });
   const page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error(`page console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  page.on('crash', () => console.error('page crashed'));
   await page.goto(`${base}/`);
   await page.getByTestId('sync-badge').waitFor();
   // The portal has created its database; fill the review cache as a refresh would.
@@ -86,7 +91,8 @@ try {
     return all.length;
   });
   await page.goto(`${base}/trainer`);
-  await page.getByTestId('table-class-learners').waitFor({ timeout: 120_000 });
+  // The cache is read and the class built once the learners table has rows.
+  await page.getByTestId('table-class-learners').locator('tbody tr').first().waitFor({ timeout: 180_000 });
   const measure = (name) => page.evaluate((n) => performance.getEntriesByName(n).map((e) => e.duration), name);
   const parse = (await measure('review-parse-cache')).at(-1);
   const build = (await measure('review-aggregate')).at(-1);
@@ -94,6 +100,7 @@ try {
   // class stays in memory).
   const targets = contents.map((c) => `/trainer/${c}`);
   const scenarioMs = [];
+  const reviewed = [];
   const itemsMs = [];
   for (const href of targets) {
     const isScenario = href.includes('/scenario/');
@@ -104,6 +111,11 @@ try {
     await page.getByTestId(isScenario ? 'table-scenario-summary' : 'table-items').waitFor();
     const last = (await measure(name)).at(-1);
     (isScenario ? scenarioMs : itemsMs).push(last);
+    if (isScenario) {
+      // What was reviewed (so a fast time cannot hide an empty review).
+      const attempts = await page.getByTestId('table-scenario-summary').locator('tbody tr').nth(1).locator('td').textContent();
+      reviewed.push(`${href.split('/').pop()}: ${attempts} attempts`);
+    }
     await page.getByRole('link', { name: /Về danh sách của lớp|Back to the class/ }).click();
     await page.getByTestId('trainer-content').waitFor();
   }
@@ -113,6 +125,7 @@ try {
   console.log(`  parse cache (lean JSON)  ${parse.toFixed(1)} ms`);
   console.log(`  Class::build             ${build.toFixed(1)} ms`);
   console.log(`  scenario_review x${scenarioMs.length}       ${sum(scenarioMs).toFixed(1)} ms  (${scenarioMs.map((x) => x.toFixed(1)).join(', ')})`);
+  console.log(`    reviewed: ${reviewed.join('; ')}`);
   console.log(`  item_analysis x${itemsMs.length}         ${sum(itemsMs).toFixed(1)} ms`);
   console.log(`  aggregation              ${agg.toFixed(1)} ms   (goal <= 500 ms)`);
   console.log(`ratio browser/native aggregation: ${(agg / nativeAgg).toFixed(2)}   (native ${nativeAgg.toFixed(1)} ms; goal <= 2)`);

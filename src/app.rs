@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let app = provide_app_state();
     crate::sync::provide_sync(app);
+    crate::trainer::provide_trainer();
     crate::pwa::provide_pwa();
     let i18n = use_i18n();
     view! {

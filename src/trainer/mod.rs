@@ -38,6 +38,8 @@ pub struct TrainerState {
     sync: SyncState,
     /// Every cached statement, parsed (shared; replaced when pages are added).
     statements: RwSignal<Arc<Vec<Statement>>>,
+    /// A trainer page has been opened: read the cache.
+    requested: RwSignal<bool>,
     /// The cache has been read from storage.
     pub loaded: RwSignal<bool>,
     /// A refresh is running; how many statements it has read so far.
@@ -61,14 +63,17 @@ impl PartialEq for ClassRef {
     }
 }
 
+/// The trainer state; the first call starts reading the cache (once per page load).
 pub fn use_trainer() -> TrainerState {
-    match use_context::<TrainerState>() {
-        Some(t) => t,
-        None => provide_trainer(),
+    let state = expect_context::<TrainerState>();
+    if !state.requested.get_untracked() {
+        state.requested.set(true);
     }
+    state
 }
 
-/// Provides the trainer state (once, by the trainer area) and reads the cache.
+/// Provides the trainer state for the whole app (the shell calls it once, so every trainer
+/// page shares one cache and one built class). Nothing is read until a trainer page asks.
 pub fn provide_trainer() -> TrainerState {
     let app = use_app_state();
     let sync = use_sync();
@@ -89,6 +94,7 @@ pub fn provide_trainer() -> TrainerState {
         app,
         sync,
         statements,
+        requested: RwSignal::new(false),
         loaded: RwSignal::new(false),
         busy: RwSignal::new(false),
         fetched: RwSignal::new(0),
@@ -99,11 +105,32 @@ pub fn provide_trainer() -> TrainerState {
     };
     provide_context(state);
     Effect::new(move |done: Option<bool>| {
-        if done == Some(true) || !app.storage_ready.get() {
+        if done == Some(true) || !app.storage_ready.get() || !state.requested.get() {
             return done.unwrap_or(false);
         }
         leptos::task::spawn_local(async move { state.load_cache().await });
         true
+    });
+    // Another account (or a sign-out, which also deletes the cache): forget what is in
+    // memory, so the next person on this device never sees the previous trainer's class.
+    Effect::new(move |previous: Option<Option<String>>| {
+        let account = sync
+            .identity
+            .read()
+            .as_ref()
+            .filter(|i| i.trainer)
+            .map(|i| i.account.clone());
+        if let Some(before) = previous {
+            if before != account {
+                state.statements.set(Arc::new(Vec::new()));
+                state.damaged.set(0);
+                state.error.set(None);
+                if account.is_some() && state.loaded.get_untracked() {
+                    leptos::task::spawn_local(async move { state.load_cache().await });
+                }
+            }
+        }
+        account
     });
     state
 }
