@@ -102,7 +102,7 @@ pub fn BarChart(
     id: &'static str,
 ) -> impl IntoView {
     let row_h = 30.0;
-    let label_w = 190.0;
+    let label_w = 300.0;
     let bar_w = 300.0;
     let width = label_w + bar_w + 80.0;
     let height = row_h * bars.len().max(1) as f64 + 6.0;
@@ -123,7 +123,7 @@ pub fn BarChart(
                 .map(|(i, b)| {
                     let y = 3.0 + row_h * i as f64;
                     let w = (bar_w * (b.value / max)).clamp(0.0, bar_w);
-                    let label = shorten(&b.label, 30);
+                    let label = shorten(&b.label, 42);
                     view! {
                         <text class="chart-label" x=label_w - 8.0 y=y + 17.0 text-anchor="end">
                             <title>{b.label.clone()}</title>

@@ -205,15 +205,17 @@ fn Filters() -> impl IntoView {
             .class_code
             .unwrap_or_default(),
     );
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
+    let from = RwSignal::new(trainer.dates.get_untracked().0);
+    let to = RwSignal::new(trainer.dates.get_untracked().1);
     let apply = move || {
         let code = code.get_untracked();
+        let (f, t) = (from.get_untracked(), to.get_untracked());
         trainer.filter.set(Filter {
             class_code: (!code.is_empty()).then_some(code),
-            since_ms: date_ms(&from.get_untracked(), false),
-            until_ms: date_ms(&to.get_untracked(), true),
+            since_ms: date_ms(&f, false),
+            until_ms: date_ms(&t, true),
         });
+        trainer.dates.set((f, t));
     };
     view! {
         <section class="card">
@@ -304,9 +306,16 @@ fn TrainerHomeView() -> impl IntoView {
         let class = trainer.class.get().0;
         let learners = with_labels(l, catalog.as_ref(), |labels| class.tables(labels));
         let rows = catalog.as_ref().map(|cat| {
-            cat.entries
+            // What the class worked on first (most attempts), then the rest in catalog order.
+            let mut entries: Vec<_> = cat
+                .entries
                 .iter()
-                .map(|e| {
+                .map(|e| (class.attempts_of(e.kind, &e.id).count(), e))
+                .collect();
+            entries.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+            entries
+                .into_iter()
+                .map(|(_, e)| {
                     let attempts: Vec<_> = class.attempts_of(e.kind, &e.id).collect();
                     let people = attempts
                         .iter()
@@ -537,8 +546,6 @@ fn TrainerScenarioView() -> impl IntoView {
                 .map(|t| view! { <DataTable table=t caption=caption(id, l) /> })
         };
         view! {
-            <h1 class="page-title">{s.title.get(l).to_owned()}</h1>
-            <p><A href="/trainer">{t!(i18n, trainer_back)}</A></p>
             <section class="card">{take("scenario-summary")}</section>
             <section class="card">
                 <h2>{t!(i18n, trainer_endings)}</h2>
@@ -569,8 +576,18 @@ fn TrainerScenarioView() -> impl IntoView {
         }
         .into_any()
     };
+    let heading = move || {
+        scenario.get().flatten().map(|c| {
+            let title = c.title().get(lang.get()).to_owned();
+            view! {
+                <h1 class="page-title">{title}</h1>
+                <p><A href="/trainer">{t!(i18n, trainer_back)}</A></p>
+            }
+        })
+    };
     view! {
         <div class="page" data-testid="trainer-scenario">
+            {heading}
             <FetchBar />
             <Filters />
             {body}
@@ -660,15 +677,23 @@ fn TrainerModuleView() -> impl IntoView {
         timing.end();
         let tables = with_labels(l, catalog.as_ref(), |labels| analysis.tables(labels));
         view! {
-            <h1 class="page-title">{m.title.get(l).to_owned()}</h1>
-            <p><A href="/trainer">{t!(i18n, trainer_back)}</A></p>
             <p class="meta">{t!(i18n, trainer_items_help)}</p>
             <section class="card">{tables_view(tables, l)}</section>
         }
         .into_any()
     };
+    let heading = move || {
+        module.get().flatten().map(|c| {
+            let title = c.title().get(lang.get()).to_owned();
+            view! {
+                <h1 class="page-title">{title}</h1>
+                <p><A href="/trainer">{t!(i18n, trainer_back)}</A></p>
+            }
+        })
+    };
     view! {
         <div class="page" data-testid="trainer-module">
+            {heading}
             <FetchBar />
             <Filters />
             {body}

@@ -49,6 +49,8 @@ pub struct TrainerState {
     /// Cache pages that could not be read (kept out of the figures).
     pub damaged: RwSignal<usize>,
     pub filter: RwSignal<Filter>,
+    /// The date inputs of the filter as typed (`YYYY-MM-DD` or empty), kept across pages.
+    pub dates: RwSignal<(String, String)>,
     /// The class as filtered, rebuilt when statements or the filter change.
     pub class: Memo<ClassRef>,
 }
@@ -101,6 +103,7 @@ pub fn provide_trainer() -> TrainerState {
         error: RwSignal::new(None),
         damaged: RwSignal::new(0),
         filter,
+        dates: RwSignal::new((String::new(), String::new())),
         class,
     };
     provide_context(state);

@@ -169,7 +169,7 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
   expect(value('Học viên')).toBe(String(want.learners));
   expect(value('Lượt làm')).toBe(String(want.attempts));
   expect(value('Hoàn thành')).toBe(String(want.completed));
-  expect(value('Tỉ lệ hoàn thành')).toBe(`${want.rate.toFixed(1)} %`);
+  expect(value('Tỷ lệ hoàn thành')).toBe(`${want.rate.toFixed(1)} %`);
   const endings = await tableCells(page, 'scenario-endings');
   const shown = Object.fromEntries(endings.slice(1).map((r) => [r[0], Number(r[3])]));
   for (const [ending, n] of Object.entries(want.endings)) expect(shown[ending], `ending ${ending}`).toBe(n);

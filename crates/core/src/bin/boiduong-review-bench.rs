@@ -195,6 +195,15 @@ fn main() -> ExitCode {
         if args.lean { "lean JSON" } else { "JSON" },
         json.len() as f64 / 1_048_576.0
     );
+    println!(
+        "contents: {}",
+        scenarios
+            .iter()
+            .map(|s| format!("scenario/{}", s.id))
+            .chain(modules.iter().map(|m| format!("module/{}", m.id)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     if let Some(path) = &args.out {
         if let Err(e) = std::fs::write(path, json.as_bytes()) {
             eprintln!(
