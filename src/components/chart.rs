@@ -172,14 +172,16 @@ pub struct FlowEdge {
     pub best: bool,
 }
 
-const NODE_W: f64 = 150.0;
+const NODE_W: f64 = 164.0;
 const NODE_H: f64 = 46.0;
-const COL_W: f64 = 230.0;
-const ROW_H: f64 = 78.0;
+const COL_W: f64 = 196.0;
+const ROW_H: f64 = 104.0;
+const PAD: f64 = 12.0;
 
-/// The scenario graph as a left-to-right flow: columns are layers from the start, each node
-/// shows how many learners reached it, each edge's width grows with the learners who took it
-/// (solid: a best choice; dashed: a weaker one). Edges nobody took are drawn faint.
+/// The scenario graph as a top-down flow: rows are layers from the start, each node shows how
+/// many learners reached it, each choice is its own arrow, as wide as the learners who took it
+/// (solid: a best choice; dashed: a weaker one; faint dotted: nobody). Choices that lead to the
+/// same node fan out side by side, each with its count; a loop back goes round the right side.
 #[component]
 pub fn FlowDiagram(
     nodes: Vec<FlowNode>,
@@ -187,49 +189,70 @@ pub fn FlowDiagram(
     #[prop(into)] title: String,
 ) -> impl IntoView {
     let layers = nodes.iter().map(|n| n.layer).max().unwrap_or(0) + 1;
-    let rows = nodes.iter().map(|n| n.order).max().unwrap_or(0) + 1;
-    let width = COL_W * layers as f64 + 20.0;
-    let height = ROW_H * rows as f64 + 20.0;
+    let cols = nodes.iter().map(|n| n.order).max().unwrap_or(0) + 1;
+    let width = COL_W * cols as f64 + 2.0 * PAD + 60.0;
+    let height = ROW_H * layers as f64 + 2.0 * PAD;
     let pos = |id: &str| {
-        nodes
-            .iter()
-            .find(|n| n.id == id)
-            .map(|n| (10.0 + COL_W * n.layer as f64, 10.0 + ROW_H * n.order as f64))
+        nodes.iter().find(|n| n.id == id).map(|n| {
+            (
+                PAD + COL_W * n.order as f64,
+                PAD + ROW_H * n.layer as f64,
+                n.layer,
+            )
+        })
     };
     let max = edges.iter().map(|e| e.count).max().unwrap_or(1).max(1) as f64;
     let prefix = "flow";
+    // Parallel edges (same source and target) fan out: index and count per pair.
+    let mut seen: std::collections::HashMap<(String, String), usize> = Default::default();
+    let mut slot = Vec::with_capacity(edges.len());
+    for e in &edges {
+        let k = seen.entry((e.from.clone(), e.to.clone())).or_insert(0);
+        slot.push(*k);
+        *k += 1;
+    }
     let edge_views = edges
         .iter()
-        .filter_map(|e| {
-            let (x1, y1) = pos(&e.from)?;
-            let (x2, y2) = pos(&e.to)?;
-            let (sx, sy) = (x1 + NODE_W, y1 + NODE_H / 2.0);
-            let (tx, ty) = (x2, y2 + NODE_H / 2.0);
-            let d = if tx > sx {
-                let mx = (sx + tx) / 2.0;
-                format!("M{sx:.0},{sy:.0} C{mx:.0},{sy:.0} {mx:.0},{ty:.0} {tx:.0},{ty:.0}")
+        .zip(slot)
+        .filter_map(|(e, k)| {
+            let (x1, y1, l1) = pos(&e.from)?;
+            let (x2, y2, l2) = pos(&e.to)?;
+            let n = seen.get(&(e.from.clone(), e.to.clone())).copied().unwrap_or(1) as f64;
+            let spread = (k as f64 - (n - 1.0) / 2.0) * 26.0;
+            let (d, lx, ly) = if l2 > l1 {
+                let (sx, sy) = (x1 + NODE_W / 2.0 + spread * 0.45, y1 + NODE_H);
+                let (tx, ty) = (x2 + NODE_W / 2.0 + spread * 0.45, y2);
+                let my = (sy + ty) / 2.0;
+                (
+                    format!(
+                        "M{sx:.0},{sy:.0} C{:.0},{my:.0} {:.0},{my:.0} {tx:.0},{ty:.0}",
+                        sx + spread,
+                        tx + spread
+                    ),
+                    (sx + tx) / 2.0 + spread * 0.8,
+                    my + 4.0,
+                )
             } else {
-                // A back edge (a loop): leave below and come back round.
-                let low = sy.max(ty) + ROW_H * 0.55;
-                format!(
-                    "M{sx:.0},{sy:.0} C{:.0},{low:.0} {:.0},{low:.0} {:.0},{ty:.0}",
-                    sx + 40.0,
-                    tx - 40.0,
-                    tx - 2.0
+                // A loop back up: leave on the right and come round.
+                let (sx, sy) = (x1 + NODE_W, y1 + NODE_H / 2.0);
+                let (tx, ty) = (x2 + NODE_W, y2 + NODE_H / 2.0);
+                let out = sx.max(tx) + 40.0 + spread.abs();
+                (
+                    format!("M{sx:.0},{sy:.0} C{out:.0},{sy:.0} {out:.0},{ty:.0} {tx:.0},{ty:.0}"),
+                    out - 8.0,
+                    (sy + ty) / 2.0,
                 )
             };
             let w = if e.count == 0 {
                 1.0
             } else {
-                1.5 + 10.0 * e.count as f64 / max
+                1.5 + 9.0 * e.count as f64 / max
             };
             let class = match (e.count, e.best) {
                 (0, _) => "flow-edge flow-edge-none",
                 (_, true) => "flow-edge flow-edge-best",
                 (_, false) => "flow-edge flow-edge-weak",
             };
-            let lx = (sx + tx) / 2.0;
-            let ly = (sy + ty) / 2.0 - 4.0;
             let tip = format!("{} → {}: {} ({})", e.from, e.to, e.label, e.count);
             Some(view! {
                 <g>
@@ -237,7 +260,7 @@ pub fn FlowDiagram(
                         <title>{tip}</title>
                     </path>
                     {(e.count > 0)
-                        .then(|| view! { <text class="flow-count" x=lx y=ly text-anchor="middle">{e.count}</text> })}
+                        .then(|| view! { <text class="flow-count" x=format!("{lx:.0}") y=format!("{ly:.0}") text-anchor="middle">{e.count}</text> })}
                 </g>
             })
         })
@@ -245,13 +268,13 @@ pub fn FlowDiagram(
     let node_views = nodes
         .iter()
         .map(|n| {
-            let x = 10.0 + COL_W * n.layer as f64;
-            let y = 10.0 + ROW_H * n.order as f64;
+            let x = PAD + COL_W * n.order as f64;
+            let y = PAD + ROW_H * n.layer as f64;
             let (fill_v, class) = match n.ending {
                 Some(t) => (fill(prefix, t), "flow-node flow-node-ending"),
                 None => ("#ffffff".to_owned(), "flow-node"),
             };
-            let label = shorten(&n.label, 22);
+            let label = shorten(&n.label, 24);
             view! {
                 <g data-node=n.id.clone()>
                     <rect class=class x=x y=y width=NODE_W height=NODE_H rx="6" fill=fill_v>
