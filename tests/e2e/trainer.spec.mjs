@@ -200,6 +200,30 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
   const path = await tableCells(page, 'learner-path');
   expect(path.length - 1).toBe(decisions.length);
   await expectCsvEqualsScreen(page, 'learner-path');
+
+  // Three more learners of the class sync; "refresh" asks the LRS only for what it stored
+  // since the last read (every statement query carries `since`) and the class grows.
+  const more = synthesize(CLASS, 3, 13, 'hv-e2e-c', join(TMP, 'e2e-class-c.json'));
+  execFileSync('node', [join(ROOT, 'scripts', 'seed-lrs.mjs'), join(TMP, 'e2e-class-c.json'), LRS_ENDPOINT, SEEDER], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const queries = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(`${LRS_URL}/xAPI/statements`)) queries.push(new URL(r.url()));
+  });
+  await page.getByRole('link', { name: vi.trainer_back_scenario }).click();
+  await page.getByRole('link', { name: vi.trainer_back }).click();
+  await page.getByTestId('trainer-refresh').click();
+  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 60_000 });
+  const firstPages = queries.filter((u) => !u.searchParams.has('pit_id') && !u.searchParams.has('search_after'));
+  expect(firstPages.length).toBeGreaterThanOrEqual(5);
+  for (const u of firstPages) expect(u.searchParams.get('since'), `${u}`).toBeTruthy();
+  await expect(async () => {
+    const rows = await tableCells(page, 'class-learners');
+    expect(rows.length - 1).toBe(43);
+  }).toPass({ timeout: 10_000 });
+  expect(more.length).toBeGreaterThan(0);
 });
 
 test('a learner account sees no trainer area, and the LRS gives it none of the class data', async ({ page }) => {
