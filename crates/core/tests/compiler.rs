@@ -109,7 +109,7 @@ fn valid_fixture_compiles() {
                 .join("\n")
         )
     });
-    assert_eq!(compiled.catalog.entries.len(), 2);
+    assert_eq!(compiled.catalog.entries.len(), 3);
     let scenario = compiled
         .contents
         .iter()

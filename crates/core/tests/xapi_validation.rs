@@ -13,12 +13,17 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use boiduong_core::attempt::{Action, Attempt, AttemptEvent, Intent, Progress};
+use boiduong_core::attempt::{
+    latest_pretest_items, Action, Attempt, AttemptEvent, Intent, Progress, StartOptions,
+};
 use boiduong_core::compiler::compile_dir;
-use boiduong_core::model::{Answer, Content, Item, Module, Scenario};
-use boiduong_core::module::Position;
+use boiduong_core::model::{Answer, Catalog, Content, ContentKind, Item, Scenario};
+use boiduong_core::module::{AttemptMode, Position};
+use boiduong_core::selfassess::rating::ModuleLink;
+use boiduong_core::selfassess::{Consent, Evaluation, Phase, Profile, SelfRating};
 use boiduong_core::xapi::{
-    activity_types, derived_id, statements_for, verbs, Learner, Statement, StatementContext,
+    activity_types, derived_id, evaluation_statements, self_rating_statements, statements_for,
+    verbs, Learner, Statement, StatementContext,
 };
 use boiduong_core::Lang;
 
@@ -91,7 +96,18 @@ impl Runner {
     fn run(&mut self, content: &Content, intents: Vec<Intent>) {
         let id = self.attempt_id();
         let start = T0 + self.next_attempt as i64 * 3_600_000;
-        let (mut attempt, first) = Attempt::start(content, id, "learner", start);
+        let (attempt, first) = Attempt::start(content, id, "learner", start);
+        self.run_from(content, attempt, first, intents);
+    }
+
+    fn run_from(
+        &mut self,
+        content: &Content,
+        mut attempt: Attempt,
+        first: AttemptEvent,
+        intents: Vec<Intent>,
+    ) {
+        let start = first.at_ms;
         let mut log = vec![first];
         for (i, intent) in intents.into_iter().enumerate() {
             let (next, events) = attempt
@@ -108,25 +124,81 @@ impl Runner {
         self.logs.push((content.clone(), log));
     }
 
-    /// Passed (all right) and failed (all wrong) runs.
-    fn module(&mut self, content: &Content, m: &Module) {
-        for right in [true, false] {
-            let mut intents = Vec::new();
-            let items = m.lessons.iter().map(|l| &l.practice).chain(&m.check.items);
-            for item in items {
-                let answer = if right {
-                    item.answer.clone()
-                } else {
-                    wrong(item)
-                };
-                intents.push(Intent::Answer {
+    /// The intents that take an attempt to its end, every answer right or every one wrong.
+    fn intents_to_end(content: &Content, attempt: &Attempt, right: bool) -> Vec<Intent> {
+        let Content::Module(m) = content else {
+            unreachable!("a module");
+        };
+        let mut attempt = attempt.clone();
+        let mut intents = Vec::new();
+        while !attempt.is_finished() {
+            let Progress::Module(st) = &attempt.progress else {
+                unreachable!("a module attempt");
+            };
+            let intent = match st.current_item(m) {
+                Some(item) if st.current_response(m).is_none() => Intent::Answer {
                     item: item.id.clone(),
-                    answer,
-                });
-                intents.push(Intent::Continue);
-            }
-            self.run(content, intents);
+                    answer: if right {
+                        item.answer.clone()
+                    } else {
+                        wrong(item)
+                    },
+                },
+                _ => Intent::Continue,
+            };
+            attempt = attempt.decide(content, intent.clone(), 0).expect("valid").0;
+            intents.push(intent);
         }
+        intents
+    }
+
+    /// Passed (all right) and failed (all wrong) runs; for a question pool also a pre-test,
+    /// a post-test that avoids its items, and a practice-only (offline) attempt.
+    fn module(&mut self, content: &Content) {
+        let start = |runner: &mut Runner, options: StartOptions, right: bool| {
+            let id = runner.attempt_id();
+            let at = T0 + runner.next_attempt as i64 * 3_600_000;
+            let (attempt, first) =
+                Attempt::start_with(content, id, "learner", at, options).expect("start");
+            let intents = Self::intents_to_end(content, &attempt, right);
+            runner.run_from(content, attempt, first, intents);
+            let (c, log) = runner.logs.last().expect("run");
+            Attempt::replay(c, log).expect("replay").summary(c)
+        };
+        for right in [true, false] {
+            start(self, StartOptions::default(), right);
+        }
+        let Content::Module(m) = content else {
+            return;
+        };
+        if m.check.draw.is_none() {
+            return;
+        }
+        let pre = start(
+            self,
+            StartOptions {
+                mode: AttemptMode::PreTest,
+                ..StartOptions::default()
+            },
+            false,
+        );
+        let avoid = latest_pretest_items(&[pre], &m.id);
+        start(
+            self,
+            StartOptions {
+                avoid,
+                ..StartOptions::default()
+            },
+            true,
+        );
+        start(
+            self,
+            StartOptions {
+                practice_only: true,
+                ..StartOptions::default()
+            },
+            true,
+        );
     }
 
     /// Every path from the start to an ending (bounded, for loops).
@@ -185,6 +257,10 @@ fn kind(s: &Statement) -> String {
         "node"
     } else if s.object.id.contains("/items/") {
         "item"
+    } else if s.object.id.ends_with("/self-rating") {
+        "self-rating"
+    } else if s.object.id.contains("/evaluation/") {
+        "evaluation"
     } else {
         ""
     };
@@ -213,7 +289,7 @@ fn every_statement_kind_is_written_for_the_validator() {
     for ctx in contexts() {
         for content in &compiled.contents {
             match content {
-                Content::Module(m) => runner.module(content, m),
+                Content::Module(_) => runner.module(content),
                 Content::Scenario(s) => runner.scenario(content, s),
             }
         }
@@ -232,6 +308,7 @@ fn every_statement_kind_is_written_for_the_validator() {
             assert_eq!(seqs.len() + silent, log.len(), "{}", content.id());
             all.extend(st);
         }
+        all.extend(self_assessment(&compiled.catalog, &ctx, &mut runner));
     }
 
     let kinds: BTreeSet<String> = all.iter().map(kind).collect();
@@ -252,6 +329,14 @@ fn every_statement_kind_is_written_for_the_validator() {
         "answered cmi.interaction choice node",
         "completed simulation",
         "terminated simulation",
+        "launched assessment",
+        "initialized assessment",
+        "progressed assessment",
+        "completed assessment",
+        "terminated assessment",
+        "answered cmi.interaction likert self-rating",
+        "answered cmi.interaction likert evaluation",
+        "answered cmi.interaction fill-in evaluation",
     ];
     for k in expected {
         assert!(kinds.contains(k), "no `{k}` statement; got {kinds:#?}");
@@ -265,6 +350,28 @@ fn every_statement_kind_is_written_for_the_validator() {
     assert!(all
         .iter()
         .any(|s| s.object.definition.kind == activity_types::SIMULATION));
+    let role = |s: &Statement| {
+        s.context
+            .extensions
+            .iter()
+            .find(|(k, _)| k.ends_with("/extensions/item-role"))
+            .and_then(|(_, v)| v.as_str().map(str::to_owned))
+    };
+    for r in ["practice", "check", "pretest"] {
+        assert!(
+            all.iter().any(|s| role(s).as_deref() == Some(r)),
+            "no item-role {r}"
+        );
+    }
+    assert!(all.iter().any(|s| s
+        .context
+        .extensions
+        .keys()
+        .any(|k| k.ends_with("/extensions/practice-only"))));
+    assert!(
+        all.iter().any(|s| s.actor.name.is_none()),
+        "no anonymous evaluation"
+    );
 
     let ids: BTreeSet<&str> = all.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids.len(), all.len(), "duplicate statement ids");
@@ -282,4 +389,73 @@ fn every_statement_kind_is_written_for_the_validator() {
         path.display(),
         path.display()
     );
+}
+
+/// A self-rating before and after the pool module (shared with consent, profile too) and an
+/// evaluation of each module, one named and one anonymous.
+fn self_assessment(
+    catalog: &Catalog,
+    ctx: &StatementContext,
+    runner: &mut Runner,
+) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let consent = Consent {
+        share_self_ratings: true,
+        share_profile: true,
+    };
+    let profile = Profile {
+        position: Some("cong-chuc-xa".into()),
+        ..Profile::new(T0)
+    };
+    for (i, phase) in [Phase::Before, Phase::After].into_iter().enumerate() {
+        let rating = SelfRating {
+            id: runner.attempt_id(),
+            learner_id: "learner".into(),
+            module: Some(ModuleLink {
+                module: "ngan-hang-cau-hoi".into(),
+                phase,
+                attempt_id: Some(runner.attempt_id()),
+            }),
+            ratings: [
+                ("giao_tiep".to_owned(), 2 + i as u8),
+                ("phap_luat".to_owned(), 3),
+            ]
+            .into(),
+            at_ms: T0 + i as i64 * 60_000,
+        };
+        out.extend(
+            self_rating_statements(
+                &rating,
+                catalog,
+                &consent,
+                Some(&profile),
+                ctx,
+                &mut derived_id,
+            )
+            .expect("self-rating statements"),
+        );
+    }
+    for (i, entry) in catalog
+        .entries
+        .iter()
+        .filter(|e| e.kind == ContentKind::Module)
+        .enumerate()
+    {
+        let evaluation = Evaluation {
+            id: runner.attempt_id(),
+            module: entry.id.clone(),
+            usefulness: 5,
+            clarity: 4,
+            relevance: 3,
+            intended_use: "Hướng dẫn người dân một lần, đầy đủ, bằng phiếu hướng dẫn.".into(),
+            comment: (i == 0).then(|| "Cần thêm ví dụ về hồ sơ đất đai.".to_owned()),
+            anonymous: i % 2 == 1,
+            at_ms: T0 + 7_200_000,
+        };
+        out.extend(
+            evaluation_statements(&evaluation, entry, ctx, &mut derived_id)
+                .expect("evaluation statements"),
+        );
+    }
+    out
 }

@@ -17,7 +17,12 @@
 //! | `Answered` | `answered` (the item as a `cmi.interaction`) |
 //! | `Advanced` | `experienced` (the lesson left, if a lesson) + `progressed` (module, unless done) |
 //! | `Chose` | `answered` (the node as a `choice` interaction) |
-//! | `Finished` | `completed` (+ `passed`/`failed` for modules), `terminated` |
+//! | `Finished` | `completed` (+ `passed`/`failed` for full modules), `terminated` |
+//!
+//! A pre-test attempt's root activity is `{module}/pretest` (an `assessment`, parent the
+//! module); its items carry `item-role` = `pretest` and its score goes on `completed`, with no
+//! verdict, as for a practice-only attempt. Self-ratings and evaluations are mapped by
+//! [`self_rating_statements`] (consent-gated) and [`evaluation_statements`].
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
