@@ -69,6 +69,20 @@ pub fn provide_selfassess() -> SelfAssessState {
         leptos::task::spawn_local(async move { state.load().await });
         true
     });
+    // Sign-out deletes the device's records (storage is cleared by the sync module): forget
+    // what was read from them too, so the next learner never sees the last one's profile.
+    Effect::new(move |previous: Option<String>| {
+        let learner = app.learner_id.get();
+        if previous.is_some_and(|p| !p.is_empty()) && learner.is_empty() {
+            state.profile.set(None);
+            state.profile_error.set(None);
+            state.consent.set(Consent::default());
+            state.ratings.set(Vec::new());
+            state.evaluations.set(Vec::new());
+            state.damaged.set(0);
+        }
+        learner
+    });
     state
 }
 
