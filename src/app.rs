@@ -13,6 +13,7 @@ use crate::pages::module::ModulePage;
 use crate::pages::not_found::NotFound;
 use crate::pages::preview::PreviewPage;
 use crate::pages::scenario::ScenarioPage;
+use crate::pages::self_assessment::SelfAssessmentPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sync_status::SyncPage;
 use crate::pages::trainer::{TrainerHome, TrainerLearner, TrainerModule, TrainerScenario};
@@ -33,6 +34,7 @@ fn Shell() -> impl IntoView {
     crate::sync::provide_sync(app);
     crate::trainer::provide_trainer();
     crate::pwa::provide_pwa();
+    crate::selfassess::provide_selfassess();
     let i18n = use_i18n();
     view! {
         <Router>
@@ -46,6 +48,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/module/:id") view=ModulePage />
                     <Route path=path!("/scenario/:id") view=ScenarioPage />
                     <Route path=path!("/history") view=HistoryPage />
+                    <Route path=path!("/tu-danh-gia") view=SelfAssessmentPage />
+                    <Route path=path!("/self-assessment") view=SelfAssessmentPage />
                     <Route path=path!("/sign-in") view=SignInPage />
                     <Route path=path!("/sync") view=SyncPage />
                     <Route path=path!("/trainer") view=TrainerHome />

@@ -14,6 +14,7 @@ pub mod net;
 pub mod pages;
 pub mod platform;
 pub mod pwa;
+pub mod selfassess;
 pub mod state;
 pub mod storage;
 pub mod sync;

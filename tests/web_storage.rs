@@ -469,3 +469,165 @@ async fn export_then_import_recovers_everything_without_duplicates() {
         .await
         .is_err());
 }
+
+// ---- self-assessment ---------------------------------------------------------------------
+
+// Guards the profile's storage: what is saved comes back after a new connection, and a
+// version-1 profile left on the device by an older portal (nested qualifications, `it`,
+// `position_id`) is read as the current profile, an unknown level dropped rather than fatal.
+#[wasm_bindgen_test]
+async fn profile_round_trip_and_old_format_migrated() {
+    use boiduong_core::selfassess::{Education, ItSkill, PoliticalTheory, Profile};
+    let name = db_name("profile");
+    let storage = open(&name).await;
+    assert_eq!(storage.load_profile().await.expect("empty"), None);
+    put_raw(
+        &name,
+        "meta",
+        r#"{"key":"profile","value":{"position_id":"cong-chuc-chuyen-mon-xa","qualifications":{"education":"dai_hoc","political_theory":"so_cap","it":"co_ban","foreign_language":"B1 tiếng Anh"},"updated_ms":1700000000000}}"#,
+    )
+    .await;
+    let storage = open(&name).await;
+    let migrated = storage
+        .load_profile()
+        .await
+        .expect("readable")
+        .expect("present");
+    assert_eq!(migrated.version, 2);
+    assert_eq!(
+        migrated.position.as_deref(),
+        Some("cong-chuc-chuyen-mon-xa")
+    );
+    assert_eq!(migrated.education, Some(Education::University));
+    assert_eq!(migrated.political_theory, Some(PoliticalTheory::Elementary));
+    assert_eq!(migrated.it_skill, Some(ItSkill::Basic));
+    assert_eq!(migrated.foreign_language, None);
+
+    let mut edited: Profile = migrated.clone();
+    edited.political_theory = Some(PoliticalTheory::Intermediate);
+    storage.save_profile(&edited).await.expect("save");
+    let again = open(&name)
+        .await
+        .load_profile()
+        .await
+        .expect("readable")
+        .expect("present");
+    assert_eq!(again, edited);
+    let stored = storage.meta("profile").await.expect("meta").expect("raw");
+    assert_eq!(stored["version"], 2, "written in the current format");
+}
+
+// Guards bad stored data: a profile from a newer portal or a broken one gives a clear error
+// (never a panic), and saving a new profile keeps the unreadable one aside.
+#[wasm_bindgen_test]
+async fn unreadable_profile_is_reported_and_kept() {
+    use boiduong_core::selfassess::Profile;
+    let name = db_name("profile-bad");
+    put_raw_after_open(
+        &name,
+        r#"{"key":"profile","value":{"version":9,"updated_at_ms":0}}"#,
+    )
+    .await;
+    let storage = open(&name).await;
+    let err = storage.load_profile().await.expect_err("too new");
+    assert!(
+        matches!(err, AppError::Damaged(ref m) if m.contains("newer")),
+        "{err:?}"
+    );
+    put_raw(&name, "meta", r#"{"key":"profile","value":[1,2]}"#).await;
+    assert!(matches!(
+        storage.load_profile().await,
+        Err(AppError::Damaged(_))
+    ));
+    storage
+        .save_profile(&Profile::new(5))
+        .await
+        .expect("a new profile can be saved");
+    assert_eq!(
+        storage.load_profile().await.expect("readable"),
+        Some(Profile::new(5))
+    );
+    assert_eq!(
+        storage.meta("profile_unreadable").await.expect("meta"),
+        Some(serde_json::json!([1, 2])),
+        "the unreadable profile is kept aside"
+    );
+}
+
+/// Opens the database once (creating the schema), then plants a raw meta record.
+async fn put_raw_after_open(name: &str, json: &str) {
+    let _ = open(name).await;
+    put_raw(name, "meta", json).await;
+}
+
+// Guards "durable with its statements": a shared self-rating and its statements are written
+// together; a private one queues nothing; a second write of the same record fails without
+// queuing anything; consent reads back, private by default.
+#[wasm_bindgen_test]
+async fn self_records_share_their_transaction_and_private_ones_queue_nothing() {
+    use boiduong::storage::selfassess::SelfRecord;
+    use boiduong_core::selfassess::{Consent, SelfRating};
+    let name = db_name("selfrecords");
+    let storage = open(&name).await;
+    assert_eq!(
+        storage.load_consent().await.expect("consent"),
+        Consent::default()
+    );
+    let rating = |id: &str| SelfRating {
+        id: id.into(),
+        learner_id: "learner".into(),
+        module: None,
+        ratings: [("giao_tiep".to_string(), 4u8)].into_iter().collect(),
+        at_ms: 1_000,
+    };
+    let private = SelfRecord::Rating {
+        rating: rating("r-private"),
+        shared: false,
+    };
+    storage
+        .save_self_record(&private, &[])
+        .await
+        .expect("private");
+    let shared = SelfRecord::Rating {
+        rating: rating("r-shared"),
+        shared: true,
+    };
+    storage
+        .save_self_record(&shared, &[queued("s-r1", "r-shared", 1.0)])
+        .await
+        .expect("shared");
+    let again = storage
+        .save_self_record(&shared, &[queued("s-r2", "r-shared", 2.0)])
+        .await;
+    assert!(again.is_err(), "a record id is written once");
+    let outbox: Vec<String> = storage
+        .outbox()
+        .await
+        .expect("outbox")
+        .into_iter()
+        .map(|q| q.id)
+        .collect();
+    assert_eq!(
+        outbox,
+        ["s-r1"],
+        "nothing from the private rating or the failed write"
+    );
+    put_raw(
+        &name,
+        "selfassess",
+        r#"{"id":"broken","v":1,"kind":"rating","record":7}"#,
+    )
+    .await;
+    let found = open(&name).await.self_records().await.expect("records");
+    assert_eq!(found.ratings.len(), 2);
+    assert_eq!(found.damaged, 1, "damaged record counted, not fatal");
+    let consent = Consent {
+        share_self_ratings: true,
+        share_profile: false,
+    };
+    storage.save_consent(&consent).await.expect("consent");
+    assert_eq!(
+        open(&name).await.load_consent().await.expect("read"),
+        consent
+    );
+}

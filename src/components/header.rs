@@ -29,6 +29,9 @@ pub fn Header() -> impl IntoView {
                 <nav class="nav" aria-label=move || t_string!(i18n, nav_main)>
                     <A href="/" attr:class="nav-link">{t!(i18n, nav_catalog)}</A>
                     <A href="/history" attr:class="nav-link">{t!(i18n, nav_history)}</A>
+                    <A href="/tu-danh-gia" attr:class="nav-link" attr:data-testid="nav-selfassess">
+                        {t!(i18n, nav_selfassess)}
+                    </A>
                     <Show when=move || sync.identity.read().as_ref().is_some_and(|i| i.trainer)>
                         <A href="/trainer" attr:class="nav-link" attr:data-testid="nav-trainer">
                             {t!(i18n, nav_trainer)}

@@ -5,5 +5,6 @@ pub mod competency_bars;
 pub mod data_table;
 pub mod header;
 pub mod item;
+pub mod likert;
 pub mod notice;
 pub mod progress;

@@ -1,6 +1,8 @@
 //! Fetches the compiled content the build put under /content/.
 
 use boiduong_core::model::{Catalog, CatalogEntry, Content, ContentKind, CONTENT_FORMAT};
+use boiduong_core::selfassess::standards::STANDARDS_FORMAT;
+use boiduong_core::selfassess::Standards;
 use gloo_net::http::Request;
 
 use crate::error::AppError;
@@ -42,6 +44,26 @@ pub async fn fetch_catalog() -> Result<Catalog, AppError> {
         });
     }
     Ok(catalog)
+}
+
+/// The position standards for self-assessment (standards.json, beside the catalog).
+pub async fn fetch_standards() -> Result<Standards, AppError> {
+    let url = format!("{CONTENT_ROOT}/standards.json");
+    let text = get_text(&url).await?;
+    let standards: Standards = serde_json::from_str(&text).map_err(|e| AppError::Malformed {
+        url: url.clone(),
+        reason: e.to_string(),
+    })?;
+    if standards.format != STANDARDS_FORMAT {
+        return Err(AppError::Malformed {
+            url,
+            reason: format!(
+                "standards format {} (this portal reads {STANDARDS_FORMAT})",
+                standards.format
+            ),
+        });
+    }
+    Ok(standards)
 }
 
 /// One module or scenario at the version the catalog names; returns the raw JSON too so the

@@ -3,8 +3,11 @@
 
 use std::sync::Arc;
 
-use boiduong_core::attempt::{Attempt, AttemptEvent, AttemptStatus, Intent};
+use boiduong_core::attempt::{
+    latest_pretest_items, Attempt, AttemptEvent, AttemptStatus, Intent, StartOptions,
+};
 use boiduong_core::model::{Catalog, CatalogEntry, Content, ContentKind};
+use boiduong_core::module::AttemptMode;
 use boiduong_core::xapi;
 use boiduong_core::Lang;
 use leptos::prelude::*;
@@ -165,8 +168,25 @@ impl Player {
         }
     }
 
-    /// Starts a new attempt on the catalog's current version, stored with that version.
+    /// Starts a new (full) attempt on the catalog's current version, stored with that version.
     pub fn start(self) {
+        self.start_with(AttemptMode::Full);
+    }
+
+    /// Whether a full attempt started now would be practice only: the check is a question pool
+    /// (the post-test) and the browser is offline, so it would be scored on the device, whose
+    /// content files hold the answer keys.
+    pub fn would_be_practice(self) -> bool {
+        let pool = match &*self.current.get_value() {
+            Content::Module(m) => m.check.draw.is_some(),
+            Content::Scenario(_) => false,
+        };
+        pool && !self.sync.online.get()
+    }
+
+    /// Starts a new attempt in `mode`: a pre-test, or a full attempt whose pool draw avoids the
+    /// learner's latest pre-test items (and which is practice only when taken offline).
+    pub fn start_with(self, mode: AttemptMode) {
         if self.busy.get_untracked() {
             return;
         }
@@ -180,7 +200,34 @@ impl Player {
             self.error.set(Some(AppError::NotSignedIn));
             return;
         }
-        let (attempt, first) = Attempt::start(&content, new_uuid(), learner, now_ms());
+        let options = match (&*content, mode) {
+            (Content::Module(m), AttemptMode::Full) if m.check.draw.is_some() => {
+                let mine: Vec<_> = self
+                    .state
+                    .summaries
+                    .get_untracked()
+                    .into_iter()
+                    .filter(|s| s.learner_id == learner)
+                    .collect();
+                StartOptions {
+                    avoid: latest_pretest_items(&mine, &m.id),
+                    practice_only: !self.sync.online.get_untracked(),
+                    ..StartOptions::default()
+                }
+            }
+            _ => StartOptions {
+                mode,
+                ..StartOptions::default()
+            },
+        };
+        let (attempt, first) =
+            match Attempt::start_with(&content, new_uuid(), learner, now_ms(), options) {
+                Ok(x) => x,
+                Err(e) => {
+                    self.error.set(Some(e.into()));
+                    return;
+                }
+            };
         let log = vec![first];
         let statements = match self.queue(&content, &log, 0, &attempt.id) {
             Ok(s) => s,

@@ -84,6 +84,17 @@ pub fn status_text(status: AttemptStatus, i18n: crate::i18n::I18n) -> String {
     }
 }
 
+/// "Kiểm tra đầu vào" or "Luyện tập" for a pre-test or a practice-only attempt.
+pub fn mode_label(s: &AttemptSummary, i18n: crate::i18n::I18n) -> Option<&'static str> {
+    if s.mode == boiduong_core::module::AttemptMode::PreTest {
+        Some(t_string!(i18n, mode_pretest))
+    } else if s.practice_only {
+        Some(t_string!(i18n, mode_practice))
+    } else {
+        None
+    }
+}
+
 pub fn result_text(s: &AttemptSummary) -> String {
     match (&s.score, &s.ending) {
         (Some(score), _) => format!("{}/{}", score.raw, score.max),
@@ -130,7 +141,10 @@ pub fn AttemptList(kind: ContentKind, id: String) -> impl IntoView {
                             .map(|s| view! {
                                 <tr data-testid="attempt-row" data-status=format!("{:?}", s.status)>
                                     <td>{format_datetime(s.started_ms, lang.get())}</td>
-                                    <td>{status_text(s.status, i18n)}</td>
+                                    <td>
+                                        {status_text(s.status, i18n)}
+                                        {mode_label(&s, i18n).map(|m| format!(" · {m}"))}
+                                    </td>
                                     <td>{result_text(&s)}</td>
                                 </tr>
                             })

@@ -20,7 +20,7 @@ use crate::error::AppError;
 
 pub const DB_NAME: &str = "boiduong";
 /// Schema version of the database (object stores and indexes), distinct from the record format.
-pub const DB_VERSION: u32 = 3;
+pub const DB_VERSION: u32 = 4;
 
 pub const EVENTS: &str = "events";
 pub const ATTEMPTS: &str = "attempts";
@@ -37,12 +37,17 @@ pub const META: &str = "meta";
 /// (schema 3): `{key, json}` with `json` the page's statements in the review's lean form.
 /// A cache: the LRS has the originals; refresh adds pages, sign-out deletes it.
 pub const REVIEW: &str = "review";
+/// The learner's self-ratings and module evaluations (schema 4), keyed by their id:
+/// `{id, v, kind, shared, record}` (see `storage::selfassess`).
+pub const SELFASSESS: &str = "selfassess";
 const BY_ATTEMPT: &str = "by_attempt";
 const BY_ORDER: &str = "by_order";
 /// What "My records" exports and imports (settings stay on their device).
-const EXPORTED: [&str; 6] = [EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED];
-const ALL_STORES: [&str; 8] = [
-    EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED, META, REVIEW,
+const EXPORTED: [&str; 7] = [
+    EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED, SELFASSESS,
+];
+const ALL_STORES: [&str; 9] = [
+    EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED, META, REVIEW, SELFASSESS,
 ];
 
 #[derive(Clone)]
@@ -143,6 +148,11 @@ impl IdbStore {
                         .with_key_path(KeyPath::from("key"))
                         .build()?;
                 }
+                if old < 4 {
+                    db.create_object_store(SELFASSESS)
+                        .with_key_path(KeyPath::from("id"))
+                        .build()?;
+                }
                 Ok(())
             })
             .await
@@ -215,6 +225,62 @@ impl IdbStore {
                 .map(|d| map_dom(&d.name(), &d.message()))
                 .unwrap_or_else(|| map_err(e))),
         }
+    }
+
+    /// Stores a self-rating or an evaluation and queues its statements in one transaction:
+    /// the record and its statements are durable together or not at all.
+    pub async fn put_self_record(
+        &self,
+        value: &serde_json::Value,
+        statements: &[Queued],
+    ) -> Result<(), AppError> {
+        let mut stores = vec![SELFASSESS];
+        if !statements.is_empty() {
+            stores.extend([OUTBOX, STATEMENTS]);
+        }
+        let tx = self
+            .db
+            .transaction(stores)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        let raw: web_sys::IdbTransaction = tx.as_sys().clone().into();
+        {
+            // `add`: a record id is a fresh UUID; a clash aborts instead of overwriting.
+            tx.object_store(SELFASSESS)
+                .map_err(map_err)?
+                .add(to_js(value)?)
+                .primitive()
+                .map_err(map_err)?;
+            if !statements.is_empty() {
+                let outbox = tx.object_store(OUTBOX).map_err(map_err)?;
+                let ledger = tx.object_store(STATEMENTS).map_err(map_err)?;
+                for q in statements {
+                    let value = to_js(
+                        &serde_json::to_value(q).map_err(|e| AppError::Storage(e.to_string()))?,
+                    )?;
+                    outbox.add(value.clone()).primitive().map_err(map_err)?;
+                    ledger.add(value).primitive().map_err(map_err)?;
+                }
+            }
+        }
+        match tx.commit().await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(raw
+                .error()
+                .map(|d| map_dom(&d.name(), &d.message()))
+                .unwrap_or_else(|| map_err(e))),
+        }
+    }
+
+    /// Every self-assessment record as stored (decoded by the caller, damaged ones counted).
+    pub async fn self_record_values(&self) -> Result<Vec<serde_json::Value>, AppError> {
+        let values = self.raw_all(SELFASSESS, None).await?;
+        Ok(values
+            .iter()
+            .map(|v| from_js(v).unwrap_or(serde_json::Value::Null))
+            .collect())
     }
 
     /// Every record of a store as stored, in key order, or in the order of `index`.

@@ -24,6 +24,7 @@ struct Inner {
     rejected: BTreeMap<String, RejectedStatement>,
     meta: BTreeMap<String, serde_json::Value>,
     review: BTreeMap<String, String>,
+    selfassess: BTreeMap<String, serde_json::Value>,
 }
 
 impl MemoryStore {
@@ -117,6 +118,17 @@ impl MemoryStore {
         inner.meta.remove(super::REVIEW_MARK);
     }
 
+    pub fn put_self_record(&self, id: &str, value: &serde_json::Value, statements: &[Queued]) {
+        let mut inner = self.inner.borrow_mut();
+        inner.selfassess.insert(id.to_owned(), value.clone());
+        inner.outbox.extend(statements.iter().cloned());
+        inner.statements.extend(statements.iter().cloned());
+    }
+
+    pub fn self_record_values(&self) -> Vec<serde_json::Value> {
+        self.inner.borrow().selfassess.values().cloned().collect()
+    }
+
     pub fn clear_all(&self) {
         *self.inner.borrow_mut() = Inner::default();
     }
@@ -163,6 +175,10 @@ impl MemoryStore {
                 .map(|r| serde_json::to_value(r).unwrap_or_default())
                 .collect()),
         );
+        out.insert(
+            "selfassess".into(),
+            to(inner.selfassess.values().cloned().collect()),
+        );
         out
     }
 
@@ -206,6 +222,13 @@ impl MemoryStore {
                             true
                         }
                     }),
+                "selfassess" => match value.get("id").and_then(|i| i.as_str()) {
+                    Some(id) if !inner.selfassess.contains_key(id) => {
+                        inner.selfassess.insert(id.to_owned(), value.clone());
+                        true
+                    }
+                    _ => false,
+                },
                 "rejected" => serde_json::from_value::<RejectedStatement>(value.clone())
                     .ok()
                     .is_some_and(|r| {

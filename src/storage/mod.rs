@@ -11,6 +11,7 @@
 mod idb;
 mod memory;
 pub mod records;
+pub mod selfassess;
 
 use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
 use boiduong_core::model::ContentKind;

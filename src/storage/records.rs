@@ -41,6 +41,10 @@ fn keyed(store: &str, value: &Value) -> Option<(String, Value)> {
             let q: Queued = serde_json::from_value(value.clone()).ok()?;
             Some((json!(q.id).to_string(), value.clone()))
         }
+        "selfassess" => {
+            let r = super::selfassess::SelfRecord::decode(value.clone()).ok()?;
+            Some((json!(r.id()).to_string(), r.encode()))
+        }
         "rejected" => {
             let r: RejectedStatement = serde_json::from_value(value.clone()).ok()?;
             Some((json!(r.id).to_string(), value.clone()))
@@ -106,6 +110,7 @@ impl Storage {
             "attempts",
             "statements",
             "rejected",
+            "selfassess",
             "outbox",
         ] {
             let Some(list) = stores.get(store).and_then(Value::as_array) else {

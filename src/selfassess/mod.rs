@@ -1,0 +1,248 @@
+//! Self-assessment on the device: the learner's profile, consent, self-ratings and module
+//! evaluations, read once storage is open and kept in step with it. Every write is durable
+//! (with its statements, when it has any) before the signals change.
+//!
+//! The rules (gap report, comparisons, which statements a record produces, consent) are the
+//! pure core's `boiduong_core::selfassess` and `xapi::{self_rating_statements,
+//! evaluation_statements}`; this module only wires them to storage and the outbox.
+
+pub mod evaluation_form;
+pub mod rating_form;
+
+use boiduong_core::model::{Catalog, ContentKind};
+use boiduong_core::selfassess::rating::Phase;
+use boiduong_core::selfassess::{Consent, Evaluation, Profile, SelfRating};
+use boiduong_core::xapi::{self, Statement};
+use boiduong_core::Lang;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::platform::now_ms;
+use crate::state::{use_app_state, AppState};
+use crate::storage::selfassess::SelfRecord;
+use crate::storage::Queued;
+use crate::sync::{use_sync, SyncState};
+
+#[derive(Clone, Copy)]
+pub struct SelfAssessState {
+    app: AppState,
+    sync: SyncState,
+    /// The UI language (statements carry it in `context.language`).
+    lang: Signal<Lang>,
+    /// Profile, consent and records have been read from storage.
+    pub loaded: RwSignal<bool>,
+    pub profile: RwSignal<Option<Profile>>,
+    /// Why the stored profile could not be read (it is kept, untouched, until replaced).
+    pub profile_error: RwSignal<Option<AppError>>,
+    pub consent: RwSignal<Consent>,
+    /// Every self-rating on the device, with whether it was shared.
+    pub ratings: RwSignal<Vec<(SelfRating, bool)>>,
+    pub evaluations: RwSignal<Vec<Evaluation>>,
+    /// Self-assessment records that could not be read (kept).
+    pub damaged: RwSignal<usize>,
+}
+
+pub fn use_selfassess() -> SelfAssessState {
+    expect_context::<SelfAssessState>()
+}
+
+/// Provides the state (once, by the shell) and reads it from storage when storage is open.
+pub fn provide_selfassess() -> SelfAssessState {
+    let app = use_app_state();
+    let state = SelfAssessState {
+        app,
+        sync: use_sync(),
+        lang: crate::state::use_lang(),
+        loaded: RwSignal::new(false),
+        profile: RwSignal::new(None),
+        profile_error: RwSignal::new(None),
+        consent: RwSignal::new(Consent::default()),
+        ratings: RwSignal::new(Vec::new()),
+        evaluations: RwSignal::new(Vec::new()),
+        damaged: RwSignal::new(0),
+    };
+    provide_context(state);
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !app.storage_ready.get() {
+            return done.unwrap_or(false);
+        }
+        leptos::task::spawn_local(async move { state.load().await });
+        true
+    });
+    // Sign-out deletes the device's records (storage is cleared by the sync module): forget
+    // what was read from them too, so the next learner never sees the last one's profile.
+    Effect::new(move |previous: Option<String>| {
+        let learner = app.learner_id.get();
+        if previous.is_some_and(|p| !p.is_empty()) && learner.is_empty() {
+            state.profile.set(None);
+            state.profile_error.set(None);
+            state.consent.set(Consent::default());
+            state.ratings.set(Vec::new());
+            state.evaluations.set(Vec::new());
+            state.damaged.set(0);
+        }
+        learner
+    });
+    state
+}
+
+/// Statements of one self-assessment record, ready for the outbox (the record's id stands
+/// where an attempt id stands for attempt statements).
+fn queued(statements: &[Statement], record_id: &str) -> Result<Vec<Queued>, AppError> {
+    let base = now_ms() as f64 * 1000.0;
+    statements
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            Ok(Queued {
+                id: st.id.clone(),
+                attempt_id: record_id.to_owned(),
+                order: base + i as f64,
+                body: serde_json::to_string(st).map_err(|e| AppError::Xapi(e.to_string()))?,
+            })
+        })
+        .collect()
+}
+
+impl SelfAssessState {
+    async fn load(self) {
+        let Some(storage) = self.app.storage() else {
+            return;
+        };
+        match storage.load_profile().await {
+            Ok(p) => self.profile.set(p),
+            Err(e) => self.profile_error.set(Some(e)),
+        }
+        if let Ok(c) = storage.load_consent().await {
+            self.consent.set(c);
+        }
+        match storage.self_records().await {
+            Ok(found) => {
+                self.ratings.set(found.ratings);
+                self.evaluations.set(found.evaluations);
+                self.damaged.set(found.damaged);
+            }
+            Err(e) => self.profile_error.set(Some(e)),
+        }
+        self.loaded.set(true);
+    }
+
+    fn storage(self) -> Result<crate::storage::Storage, AppError> {
+        self.app
+            .storage()
+            .ok_or_else(|| AppError::StorageUnavailable("storage not open".into()))
+    }
+
+    /// Saves the profile (durable), then shows it.
+    pub async fn save_profile(self, mut profile: Profile) -> Result<(), AppError> {
+        profile.updated_at_ms = now_ms();
+        self.storage()?.save_profile(&profile).await?;
+        self.profile.set(Some(profile));
+        self.profile_error.set(None);
+        Ok(())
+    }
+
+    /// Saves the consent (durable), then shows it. It applies to records made from now on.
+    pub async fn save_consent(self, consent: Consent) -> Result<(), AppError> {
+        self.storage()?.save_consent(&consent).await?;
+        self.consent.set(consent);
+        Ok(())
+    }
+
+    /// Stores a self-rating; with the learner's consent, queues its statements in the same
+    /// transaction. Private ratings stay on the device.
+    pub async fn save_rating(self, rating: SelfRating, catalog: &Catalog) -> Result<(), AppError> {
+        rating
+            .validate(catalog)
+            .map_err(|e| AppError::Xapi(e.to_string()))?;
+        let consent = self.consent.get_untracked();
+        let statements = if consent.share_self_ratings {
+            let ctx = self
+                .sync
+                .statement_context(self.lang.get_untracked())
+                .ok_or(AppError::NotSignedIn)?;
+            let profile = self.profile.get_untracked();
+            let list = xapi::self_rating_statements(
+                &rating,
+                catalog,
+                &consent,
+                profile.as_ref(),
+                &ctx,
+                &mut |slot| xapi::derived_id(slot),
+            )
+            .map_err(|e| AppError::Xapi(e.to_string()))?;
+            queued(&list, &rating.id)?
+        } else {
+            Vec::new()
+        };
+        let shared = !statements.is_empty();
+        let record = SelfRecord::Rating {
+            rating: rating.clone(),
+            shared,
+        };
+        self.storage()?
+            .save_self_record(&record, &statements)
+            .await?;
+        self.ratings.update(|all| all.push((rating, shared)));
+        if shared {
+            self.sync.kick();
+        }
+        Ok(())
+    }
+
+    /// Stores an evaluation and queues its statements in one transaction.
+    pub async fn save_evaluation(
+        self,
+        evaluation: Evaluation,
+        catalog: &Catalog,
+    ) -> Result<(), AppError> {
+        let entry = catalog
+            .entry(ContentKind::Module, &evaluation.module)
+            .ok_or_else(|| AppError::Xapi(format!("unknown module {}", evaluation.module)))?;
+        let ctx = self
+            .sync
+            .statement_context(self.lang.get_untracked())
+            .ok_or(AppError::NotSignedIn)?;
+        let list =
+            xapi::evaluation_statements(&evaluation, entry, &ctx, &mut |s| xapi::derived_id(s))
+                .map_err(|e| AppError::Xapi(e.to_string()))?;
+        let statements = queued(&list, &evaluation.id)?;
+        self.storage()?
+            .save_self_record(&SelfRecord::Evaluation(evaluation.clone()), &statements)
+            .await?;
+        self.evaluations.update(|all| all.push(evaluation));
+        self.sync.kick();
+        Ok(())
+    }
+
+    /// The learner's latest rating of a module in a phase (this learner only).
+    pub fn latest_module_rating(self, module: &str, phase: Phase) -> Option<SelfRating> {
+        let learner = self.app.learner_id.get();
+        self.ratings
+            .read()
+            .iter()
+            .map(|(r, _)| r)
+            .filter(|r| r.learner_id == learner)
+            .filter(|r| {
+                r.module
+                    .as_ref()
+                    .is_some_and(|l| l.module == module && l.phase == phase)
+            })
+            .max_by_key(|r| r.at_ms)
+            .cloned()
+    }
+
+    /// This learner's ratings (all phases), oldest first.
+    pub fn my_ratings(self) -> Vec<SelfRating> {
+        let learner = self.app.learner_id.get();
+        let mut list: Vec<SelfRating> = self
+            .ratings
+            .read()
+            .iter()
+            .map(|(r, _)| r.clone())
+            .filter(|r| r.learner_id == learner)
+            .collect();
+        list.sort_by_key(|r| r.at_ms);
+        list
+    }
+}

@@ -1,0 +1,166 @@
+//! Self-assessment records on the device: the learner's profile and consent (small settings in
+//! the `meta` store) and their self-ratings and module evaluations (store `selfassess`,
+//! schema 4), each written in one transaction with the statements it produced.
+//!
+//! A self-rating kept private produces no statement (the core's mapping says so) and is
+//! stored alone: nothing about it is ever queued.
+
+use boiduong_core::record::RecordError;
+use boiduong_core::selfassess::profile::{decode_profile, encode_profile};
+use boiduong_core::selfassess::{Consent, Evaluation, Profile, SelfRating};
+use serde_json::{json, Value};
+
+use super::{Queued, Storage};
+use crate::error::AppError;
+
+/// Meta key of the learner's profile (the core's versioned JSON).
+pub const PROFILE_KEY: &str = "profile";
+/// Meta key where an unreadable profile is kept when the learner saves a new one.
+pub const PROFILE_UNREADABLE_KEY: &str = "profile_unreadable";
+/// Meta key of the learner's consent.
+pub const CONSENT_KEY: &str = "consent";
+/// Format of a stored self-assessment record (the envelope below).
+pub const SELF_RECORD_FORMAT: u64 = 1;
+
+/// A self-rating or an evaluation as stored: `{id, v, kind, shared, record}`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SelfRecord {
+    /// `shared`: statements were queued for it (the learner consented at the time).
+    Rating {
+        rating: SelfRating,
+        shared: bool,
+    },
+    Evaluation(Evaluation),
+}
+
+impl SelfRecord {
+    pub fn id(&self) -> &str {
+        match self {
+            SelfRecord::Rating { rating, .. } => &rating.id,
+            SelfRecord::Evaluation(e) => &e.id,
+        }
+    }
+
+    pub fn encode(&self) -> Value {
+        let (kind, shared, record) = match self {
+            SelfRecord::Rating { rating, shared } => {
+                ("rating", *shared, serde_json::to_value(rating))
+            }
+            SelfRecord::Evaluation(e) => ("evaluation", true, serde_json::to_value(e)),
+        };
+        json!({
+            "id": self.id(),
+            "v": SELF_RECORD_FORMAT,
+            "kind": kind,
+            "shared": shared,
+            "record": record.unwrap_or(Value::Null),
+        })
+    }
+
+    pub fn decode(value: Value) -> Result<SelfRecord, RecordError> {
+        let v = value.get("v").and_then(Value::as_u64).unwrap_or(0);
+        if v > SELF_RECORD_FORMAT {
+            return Err(RecordError::TooNew(v));
+        }
+        let record = value.get("record").cloned().unwrap_or(Value::Null);
+        let corrupt = |e: serde_json::Error| RecordError::Corrupt(e.to_string());
+        match value.get("kind").and_then(Value::as_str) {
+            Some("rating") => Ok(SelfRecord::Rating {
+                rating: serde_json::from_value(record).map_err(corrupt)?,
+                shared: value
+                    .get("shared")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+            }),
+            Some("evaluation") => Ok(SelfRecord::Evaluation(
+                serde_json::from_value(record).map_err(corrupt)?,
+            )),
+            _ => Err(RecordError::Corrupt(
+                "unknown self-assessment record".into(),
+            )),
+        }
+    }
+}
+
+/// What a read of the self-assessment records found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SelfRecords {
+    pub ratings: Vec<(SelfRating, bool)>,
+    pub evaluations: Vec<Evaluation>,
+    /// Records that could not be read: kept, not deleted.
+    pub damaged: usize,
+}
+
+/// The stored profile could not be read (it is kept untouched).
+fn unreadable(e: RecordError) -> AppError {
+    AppError::Damaged(e.to_string())
+}
+
+impl Storage {
+    /// The learner's profile: None when none is stored; `Damaged` when it cannot be read
+    /// (a newer portal's, or broken), in which case it stays where it is.
+    pub async fn load_profile(&self) -> Result<Option<Profile>, AppError> {
+        match self.meta(PROFILE_KEY).await? {
+            None => Ok(None),
+            Some(v) => decode_profile(v).map(Some).map_err(unreadable),
+        }
+    }
+
+    /// Saves the profile in the current format. An unreadable stored profile is first kept
+    /// aside (`profile_unreadable`), never silently overwritten.
+    pub async fn save_profile(&self, profile: &Profile) -> Result<(), AppError> {
+        if let Some(old) = self.meta(PROFILE_KEY).await? {
+            if decode_profile(old.clone()).is_err() {
+                self.set_meta(PROFILE_UNREADABLE_KEY, &old).await?;
+            }
+        }
+        self.set_meta(PROFILE_KEY, &encode_profile(profile)).await
+    }
+
+    /// The learner's consent; private (the default) when none is stored or it is unreadable.
+    pub async fn load_consent(&self) -> Result<Consent, AppError> {
+        Ok(self
+            .meta(CONSENT_KEY)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
+    pub async fn save_consent(&self, consent: &Consent) -> Result<(), AppError> {
+        let value = serde_json::to_value(consent).map_err(|e| AppError::Storage(e.to_string()))?;
+        self.set_meta(CONSENT_KEY, &value).await
+    }
+
+    /// Stores a self-rating or an evaluation and queues its statements, in one transaction.
+    pub async fn save_self_record(
+        &self,
+        record: &SelfRecord,
+        statements: &[Queued],
+    ) -> Result<(), AppError> {
+        let value = record.encode();
+        match self {
+            Storage::Idb(s) => s.put_self_record(&value, statements).await,
+            Storage::Memory(s) => {
+                s.put_self_record(record.id(), &value, statements);
+                Ok(())
+            }
+        }
+    }
+
+    /// Every self-rating and evaluation on this device.
+    pub async fn self_records(&self) -> Result<SelfRecords, AppError> {
+        let values = match self {
+            Storage::Idb(s) => s.self_record_values().await?,
+            Storage::Memory(s) => s.self_record_values(),
+        };
+        let mut out = SelfRecords::default();
+        for v in values {
+            match SelfRecord::decode(v) {
+                Ok(SelfRecord::Rating { rating, shared }) => out.ratings.push((rating, shared)),
+                Ok(SelfRecord::Evaluation(e)) => out.evaluations.push(e),
+                Err(_) => out.damaged += 1,
+            }
+        }
+        Ok(out)
+    }
+}
