@@ -133,10 +133,11 @@ fn self_rating_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang
         strings.trainer_selfrating_self,
         strings.trainer_selfrating_measured,
     );
-    let bar = |label: String, value: Option<f64>, max: u8, n: usize, tone: u8| Bar {
+    // the value and its scale; how many learners it is over is in the table
+    let bar = |label: String, value: Option<f64>, tone: u8| Bar {
         label,
         value: value.unwrap_or(0.0),
-        text: value.map_or_else(|| "—".into(), |v| format!("{v:.1}/{max} (n = {n})")),
+        text: value.map_or_else(|| "—".into(), |v| format!("{v:.1}/5")),
         tone: Tone::Series(tone),
     };
     let bars: Vec<Bar> = rows
@@ -144,14 +145,8 @@ fn self_rating_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang
         .flat_map(|r| {
             let n = name(&r.competency);
             [
-                bar(format!("{n} · {self_word}"), r.self_mean, 5, r.self_n, 0),
-                bar(
-                    format!("{n} · {measured_word}"),
-                    r.measured_mean,
-                    5,
-                    r.measured_n,
-                    1,
-                ),
+                bar(format!("{n} · {self_word}"), r.self_mean, 0),
+                bar(format!("{n} · {measured_word}"), r.measured_mean, 1),
             ]
         })
         .collect();

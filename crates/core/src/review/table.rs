@@ -357,8 +357,8 @@ pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
     ("review_anonymous", "Ẩn danh", "Anonymous"),
     (
         "review_col_self_mean",
-        "Tự đánh giá, trung bình (1–5)",
-        "Self-rating, mean (1–5)",
+        "Tự đánh giá (TB, 1–5)",
+        "Self-rating (mean, 1–5)",
     ),
     (
         "review_col_self_n",
@@ -367,8 +367,8 @@ pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
     ),
     (
         "review_col_before",
-        "Trước học phần, trung bình (1–5)",
-        "Before a module, mean (1–5)",
+        "Trước học phần (TB)",
+        "Before a module (mean)",
     ),
     (
         "review_col_before_n",
@@ -377,14 +377,14 @@ pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
     ),
     (
         "review_col_after",
-        "Sau học phần, trung bình (1–5)",
-        "After a module, mean (1–5)",
+        "Sau học phần (TB)",
+        "After a module (mean)",
     ),
     ("review_col_after_n", "Số người (sau)", "Learners (after)"),
     (
         "review_col_measured",
-        "Đo qua tình huống, trung bình (0–5)",
-        "Measured in scenarios, mean (0–5)",
+        "Đo qua tình huống (TB, 0–5)",
+        "Measured in scenarios (mean, 0–5)",
     ),
     (
         "review_col_measured_n",
@@ -393,7 +393,7 @@ pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
     ),
     (
         "review_col_difference",
-        "Chênh lệch trung bình (tự đánh giá − đo được)",
+        "Chênh lệch TB (tự đánh giá − đo được)",
         "Mean difference (self − measured)",
     ),
     (
