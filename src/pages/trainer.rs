@@ -4,7 +4,9 @@
 //! scenarios and modules with their figures. `/trainer/scenario/:id`: endings, scores,
 //! path flow, weak choices, competencies, time per node, drop-off, loops, first vs best.
 //! `/trainer/scenario/:id/learner/:account`: one learner's attempts replayed, compared with
-//! the class. `/trainer/module/:id`: item analysis of the knowledge check.
+//! the class. `/trainer/module/:id`: pre-test → post-test gains, the learners' evaluations
+//! and the item analysis of the knowledge check. `/trainer` also compares the class's shared
+//! self-ratings with the levels its scenarios measured.
 //! Every figure is a cell of a `review::Table`; the CSV button exports that same table.
 
 use boiduong_core::model::{Catalog, Content, ContentKind};
@@ -73,6 +75,27 @@ fn caption(id: &str, lang: Lang) -> String {
         "items" => ("Phân tích câu hỏi", "Item analysis"),
         "item-options" => ("Số lần chọn từng phương án", "Option counts"),
         "item-responses" => ("Các câu trả lời", "Responses"),
+        "prepost-summary" => (
+            "Điểm trung bình của lớp và tiến bộ chuẩn hoá",
+            "Class means and normalised gain",
+        ),
+        "prepost-learners" => (
+            "Từng học viên: đầu vào và cuối học phần",
+            "Pre- and post-test by learner",
+        ),
+        "evaluation-overview" => ("Số phiếu đánh giá", "Evaluations received"),
+        "evaluation-questions" => (
+            "Mức đồng ý: trung bình và phân bố",
+            "Agreement: mean and distribution",
+        ),
+        "evaluation-texts" => (
+            "Học viên sẽ làm khác đi điều gì, và góp ý",
+            "What learners will do differently, and comments",
+        ),
+        "selfrating-measured" => (
+            "Tự đánh giá (1–5) và mức đo qua tình huống (0–5), theo năng lực",
+            "Self-rating (1–5) and measured level (0–5), by competency",
+        ),
         _ => (id, id),
     };
     match lang {
@@ -89,6 +112,57 @@ fn tables_view(tables: Vec<Table>, lang: Lang) -> impl IntoView {
             view! { <DataTable table=t caption=c /> }
         })
         .collect_view()
+}
+
+/// The class's shared self-ratings beside the levels its scenarios measured: a bar chart (two
+/// bars per competency) and the table of the same figures as its text alternative.
+fn self_rating_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = review::ratings_vs_measured(class);
+    let name = |id: &str| {
+        catalog
+            .and_then(|c| c.competency(id))
+            .map_or_else(|| id.to_owned(), |c| c.name.get(l).to_owned())
+    };
+    let strings = match l {
+        Lang::Vi => Locale::vi,
+        Lang::En => Locale::en,
+    }
+    .strings();
+    let (self_word, measured_word) = (
+        strings.trainer_selfrating_self,
+        strings.trainer_selfrating_measured,
+    );
+    // the value and its scale; how many learners it is over is in the table
+    let bar = |label: String, value: Option<f64>, tone: u8| Bar {
+        label,
+        value: value.unwrap_or(0.0),
+        text: value.map_or_else(|| "—".into(), |v| format!("{v:.1}/5")),
+        tone: Tone::Series(tone),
+    };
+    let bars: Vec<Bar> = rows
+        .iter()
+        .flat_map(|r| {
+            let n = name(&r.competency);
+            [
+                bar(format!("{n} · {self_word}"), r.self_mean, 0),
+                bar(format!("{n} · {measured_word}"), r.measured_mean, 1),
+            ]
+        })
+        .collect();
+    let table = with_labels(l, catalog, |labels| {
+        review::ratings_vs_measured_table(&rows, labels)
+    });
+    let title = caption("selfrating-measured", l);
+    view! {
+        <section class="card" data-testid="trainer-selfrating">
+            <h2>{t!(i18n, trainer_selfrating)}</h2>
+            <p class="meta">{t!(i18n, trainer_selfrating_help)}</p>
+            {(!bars.is_empty())
+                .then(|| view! { <BarChart bars=bars max=5.0 title=title.clone() id="selfrating" /> })}
+            <DataTable table=table caption=title />
+        </section>
+    }
 }
 
 /// Shows `children` to trainer sign-ins; tells anyone else what the area is.
@@ -365,6 +439,7 @@ fn TrainerHomeView() -> impl IntoView {
                 </div>
             </section>
             <section class="card">{tables_view(learners, l)}</section>
+            {self_rating_section(&class, catalog.as_ref(), l)}
         }
     };
     view! {
@@ -675,10 +750,31 @@ fn TrainerModuleView() -> impl IntoView {
         let timing = crate::platform::Timing::start("review-items");
         let analysis = review::item_analysis(&class, &m);
         timing.end();
-        let tables = with_labels(l, catalog.as_ref(), |labels| analysis.tables(labels));
+        let prepost = review::pre_post(&class, &m.id);
+        let evaluations = review::evaluation_summary(&class, &m.id);
+        let (tables, prepost, evaluations) = with_labels(l, catalog.as_ref(), |labels| {
+            (
+                analysis.tables(labels),
+                prepost.tables(&class, labels),
+                evaluations.tables(labels),
+            )
+        });
         view! {
-            <p class="meta">{t!(i18n, trainer_items_help)}</p>
-            <section class="card">{tables_view(tables, l)}</section>
+            <section class="card" data-testid="trainer-prepost">
+                <h2>{t!(i18n, trainer_prepost)}</h2>
+                <p class="meta">{t!(i18n, trainer_prepost_help)}</p>
+                {tables_view(prepost, l)}
+            </section>
+            <section class="card" data-testid="trainer-evaluations">
+                <h2>{t!(i18n, trainer_evaluations)}</h2>
+                <p class="meta">{t!(i18n, trainer_evaluations_help)}</p>
+                {tables_view(evaluations, l)}
+            </section>
+            <section class="card">
+                <h2>{t!(i18n, trainer_items)}</h2>
+                <p class="meta">{t!(i18n, trainer_items_help)}</p>
+                {tables_view(tables, l)}
+            </section>
         }
         .into_any()
     };

@@ -9,7 +9,7 @@ import { test, expect, axeReport } from './fixtures.mjs';
 import { signIn } from './pages.mjs';
 import { ACCOUNTS, LRS_ENDPOINT, LRS_URL, TRAINER } from './env.mjs';
 import { getStatements } from './lrs.mjs';
-import { loadScenario, text, vi } from './content.mjs';
+import { competencyName, loadModule, loadScenario, text, vi } from './content.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TMP = join(ROOT, 'target', 'tmp');
@@ -18,6 +18,10 @@ const CLASS = 'QLNN-2026-E2E';
 const OTHER = 'KHAC-2026-E2E';
 const SEEDER = 'dulieumau:dulieumau-pass';
 const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+/** The seeded modules: one with a plain check, one question pool (pre-test, post-test). */
+const MODULES = 'an-toan-thong-tin-van-phong,tiep-cong-dan';
+const POOL = 'tiep-cong-dan';
+const VERB = (v) => `http://adlnet.gov/expapi/verbs/${v}`;
 
 /** The synth binary built by scripts/test.sh (release), else the debug one. */
 function synthBinary() {
@@ -38,7 +42,7 @@ function synthesize(classCode, learners, seed, prefix, out) {
       '--class', classCode,
       '--seed', String(seed),
       '--scenarios', '3',
-      '--modules', '1',
+      '--modules', MODULES,
       '--prefix', prefix,
       '--from', from,
       '--days', '14',
@@ -71,6 +75,117 @@ function expected(statements, scenarioId, classCode) {
   }
   const done = new Set(completed.map((s) => s.context.registration)).size;
   return { learners: learners.size, attempts: registrations.size, completed: done, endings, rate: registrations.size ? (100 * done) / registrations.size : 0 };
+}
+
+/**
+ * `x` with `d` decimals as the review's Rust formatting writes it: the exact value rounded,
+ * an exact tie to even (JavaScript's toFixed takes the larger one), never `-0.0`.
+ */
+function fixed(x, d) {
+  const [int, frac] = Math.abs(x).toFixed(80).split('.');
+  let out;
+  if (frac[d] === '5' && /^0*$/.test(frac.slice(d + 1))) {
+    const cut = d > 0 ? `${int}.${frac.slice(0, d)}` : int;
+    const odd = Number(cut.at(-1)) % 2 === 1;
+    out = odd ? Math.abs(x).toFixed(d) : cut;
+  } else out = Math.abs(x).toFixed(d);
+  return x < 0 && /[1-9]/.test(out) ? `-${out}` : out;
+}
+const pct = (x) => (x == null ? '—' : `${fixed(x, 1)} %`);
+const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+/** The core's normalised gain (module::gain_from_percent). */
+const gainFromPercent = (pre, post) => (pre >= 100 ? (post - 100) / 100 : (post - pre) / (100 - pre));
+
+/** The seeded statements the trainer reads (verbs fetched) of one class, by registration. */
+function registrations(statements, classCode, keep) {
+  const byReg = new Map();
+  for (const s of statements) {
+    if (s.context?.extensions?.[ext('class-code')] !== classCode) continue;
+    if (!['launched', 'answered', 'completed', 'passed', 'failed'].map(VERB).includes(s.verb.id)) continue;
+    if (!keep(s)) continue;
+    const r = s.context.registration;
+    if (!byReg.has(r)) byReg.set(r, []);
+    byReg.get(r).push(s);
+  }
+  return [...byReg.entries()].map(([reg, list]) => ({
+    reg,
+    account: list[0].actor.account.name,
+    actor: list[0].actor,
+    start: Math.min(...list.map((s) => Date.parse(s.timestamp))),
+    list,
+  }));
+}
+
+/** Pre/post of a module from the raw statements: the pairing of attempt::pretest_gain. */
+function expectedPrePost(statements, moduleId, classCode) {
+  const mid = `${BASE}/modules/${moduleId}`;
+  const attempts = registrations(
+    statements,
+    classCode,
+    (s) => s.object.id === mid || s.object.id === `${mid}/pretest` || s.object.id.startsWith(`${mid}/items/`),
+  );
+  const score = (a, verbs, object) => {
+    const s = a.list.find((x) => verbs.includes(x.verb.id) && x.object.id === object && x.result?.score);
+    return s ? (100 * s.result.score.raw) / s.result.score.max : null;
+  };
+  const later = (a, b) => (b.start > a.start || (b.start === a.start && b.reg > a.reg) ? b : a);
+  const byLearner = new Map();
+  for (const a of attempts) {
+    const pre = a.list.some((s) => s.object.id === `${mid}/pretest`);
+    const pct = pre ? score(a, [VERB('completed')], `${mid}/pretest`) : score(a, [VERB('passed'), VERB('failed')], mid);
+    if (pct == null) continue;
+    if (!byLearner.has(a.account)) byLearner.set(a.account, { pres: [], posts: [] });
+    byLearner.get(a.account)[pre ? 'pres' : 'posts'].push({ ...a, pct });
+  }
+  const rows = {};
+  for (const [account, { pres, posts }] of byLearner) {
+    if (!pres.length) continue;
+    const post = posts.length ? posts.reduce(later) : null;
+    const before = post ? pres.filter((p) => p.start <= post.start) : [];
+    const paired = before.length ? before.reduce(later) : null;
+    const pre = (paired ?? pres.reduce(later)).pct;
+    rows[account] = { pre, post: post?.pct ?? null, gain: paired ? gainFromPercent(pre, post.pct) : null, pretests: pres.length };
+  }
+  const pairs = Object.values(rows).filter((r) => r.gain != null);
+  const meanPre = mean(pairs.map((r) => r.pre));
+  const meanPost = mean(pairs.map((r) => r.post));
+  return {
+    rows,
+    summary: [
+      String(Object.keys(rows).length),
+      String(pairs.length),
+      pct(meanPre),
+      pct(meanPost),
+      pairs.length ? fixed(mean(pairs.map((r) => r.gain)), 2) : '—',
+      pairs.length ? fixed(gainFromPercent(meanPre, meanPost), 2) : '—',
+    ],
+  };
+}
+
+/** A module's evaluations from the raw statements: each learner's latest, every anonymous one. */
+function expectedEvaluations(statements, moduleId, classCode) {
+  const prefix = `${BASE}/modules/${moduleId}/evaluation/`;
+  const records = registrations(statements, classCode, (s) => s.object.id.startsWith(prefix)).map((r) => ({
+    ...r,
+    anonymous: !r.actor.name && r.actor.account.name === r.reg,
+    answers: Object.fromEntries(r.list.map((s) => [s.object.id.slice(prefix.length), s.result.response])),
+  }));
+  const latest = new Map();
+  const anonymous = [];
+  for (const r of records) {
+    if (r.anonymous) anonymous.push(r);
+    else {
+      const prev = latest.get(r.account);
+      if (!prev || r.start > prev.start || (r.start === prev.start && r.reg > prev.reg)) latest.set(r.account, r);
+    }
+  }
+  const counted = [...latest.values(), ...anonymous];
+  const questions = ['usefulness', 'clarity', 'relevance'].map((q) => {
+    const values = counted.map((r) => Number(r.answers[q])).filter((v) => v >= 1 && v <= 5);
+    const counts = [1, 2, 3, 4, 5].map((k) => String(values.filter((v) => v === k).length));
+    return [String(values.length), values.length ? fixed(mean(values), 1) : '—', ...counts];
+  });
+  return { counted, anonymous, questions };
 }
 
 /** Cells of a review table on screen: header row then rows. */
@@ -208,6 +323,7 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  seeded.push(...more);
   const queries = [];
   page.on('request', (r) => {
     if (r.url().startsWith(`${LRS_URL}/xAPI/statements`)) queries.push(new URL(r.url()));
@@ -224,6 +340,79 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
     expect(rows.length - 1).toBe(43);
   }).toPass({ timeout: 10_000 });
   expect(more.length).toBeGreaterThan(0);
+});
+
+test('a trainer opens a pool module: pre/post gains and evaluations match the seeded data; self-ratings beside what scenarios measured', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, TRAINER);
+  await expect(page).toHaveURL(/\/trainer$/);
+  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+  await page.getByTestId('filter-class').selectOption(CLASS);
+  const classOnly = seeded.filter((s) => s.context?.extensions?.[ext('class-code')] === CLASS);
+
+  // The class's shared self-ratings beside the measured levels: a chart with its table.
+  const selfRating = page.getByTestId('trainer-selfrating');
+  await expect(selfRating.getByTestId('chart-selfrating')).toHaveAttribute('aria-label', /.+/);
+  const ratings = await expectCsvEqualsScreen(page, 'selfrating-measured');
+  const rated = {};
+  for (const s of classOnly.filter((x) => x.object.id.includes('/competencies/'))) {
+    const c = s.object.id.split('/competencies/')[1].split('/')[0];
+    (rated[c] ??= new Set()).add(s.actor.account.name);
+  }
+  expect(Object.keys(rated).length).toBeGreaterThan(0);
+  for (const [c, who] of Object.entries(rated)) {
+    const row = ratings.find((r) => r[0] === competencyName(c));
+    expect(row?.[2], `learners self-rating ${c}`).toBe(String(who.size));
+  }
+  // Nobody whose ratings are private, nor an anonymous evaluation, is a learner of the class.
+  const learners = await tableCells(page, 'class-learners');
+  const players = new Set(classOnly.filter((s) => s.object.id.startsWith(`${BASE}/scenarios/`)).map((s) => s.actor.account.name));
+  expect(learners.length - 1).toBe(players.size);
+  await selfRating.scrollIntoViewIfNeeded();
+  mkdirSync(SHOTS, { recursive: true });
+  await selfRating.screenshot({ path: join(SHOTS, 'trainer-selfrating.png') });
+
+  // The pool module: pre/post and evaluations equal what the seeded statements give.
+  const module = loadModule(POOL);
+  await page.getByTestId('trainer-content').getByRole('link', { name: text(module.title), exact: true }).click();
+  await expect(page.getByTestId('trainer-module')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(text(module.title));
+  const want = expectedPrePost(seeded, POOL, CLASS);
+  expect(Number(want.summary[1]), 'the seeded class has pre/post pairs').toBeGreaterThan(5);
+  const summary = await expectCsvEqualsScreen(page, 'prepost-summary');
+  expect(summary.slice(1).map((r) => r[1])).toEqual(want.summary);
+  const rows = await expectCsvEqualsScreen(page, 'prepost-learners');
+  expect(rows.length - 1).toBe(Object.keys(want.rows).length);
+  for (const row of rows.slice(1)) {
+    const w = want.rows[row[0]];
+    expect(row.slice(2), `pre/post of ${row[0]}`).toEqual([
+      pct(w.pre),
+      pct(w.post),
+      w.gain == null ? '—' : fixed(w.gain, 2),
+      String(w.pretests),
+    ]);
+  }
+
+  const evals = expectedEvaluations(seeded, POOL, CLASS);
+  expect(evals.anonymous.length, 'some evaluations are anonymous').toBeGreaterThan(0);
+  const overview = await expectCsvEqualsScreen(page, 'evaluation-overview');
+  expect(overview.slice(1).map((r) => r[1])).toEqual([String(evals.counted.length), String(evals.anonymous.length)]);
+  const questions = await expectCsvEqualsScreen(page, 'evaluation-questions');
+  expect(questions.slice(1).map((r) => r.slice(1))).toEqual(evals.questions);
+  const texts = await expectCsvEqualsScreen(page, 'evaluation-texts');
+  const anonymousRows = texts.slice(1).filter((r) => r[0] === 'Ẩn danh');
+  expect(anonymousRows.length).toBe(evals.anonymous.length);
+  const shownText = texts.map((r) => r.join(' ')).join('\n');
+  for (const a of evals.anonymous) expect(shownText, 'no anonymous account is shown').not.toContain(a.actor.account.name);
+  // the item analysis reads only knowledge-check answers of full attempts, never pre-tests
+  const items = await tableCells(page, 'items-summary');
+  const firstFull = new Set(
+    registrations(classOnly, CLASS, (s) => s.object.id === `${BASE}/modules/${POOL}` && [VERB('passed'), VERB('failed')].includes(s.verb.id)).map((a) => a.account),
+  );
+  expect(items[1][1]).toBe(String(firstFull.size));
+  expect(await axeReport(page, 'trainer module')).toBe('');
+  await page.getByTestId('trainer-prepost').screenshot({ path: join(SHOTS, 'trainer-prepost.png') });
+  await page.getByTestId('trainer-evaluations').screenshot({ path: join(SHOTS, 'trainer-evaluations.png') });
 });
 
 test('a learner account sees no trainer area, and the LRS gives it none of the class data', async ({ page }) => {

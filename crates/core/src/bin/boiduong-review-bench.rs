@@ -25,7 +25,9 @@ use std::time::Instant;
 
 use boiduong_core::compiler::compile_dir;
 use boiduong_core::model::Content;
-use boiduong_core::review::synth::{demo_module, demo_scenario, simulate, SynthConfig};
+use boiduong_core::review::synth::{
+    demo_catalog, demo_module, demo_scenario, simulate, SynthConfig,
+};
 use boiduong_core::review::{
     item_analysis, lean_json, parse_page, scenario_review, Class, Filter, Labels, Table,
 };
@@ -101,7 +103,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (scenarios, modules) = match &args.content {
+    let (scenarios, modules, catalog) = match &args.content {
         None => (
             (0..args.scenarios)
                 .map(|i| demo_scenario(i, args.nodes, args.seed))
@@ -109,6 +111,7 @@ fn main() -> ExitCode {
             (0..args.modules)
                 .map(|i| demo_module(i, 4, 12, args.seed))
                 .collect::<Vec<_>>(),
+            None,
         ),
         Some(dir) => match compile_dir(dir) {
             Ok(compiled) => {
@@ -120,7 +123,7 @@ fn main() -> ExitCode {
                         _ => {}
                     }
                 }
-                (ss, ms)
+                (ss, ms, Some(compiled.catalog))
             }
             Err(diags) => {
                 for d in diags {
@@ -136,6 +139,7 @@ fn main() -> ExitCode {
         .map(Content::Scenario)
         .chain(modules.iter().cloned().map(Content::Module))
         .collect();
+    let catalog = catalog.unwrap_or_else(|| demo_catalog(&contents));
     let mut cfg = SynthConfig {
         learners: args.learners,
         seed: args.seed,
@@ -143,7 +147,7 @@ fn main() -> ExitCode {
         ..SynthConfig::default()
     };
     let t = Instant::now();
-    let mut statements = match simulate(&contents, &cfg) {
+    let mut statements = match simulate(&contents, &catalog, &cfg) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("boiduong-review-bench: {e}");
@@ -153,7 +157,7 @@ fn main() -> ExitCode {
     if statements.len() < args.statements {
         // more visits per learner until the class is big enough
         cfg.rounds = args.statements.div_ceil(statements.len().max(1)) as u32;
-        statements = match simulate(&contents, &cfg) {
+        statements = match simulate(&contents, &catalog, &cfg) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("boiduong-review-bench: {e}");

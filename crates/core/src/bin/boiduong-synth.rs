@@ -2,12 +2,14 @@
 //!
 //! ```text
 //! boiduong-synth [--content content] [--learners 40] [--class QLNN-2026-01] [--seed 1]
-//!                [--scenarios all|N] [--modules all|N] [--base https://boiduong.example/xapi]
+//!                [--scenarios all|N|ID,…] [--modules all|N|ID,…]
+//!                [--base https://boiduong.example/xapi]
 //!                [--home-page http://127.0.0.1:8100] [--from 2026-11-28] [--days 14]
 //!                [--rounds 1] [--prefix hocvien-seed-] [--out FILE] > statements.json
 //! ```
 //! Compiles the content directory with the portal's compiler (same ids and versions as the
-//! build), simulates the class through the portal's engine and xAPI mapping, and writes the
+//! build), simulates the class through the portal's engine and xAPI mapping (attempts,
+//! pre-tests of question pools, shared self-ratings, evaluations), and writes the
 //! statements as one JSON array (stdout unless `--out`). A summary goes to stderr. Seed it
 //! into an LRS with `node scripts/seed-lrs.mjs statements.json URL USER:PASS`.
 
@@ -24,19 +26,31 @@ use boiduong_core::review::synth::{simulate, SynthConfig};
 
 const USAGE: &str =
     "usage: boiduong-synth [--content DIR] [--learners N] [--class CODE] [--seed N] \
-[--scenarios all|N] [--modules all|N] [--base IRI] [--home-page IRI] [--from YYYY-MM-DD] \
+[--scenarios all|N|ID,...] [--modules all|N|ID,...] [--base IRI] [--home-page IRI] [--from YYYY-MM-DD] \
 [--days N] [--rounds N] [--prefix ACCOUNT_PREFIX] [--out FILE]";
 
+/// `all`, the first N, or ids separated by commas (in that order).
 fn take(limit: &str, mut contents: Vec<Content>) -> Result<Vec<Content>, String> {
     match limit {
         "all" => Ok(contents),
-        n => {
+        n if n.bytes().all(|b| b.is_ascii_digit()) => {
             let n: usize = n
                 .parse()
-                .map_err(|_| format!("expected `all` or a number, got `{n}`"))?;
+                .map_err(|_| format!("expected `all`, a number or ids, got `{n}`"))?;
             contents.truncate(n);
             Ok(contents)
         }
+        ids => ids
+            .split(',')
+            .map(|id| {
+                let id = id.trim();
+                contents
+                    .iter()
+                    .find(|c| c.id() == id)
+                    .cloned()
+                    .ok_or_else(|| format!("no content `{id}`"))
+            })
+            .collect(),
     }
 }
 
@@ -105,7 +119,7 @@ fn real_main() -> Result<(), String> {
     }
     let mut chosen = take(&scenarios, ss)?;
     chosen.extend(take(&modules, ms)?);
-    let statements = simulate(&chosen, &cfg).map_err(|e| e.to_string())?;
+    let statements = simulate(&chosen, &compiled.catalog, &cfg).map_err(|e| e.to_string())?;
     let json = serde_json::to_string(&statements).map_err(|e| e.to_string())?;
     match &out {
         Some(path) => std::fs::write(path, json.as_bytes())

@@ -1,4 +1,5 @@
-//! A class: statements grouped into attempts (by registration), per learner and per content.
+//! A class: statements grouped into attempts (by registration), per learner and per content,
+//! and the self-assessment records that are not attempts (self-ratings, module evaluations).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -65,9 +66,21 @@ pub struct Finish {
     pub ending_kind: Option<EndingKind>,
     pub competency_scores: BTreeMap<String, f64>,
     pub competency_levels: BTreeMap<String, f64>,
+    /// From `passed`/`failed`, else from `completed` (a pre-test or a practice-only attempt,
+    /// which have no verdict).
     pub score_raw: Option<f64>,
     pub score_max: Option<f64>,
     pub passed: Option<bool>,
+}
+
+impl Finish {
+    /// The score in percent (0–100), when there is one with points.
+    pub fn percent(&self) -> Option<f64> {
+        match (self.score_raw, self.score_max) {
+            (Some(raw), Some(max)) if max > 0.0 => Some((raw / max * 100.0).clamp(0.0, 100.0)),
+            _ => None,
+        }
+    }
 }
 
 /// One attempt (one registration).
@@ -77,6 +90,11 @@ pub struct Attempt {
     /// Index into [`Class::learners`].
     pub learner: usize,
     pub content: ContentRef,
+    /// A module's pre-test (`{base}/modules/{m}/pretest`, answers with `item-role` =
+    /// `pretest`): not an attempt of the module in item analysis or completion figures
+    /// ([`Class::attempts_of`] leaves it out; [`Class::pretests_of`] lists it). Its score is
+    /// in [`Finish::score_raw`] / [`Finish::score_max`] (from `completed`).
+    pub pretest: bool,
     /// `context.revision` of its first statement (the content version).
     pub version: Option<String>,
     pub class_code: Option<String>,
@@ -119,6 +137,52 @@ pub struct Learner {
     pub attempts: Vec<usize>,
 }
 
+/// One competency of a shared self-rating (`answered` on `{base}/competencies/{c}/self-rating`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SelfRatingAnswer {
+    /// The rating's registration (one per rating, shared by its competencies).
+    pub registration: String,
+    pub account: Account,
+    pub competency: String,
+    /// 1–5 (`result.response`; statements with another response are skipped).
+    pub level: u8,
+    /// `rating-phase`: `before` / `after` a module; None for a rating taken on its own.
+    pub phase: Option<String>,
+    /// The module it was taken with (its parent), if any.
+    pub module: Option<String>,
+    pub at_ms: i64,
+    pub class_code: Option<String>,
+}
+
+/// A module evaluation: the `answered` statements on `{base}/modules/{m}/evaluation/{q}` of
+/// one registration.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct EvaluationRecord {
+    pub registration: String,
+    pub module: String,
+    /// The learner; None for an anonymous evaluation (an actor without a name whose account
+    /// name is the registration): it is never linked to anyone.
+    pub account: Option<Account>,
+    /// The learner's display name (None when anonymous or not given).
+    pub name: Option<String>,
+    /// 1–5 each, when answered.
+    pub usefulness: Option<u8>,
+    pub clarity: Option<u8>,
+    pub relevance: Option<u8>,
+    /// "What I will do differently".
+    pub intended_use: Option<String>,
+    pub comment: Option<String>,
+    /// Its earliest statement's time (an anonymous one is cut to the day).
+    pub at_ms: i64,
+    pub class_code: Option<String>,
+}
+
+impl EvaluationRecord {
+    pub fn is_anonymous(&self) -> bool {
+        self.account.is_none()
+    }
+}
+
 /// Statements left out while building, by reason.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SkipCounts {
@@ -141,8 +205,13 @@ pub struct Class {
     pub base: String,
     /// Sorted by account (home page, name); the UI may re-sort.
     pub learners: Vec<Learner>,
-    /// Grouped by learner, oldest first within a learner.
+    /// Grouped by learner, oldest first within a learner (pre-tests included, flagged).
     pub attempts: Vec<Attempt>,
+    /// Shared self-ratings, one per competency rated, oldest first (filtered like attempts:
+    /// class code and time of each).
+    pub self_ratings: Vec<SelfRatingAnswer>,
+    /// Module evaluations, oldest first (filtered by class code and time).
+    pub evaluations: Vec<EvaluationRecord>,
     /// Every class code present in the statements (whatever the filter), sorted: the
     /// picker's options.
     pub class_codes: Vec<String>,
@@ -154,10 +223,36 @@ pub struct Class {
 /// What an activity id names under the base.
 enum Part {
     Root,
+    PreTest,
     Node(String),
     Item(String),
     Lesson,
     Other,
+}
+
+/// A self-assessment record's activity: not part of any attempt.
+enum RecordPart {
+    /// `{base}/competencies/{c}/self-rating`
+    SelfRating(String),
+    /// `{base}/modules/{m}/evaluation/{question}`
+    Evaluation { module: String, question: String },
+}
+
+fn parse_record(iri: &str, base: &str) -> Option<RecordPart> {
+    let rest = iri.strip_prefix(base)?.strip_prefix('/')?;
+    let segs: Vec<&str> = rest.split('/').collect();
+    match segs.as_slice() {
+        ["competencies", c, "self-rating"] if !c.is_empty() => {
+            Some(RecordPart::SelfRating(percent_decode(c)))
+        }
+        ["modules", m, "evaluation", q] if !m.is_empty() && !q.is_empty() => {
+            Some(RecordPart::Evaluation {
+                module: percent_decode(m),
+                question: percent_decode(q),
+            })
+        }
+        _ => None,
+    }
 }
 
 fn percent_decode(seg: &str) -> String {
@@ -193,6 +288,7 @@ fn parse_activity(iri: &str, base: &str) -> Option<(ContentRef, Part)> {
     let id = percent_decode(segs.next().filter(|s| !s.is_empty())?);
     let part = match (segs.next(), segs.next(), segs.next()) {
         (None, _, _) => Part::Root,
+        (Some("pretest"), None, _) if kind == ContentKind::Module => Part::PreTest,
         (Some("nodes"), Some(n), None) => Part::Node(percent_decode(n)),
         (Some("items"), Some(n), None) => Part::Item(percent_decode(n)),
         (Some("lessons"), Some(_), None) => Part::Lesson,
@@ -239,6 +335,11 @@ impl Class {
     /// once; `voided` statements and their targets are left out. The filter applies to whole
     /// attempts (class code of any of its statements; start time in the range), never cutting
     /// an attempt in two.
+    ///
+    /// Self-assessment records are not attempts: `answered` on a self-rating activity goes to
+    /// [`Class::self_ratings`], on an evaluation question to [`Class::evaluations`] (grouped
+    /// by registration), whatever their parent or grouping; neither makes a learner. A
+    /// pre-test is an attempt of its own, flagged [`Attempt::pretest`].
     pub fn build(statements: &[Statement], base: &str, filter: &Filter) -> Class {
         let base = base.trim_end_matches('/');
         let mut skipped = SkipCounts::default();
@@ -252,6 +353,9 @@ impl Class {
         let mut builders: Vec<Builder<'_>> = Vec::new();
         let mut codes: BTreeSet<String> = BTreeSet::new();
         let mut used = 0;
+        let mut ratings: Vec<SelfRatingAnswer> = Vec::new();
+        let mut evaluations: Vec<EvaluationRecord> = Vec::new();
+        let mut by_evaluation: HashMap<&str, usize> = HashMap::new();
         for s in statements {
             if !seen.insert(s.id.as_str()) {
                 skipped.duplicates += 1;
@@ -259,6 +363,43 @@ impl Class {
             }
             if s.verb == VOIDED || voided.contains(s.id.as_str()) {
                 skipped.voided += 1;
+                continue;
+            }
+            if let Some(record) = parse_record(&s.object_id, base) {
+                let Some(reg) = s.registration.as_deref() else {
+                    skipped.no_registration += 1;
+                    continue;
+                };
+                let kept = s.verb == verbs::ANSWERED
+                    && match record {
+                        RecordPart::SelfRating(competency) => {
+                            self_rating(s, reg, competency, base).map(|r| ratings.push(r))
+                        }
+                        RecordPart::Evaluation { module, question } => {
+                            let idx = *by_evaluation.entry(reg).or_insert_with(|| {
+                                evaluations.push(EvaluationRecord {
+                                    registration: reg.to_owned(),
+                                    module: module.clone(),
+                                    account: Some(s.actor.clone()),
+                                    at_ms: s.time_ms(),
+                                    ..EvaluationRecord::default()
+                                });
+                                evaluations.len() - 1
+                            });
+                            evaluation_answer(&mut evaluations[idx], s, &module, &question)
+                        }
+                    }
+                    .is_some();
+                if kept {
+                    used += 1;
+                    if let Some(code) = &s.class_code {
+                        if !codes.contains(code) {
+                            codes.insert(code.clone());
+                        }
+                    }
+                } else {
+                    skipped.foreign += 1;
+                }
                 continue;
             }
             let content = std::iter::once(&s.object_id)
@@ -317,11 +458,35 @@ impl Class {
             e.2 |= in_range(filter, a.started_ms);
         }
         attempts.retain(|(a, _, _)| in_range(filter, a.started_ms));
+        ratings
+            .retain(|r| code_matches(filter, r.class_code.as_deref()) && in_range(filter, r.at_ms));
+        ratings.sort_by(|a, b| {
+            (a.at_ms, &a.registration, &a.competency).cmp(&(
+                b.at_ms,
+                &b.registration,
+                &b.competency,
+            ))
+        });
+        for e in &mut evaluations {
+            // anonymous: no name, and the account name is the evaluation's own UUID
+            if e.name.is_none()
+                && e.account
+                    .as_ref()
+                    .is_some_and(|a| a.name.eq_ignore_ascii_case(&e.registration))
+            {
+                e.account = None;
+            }
+        }
+        evaluations
+            .retain(|e| code_matches(filter, e.class_code.as_deref()) && in_range(filter, e.at_ms));
+        evaluations.sort_by(|a, b| (a.at_ms, &a.registration).cmp(&(b.at_ms, &b.registration)));
         let mut class = Class {
             base: base.to_owned(),
             class_codes: codes.into_iter().collect(),
             used,
             skipped,
+            self_ratings: ratings,
+            evaluations,
             ..Class::default()
         };
         let mut index: HashMap<&Account, usize> = HashMap::new();
@@ -363,7 +528,8 @@ impl Class {
             .find(|(_, l)| &l.account == account)
     }
 
-    /// Attempts of one module or scenario, grouped by learner, oldest first.
+    /// Attempts of one module or scenario, grouped by learner, oldest first; a module's
+    /// pre-tests are not among them (see [`Class::pretests_of`]).
     pub fn attempts_of<'a>(
         &'a self,
         kind: ContentKind,
@@ -371,8 +537,86 @@ impl Class {
     ) -> impl Iterator<Item = &'a Attempt> + 'a {
         self.attempts
             .iter()
-            .filter(move |a| a.content.kind == kind && a.content.id == id)
+            .filter(move |a| !a.pretest && a.content.kind == kind && a.content.id == id)
     }
+
+    /// Pre-tests of one module, grouped by learner, oldest first.
+    pub fn pretests_of<'a>(&'a self, module: &'a str) -> impl Iterator<Item = &'a Attempt> + 'a {
+        self.attempts.iter().filter(move |a| {
+            a.pretest && a.content.kind == ContentKind::Module && a.content.id == module
+        })
+    }
+}
+
+/// One competency of a self-rating; None when the response is not a level 1–5.
+fn self_rating(
+    s: &Statement,
+    registration: &str,
+    competency: String,
+    base: &str,
+) -> Option<SelfRatingAnswer> {
+    let level: u8 = s
+        .result
+        .as_ref()?
+        .response
+        .as_deref()?
+        .trim()
+        .parse()
+        .ok()?;
+    if !(1..=5).contains(&level) {
+        return None;
+    }
+    let module = s
+        .parents
+        .iter()
+        .find_map(|p| match parse_activity(p, base) {
+            Some((c, Part::Root)) if c.kind == ContentKind::Module => Some(c.id),
+            _ => None,
+        });
+    Some(SelfRatingAnswer {
+        registration: registration.to_owned(),
+        account: s.actor.clone(),
+        competency,
+        level,
+        phase: s.rating_phase.clone(),
+        module,
+        at_ms: s.time_ms(),
+        class_code: s.class_code.clone(),
+    })
+}
+
+/// Adds one answer to an evaluation; None when it does not fit (another module or learner
+/// under the same registration, an unknown question, a level outside 1–5).
+fn evaluation_answer(
+    e: &mut EvaluationRecord,
+    s: &Statement,
+    module: &str,
+    question: &str,
+) -> Option<()> {
+    if e.module != module || e.account.as_ref() != Some(&s.actor) {
+        return None;
+    }
+    let response = s.result.as_ref()?.response.clone()?;
+    let level = || -> Option<u8> {
+        let v: u8 = response.trim().parse().ok()?;
+        (1..=5).contains(&v).then_some(v)
+    };
+    match question {
+        "usefulness" => e.usefulness = Some(level()?),
+        "clarity" => e.clarity = Some(level()?),
+        "relevance" => e.relevance = Some(level()?),
+        "intended-use" => e.intended_use = Some(response.trim().to_owned()),
+        "comment" => e.comment = Some(response.trim().to_owned()),
+        _ => return None,
+    }
+    if let Some(n) = &s.actor_name {
+        e.name = Some(n.clone());
+    }
+    e.at_ms = e.at_ms.min(s.time_ms());
+    if e.class_code.is_none() {
+        e.class_code = s.class_code.clone();
+    }
+    Some(())
 }
 
 /// Orders an attempt's statements (by event-seq when all have one, else by time) and reads
@@ -391,6 +635,12 @@ fn digest<'a>(
     let mut a = Attempt {
         registration: first.registration.clone().unwrap_or_default(),
         learner: 0,
+        pretest: statements.iter().any(|s| {
+            s.item_role.as_deref() == Some("pretest")
+                || std::iter::once(&s.object_id)
+                    .chain(&s.parents)
+                    .any(|iri| matches!(parse_activity(iri, base), Some((_, Part::PreTest))))
+        }),
         content,
         version: statements.iter().find_map(|s| s.revision.clone()),
         class_code: statements.iter().find_map(|s| s.class_code.clone()),
@@ -442,7 +692,7 @@ fn digest<'a>(
                     duration_ms: r.and_then(|r| r.duration_ms),
                 });
             }
-            (verbs::COMPLETED, Some(Part::Root)) => {
+            (verbs::COMPLETED, Some(Part::Root | Part::PreTest)) => {
                 let f = a.finish.get_or_insert_with(Finish::default);
                 f.at_ms = s.time_ms();
                 f.duration_ms = r.and_then(|r| r.duration_ms);
@@ -451,6 +701,11 @@ fn digest<'a>(
                     f.ending_kind = r.ending_kind.as_deref().and_then(ending_kind);
                     f.competency_scores = r.competency_scores.clone();
                     f.competency_levels = r.competency_levels.clone();
+                    // a pre-test's or practice-only attempt's score (a verdict's wins)
+                    if f.passed.is_none() && r.score_raw.is_some() {
+                        f.score_raw = r.score_raw;
+                        f.score_max = r.score_max;
+                    }
                 }
             }
             (v @ (verbs::PASSED | verbs::FAILED), Some(Part::Root)) => {

@@ -113,6 +113,7 @@ fn one(s: &Statement) -> Value {
         ("node-id", s.node_id.as_ref().map(|v| json!(v))),
         ("item-role", s.item_role.as_ref().map(|v| json!(v))),
         ("event-seq", s.event_seq.map(|v| json!(v))),
+        ("rating-phase", s.rating_phase.as_ref().map(|v| json!(v))),
     ]) {
         context.insert("extensions".into(), e);
     }
@@ -152,7 +153,7 @@ mod tests {
             "context":{"registration":"b7e3c1a4-2f6d-4e8a-9c5b-0d1e2f3a0003",
               "contextActivities":{"parent":[{"id":"https://b.example/xapi/scenarios/s"}],"grouping":[{"id":"https://b.example/xapi/fields/mot-cua"}]},
               "revision":"61a35171a2210a30",
-              "extensions":{"https://b.example/xapi/extensions/class-code":"QLNN-2026-01","https://b.example/xapi/extensions/event-seq":1,"https://b.example/xapi/extensions/node-id":"mo-dau"}},
+              "extensions":{"https://b.example/xapi/extensions/class-code":"QLNN-2026-01","https://b.example/xapi/extensions/event-seq":1,"https://b.example/xapi/extensions/node-id":"mo-dau","https://b.example/xapi/extensions/rating-phase":"before"}},
             "timestamp":"2026-11-28T06:04:52.373Z","stored":"2026-11-28T06:05:00.001Z"},
             {"id":"5f0c1a4e-0000-4000-8000-000000000001","actor":{"mbox":"mailto:a@b.example"},
              "verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},

@@ -3,12 +3,15 @@
 //! 1. [`parse_page`] reads an LRS answer into lean [`Statement`]s (tolerant, malformed ones
 //!    counted and skipped);
 //! 2. [`Class::build`] groups them into attempts (by registration) per learner and content;
-//! 3. [`scenario_review`], [`learner_review`] and [`item_analysis`] compute the views;
+//! 3. [`scenario_review`], [`learner_review`] and [`item_analysis`] compute the views, and
+//!    [`pre_post`], [`evaluation_summary`] and [`ratings_vs_measured`] the self-assessment
+//!    figures (pre-tests, self-ratings and evaluations are never module attempts);
 //! 4. every view renders as [`Table`]s whose cells are final display text, and
 //!    [`Table::to_csv`] exports exactly those cells.
 //!
 //! Nothing here reads a clock or the network; the app fetches the pages and hands them in.
 
+mod assess;
 mod class;
 mod items;
 mod lean;
@@ -23,8 +26,13 @@ pub mod synth;
 #[cfg(test)]
 mod tests;
 
+pub use assess::{
+    evaluation_summary, pre_post, ratings_vs_measured, EvaluationSummary, EvaluationText,
+    LikertStats, PrePost, PrePostRow, RatingVsMeasuredRow, EVALUATION_QUESTIONS,
+};
 pub use class::{
-    Attempt, ChoiceMade, Class, ContentRef, Filter, Finish, ItemAnswer, Learner, SkipCounts,
+    Attempt, ChoiceMade, Class, ContentRef, EvaluationRecord, Filter, Finish, ItemAnswer, Learner,
+    SelfRatingAnswer, SkipCounts,
 };
 pub use items::{
     item_analysis, ItemAnalysis, ItemFlag, ItemStats, OptionCount, PatternCount,
@@ -37,7 +45,9 @@ pub use scenario::{
     PathStep, ScenarioReview, ScoreBucket, SubOptimal,
 };
 pub use statement::{parse_page, parse_statement, Account, Page, ResultView, Statement};
-pub use table::{builtin_label, layout_table, Labels, Table, LABEL_KEYS};
+pub use table::{
+    builtin_label, layout_table, ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
+};
 pub use time::{format_clock, format_local_minute, parse_duration_ms, parse_timestamp_ms};
 
 use thiserror::Error;

@@ -59,6 +59,8 @@ pub struct Statement {
     pub node_id: Option<String>,
     pub item_role: Option<String>,
     pub event_seq: Option<u64>,
+    /// `rating-phase` of a self-rating taken with a module (`before` / `after`).
+    pub rating_phase: Option<String>,
     pub result: Option<ResultView>,
     /// `timestamp` in ms since the epoch (None when absent or unreadable).
     pub timestamp_ms: Option<i64>,
@@ -275,6 +277,7 @@ struct Ext {
     node_id: Option<String>,
     item_role: Option<String>,
     event_seq: Option<u64>,
+    rating_phase: Option<String>,
     deltas: BTreeMap<String, f64>,
     next_node: Option<String>,
     ending: Option<String>,
@@ -289,6 +292,7 @@ enum ExtKey {
     NodeId,
     ItemRole,
     EventSeq,
+    RatingPhase,
     Deltas,
     NextNode,
     Ending,
@@ -307,6 +311,7 @@ fn ext_key(iri: &str) -> ExtKey {
         "node-id" => ExtKey::NodeId,
         "item-role" => ExtKey::ItemRole,
         "event-seq" => ExtKey::EventSeq,
+        "rating-phase" => ExtKey::RatingPhase,
         "competency-deltas" => ExtKey::Deltas,
         "next-node" => ExtKey::NextNode,
         "ending" => ExtKey::Ending,
@@ -375,6 +380,7 @@ impl<'de> Deserialize<'de> for Ext {
                                 .as_u64()
                                 .or_else(|| v.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
                         }
+                        ExtKey::RatingPhase => ext.rating_phase = text(v),
                         ExtKey::Deltas => ext.deltas = numbers(v),
                         ExtKey::NextNode => ext.next_node = text(v),
                         ExtKey::Ending => ext.ending = text(v),
@@ -436,6 +442,7 @@ impl WireStatement {
                 st.node_id = ext.node_id;
                 st.item_role = ext.item_role;
                 st.event_seq = ext.event_seq;
+                st.rating_phase = ext.rating_phase;
             }
         }
         if let Some(r) = self.result {

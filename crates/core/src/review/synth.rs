@@ -3,13 +3,25 @@
 //! mapping ([`crate::xapi::statements_for`] with [`crate::xapi::derived_id`]), so every
 //! statement is one the portal could have sent. Deterministic from the seed.
 //!
+//! The self-assessment side too, through the same mapping: most learners take the pre-test
+//! of a module whose check is a question pool (the post-test then avoids its items, as in the
+//! app); some share their self-ratings (before and after a module, and on their own), the
+//! others keep them private (no statement); most evaluate the modules they finish, some
+//! anonymously.
+//!
 //! Used by `boiduong-synth` (demo seed, e2e data) and `boiduong-review-bench`.
 
-use crate::attempt::{Attempt, Intent, Progress};
+use std::collections::BTreeMap;
+
+use crate::attempt::{Attempt, Intent, Progress, StartOptions};
 use crate::model::{
-    Answer, Branch, Check, Choice, CompareOp, Comparison, Condition, Content, Ending, EndingKind,
-    Item, ItemOption, Lesson, Module, Node, Scenario, TOTAL_SUBJECT,
+    Answer, Branch, Catalog, CatalogEntry, Check, Choice, CompareOp, Comparison, Competency,
+    Condition, Content, ContentKind, Ending, EndingKind, Field, Item, ItemOption, Lesson, Module,
+    Node, Scenario, TOTAL_SUBJECT,
 };
+use crate::module::AttemptMode;
+use crate::selfassess::rating::{ModuleLink, Phase};
+use crate::selfassess::{Consent, Evaluation, SelfRating};
 use crate::text::{Lang, LocalText};
 use crate::xapi::{self, derived_id, Learner, StatementContext, XapiError};
 
@@ -148,6 +160,11 @@ pub struct SynthLearner {
     /// 0..1: chance-like ability; better learners pick the best choice and answer right
     /// more often, quit less.
     pub skill: f64,
+    /// Shares their self-ratings (`Consent::share_self_ratings`); the others' ratings stay
+    /// on their device and make no statement.
+    pub shares_ratings: bool,
+    /// How far above their skill they rate themselves (in levels; mostly above).
+    pub confidence: f64,
 }
 
 /// The class's learners: skills spread over 0.1–0.95 (mean of two uniforms, so most are
@@ -158,7 +175,12 @@ pub fn learners(cfg: &SynthConfig) -> Vec<SynthLearner> {
         .map(|i| {
             let mut r = Rng::derive(cfg.seed, &format!("learner/{i}"));
             let skill = 0.1 + 0.85 * (r.unit() + r.unit()) / 2.0;
+            let mut a = Rng::derive(cfg.seed, &format!("learner/{i}/assess"));
+            let shares_ratings = a.chance(0.6);
+            let confidence = a.unit() * 2.0 - 0.5;
             SynthLearner {
+                shares_ratings,
+                confidence,
                 context: StatementContext {
                     base: cfg.base.clone(),
                     learner: Learner {
@@ -189,9 +211,10 @@ fn run(
     learner: &SynthLearner,
     id: String,
     start: i64,
+    options: StartOptions,
     mut next: impl FnMut(&Attempt) -> Option<(Intent, i64)>,
 ) -> Result<(Vec<xapi::Statement>, Attempt), XapiError> {
-    let (mut attempt, first) = Attempt::start(content, id, "synth", start);
+    let (mut attempt, first) = Attempt::start_with(content, id, "synth", start, options)?;
     let mut log = vec![first];
     let mut now = start;
     while !attempt.is_finished() {
@@ -219,30 +242,38 @@ fn scenario_attempt(
     let quit_after = r.chance(0.04 + 0.14 * (1.0 - skill)).then(|| r.below(4));
     let p_best = 0.25 + 0.7 * skill;
     let mut steps = 0;
-    let (st, attempt) = run(content, learner, r.uuid(), start, |a| {
-        if quit_after == Some(steps) || steps >= 40 {
-            return None;
-        }
-        let Progress::Scenario(state) = &a.progress else {
-            return None;
-        };
-        let node = s.node(&state.node)?;
-        let best = node.best_choice()?.total();
-        let pick = if r.chance(p_best) {
-            let bests: Vec<&Choice> = node.choices.iter().filter(|c| c.total() == best).collect();
-            bests[r.below(bests.len())]
-        } else {
-            &node.choices[r.below(node.choices.len())]
-        };
-        steps += 1;
-        let think = ((8_000 + r.range(0, 70_000)) as f64 * (1.6 - skill)) as i64;
-        Some((
-            Intent::Choose {
-                choice: pick.id.clone(),
-            },
-            think,
-        ))
-    })?;
+    let (st, attempt) = run(
+        content,
+        learner,
+        r.uuid(),
+        start,
+        StartOptions::default(),
+        |a| {
+            if quit_after == Some(steps) || steps >= 40 {
+                return None;
+            }
+            let Progress::Scenario(state) = &a.progress else {
+                return None;
+            };
+            let node = s.node(&state.node)?;
+            let best = node.best_choice()?.total();
+            let pick = if r.chance(p_best) {
+                let bests: Vec<&Choice> =
+                    node.choices.iter().filter(|c| c.total() == best).collect();
+                bests[r.below(bests.len())]
+            } else {
+                &node.choices[r.below(node.choices.len())]
+            };
+            steps += 1;
+            let think = ((8_000 + r.range(0, 70_000)) as f64 * (1.6 - skill)) as i64;
+            Some((
+                Intent::Choose {
+                    choice: pick.id.clone(),
+                },
+                think,
+            ))
+        },
+    )?;
     let kind = match attempt.outcome {
         Some(crate::attempt::Outcome::Scenario { ending_kind, .. }) => Some(ending_kind),
         _ => None,
@@ -294,6 +325,17 @@ fn wrong_answer(item: &Item, r: &mut Rng) -> Option<Answer> {
     None
 }
 
+/// How a module attempt went.
+struct ModuleRun {
+    id: String,
+    passed: bool,
+    finished: bool,
+    /// The drawn items (pools).
+    drawn: Vec<String>,
+    end_ms: i64,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn module_attempt(
     m: &Module,
     content: &Content,
@@ -302,10 +344,13 @@ fn module_attempt(
     seed: u64,
     r: &mut Rng,
     start: i64,
-) -> Result<(Vec<xapi::Statement>, bool), XapiError> {
-    let quit_at = r.chance(0.03 + 0.08 * (1.0 - skill)).then(|| r.below(12));
+    options: StartOptions,
+) -> Result<(Vec<xapi::Statement>, ModuleRun), XapiError> {
+    let pretest = options.mode == AttemptMode::PreTest;
+    let quit_at = (!pretest && r.chance(0.03 + 0.08 * (1.0 - skill))).then(|| r.below(12));
     let mut intents = 0;
-    let (st, attempt) = run(content, learner, r.uuid(), start, |a| {
+    let id = r.uuid();
+    let (st, attempt) = run(content, learner, id.clone(), start, options, |a| {
         if quit_at == Some(intents) {
             return None;
         }
@@ -336,46 +381,283 @@ fn module_attempt(
         attempt.outcome,
         Some(crate::attempt::Outcome::Module { passed: true, .. })
     );
-    Ok((st, passed))
+    Ok((
+        st,
+        ModuleRun {
+            id,
+            passed,
+            finished: attempt.is_finished(),
+            drawn: attempt.draw.map(|d| d.items).unwrap_or_default(),
+            end_ms: attempt.updated_ms,
+        },
+    ))
+}
+
+/// A self-rated level 1–5: skill plus the learner's confidence, and some noise.
+fn self_level(learner: &SynthLearner, skill: f64, r: &mut Rng) -> u8 {
+    let x = 1.0 + 4.0 * skill + learner.confidence + (r.unit() - 0.5);
+    x.round().clamp(1.0, 5.0) as u8
+}
+
+/// A shared self-rating of `competencies` (none when the learner keeps ratings private).
+fn self_rating(
+    catalog: &Catalog,
+    learner: &SynthLearner,
+    competencies: &[String],
+    link: Option<ModuleLink>,
+    skill: f64,
+    r: &mut Rng,
+    at_ms: i64,
+) -> Result<Vec<xapi::Statement>, XapiError> {
+    let ratings: BTreeMap<String, u8> = competencies
+        .iter()
+        .filter(|c| catalog.competency(c).is_some())
+        .map(|c| (c.clone(), self_level(learner, skill, r)))
+        .collect();
+    if ratings.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rating = SelfRating {
+        id: r.uuid(),
+        learner_id: "synth".into(),
+        module: link,
+        ratings,
+        at_ms,
+    };
+    let consent = Consent {
+        share_self_ratings: learner.shares_ratings,
+        share_profile: false,
+    };
+    xapi::self_rating_statements(
+        &rating,
+        catalog,
+        &consent,
+        None,
+        &learner.context,
+        &mut derived_id,
+    )
+}
+
+const INTENDED_USE: &[&str] = &[
+    "Kiểm tra đủ thành phần hồ sơ trước khi tiếp nhận.",
+    "Hẹn trả kết quả đúng ngày và báo trước nếu chậm.",
+    "Giải thích rõ lý do khi trả lại hồ sơ, bằng văn bản.",
+    "Hướng dẫn người dân nộp hồ sơ trực tuyến ngay tại quầy.",
+    "Ghi sổ theo dõi mọi yêu cầu, kể cả yêu cầu qua điện thoại.",
+    "Xin ý kiến cấp trên bằng văn bản khi vượt thẩm quyền.",
+    "Giữ thái độ bình tĩnh, lắng nghe hết trước khi trả lời.",
+    "Chia sẻ tài liệu học phần với đồng nghiệp trong tổ.",
+];
+
+const COMMENTS: &[&str] = &[
+    "Cần thêm ví dụ thực tế ở phường.",
+    "Bài kiểm tra hơi dài.",
+    "Nội dung hay, dễ áp dụng.",
+    "Mong có thêm tình huống về hồ sơ đất đai.",
+];
+
+/// A Likert answer, mostly agreeing (weights of 1..=5).
+fn agreement(r: &mut Rng, lift: f64) -> u8 {
+    let weights = [0.03, 0.08, 0.2 - 0.1 * lift, 0.4, 0.29 + 0.1 * lift];
+    let mut x = r.unit() * weights.iter().sum::<f64>();
+    for (k, w) in weights.iter().enumerate() {
+        if x < *w {
+            return k as u8 + 1;
+        }
+        x -= w;
+    }
+    5
+}
+
+/// A module evaluation, anonymous about one time in three.
+fn evaluation(
+    entry: &CatalogEntry,
+    learner: &SynthLearner,
+    passed: bool,
+    r: &mut Rng,
+    at_ms: i64,
+) -> Result<Vec<xapi::Statement>, XapiError> {
+    let lift = if passed { 1.0 } else { 0.0 };
+    let e = Evaluation {
+        id: r.uuid(),
+        module: entry.id.clone(),
+        usefulness: agreement(r, lift),
+        clarity: agreement(r, lift),
+        relevance: agreement(r, lift),
+        intended_use: INTENDED_USE[r.below(INTENDED_USE.len())].to_owned(),
+        comment: r
+            .chance(0.3)
+            .then(|| COMMENTS[r.below(COMMENTS.len())].to_owned()),
+        anonymous: r.chance(0.35),
+        at_ms,
+    };
+    xapi::evaluation_statements(&e, entry, &learner.context, &mut derived_id)
+}
+
+/// A learner's visits to a module over the rounds: on a question pool, a pre-test first
+/// (most learners) with a shared "before" rating; then the attempts; after a finished one an
+/// "after" rating and (most learners) an evaluation.
+#[allow(clippy::too_many_arguments)]
+fn module_visit(
+    m: &Module,
+    content: &Content,
+    catalog: &Catalog,
+    learner: &SynthLearner,
+    cfg: &SynthConfig,
+    li: usize,
+    round: u32,
+    r: &mut Rng,
+    mut start: i64,
+    out: &mut Vec<xapi::Statement>,
+) -> Result<(), XapiError> {
+    let mut a = Rng::derive(cfg.seed, &format!("{li}/{}/{round}/assess", m.id));
+    let rate = !m.competencies.is_empty();
+    let mut avoid = Vec::new();
+    let mut pretest_id = None;
+    if round == 0 && m.check.draw.is_some() && a.chance(0.8) {
+        let at = start - a.range(5, 40) * 60_000;
+        let options = StartOptions {
+            mode: AttemptMode::PreTest,
+            ..StartOptions::default()
+        };
+        // before the lessons: weaker than at the post-test
+        let skill = (learner.skill - 0.3).max(0.02);
+        let (st, run) = module_attempt(m, content, learner, skill, cfg.seed, &mut a, at, options)?;
+        out.extend(st);
+        avoid = run.drawn;
+        pretest_id = Some(run.id);
+    }
+    if rate && round == 0 && a.chance(0.7) {
+        let link = ModuleLink {
+            module: m.id.clone(),
+            phase: Phase::Before,
+            attempt_id: pretest_id,
+        };
+        out.extend(self_rating(
+            catalog,
+            learner,
+            &m.competencies,
+            Some(link),
+            learner.skill - 0.1,
+            &mut a,
+            start - 60_000,
+        )?);
+    }
+    let mut skill = learner.skill;
+    let mut last: Option<ModuleRun> = None;
+    for _ in 0..cfg.max_retries.max(1) {
+        let options = StartOptions {
+            avoid: avoid.clone(),
+            ..StartOptions::default()
+        };
+        let (st, run) = module_attempt(m, content, learner, skill, cfg.seed, r, start, options)?;
+        out.extend(st);
+        let retry_chance = if run.passed { 0.03 } else { 0.5 };
+        last = Some(run);
+        if !r.chance(retry_chance) {
+            break;
+        }
+        skill = (skill + 0.08).min(0.97);
+        // same day a little later, or another day
+        start += if r.chance(0.5) {
+            r.range(10, 120) * 60_000
+        } else {
+            r.range(1, 3) * 86_400_000
+        };
+    }
+    let Some(last) = last.filter(|l| l.finished) else {
+        return Ok(());
+    };
+    if rate && a.chance(0.6) {
+        let link = ModuleLink {
+            module: m.id.clone(),
+            phase: Phase::After,
+            attempt_id: Some(last.id.clone()),
+        };
+        out.extend(self_rating(
+            catalog,
+            learner,
+            &m.competencies,
+            Some(link),
+            skill,
+            &mut a,
+            last.end_ms + 30_000,
+        )?);
+    }
+    if let Some(entry) = catalog.entry(ContentKind::Module, &m.id) {
+        if a.chance(0.75) {
+            out.extend(evaluation(
+                entry,
+                learner,
+                last.passed,
+                &mut a,
+                last.end_ms + 90_000,
+            )?);
+        }
+    }
+    Ok(())
 }
 
 /// Simulates the class over `contents`: every learner visits every content `rounds` times;
 /// a visit retries (up to `max_retries` attempts) the more likely the worse it went, a
-/// little better each time. Statements come out sorted by timestamp (an LRS's order).
+/// little better each time. Modules add pre-tests, self-ratings and evaluations (see the
+/// module doc); `catalog` names the competencies and modules they refer to
+/// ([`demo_catalog`] for generated content). Statements come out sorted by timestamp (an
+/// LRS's order).
 pub fn simulate(
     contents: &[Content],
+    catalog: &Catalog,
     cfg: &SynthConfig,
 ) -> Result<Vec<xapi::Statement>, XapiError> {
     let mut out = Vec::new();
+    // what the class's contents train: the competencies of a rating on its own
+    let mut trained: Vec<String> = contents
+        .iter()
+        .flat_map(|c| match c {
+            Content::Module(m) => m.competencies.clone(),
+            Content::Scenario(s) => s.competencies.clone(),
+        })
+        .collect();
+    trained.sort();
+    trained.dedup();
     for (li, learner) in learners(cfg).iter().enumerate() {
+        let mut a = Rng::derive(cfg.seed, &format!("{li}/self-rating"));
+        if a.chance(0.5) {
+            let at = attempt_start(&mut a, cfg);
+            out.extend(self_rating(
+                catalog,
+                learner,
+                &trained,
+                None,
+                learner.skill,
+                &mut a,
+                at,
+            )?);
+        }
         for content in contents {
             for round in 0..cfg.rounds {
                 let mut r = Rng::derive(cfg.seed, &format!("{li}/{}/{round}", content.id()));
                 let mut start = attempt_start(&mut r, cfg);
+                let s = match content {
+                    Content::Module(m) => {
+                        module_visit(
+                            m, content, catalog, learner, cfg, li, round, &mut r, start, &mut out,
+                        )?;
+                        continue;
+                    }
+                    Content::Scenario(s) => s,
+                };
                 let mut skill = learner.skill;
                 for _ in 0..cfg.max_retries.max(1) {
-                    let retry_chance = match content {
-                        Content::Scenario(s) => {
-                            let (st, kind) =
-                                scenario_attempt(s, content, learner, skill, &mut r, start)?;
-                            out.extend(st);
-                            match kind {
-                                Some(EndingKind::Good) => 0.1,
-                                Some(EndingKind::Mixed) => 0.4,
-                                Some(EndingKind::Bad) => 0.65,
-                                None => 0.45,
-                            }
-                        }
-                        Content::Module(m) => {
-                            let (st, passed) = module_attempt(
-                                m, content, learner, skill, cfg.seed, &mut r, start,
-                            )?;
-                            out.extend(st);
-                            if passed {
-                                0.03
-                            } else {
-                                0.5
-                            }
+                    let retry_chance = {
+                        let (st, kind) =
+                            scenario_attempt(s, content, learner, skill, &mut r, start)?;
+                        out.extend(st);
+                        match kind {
+                            Some(EndingKind::Good) => 0.1,
+                            Some(EndingKind::Mixed) => 0.4,
+                            Some(EndingKind::Bad) => 0.65,
+                            None => 0.45,
                         }
                     };
                     if !r.chance(retry_chance) {
@@ -513,6 +795,76 @@ pub fn demo_scenario(index: usize, nodes: usize, seed: u64) -> Scenario {
     }
 }
 
+/// A catalog for generated content: its modules and scenarios, and every competency they
+/// train, with plain names and level descriptors.
+pub fn demo_catalog(contents: &[Content]) -> Catalog {
+    let mut ids: Vec<String> = COMPETENCIES.iter().map(|c| (*c).to_owned()).collect();
+    let entries = contents
+        .iter()
+        .map(|c| {
+            let (kind, field, competencies, summary, minutes) = match c {
+                Content::Module(m) => (
+                    ContentKind::Module,
+                    &m.field,
+                    &m.competencies,
+                    &m.summary,
+                    m.duration_min,
+                ),
+                Content::Scenario(s) => (
+                    ContentKind::Scenario,
+                    &s.field,
+                    &s.competencies,
+                    &s.summary,
+                    s.duration_min,
+                ),
+            };
+            ids.extend(competencies.iter().cloned());
+            CatalogEntry {
+                kind,
+                id: c.id().to_owned(),
+                field: field.clone(),
+                title: c.title().clone(),
+                summary: summary.clone(),
+                duration_min: minutes,
+                version: c.version().to_owned(),
+                competencies: competencies.clone(),
+                file: format!("{}.json", c.id()),
+            }
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let mut fields: Vec<String> = contents
+        .iter()
+        .map(|c| match c {
+            Content::Module(m) => m.field.clone(),
+            Content::Scenario(s) => s.field.clone(),
+        })
+        .collect();
+    fields.sort();
+    fields.dedup();
+    Catalog {
+        format: 1,
+        fields: fields
+            .into_iter()
+            .map(|id| Field {
+                name: text(id.clone()),
+                id,
+            })
+            .collect(),
+        competencies: ids
+            .into_iter()
+            .map(|id| Competency {
+                name: text(format!("Năng lực {id}")),
+                description: text(format!("Năng lực {id}.")),
+                levels: (1..=5).map(|k| text(format!("Mức {k}"))).collect(),
+                id,
+            })
+            .collect(),
+        entries,
+    }
+}
+
 /// A generated module for benchmarks: `lessons` lessons and `items` check items of every
 /// kind.
 pub fn demo_module(index: usize, lessons: usize, items: usize, seed: u64) -> Module {
@@ -584,16 +936,22 @@ mod tests {
     // skill shows in the results, and the review reads everything back.
     #[test]
     fn a_class_reads_back() {
+        let mut pool = demo_module(1, 2, 10, 7);
+        pool.check.draw = Some(4);
+        pool.check.pass_points = 3;
+        pool.competencies.push("phap_luat".into());
         let contents = vec![
             Content::Scenario(demo_scenario(0, 30, 7)),
             Content::Module(demo_module(0, 3, 8, 7)),
+            Content::Module(pool.clone()),
         ];
+        let catalog = demo_catalog(&contents);
         let cfg = SynthConfig {
             learners: 30,
             ..SynthConfig::default()
         };
-        let a = simulate(&contents, &cfg).expect("simulate");
-        let b = simulate(&contents, &cfg).expect("again");
+        let a = simulate(&contents, &catalog, &cfg).expect("simulate");
+        let b = simulate(&contents, &catalog, &cfg).expect("again");
         assert_eq!(a, b);
         let ids: std::collections::HashSet<&str> = a.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids.len(), a.len());
@@ -628,5 +986,35 @@ mod tests {
             class.learners[0].account.name, "hocvien-seed-01",
             "account names"
         );
+        // the self-assessment records: pre-tests of the pool only, shared ratings (some
+        // before and after a module), evaluations (some anonymous), none a module attempt
+        assert_eq!(class.pretests_of(&m.id).count(), 0);
+        let pre = crate::review::pre_post(&class, &pool.id);
+        assert!(
+            pre.rows.len() > 15 && pre.n > 10,
+            "{} {}",
+            pre.rows.len(),
+            pre.n
+        );
+        assert!(pre.mean_post > pre.mean_pre, "learners gain");
+        assert!(class
+            .pretests_of(&pool.id)
+            .all(|a| a.answers.iter().all(|x| !x.check)));
+        let shared: std::collections::HashSet<&str> = class
+            .self_ratings
+            .iter()
+            .map(|r| r.account.name.as_str())
+            .collect();
+        assert!(shared.len() > 8 && shared.len() < 30, "{}", shared.len());
+        for phase in ["before", "after"] {
+            assert!(class
+                .self_ratings
+                .iter()
+                .any(|r| r.phase.as_deref() == Some(phase) && r.module.is_some()));
+        }
+        assert!(class.self_ratings.iter().any(|r| r.phase.is_none()));
+        let ev = crate::review::evaluation_summary(&class, &pool.id);
+        assert!(ev.evaluations > 10 && ev.anonymous > 0 && ev.anonymous < ev.evaluations);
+        assert!(!crate::review::ratings_vs_measured(&class).is_empty());
     }
 }

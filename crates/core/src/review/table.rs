@@ -6,8 +6,9 @@
 //! | value | format | example |
 //! |---|---|---|
 //! | count | integer | `12` |
-//! | rate, share | one decimal, space, `%` | `83.3 %` |
-//! | mean level (0–5), mean score | one decimal | `3.4`, `-0.5` |
+//! | rate, share, test score | one decimal, space, `%` | `83.3 %` |
+//! | normalised gain | two decimals | `0.45`, `-0.20` |
+//! | mean level (0–5), mean rating (1–5), mean score | one decimal | `3.4`, `-0.5` |
 //! | facility | two decimals | `0.83` |
 //! | discrimination (point-biserial, upper-lower) | three decimals | `0.612` |
 //! | time span | `m:ss`, `h:mm:ss` (rounded to the second, no unit words) | `1:05` |
@@ -23,6 +24,7 @@
 use crate::model::{Catalog, EndingKind, ItemKind};
 use crate::text::{Lang, LocalText};
 
+use super::assess::{EvaluationSummary, PrePost, RatingVsMeasuredRow};
 use super::class::Class;
 use super::items::ItemAnalysis;
 use super::scenario::{LearnerReview, ScenarioReview};
@@ -267,6 +269,138 @@ pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
         "Attempts analysed (each learner's first completed attempt)",
     ),
     ("review_max_points", "Điểm tối đa", "Maximum points"),
+    ("review_col_pretest", "Kiểm tra đầu vào", "Pre-test"),
+    ("review_col_posttest", "Kiểm tra cuối học phần", "Post-test"),
+    (
+        "review_col_gain",
+        "Tiến bộ chuẩn hoá (g)",
+        "Normalised gain (g)",
+    ),
+    (
+        "review_col_pretests",
+        "Số lần kiểm tra đầu vào",
+        "Pre-tests taken",
+    ),
+    (
+        "review_prepost_learners",
+        "Học viên đã làm kiểm tra đầu vào",
+        "Learners who took the pre-test",
+    ),
+    (
+        "review_prepost_n",
+        "Học viên có cả đầu vào và cuối học phần (n)",
+        "Learners with a pre-test and a later post-test (n)",
+    ),
+    (
+        "review_mean_pre",
+        "Điểm đầu vào trung bình",
+        "Mean pre-test",
+    ),
+    (
+        "review_mean_post",
+        "Điểm cuối học phần trung bình",
+        "Mean post-test",
+    ),
+    (
+        "review_mean_gain",
+        "Tiến bộ chuẩn hoá trung bình (trung bình các g)",
+        "Mean normalised gain (mean of g)",
+    ),
+    (
+        "review_gain_of_means",
+        "Tiến bộ chuẩn hoá của điểm trung bình lớp",
+        "Normalised gain of the class means",
+    ),
+    ("review_col_statement", "Nội dung đánh giá", "Statement"),
+    ("review_col_mean_rating", "Trung bình (1–5)", "Mean (1–5)"),
+    (
+        "review_likert_1",
+        "1 · Hoàn toàn không đồng ý",
+        "1 · Strongly disagree",
+    ),
+    ("review_likert_2", "2 · Không đồng ý", "2 · Disagree"),
+    ("review_likert_3", "3 · Phân vân", "3 · Neutral"),
+    ("review_likert_4", "4 · Đồng ý", "4 · Agree"),
+    (
+        "review_likert_5",
+        "5 · Hoàn toàn đồng ý",
+        "5 · Strongly agree",
+    ),
+    (
+        "review_eval_usefulness",
+        "Học phần hữu ích cho công việc",
+        "The module is useful for my work",
+    ),
+    (
+        "review_eval_clarity",
+        "Nội dung rõ ràng, dễ hiểu",
+        "The content is clear and easy to follow",
+    ),
+    (
+        "review_eval_relevance",
+        "Nội dung sát với nhiệm vụ ở vị trí",
+        "The content matches the tasks of the position",
+    ),
+    ("review_evaluations", "Phiếu đánh giá", "Evaluations"),
+    (
+        "review_evaluations_anonymous",
+        "Trong đó ẩn danh",
+        "Of which anonymous",
+    ),
+    ("review_col_respondent", "Người đánh giá", "Respondent"),
+    (
+        "review_col_intended_use",
+        "Sẽ làm khác đi điều gì",
+        "What I will do differently",
+    ),
+    ("review_col_comment", "Góp ý khác", "Other comments"),
+    ("review_anonymous", "Ẩn danh", "Anonymous"),
+    (
+        "review_col_self_mean",
+        "Tự đánh giá (TB, 1–5)",
+        "Self-rating (mean, 1–5)",
+    ),
+    (
+        "review_col_self_n",
+        "Số người tự đánh giá",
+        "Learners self-rating",
+    ),
+    (
+        "review_col_before",
+        "Trước học phần (TB)",
+        "Before a module (mean)",
+    ),
+    (
+        "review_col_before_n",
+        "Số người (trước)",
+        "Learners (before)",
+    ),
+    (
+        "review_col_after",
+        "Sau học phần (TB)",
+        "After a module (mean)",
+    ),
+    ("review_col_after_n", "Số người (sau)", "Learners (after)"),
+    (
+        "review_col_measured",
+        "Đo qua tình huống (TB, 0–5)",
+        "Measured in scenarios (mean, 0–5)",
+    ),
+    (
+        "review_col_measured_n",
+        "Số người được đo",
+        "Learners measured",
+    ),
+    (
+        "review_col_difference",
+        "Chênh lệch TB (tự đánh giá − đo được)",
+        "Mean difference (self − measured)",
+    ),
+    (
+        "review_col_paired_n",
+        "Số người có cả hai",
+        "Learners with both",
+    ),
 ];
 
 /// The built-in text of a label key (the key itself when unknown).
@@ -312,6 +446,11 @@ fn opt_dec(x: Option<f64>, places: usize) -> String {
     x.map_or_else(|| NONE.to_owned(), |x| dec(x, places))
 }
 
+/// A percentage already on 0–100.
+fn percent(x: Option<f64>) -> String {
+    x.map_or_else(|| NONE.to_owned(), |x| format!("{} %", dec(x, 1)))
+}
+
 fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| NONE.to_owned(), |x| format!("{} %", dec(x * 100.0, 1)))
 }
@@ -340,16 +479,19 @@ impl Class {
             .learners
             .iter()
             .map(|learner| {
-                let done = learner
+                // pre-tests are not attempts of the module (shown with the module's pre/post)
+                let attempts: Vec<_> = learner
                     .attempts
                     .iter()
-                    .filter(|i| self.attempts[**i].is_completed())
-                    .count();
+                    .map(|i| &self.attempts[*i])
+                    .filter(|a| !a.pretest)
+                    .collect();
+                let done = attempts.iter().filter(|a| a.is_completed()).count();
                 vec![
                     safe_text(&learner.account.name),
                     safe_text(&learner.name),
                     format_local_minute(learner.last_synced_ms, l.utc_offset_min),
-                    count(learner.attempts.len()),
+                    count(attempts.len()),
                     count(done),
                 ]
             })
@@ -788,6 +930,160 @@ impl ItemAnalysis {
             rows: response_rows,
         };
         vec![summary, items, options, responses]
+    }
+}
+
+impl PrePost {
+    /// `prepost-summary` (the class means over the learners with both tests) and
+    /// `prepost-learners` (one row per learner who took the pre-test).
+    pub fn tables(&self, class: &Class, l: &Labels<'_>) -> Vec<Table> {
+        let summary = Table {
+            id: "prepost-summary".into(),
+            headers: l.headers(&["review_col_measure", "review_col_value"]),
+            rows: vec![
+                vec![l.t("review_prepost_learners"), count(self.rows.len())],
+                vec![l.t("review_prepost_n"), count(self.n)],
+                vec![l.t("review_mean_pre"), percent(self.mean_pre)],
+                vec![l.t("review_mean_post"), percent(self.mean_post)],
+                vec![l.t("review_mean_gain"), opt_dec(self.mean_gain, 2)],
+                vec![l.t("review_gain_of_means"), opt_dec(self.gain_of_means, 2)],
+            ],
+        };
+        let learners = Table {
+            id: "prepost-learners".into(),
+            headers: l.headers(&[
+                "review_col_account",
+                "review_col_name",
+                "review_col_pretest",
+                "review_col_posttest",
+                "review_col_gain",
+                "review_col_pretests",
+            ]),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| {
+                    let learner = &class.learners[r.learner];
+                    vec![
+                        safe_text(&learner.account.name),
+                        safe_text(&learner.name),
+                        percent(Some(r.pre)),
+                        percent(r.post),
+                        opt_dec(r.gain, 2),
+                        count(r.pretests),
+                    ]
+                })
+                .collect(),
+        };
+        vec![summary, learners]
+    }
+}
+
+impl EvaluationSummary {
+    /// `evaluation-overview` (how many, how many anonymous), `evaluation-questions` (per
+    /// Likert question: n, mean, distribution) and `evaluation-texts` ("what I will do
+    /// differently" and comments; anonymous ones say so, with no name).
+    pub fn tables(&self, l: &Labels<'_>) -> Vec<Table> {
+        let overview = Table {
+            id: "evaluation-overview".into(),
+            headers: l.headers(&["review_col_measure", "review_col_value"]),
+            rows: vec![
+                vec![l.t("review_evaluations"), count(self.evaluations)],
+                vec![l.t("review_evaluations_anonymous"), count(self.anonymous)],
+            ],
+        };
+        let questions = Table {
+            id: "evaluation-questions".into(),
+            headers: l.headers(&[
+                "review_col_statement",
+                "review_col_n",
+                "review_col_mean_rating",
+                "review_likert_1",
+                "review_likert_2",
+                "review_likert_3",
+                "review_likert_4",
+                "review_likert_5",
+            ]),
+            rows: self
+                .questions
+                .iter()
+                .map(|q| {
+                    let mut row = vec![
+                        l.t(&format!("review_eval_{}", q.question)),
+                        count(q.n),
+                        opt_dec(q.mean, 1),
+                    ];
+                    row.extend(q.counts.iter().map(|c| count(*c)));
+                    row
+                })
+                .collect(),
+        };
+        let texts = Table {
+            id: "evaluation-texts".into(),
+            headers: l.headers(&[
+                "review_col_respondent",
+                "review_col_intended_use",
+                "review_col_comment",
+            ]),
+            rows: self
+                .texts
+                .iter()
+                .map(|t| {
+                    vec![
+                        match &t.learner {
+                            Some((account, name)) => {
+                                safe_text(&format!("{name} ({})", account.name))
+                            }
+                            None => l.t("review_anonymous"),
+                        },
+                        safe_text(&t.intended_use),
+                        t.comment
+                            .as_deref()
+                            .map_or_else(|| NONE.to_owned(), safe_text),
+                    ]
+                })
+                .collect(),
+        };
+        vec![overview, questions, texts]
+    }
+}
+
+/// `selfrating-measured`: per competency, the class's self-ratings (latest, before, after a
+/// module) beside the level its scenarios measured.
+pub fn ratings_vs_measured_table(rows: &[RatingVsMeasuredRow], l: &Labels<'_>) -> Table {
+    Table {
+        id: "selfrating-measured".into(),
+        headers: l.headers(&[
+            "review_col_competency",
+            "review_col_self_mean",
+            "review_col_self_n",
+            "review_col_before",
+            "review_col_before_n",
+            "review_col_after",
+            "review_col_after_n",
+            "review_col_measured",
+            "review_col_measured_n",
+            "review_col_difference",
+            "review_col_paired_n",
+        ]),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    l.competency(&r.competency),
+                    opt_dec(r.self_mean, 1),
+                    count(r.self_n),
+                    opt_dec(r.before_mean, 1),
+                    count(r.before_n),
+                    opt_dec(r.after_mean, 1),
+                    count(r.after_n),
+                    opt_dec(r.measured_mean, 1),
+                    count(r.measured_n),
+                    opt_dec(r.difference, 1),
+                    count(r.paired_n),
+                ]
+            })
+            .collect(),
     }
 }
 

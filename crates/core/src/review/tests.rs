@@ -909,3 +909,5 @@ fn layout_barycentre() {
     assert_eq!(pos("W"), Some((2, 0)));
     assert_eq!(pos("Z"), Some((2, 1)));
 }
+
+mod selfassess;
