@@ -5,7 +5,7 @@
 # LRS data persist between runs in ${BOIDUONG_STATE:-$HOME/.local/state/boiduong}/lrs.
 #
 # On the first start on a data dir, a demo class (mã lớp QLNN-2026-01, 40 simulated learners
-# over 6 scenarios and 3 modules, the last two weeks) is posted to the LRS by the seed
+# over 6 scenarios and 3 modules, over two weeks ending a few days ago) is posted to the LRS by the seed
 # account, so the demo trainer (giangvien) has a class to review. SEED_DEMO=0 skips it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +34,7 @@ if [ "${SEED_DEMO:-1}" != "0" ] && [ ! -f "$SEED_MARK" ]; then
     echo "serve: seeding the demo class QLNN-2026-01 for the trainer account (SEED_DEMO=0 skips)"
     cargo build --quiet --release -p boiduong-core --features compiler --bin boiduong-synth
     SEED_FILE="$(mktemp /tmp/boiduong-demo-class.XXXXXX.json)"
-    FROM="$(date -u -d '15 days ago' +%Y-%m-%d)"
+    FROM="$(date -u -d '21 days ago' +%Y-%m-%d)"
     target/release/boiduong-synth --content content --learners 40 --class QLNN-2026-01 \
         --seed 1 --scenarios 6 --modules 3 --from "$FROM" --days 14 \
         --home-page "http://127.0.0.1:${LRS_PORT}" --out "$SEED_FILE"

@@ -61,7 +61,7 @@ trunk build --release
 step "class simulator (boiduong-synth): its statements validate; built for the trainer e2e"
 cargo build --quiet --release -p boiduong-core --features compiler --bin boiduong-synth
 target/release/boiduong-synth --learners 6 --scenarios all --modules all \
-    --from "$(date -u -d '15 days ago' +%Y-%m-%d)" --out target/tmp/synth-statements.json
+    --from "$(date -u -d '21 days ago' +%Y-%m-%d)" --out target/tmp/synth-statements.json
 node tests/xapi/validate.mjs target/tmp/synth-statements.json
 
 step "end-to-end tests (Playwright, Debian chromium, axe)"

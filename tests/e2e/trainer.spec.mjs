@@ -31,9 +31,9 @@ function synthBinary() {
   throw new Error('boiduong-synth is not built: cargo build --release -p boiduong-core --features synth --bin boiduong-synth');
 }
 
-/** Statements of a simulated class, two weeks up to yesterday (never in the future). */
+/** Statements of a simulated class, two weeks from three weeks ago: retries run a few days on, never into the future. */
 function synthesize(classCode, learners, seed, prefix, out) {
-  const from = new Date(Date.now() - 15 * 86_400_000).toISOString().slice(0, 10);
+  const from = new Date(Date.now() - 21 * 86_400_000).toISOString().slice(0, 10);
   execFileSync(
     synthBinary(),
     [
