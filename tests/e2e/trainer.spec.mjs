@@ -28,7 +28,7 @@ function synthBinary() {
   for (const p of ['target/release/boiduong-synth', 'target/debug/boiduong-synth']) {
     if (existsSync(join(ROOT, p))) return join(ROOT, p);
   }
-  throw new Error('boiduong-synth is not built: cargo build --release -p boiduong-core --features synth --bin boiduong-synth');
+  throw new Error('boiduong-synth is not built: cargo build --release -p boiduong-core --features compiler --bin boiduong-synth');
 }
 
 /** Statements of a simulated class, two weeks from three weeks ago: retries run a few days on, never into the future. */
