@@ -11,7 +11,9 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::error::{Error as IdbError, OpenDbError};
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
 use indexed_db_futures::KeyPath;
 use wasm_bindgen::JsValue;
 
@@ -95,6 +97,35 @@ fn from_js(value: &JsValue) -> Result<serde_json::Value, AppError> {
 
 fn strict() -> TransactionOptions {
     TransactionOptions::new().with_durability(TransactionDurability::Strict)
+}
+
+/// Queues `statements` in the outbox and in the learner's copy, within `tx` (which must
+/// cover both stores; an empty list touches neither).
+fn queue(tx: &Transaction<'_>, statements: &[Queued]) -> Result<(), AppError> {
+    if statements.is_empty() {
+        return Ok(());
+    }
+    let outbox = tx.object_store(OUTBOX).map_err(map_err)?;
+    let ledger = tx.object_store(STATEMENTS).map_err(map_err)?;
+    for q in statements {
+        let value = to_js(&serde_json::to_value(q).map_err(|e| AppError::Storage(e.to_string()))?)?;
+        // `add`: a statement id is never reused; a clash aborts the whole action.
+        outbox.add(value.clone()).primitive().map_err(map_err)?;
+        ledger.add(value).primitive().map_err(map_err)?;
+    }
+    Ok(())
+}
+
+/// Commits `tx`; when the commit aborts, reports the transaction's own error (`raw`, kept
+/// before the commit: e.g. QuotaExceededError) rather than the generic abort.
+async fn commit(tx: Transaction<'_>, raw: web_sys::IdbTransaction) -> Result<(), AppError> {
+    match tx.commit().await {
+        Ok(()) => Ok(()),
+        Err(e) => Err(raw
+            .error()
+            .map(|d| map_dom(&d.name(), &d.message()))
+            .unwrap_or_else(|| map_err(e))),
+    }
 }
 
 impl IdbStore {
@@ -205,26 +236,9 @@ impl IdbStore {
                 let record = serde_json::json!({ "key": key, "json": json });
                 store.put(to_js(&record)?).primitive().map_err(map_err)?;
             }
-            if !statements.is_empty() {
-                let outbox = tx.object_store(OUTBOX).map_err(map_err)?;
-                let ledger = tx.object_store(STATEMENTS).map_err(map_err)?;
-                for q in statements {
-                    let value = to_js(
-                        &serde_json::to_value(q).map_err(|e| AppError::Storage(e.to_string()))?,
-                    )?;
-                    // `add`: a statement id is never reused; a clash aborts the whole action.
-                    outbox.add(value.clone()).primitive().map_err(map_err)?;
-                    ledger.add(value).primitive().map_err(map_err)?;
-                }
-            }
+            queue(&tx, statements)?;
         }
-        match tx.commit().await {
-            Ok(()) => Ok(()),
-            Err(e) => Err(raw
-                .error()
-                .map(|d| map_dom(&d.name(), &d.message()))
-                .unwrap_or_else(|| map_err(e))),
-        }
+        commit(tx, raw).await
     }
 
     /// Stores a self-rating or an evaluation and queues its statements in one transaction:
@@ -253,25 +267,9 @@ impl IdbStore {
                 .add(to_js(value)?)
                 .primitive()
                 .map_err(map_err)?;
-            if !statements.is_empty() {
-                let outbox = tx.object_store(OUTBOX).map_err(map_err)?;
-                let ledger = tx.object_store(STATEMENTS).map_err(map_err)?;
-                for q in statements {
-                    let value = to_js(
-                        &serde_json::to_value(q).map_err(|e| AppError::Storage(e.to_string()))?,
-                    )?;
-                    outbox.add(value.clone()).primitive().map_err(map_err)?;
-                    ledger.add(value).primitive().map_err(map_err)?;
-                }
-            }
+            queue(&tx, statements)?;
         }
-        match tx.commit().await {
-            Ok(()) => Ok(()),
-            Err(e) => Err(raw
-                .error()
-                .map(|d| map_dom(&d.name(), &d.message()))
-                .unwrap_or_else(|| map_err(e))),
-        }
+        commit(tx, raw).await
     }
 
     /// Every self-assessment record as stored (decoded by the caller, damaged ones counted).
