@@ -230,7 +230,7 @@ pub(crate) mod tests {
     use crate::model::{Branch, CompareOp, Comparison, Condition, Ending, EndingKind};
     use crate::text::LocalText;
 
-    fn choice(id: &str, to: &str, scores: &[(&str, i32)]) -> Choice {
+    pub(crate) fn choice(id: &str, to: &str, scores: &[(&str, i32)]) -> Choice {
         Choice {
             id: id.into(),
             text: LocalText::vi(id),
@@ -242,7 +242,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn node(id: &str, choices: Vec<Choice>) -> Node {
+    pub(crate) fn node(id: &str, choices: Vec<Choice>) -> Node {
         Node {
             id: id.into(),
             text_html: LocalText::vi(id),
@@ -252,7 +252,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn ending(id: &str, kind: EndingKind) -> Node {
+    pub(crate) fn ending(id: &str, kind: EndingKind) -> Node {
         Node {
             ending: Some(Ending {
                 kind,

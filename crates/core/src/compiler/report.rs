@@ -693,20 +693,10 @@ pub fn report_dir(root: &Path) -> Result<Vec<FileReport>, Vec<Diagnostic>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Branch, Choice, Comparison, Ending, Node};
+    use crate::model::{Branch, Comparison, Node};
     use crate::text::LocalText;
-
-    fn choice(id: &str, to: &str, scores: &[(&str, i32)]) -> Choice {
-        Choice {
-            id: id.into(),
-            text: LocalText::vi(id),
-            to: to.into(),
-            branches: vec![],
-            consequence: LocalText::vi("c"),
-            feedback: LocalText::vi("f"),
-            scores: scores.iter().map(|(k, v)| ((*k).into(), *v)).collect(),
-        }
-    }
+    // The scenario engine's test builders: a choice, a node, an ending.
+    use crate::scenario::tests::{choice, ending, node};
 
     fn branch(subject: &str, op: CompareOp, value: i32, to: &str) -> Branch {
         Branch {
@@ -718,26 +708,6 @@ mod tests {
                 }],
             },
             to: to.into(),
-        }
-    }
-
-    fn node(id: &str, choices: Vec<Choice>) -> Node {
-        Node {
-            id: id.into(),
-            text_html: LocalText::vi(id),
-            image: None,
-            choices,
-            ending: None,
-        }
-    }
-
-    fn ending(id: &str, kind: EndingKind) -> Node {
-        Node {
-            ending: Some(Ending {
-                kind,
-                title: LocalText::vi(id),
-            }),
-            ..node(id, vec![])
         }
     }
 
