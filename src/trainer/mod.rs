@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use boiduong_core::review::{self, Class, Filter, Statement};
+use boiduong_core::xapi::verbs;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -21,11 +22,11 @@ use crate::sync::{use_sync, SyncState};
 
 /// Verbs the review reads, by IRI.
 pub const VERBS: [&str; 5] = [
-    "http://adlnet.gov/expapi/verbs/launched",
-    "http://adlnet.gov/expapi/verbs/answered",
-    "http://adlnet.gov/expapi/verbs/completed",
-    "http://adlnet.gov/expapi/verbs/passed",
-    "http://adlnet.gov/expapi/verbs/failed",
+    verbs::LAUNCHED,
+    verbs::ANSWERED,
+    verbs::COMPLETED,
+    verbs::PASSED,
+    verbs::FAILED,
 ];
 /// Statements per LRS page (Ralph's maximum is 100).
 const PAGE: usize = 100;
@@ -138,12 +139,12 @@ pub fn provide_trainer() -> TrainerState {
     state
 }
 
+/// The `stored` times of a page as the LRS wrote them: the next `since` goes back verbatim,
+/// at the LRS's own precision (the review's parse keeps milliseconds only).
 #[derive(Deserialize)]
 struct RawPage {
     #[serde(default)]
     statements: Vec<RawStored>,
-    #[serde(default)]
-    more: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -264,7 +265,7 @@ impl TrainerState {
                     self.fetched.update(|n| *n += page.statements.len());
                     added.extend(page.statements);
                 }
-                match raw
+                match page
                     .more
                     .as_deref()
                     .and_then(|m| lrs::resolve_more(&endpoint, m))
