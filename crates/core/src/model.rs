@@ -255,6 +255,9 @@ pub struct ItemOption {
     pub text: LocalText,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<LocalText>,
+    /// Kept at its written place when the options are shuffled for an attempt.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixed: bool,
 }
 
 /// The correct answer of an item, and equally the shape of a learner's response.
@@ -338,6 +341,10 @@ pub struct Choice {
     pub consequence: LocalText,
     pub feedback: LocalText,
     pub scores: BTreeMap<String, i32>,
+    /// Someone is hurt, a citizen wronged or the law broken by this choice; the compiler
+    /// refuses a scenario where a good ending is reachable through it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub harm: bool,
 }
 
 impl Choice {

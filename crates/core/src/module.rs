@@ -397,6 +397,7 @@ pub(crate) mod tests {
                     id: (*o).into(),
                     text: LocalText::vi(*o),
                     feedback: None,
+                    fixed: false,
                 })
                 .collect(),
             answer,

@@ -239,6 +239,7 @@ pub(crate) mod tests {
             consequence: LocalText::vi("c"),
             feedback: LocalText::vi("f"),
             scores: scores.iter().map(|(k, v)| ((*k).into(), *v)).collect(),
+            harm: false,
         }
     }
 

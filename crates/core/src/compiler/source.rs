@@ -131,6 +131,9 @@ pub struct SrcOption {
     pub id: Spanned<String>,
     pub text: Spanned<SrcText>,
     pub feedback: Option<Spanned<SrcText>>,
+    /// Pinned at its written place when options are shuffled (e.g. "Tất cả các ý trên").
+    #[serde(default)]
+    pub fixed: bool,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +174,9 @@ pub struct SrcChoice {
     pub feedback: Option<Spanned<SrcText>>,
     #[serde(default)]
     pub scores: BTreeMap<Spanned<String>, Spanned<i64>>,
+    /// Someone is hurt, a citizen wronged or the law broken: no good ending may follow.
+    #[serde(default)]
+    pub harm: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]

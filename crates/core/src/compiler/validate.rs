@@ -484,6 +484,7 @@ fn compile_item(ctx: &mut Ctx, src: &SrcItem, path: &str) -> Item {
                     .feedback
                     .as_ref()
                     .map(|f| ctx.text(f, &format!("{opath}.feedback"), false)),
+                fixed: o.fixed,
                 id: oid,
             }
         })
@@ -906,6 +907,7 @@ fn compile_choice(
         consequence,
         feedback,
         scores,
+        harm: c.harm.as_ref().is_some_and(|h| *h.get_ref()),
         id: cid,
     }
 }

@@ -754,6 +754,7 @@ pub fn demo_scenario(index: usize, nodes: usize, seed: u64) -> Scenario {
                     consequence: text("Hệ quả.".into()),
                     feedback: text(format!("Nhận xét về phương án {c} tại {id}.")),
                     scores,
+                    harm: false,
                 });
             }
             out_nodes.push(Node {
@@ -875,6 +876,7 @@ pub fn demo_module(index: usize, lessons: usize, items: usize, seed: u64) -> Mod
                 id: ((b'a' + k as u8) as char).to_string(),
                 text: text(format!("Phương án {k}")),
                 feedback: None,
+                fixed: false,
             })
             .collect()
     };

@@ -31,6 +31,7 @@ fn choice(id: &str, to: &str, scores: &[(&str, i32)], feedback: &str) -> Choice 
             format!("Feedback {feedback}"),
         ),
         scores: scores.iter().map(|(k, v)| ((*k).into(), *v)).collect(),
+        harm: false,
     }
 }
 
@@ -102,6 +103,7 @@ fn opt(id: &str) -> ItemOption {
         id: id.into(),
         text: LocalText::vi(format!("Phương án {id}")),
         feedback: None,
+        fixed: false,
     }
 }
 

@@ -2074,6 +2074,7 @@ mod tests {
             id: "a".into(),
             text: LocalText::both("Đúng quy trình", "By the rules"),
             feedback: None,
+            fixed: false,
         };
         let content = Content::Module(m);
         let log = run(&content, vec![answer("p1", Answer::Single("a".into()))]);
