@@ -89,6 +89,7 @@ fn every_invalid_fixture_fails_with_its_rule() {
         "missing_vietnamese",
         "unknown_competency",
         "pass_mark_unreachable",
+        "harm_then_good",
         "level_range",
         "unknown_value",
     ] {

@@ -92,6 +92,12 @@ pub struct SrcModule {
     #[serde(rename = "lesson", default)]
     pub lessons: Vec<SrcLesson>,
     pub check: Option<Spanned<SrcCheck>>,
+    /// Legal documents the content rests on (for trainers and reviewers, never shown to
+    /// learners): compiled into `meta.json`, not into the learner's content files.
+    #[serde(default)]
+    pub basis: Vec<Spanned<String>>,
+    /// When the content was last checked against the law in force, `YYYY-MM-DD`.
+    pub reviewed: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -149,6 +155,12 @@ pub struct SrcScenario {
     pub start: Spanned<String>,
     #[serde(rename = "node", default)]
     pub nodes: Vec<SrcNode>,
+    /// Legal documents the content rests on (for trainers and reviewers, never shown to
+    /// learners): compiled into `meta.json`, not into the learner's content files.
+    #[serde(default)]
+    pub basis: Vec<Spanned<String>>,
+    /// When the content was last checked against the law in force, `YYYY-MM-DD`.
+    pub reviewed: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

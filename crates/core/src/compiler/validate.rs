@@ -245,7 +245,7 @@ pub fn compile(
     path: &Path,
     src: &str,
     framework: &Framework,
-) -> Result<Content, Vec<Diagnostic>> {
+) -> Result<(Content, ContentMeta), Vec<Diagnostic>> {
     let mut ctx = Ctx::new(path, src);
     let stem = path
         .file_stem()
@@ -258,16 +258,80 @@ pub fn compile(
                 return Err(ctx.diags);
             };
             let module = compile_module(&mut ctx, &src, framework, &stem);
-            ctx.finish(Content::Module(module))
+            let meta = compile_meta(&mut ctx, kind, &module.id, &src.basis, &src.reviewed);
+            ctx.finish((Content::Module(module), meta))
         }
         ContentKind::Scenario => {
             let Some(src) = ctx.parse::<SrcScenario>() else {
                 return Err(ctx.diags);
             };
             let scenario = compile_scenario(&mut ctx, &src, framework, &stem);
-            ctx.finish(Content::Scenario(scenario))
+            let meta = compile_meta(&mut ctx, kind, &scenario.id, &src.basis, &src.reviewed);
+            ctx.finish((Content::Scenario(scenario), meta))
         }
     }
+}
+
+/// `basis` and `reviewed`: trainer-facing facts, checked here, written to `meta.json`.
+fn compile_meta(
+    ctx: &mut Ctx,
+    kind: ContentKind,
+    id: &str,
+    basis: &[Spanned<String>],
+    reviewed: &Option<Spanned<String>>,
+) -> ContentMeta {
+    for b in basis {
+        if b.get_ref().trim().is_empty() {
+            ctx.err(b, "basis", Rule::Structure, "an empty entry in `basis`");
+        }
+    }
+    if let Some(r) = reviewed {
+        if !is_iso_date(r.get_ref()) {
+            ctx.err(
+                r,
+                "reviewed",
+                Rule::Structure,
+                format!(
+                    "`reviewed = \"{}\"` is not a date written YYYY-MM-DD",
+                    r.get_ref()
+                ),
+            );
+        }
+    }
+    ContentMeta {
+        kind,
+        id: id.to_owned(),
+        basis: basis
+            .iter()
+            .map(|b| b.get_ref().trim().to_owned())
+            .collect(),
+        reviewed: reviewed.as_ref().map(|r| r.get_ref().clone()),
+    }
+}
+
+/// `YYYY-MM-DD` naming a day that exists.
+pub fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return false;
+    }
+    let (y, m, d): (u32, u32, u32) = match (y.parse(), m.parse(), d.parse()) {
+        (Ok(y), Ok(m), Ok(d)) => (y, m, d),
+        _ => return false,
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 fn check_header(
@@ -807,7 +871,33 @@ fn compile_scenario(
         );
     }
     check_graph(ctx, src, &scenario);
+    check_harm(ctx, src, &scenario);
     scenario
+}
+
+/// No good ending after harm: a choice marked `harm` (someone hurt, a citizen wronged, the
+/// law broken) must not lead, on any playable path, to an ending of kind "good".
+fn check_harm(ctx: &mut Ctx, src: &SrcScenario, scenario: &Scenario) {
+    for found in super::trust::good_endings_after_harm(scenario) {
+        let at = src
+            .nodes
+            .iter()
+            .find(|n| n.id.get_ref() == &found.node)
+            .and_then(|n| n.choices.iter().find(|c| c.id.get_ref() == &found.choice));
+        let Some(harm) = at.and_then(|c| c.harm.as_ref()) else {
+            continue;
+        };
+        ctx.err(
+            harm,
+            format!("node `{}`.choice `{}`.harm", found.node, found.choice),
+            Rule::HarmThenGood,
+            format!(
+                "this choice is marked harm, yet a path through it reaches the good ending `{}`: \
+                 route it to a mixed or bad ending, or add a branch condition",
+                found.ending
+            ),
+        );
+    }
 }
 
 fn compile_choice(

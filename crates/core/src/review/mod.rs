@@ -18,7 +18,7 @@ mod lean;
 mod scenario;
 mod statement;
 mod table;
-mod time;
+pub(crate) mod time;
 
 #[cfg(feature = "synth")]
 pub mod synth;
