@@ -16,11 +16,12 @@ use boiduong_core::review::{
 use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::components::chart::{Bar, BarChart, FlowDiagram, FlowEdge, FlowNode, Tone};
 use crate::components::data_table::DataTable;
 use crate::i18n::*;
+use crate::pages::sign_in::SignInPage;
 use crate::platform::format_datetime;
 use crate::state::{use_app_state, use_lang};
 use crate::sync::use_sync;
@@ -165,12 +166,15 @@ fn self_rating_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang
     }
 }
 
-/// Shows `children` to trainer sign-ins; tells anyone else what the area is.
+/// Shows `children` to trainer sign-ins; tells anyone else what the area is, with the
+/// sign-in form (this app's own: a session opened in the learner app does not carry its
+/// password over the page load).
 #[component]
 fn TrainerGate(children: ChildrenFn) -> impl IntoView {
     let sync = use_sync();
     let i18n = use_i18n();
     let is_trainer = move || sync.identity.read().as_ref().is_some_and(|i| i.trainer);
+    let someone_else = move || sync.identity.read().as_ref().is_some_and(|i| !i.trainer);
     view! {
         <Show
             when=is_trainer
@@ -178,10 +182,10 @@ fn TrainerGate(children: ChildrenFn) -> impl IntoView {
                 view! {
                     <div class="page" data-testid="trainer-refused">
                         <h1 class="page-title">{t!(i18n, trainer_title)}</h1>
-                        <p class="notice notice-warning">{t!(i18n, trainer_only)}</p>
-                        <p>
-                            <A href="/sign-in?next=/trainer">{t!(i18n, trainer_sign_in)}</A>
-                        </p>
+                        <Show when=someone_else>
+                            <p class="notice notice-warning">{t!(i18n, trainer_only)}</p>
+                        </Show>
+                        <SignInPage embedded=true />
                     </div>
                 }
             }
@@ -191,9 +195,18 @@ fn TrainerGate(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// The trainer app's sign-in page, coming back to `path` afterwards.
+fn sign_in_here(path: &str) -> String {
+    format!(
+        "/trainer/sign-in?next={}",
+        js_sys::encode_uri_component(path)
+    )
+}
+
 /// Refresh buttons, progress and errors of the LRS reads.
 #[component]
 fn FetchBar() -> impl IntoView {
+    let location = use_location();
     let trainer = use_trainer();
     let sync = use_sync();
     let i18n = use_i18n();
@@ -230,7 +243,9 @@ fn FetchBar() -> impl IntoView {
             <Show when=move || !sync.signed_in.get()>
                 <p class="notice notice-warning">
                     {t!(i18n, trainer_needs_password)} " "
-                    <A href="/sign-in?next=/trainer">{t!(i18n, trainer_sign_in)}</A>
+                    <A href=move || sign_in_here(&location.pathname.get())>
+                        {t!(i18n, trainer_sign_in)}
+                    </A>
                 </p>
             </Show>
             <div class="actions">
