@@ -24,7 +24,8 @@ const cleanup = () => {
   rmSync(copy, { recursive: true, force: true });
 };
 
-cpSync(source, copy, { recursive: true });
+// Timestamps kept: the server sends a precompressed copy only if it is not older than its file.
+cpSync(source, copy, { recursive: true, preserveTimestamps: true });
 const configPath = join(copy, 'config.json');
 const config = JSON.parse(readFileSync(configPath, 'utf8'));
 config.lrs_endpoint = endpoint;

@@ -1,6 +1,10 @@
 // Serves a built portal (dist/) on 127.0.0.1 with the single-page-app fallback: any path
-// that is not a file gets index.html, so /module/x can be reloaded. Used by the serve
-// command and by the end-to-end tests. Usage: node scripts/static-server.mjs DIR PORT
+// that is not a file gets its app's page, so /module/x can be reloaded: /trainer/… and
+// /preview/… get trainer/index.html (the trainer app), anything else index.html (the learner
+// app). A file's brotli or gzip copy made by the build (scripts/precompress.mjs) is sent when
+// the browser accepts it and the copy is not older than the file. Hashed files are cached for
+// a year. Used by the serve command and by the end-to-end tests.
+// Usage: node scripts/static-server.mjs DIR PORT
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -33,6 +37,26 @@ async function fileFor(urlPath) {
   return null;
 }
 
+/** The page of the app that serves `urlPath` (the rule of `AppKind::of` in src/app.rs). */
+function appPage(urlPath) {
+  return /^\/(trainer|preview)(\/|$|\?)/.test(urlPath) ? join(root, 'trainer', 'index.html') : join(root, 'index.html');
+}
+
+/** The precompressed copy of `path` to send, if the browser accepts it and it is current. */
+async function encodedCopy(path, accept) {
+  const source = await stat(path);
+  for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']]) {
+    if (!new RegExp(`\\b${encoding}\\b`).test(accept)) continue;
+    try {
+      const copy = await stat(path + suffix);
+      if (copy.isFile() && copy.mtimeMs >= source.mtimeMs) return { encoding, path: path + suffix };
+    } catch {
+      // no copy of this file in this encoding
+    }
+  }
+  return null;
+}
+
 createServer(async (req, res) => {
   try {
     let path = await fileFor(req.url ?? '/');
@@ -42,13 +66,18 @@ createServer(async (req, res) => {
       res.end('not found');
       return;
     }
-    path ??= join(root, 'index.html');
-    const body = await readFile(path);
-    const hashed = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|svg)$/.test(path);
+    path ??= appPage(req.url ?? '/');
+    const copy = await encodedCopy(path, String(req.headers['accept-encoding'] ?? ''));
+    const body = await readFile(copy?.path ?? path);
+    // trunk's hashed files (its hash is written without leading zeros), and content files
+    // named after their content version
+    const hashed = /(-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg)|\.[0-9a-f]{16}\.json)$/.test(path);
     res.writeHead(200, {
       'content-type': types[extname(path)] ?? 'application/octet-stream',
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
+      vary: 'accept-encoding',
+      ...(copy ? { 'content-encoding': copy.encoding } : {}),
     });
     res.end(body);
   } catch (e) {

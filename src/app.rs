@@ -98,7 +98,7 @@ pub fn sign_in_href() -> &'static str {
 pub fn LearnerApp() -> impl IntoView {
     view! {
         <I18nContextProvider>
-            <Shell kind=AppKind::Learner>
+            <Shell kind=AppKind::Learner provide=|| { crate::selfassess::provide_selfassess(); }>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=CatalogPage />
                     <Route path=path!("/module/:id") view=ModulePage />
@@ -119,7 +119,7 @@ pub fn LearnerApp() -> impl IntoView {
 pub fn TrainerApp() -> impl IntoView {
     view! {
         <I18nContextProvider>
-            <Shell kind=AppKind::Trainer>
+            <Shell kind=AppKind::Trainer provide=|| { crate::trainer::provide_trainer(); }>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/trainer") view=TrainerHome />
                     <Route path=path!("/trainer/sign-in") view=|| view! { <SignInPage /> } />
@@ -138,11 +138,14 @@ pub fn TrainerApp() -> impl IntoView {
 }
 
 /// What both apps share around their routes: state, sync, the service worker, the header,
-/// the notices and the footer.
+/// the notices and the footer. Generic over the app's own contexts, so each app's wasm holds
+/// only its own (a runtime choice would keep the trainer's review code in the learner's).
 #[component]
-fn Shell(
+fn Shell<P: FnOnce() + 'static>(
     /// The app running (decides which links are page loads).
     kind: AppKind,
+    /// Provides the app's own contexts (after the shared ones, which they use).
+    provide: P,
     /// The app's `<Routes>`.
     children: Children,
 ) -> impl IntoView {
@@ -150,14 +153,7 @@ fn Shell(
     let app = provide_app_state();
     crate::sync::provide_sync(app);
     crate::pwa::provide_pwa();
-    match kind {
-        AppKind::Learner => {
-            crate::selfassess::provide_selfassess();
-        }
-        AppKind::Trainer => {
-            crate::trainer::provide_trainer();
-        }
-    }
+    provide();
     let i18n = use_i18n();
     view! {
         <Router>
