@@ -1,5 +1,6 @@
 //! "My records": storage use and protection, export and import of every local record.
 
+use boiduong_core::text::fixed;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -12,11 +13,11 @@ use crate::sync::use_sync;
 
 fn human_bytes(n: f64) -> String {
     if n >= 1e9 {
-        format!("{:.1} GB", n / 1e9)
+        format!("{} GB", fixed(n / 1e9, 1))
     } else if n >= 1e6 {
-        format!("{:.1} MB", n / 1e6)
+        format!("{} MB", fixed(n / 1e6, 1))
     } else {
-        format!("{:.0} KB", n / 1e3)
+        format!("{} KB", fixed(n / 1e3, 0))
     }
 }
 
@@ -125,7 +126,11 @@ pub fn MyRecords() -> impl IntoView {
                         {(pct >= 80.0).then(|| view! {
                             <p class="notice notice-warning" role="alert">{t!(i18n, storage_near_full, pct = pct)}</p>
                         })}
-                        <p class="meta" data-testid="storage-persisted" data-persisted=format!("{:?}", info.persisted)>
+                        <p class="meta" data-testid="storage-persisted" data-persisted=match info.persisted {
+                            Some(true) => "Some(true)",
+                            Some(false) => "Some(false)",
+                            None => "None",
+                        }>
                             {move || if info.persisted == Some(true) {
                                 t_string!(i18n, storage_persisted)
                             } else {

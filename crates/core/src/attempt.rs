@@ -89,6 +89,19 @@ pub enum Action {
     Finished { outcome: Outcome },
 }
 
+impl Action {
+    /// The action's `type` as stored (`started`, `answered`, …), for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Started { .. } => "started",
+            Action::Answered { .. } => "answered",
+            Action::Advanced { .. } => "advanced",
+            Action::Chose { .. } => "chose",
+            Action::Finished { .. } => "finished",
+        }
+    }
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -159,6 +172,18 @@ pub enum AttemptStatus {
     Completed,
     Passed,
     Failed,
+}
+
+impl AttemptStatus {
+    /// The variant's name (`InProgress`, `Completed`, …), as the pages' `data-status`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AttemptStatus::InProgress => "InProgress",
+            AttemptStatus::Completed => "Completed",
+            AttemptStatus::Passed => "Passed",
+            AttemptStatus::Failed => "Failed",
+        }
+    }
 }
 
 /// The derived record kept beside the log, for the catalog and the history pages.
@@ -453,7 +478,11 @@ impl Attempt {
                 if expected != *to {
                     return Err(AttemptError::Invalid {
                         seq: event.seq,
-                        reason: format!("advance to {to:?} but the next step is {expected:?}"),
+                        reason: format!(
+                            "advance to {} but the next step is {}",
+                            to.describe(),
+                            expected.describe()
+                        ),
                     });
                 }
                 st.position = expected;
@@ -510,7 +539,7 @@ impl Attempt {
             (_, _, action) => {
                 return Err(AttemptError::Invalid {
                     seq: event.seq,
-                    reason: format!("unexpected {action:?}"),
+                    reason: format!("unexpected `{}` event", action.name()),
                 })
             }
         }

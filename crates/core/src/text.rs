@@ -140,7 +140,11 @@ mod tests {
         for i in 0..20_000 {
             let x = f64::from(i) * 0.0137 + 0.0001;
             for places in 0..4 {
-                assert_eq!(fixed(x, places), format!("{x:.*}", places as usize), "{x} {places}");
+                assert_eq!(
+                    fixed(x, places),
+                    format!("{x:.*}", places as usize),
+                    "{x} {places}"
+                );
             }
         }
     }
