@@ -51,7 +51,9 @@ pub struct AttemptEvent {
     pub action: Action,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Stored as `{"type":"chose", …its fields…}`; read by the hand-written reader in
+/// [`crate::record`] (serde's derived reader of an internally tagged enum buffers the object).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Action {
     /// The first event. `mode`, `draw` and `practice_only` are module-only and absent from
@@ -106,7 +108,8 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Stored as `{"kind":"module"|"scenario", …}`; read by [`crate::record`] (as [`Action`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     Module {
