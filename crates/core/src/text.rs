@@ -62,7 +62,7 @@ impl LocalText {
 }
 
 /// `x` with `places` decimals (at most 6) and a decimal point, rounded to the nearest (an
-/// exact tie to even): `fixed(3.14159, 1)` is `"3.1"`, `fixed(1.5, 0)` is `"2"`; not a
+/// exact tie to even): `fixed(2.71, 1)` is `"2.7"`, `fixed(1.5, 0)` is `"2"`; not a
 /// number, infinite or at least 10^12 gives `"—"`. Integer arithmetic on the float's exact
 /// binary value, so a page that shows a figure does not pull the float formatting of
 /// `core::fmt` (`{:.1}`) into the learner's download, and the digits are those of `{:.1}`.
@@ -122,7 +122,7 @@ mod tests {
     // `format!("{:.N}")` (exact ties included), zeros kept, signs right, no panic on odd input.
     #[test]
     fn fixed_writes_rounded_decimals() {
-        assert_eq!(fixed(3.14159, 1), "3.1");
+        assert_eq!(fixed(3.04159, 1), "3.0");
         assert_eq!(fixed(3.96, 1), "4.0");
         assert_eq!(fixed(0.666, 2), "0.67");
         assert_eq!(fixed(1.0, 2), "1.00");
