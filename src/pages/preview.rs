@@ -110,7 +110,7 @@ fn PreviewScenario(scenario: Scenario) -> impl IntoView {
                             .all
                             .iter()
                             .map(|x| {
-                                let op = serde_json::to_value(x.op)
+                                let op = boiduong_core::record::to_value(&x.op)
                                     .ok()
                                     .and_then(|v| v.as_str().map(str::to_owned))
                                     .unwrap_or_default();

@@ -62,7 +62,7 @@ pub fn MyRecords() -> impl IntoView {
         let learner = sync
             .identity
             .get_untracked()
-            .and_then(|i| serde_json::to_value(i).ok());
+            .and_then(|i| boiduong_core::record::to_value(&i).ok());
         leptos::task::spawn_local(async move {
             match storage.export_records(learner, now_ms()).await {
                 Ok(text) => download("boiduong-records.json", &text),

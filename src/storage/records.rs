@@ -1,7 +1,9 @@
 //! "My records": every local record as one JSON file, and its import on another device
 //! (deduplicated by ids, nothing overwritten), so a lost or replaced browser is recoverable.
 
-use boiduong_core::record::{decode_event, decode_summary, encode_event, encode_summary};
+use boiduong_core::record::{
+    decode_event, decode_summary, encode_event, encode_summary, from_value,
+};
 use serde_json::{json, Map, Value};
 
 use super::{Queued, RejectedStatement, Storage};
@@ -38,7 +40,7 @@ fn keyed(store: &str, value: &Value) -> Option<(String, Value)> {
             Some((json!(key).to_string(), value.clone()))
         }
         "outbox" | "statements" => {
-            let q: Queued = serde_json::from_value(value.clone()).ok()?;
+            let q: Queued = from_value(value).ok()?;
             Some((json!(q.id).to_string(), value.clone()))
         }
         "selfassess" => {
@@ -46,7 +48,7 @@ fn keyed(store: &str, value: &Value) -> Option<(String, Value)> {
             Some((json!(r.id()).to_string(), r.encode()))
         }
         "rejected" => {
-            let r: RejectedStatement = serde_json::from_value(value.clone()).ok()?;
+            let r: RejectedStatement = from_value(value).ok()?;
             Some((json!(r.id).to_string(), value.clone()))
         }
         _ => None,

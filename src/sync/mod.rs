@@ -152,7 +152,7 @@ impl SyncState {
             return;
         };
         if let Ok(Some(v)) = storage.meta(IDENTITY_KEY).await {
-            if let Ok(identity) = serde_json::from_value::<Identity>(v) {
+            if let Ok(identity) = boiduong_core::record::from_value::<Identity>(&v) {
                 self.app.learner_id.set(identity.account.clone());
                 if let Some(c) = remembered().filter(|c| c.account == identity.account) {
                     self.credentials.set_value(Some(c));
@@ -248,7 +248,8 @@ impl SyncState {
                 .is_some_and(|i| i.account == identity.account && i.trainer)
         };
         let storage = self.app.storage().ok_or(SignInError::NoConfig)?;
-        let value = serde_json::to_value(&identity).map_err(|_| SignInError::NoConfig)?;
+        let value =
+            boiduong_core::record::to_value(&identity).map_err(|_| SignInError::NoConfig)?;
         storage
             .set_meta(IDENTITY_KEY, &value)
             .await

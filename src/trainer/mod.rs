@@ -223,7 +223,7 @@ impl TrainerState {
         let mut marks: BTreeMap<String, String> = storage
             .meta(REVIEW_MARK)
             .await?
-            .and_then(|v| serde_json::from_value(v).ok())
+            .and_then(|v| boiduong_core::record::from_value(&v).ok())
             .unwrap_or_default();
         let statements_url = format!("{}/statements", endpoint.trim_end_matches('/'));
         for verb in VERBS {
@@ -259,7 +259,7 @@ impl TrainerState {
                         crate::platform::now_ms(),
                         self.fetched.get_untracked()
                     );
-                    let mark = serde_json::to_value(&marks)
+                    let mark = boiduong_core::record::to_value(&marks)
                         .map_err(|e| AppError::Storage(e.to_string()))?;
                     storage.review_put(&key, &json, &mark).await?;
                     self.fetched.update(|n| *n += page.statements.len());

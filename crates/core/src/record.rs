@@ -12,9 +12,9 @@
 //! change adds a step to [`decode_event`] the same way. Records are never rewritten in place
 //! by a read: the migrated form is written back only by an explicit upgrade.
 
-use serde::de::{Deserializer, Error as _, MapAccess, Visitor};
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use thiserror::Error;
 
 use crate::attempt::{Action, AttemptEvent, AttemptSummary, Outcome};
@@ -32,84 +32,131 @@ pub enum RecordError {
     Corrupt(String),
 }
 
-fn format_of(obj: &Map<String, Value>) -> Result<u64, RecordError> {
-    match obj.get("v") {
-        None => Ok(1),
-        Some(v) => v
-            .as_u64()
-            .ok_or_else(|| RecordError::Corrupt("format `v` is not a number".into())),
+/// `value` read as `T` through its JSON text. The app reads every stored type this way or
+/// from text directly, never with `serde_json::from_value`: that would put a second reader of
+/// each type (over `Value`) into the wasm beside the one over text that the network and the
+/// records file need anyway. Stored records are small; the extra pass costs microseconds.
+pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
+    serde_json::from_str(&value.to_string())
+}
+
+/// `t` as a JSON value, through its JSON text (see [`from_value`]).
+pub fn to_value<T: Serialize + ?Sized>(t: &T) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(&serde_json::to_string(t)?)
+}
+
+fn corrupt(e: serde_json::Error) -> RecordError {
+    RecordError::Corrupt(e.to_string())
+}
+
+/// The format number of a stored record (`v`; none before format 2).
+#[derive(Deserialize)]
+struct Format {
+    v: Option<u64>,
+}
+
+fn check_format(v: Option<u64>) -> Result<(), RecordError> {
+    match v {
+        Some(format) if format > RECORD_FORMAT => Err(RecordError::TooNew(format)),
+        _ => Ok(()),
     }
+}
+
+/// Reads a stored event of any known format from its JSON text, in one pass: the envelope
+/// and the action under `action` (formats 2 and 3), or the action's fields inline beside the
+/// envelope (format 1, without `v`); 2 -> 3 only added fields with defaults.
+pub fn decode_event_json(text: &str) -> Result<AttemptEvent, RecordError> {
+    let mut fields: ActionFields = serde_json::from_str(text).map_err(corrupt)?;
+    check_format(fields.v)?;
+    let attempt_id = field(fields.attempt_id.take(), "attempt_id").map_err(corrupt)?;
+    let seq = field(fields.seq.take(), "seq").map_err(corrupt)?;
+    let at_ms = field(fields.at_ms.take(), "at_ms").map_err(corrupt)?;
+    let action = match fields.action.take() {
+        Some(action) => action.into_action(),
+        None => fields.into_action(),
+    }
+    .map_err(corrupt)?;
+    Ok(AttemptEvent {
+        attempt_id,
+        seq,
+        at_ms,
+        action,
+    })
 }
 
 /// Reads a stored event of any known format.
 pub fn decode_event(value: Value) -> Result<AttemptEvent, RecordError> {
-    let Value::Object(mut obj) = value else {
+    if !value.is_object() {
         return Err(RecordError::Corrupt("event is not an object".into()));
-    };
-    let format = format_of(&obj)?;
-    if format > RECORD_FORMAT {
-        return Err(RecordError::TooNew(format));
     }
-    if format == 1 {
-        obj = migrate_event_v1(obj);
-    }
-    // Format 2 -> 3 adds only fields with defaults: nothing to move.
-    obj.remove("v");
-    serde_json::from_value(Value::Object(obj)).map_err(|e| RecordError::Corrupt(e.to_string()))
+    decode_event_json(&value.to_string())
 }
 
-/// Format 1 -> 2: move the inline action fields under `action`.
-fn migrate_event_v1(mut obj: Map<String, Value>) -> Map<String, Value> {
-    const ENVELOPE: [&str; 3] = ["attempt_id", "seq", "at_ms"];
-    let mut action = Map::new();
-    let keys: Vec<String> = obj.keys().cloned().collect();
-    for key in keys {
-        if !ENVELOPE.contains(&key.as_str()) {
-            if let Some(v) = obj.remove(&key) {
-                action.insert(key, v);
-            }
-        }
+/// An event in the current format, as JSON text.
+pub fn encode_event_json(event: &AttemptEvent) -> String {
+    #[derive(Serialize)]
+    struct Stored<'a> {
+        v: u64,
+        attempt_id: &'a str,
+        seq: u32,
+        at_ms: i64,
+        action: &'a Action,
     }
-    obj.insert("action".into(), Value::Object(action));
-    obj.insert("v".into(), Value::from(2u64));
-    obj
+    serde_json::to_string(&Stored {
+        v: RECORD_FORMAT,
+        attempt_id: &event.attempt_id,
+        seq: event.seq,
+        at_ms: event.at_ms,
+        action: &event.action,
+    })
+    .unwrap_or_default()
 }
 
 pub fn encode_event(event: &AttemptEvent) -> Value {
-    let mut value = serde_json::to_value(event).unwrap_or(Value::Null);
-    if let Value::Object(obj) = &mut value {
-        obj.insert("v".into(), Value::from(RECORD_FORMAT));
-    }
-    value
+    serde_json::from_str(&encode_event_json(event)).unwrap_or(Value::Null)
 }
 
-/// Reads a stored attempt summary (summaries are derived: a damaged one is rebuilt from the log).
+/// Reads a stored attempt summary from its JSON text (summaries are derived: a damaged one is
+/// rebuilt from the log).
+pub fn decode_summary_json(text: &str) -> Result<AttemptSummary, RecordError> {
+    let format: Format = serde_json::from_str(text).map_err(corrupt)?;
+    check_format(format.v)?;
+    serde_json::from_str(text).map_err(corrupt)
+}
+
+/// Reads a stored attempt summary.
 pub fn decode_summary(value: Value) -> Result<AttemptSummary, RecordError> {
-    let Value::Object(mut obj) = value else {
+    if !value.is_object() {
         return Err(RecordError::Corrupt("summary is not an object".into()));
-    };
-    let format = format_of(&obj)?;
-    if format > RECORD_FORMAT {
-        return Err(RecordError::TooNew(format));
     }
-    obj.remove("v");
-    serde_json::from_value(Value::Object(obj)).map_err(|e| RecordError::Corrupt(e.to_string()))
+    decode_summary_json(&value.to_string())
+}
+
+/// A summary in the current format, as JSON text (`v` first).
+pub fn encode_summary_json(summary: &AttemptSummary) -> String {
+    let body = serde_json::to_string(summary).unwrap_or_default();
+    // a summary is a non-empty object: `{"id":…` becomes `{"v":3,"id":…`
+    match body.strip_prefix('{') {
+        Some(rest) => format!("{{\"v\":{RECORD_FORMAT},{rest}"),
+        None => body,
+    }
 }
 
 pub fn encode_summary(summary: &AttemptSummary) -> Value {
-    let mut value = serde_json::to_value(summary).unwrap_or(Value::Null);
-    if let Value::Object(obj) = &mut value {
-        obj.insert("v".into(), Value::from(RECORD_FORMAT));
-    }
-    value
+    serde_json::from_str(&encode_summary_json(summary)).unwrap_or(Value::Null)
 }
 
-/// Every field a stored action may carry, whatever its `type`: one plain derived reader for
-/// the whole log. (serde's derived reader of the internally tagged [`Action`] buffers each
-/// object into an intermediate tree and reads it again: a second copy of every field's
-/// reader in the wasm.)
+/// Every field a stored action may carry, whatever its `type`, and those of the event around
+/// it (format 1 kept the action's fields beside them): one plain derived reader for the whole
+/// log. (serde's derived reader of the internally tagged [`Action`] buffers each object into
+/// an intermediate tree and reads it again: a second copy of every field's reader.)
 #[derive(Deserialize)]
 struct ActionFields {
+    v: Option<u64>,
+    attempt_id: Option<String>,
+    seq: Option<u32>,
+    at_ms: Option<i64>,
+    action: Option<Box<ActionFields>>,
     #[serde(rename = "type")]
     tag: Option<String>,
     kind: Option<ContentKind>,
@@ -404,6 +451,44 @@ mod tests {
             refused(r#"{"type":"finished","outcome":{"kind":"scenario","ending":"e"}}"#)
                 .contains("`ending_kind`")
         );
+    }
+
+    // Guards the text forms the browser stores and reads (one reader per type, no detour
+    // through `Value`): an event and a summary written as text carry `v` and read back
+    // equal; a format-1 event and a newer summary read from text as from a value.
+    #[test]
+    fn text_forms_read_back() {
+        let event = decode_event(json!({
+            "attempt_id": "a1", "seq": 3, "at_ms": 42,
+            "type": "chose", "node": "n1", "choice": "c2", "to": "n4"
+        }))
+        .expect("format 1");
+        let text = encode_event_json(&event);
+        assert!(text.starts_with("{\"v\":3,"), "{text}");
+        assert_eq!(decode_event_json(&text).expect("reads"), event);
+        let v1 = r#"{"type":"chose","to":"n4","choice":"c2","node":"n1","at_ms":42,"seq":3,"attempt_id":"a1"}"#;
+        assert_eq!(decode_event_json(v1).expect("format 1 text"), event);
+        assert!(matches!(
+            decode_event_json(r#"{"v":3,"seq":1,"at_ms":0,"action":{"type":"advanced","to":{"at":"done"}}}"#),
+            Err(RecordError::Corrupt(m)) if m.contains("attempt_id")
+        ));
+
+        let summary: AttemptSummary = serde_json::from_value(json!({
+            "id": "a1", "kind": "scenario", "content_id": "s", "version": "v",
+            "learner_id": "l", "started_ms": 1, "updated_ms": 2, "status": "completed",
+            "steps_done": 3, "steps_total": 3, "ending": "e", "events": 4
+        }))
+        .expect("summary");
+        let text = encode_summary_json(&summary);
+        assert!(text.starts_with("{\"v\":3,\"id\":"), "{text}");
+        assert_eq!(decode_summary_json(&text).expect("reads"), summary);
+        assert_eq!(encode_summary(&summary)["v"], json!(3));
+        let newer = text.replacen("\"v\":3", "\"v\":4", 1);
+        assert_eq!(decode_summary_json(&newer), Err(RecordError::TooNew(4)));
+        assert!(matches!(
+            decode_summary(json!([1])),
+            Err(RecordError::Corrupt(_))
+        ));
     }
 
     // Guards against a newer portal's records being misread (or overwritten) by an older one.
