@@ -28,7 +28,7 @@ pub fn Header() -> impl IntoView {
                         <span class="brand-tagline">{t!(i18n, app_tagline)}</span>
                     </span>
                 </A>
-                <nav class="nav" aria-label=move || t_string!(i18n, nav_main)>
+                <nav class="nav" aria-label=t!(i18n, nav_main)>
                     <A href="/" attr:class="nav-link" attr:rel=rel_for("/")>{t!(i18n, nav_catalog)}</A>
                     <A href="/history" attr:class="nav-link" attr:rel=rel_for("/history")>{t!(i18n, nav_history)}</A>
                     <A
@@ -54,7 +54,7 @@ pub fn Header() -> impl IntoView {
                         type="button"
                         class="lang-switch"
                         data-testid="lang-switch"
-                        aria-label=move || t_string!(i18n, switch_language_label)
+                        aria-label=t!(i18n, switch_language_label)
                         on:click=switch
                     >
                         {t!(i18n, switch_language)}

@@ -27,7 +27,7 @@ pub fn ProgressBar(
             <div
                 class="progress-track"
                 role="progressbar"
-                aria-label=move || t_string!(i18n, progress_label)
+                aria-label=t!(i18n, progress_label)
                 aria-valuemin="0"
                 aria-valuemax=move || total.get().to_string()
                 aria-valuenow=move || done.get().to_string()

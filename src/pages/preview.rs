@@ -167,7 +167,7 @@ fn PreviewScenario(scenario: Scenario) -> impl IntoView {
         </h1>
         <p class="meta">{t!(i18n, preview_note)}</p>
         <div class="preview-layout">
-            <nav class="preview-nodes" aria-label=move || t_string!(i18n, preview_nodes)>
+            <nav class="preview-nodes" aria-label=t!(i18n, preview_nodes)>
                 <ul>{node_list}</ul>
             </nav>
             <section class="preview-node">{body}</section>

@@ -223,7 +223,7 @@ fn FetchBar() -> impl IntoView {
             </p>
             <Show when=move || trainer.busy.get()>
                 <p data-testid="trainer-progress">
-                    <progress aria-label=move || t_string!(i18n, trainer_loading_label)></progress>
+                    <progress aria-label=t!(i18n, trainer_loading_label)></progress>
                     " "
                     {move || t_string!(i18n, trainer_loading, n = trainer.fetched.get())}
                 </p>
@@ -438,7 +438,7 @@ fn TrainerHomeView() -> impl IntoView {
         view! {
             <section class="card">
                 <h2>{t!(i18n, trainer_content)}</h2>
-                <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, trainer_content)>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t!(i18n, trainer_content)>
                     <table class="table" data-testid="trainer-content">
                         <thead>
                             <tr>
@@ -730,7 +730,7 @@ fn TrainerLearnerView() -> impl IntoView {
             <h1 class="page-title">{format!("{} · {}", review.name, s.title.get(l))}</h1>
             <p><A href=back>{t!(i18n, trainer_back_scenario)}</A></p>
             <p class="meta" data-testid="learner-synced">
-                {move || t_string!(i18n, trainer_last_synced)} ": " {synced}
+                {t!(i18n, trainer_last_synced)} ": " {synced}
             </p>
             <section class="card">{tables_view(tables, l)}</section>
         }
