@@ -21,7 +21,7 @@ mod position;
 mod scenario;
 mod statement;
 mod table;
-mod time;
+pub(crate) mod time;
 
 #[cfg(feature = "synth")]
 pub mod synth;
