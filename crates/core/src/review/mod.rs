@@ -21,7 +21,7 @@ mod lean;
 mod scenario;
 mod statement;
 mod table;
-mod time;
+pub(crate) mod time;
 mod trust;
 
 #[cfg(feature = "synth")]
