@@ -345,6 +345,13 @@ async fn schema_4_records_go_to_the_account_they_name() {
     // The clear-text class cache and its mark are gone.
     assert_eq!(storage.review_pages().await.expect("review"), (vec![], 0));
     assert!(raw_texts(&name, "review").await.is_empty());
+    assert_eq!(
+        storage
+            .meta(boiduong::storage::REVIEW_MARK)
+            .await
+            .expect("m"),
+        None
+    );
     // A second open changes nothing (the step runs once).
     let again = open(&name).await;
     assert_eq!(

@@ -169,6 +169,7 @@ pub fn MyRecords() -> impl IntoView {
             match storage.import_records(&text, &ctx).await {
                 Ok(report) => {
                     app.switch_account(ctx.account).await;
+                    selfassess.reload().await;
                     sync.kick();
                     let mut text = t_string!(
                         i18n,

@@ -61,7 +61,7 @@ pub fn SignInPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let mode = if shared.get_untracked() {
                 SessionMode::Shared
-            } else if remember.get_untracked() && remember_offered() {
+            } else if remember.get_untracked() {
                 SessionMode::Remember
             } else {
                 SessionMode::Default

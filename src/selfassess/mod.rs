@@ -152,6 +152,11 @@ impl SelfAssessState {
         self.loaded.set(true);
     }
 
+    /// Reads the signed-in account's records again (after an import added some).
+    pub async fn reload(self) {
+        self.load(self.app.learner_id.get_untracked()).await;
+    }
+
     /// The signed-in account (records and settings are kept per account).
     fn account(self) -> Result<String, AppError> {
         let account = self.app.learner_id.get_untracked();

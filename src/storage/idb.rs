@@ -647,7 +647,11 @@ impl IdbStore {
             }
         }
         let plan = super::owners::assign(&found);
-        if plan.is_empty() && found.is_empty() {
+        // A mark without a sealed cache (schema 5 dropped the clear one) would make the next
+        // refresh skip what it no longer holds.
+        let stale_mark = self.meta(super::REVIEW_OWNER).await?.is_none()
+            && self.meta(super::REVIEW_MARK).await?.is_some();
+        if plan.is_empty() && found.is_empty() && !stale_mark {
             return Ok(());
         }
         let tx = self
@@ -671,6 +675,11 @@ impl IdbStore {
                 .primitive()
                 .map_err(map_err)?;
             meta.delete(*from).primitive().map_err(map_err)?;
+        }
+        if stale_mark {
+            meta.delete(super::REVIEW_MARK)
+                .primitive()
+                .map_err(map_err)?;
         }
         meta.put(to_js(
             &serde_json::json!({ "key": super::owners::DONE_KEY, "value": 5 }),
