@@ -243,7 +243,7 @@ fn FetchBar() -> impl IntoView {
                     type="button"
                     class="button"
                     data-testid="trainer-refresh"
-                    disabled=move || trainer.busy.get() || !sync.signed_in.get()
+                    disabled=move || trainer.busy.get() || !trainer.loaded.get() || !sync.signed_in.get()
                     on:click=move |_| trainer.refresh()
                 >
                     {t!(i18n, trainer_refresh)}
@@ -251,7 +251,7 @@ fn FetchBar() -> impl IntoView {
                 <button
                     type="button"
                     class="button button-secondary"
-                    disabled=move || trainer.busy.get() || !sync.signed_in.get()
+                    disabled=move || trainer.busy.get() || !trainer.loaded.get() || !sync.signed_in.get()
                     on:click=move |_| trainer.reload_all()
                 >
                     {t!(i18n, trainer_reload_all)}
