@@ -80,6 +80,27 @@ pub struct CatalogEntry {
     pub file: String,
 }
 
+/// What trainers and reviewers need to know about a module or scenario and learners do not:
+/// the legal documents it rests on and when it was last checked. Compiled into `meta.json`
+/// beside the catalog, which only the trainer area and the authoring preview fetch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentMeta {
+    pub kind: ContentKind,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub basis: Vec<String>,
+    /// `YYYY-MM-DD`; None: never reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<String>,
+}
+
+/// `meta.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaFile {
+    pub format: u32,
+    pub entries: Vec<ContentMeta>,
+}
+
 /// A compiled module or scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -460,7 +481,7 @@ pub struct Ending {
     pub title: LocalText,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EndingKind {
     Good,

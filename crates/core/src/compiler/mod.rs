@@ -7,8 +7,10 @@
 mod markdown;
 pub mod report;
 mod source;
+pub mod trust;
 pub mod twee;
 mod validate;
+pub use validate::{check_cast, SourceText};
 
 use std::fmt;
 use std::fs;
@@ -17,7 +19,8 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::model::{
-    Catalog, CatalogEntry, Competency, Content, ContentKind, Field, CONTENT_FORMAT,
+    Catalog, CatalogEntry, Competency, Content, ContentKind, ContentMeta, Field, MetaFile,
+    CONTENT_FORMAT,
 };
 use crate::selfassess::standards::Standards;
 
@@ -42,6 +45,10 @@ pub enum Rule {
     PoolTooSmall,
     BadAnswer,
     BadCondition,
+    /// A good ending reachable through a choice marked `harm`.
+    HarmThenGood,
+    /// One name, one person (`cast.toml`).
+    Cast,
     /// A competency level outside the framework's 1..=5.
     LevelRange,
     /// A value outside its closed list (qualification level, basis, qualification).
@@ -69,6 +76,8 @@ impl Rule {
             Rule::PoolTooSmall => "pool_too_small",
             Rule::BadAnswer => "bad_answer",
             Rule::BadCondition => "bad_condition",
+            Rule::HarmThenGood => "harm_then_good",
+            Rule::Cast => "cast",
             Rule::LevelRange => "level_range",
             Rule::UnknownValue => "unknown_value",
             Rule::Structure => "structure",
@@ -104,6 +113,8 @@ impl fmt::Display for Diagnostic {
 pub struct Compiled {
     pub catalog: Catalog,
     pub contents: Vec<Content>,
+    /// Trainer-facing facts of every module and scenario (`meta.json`).
+    pub meta: Vec<ContentMeta>,
     /// From `standards.toml`, when the content root has one.
     pub standards: Option<Standards>,
 }
@@ -151,6 +162,8 @@ pub fn compile_dir(root: &Path) -> Result<Compiled, Vec<Diagnostic>> {
         }
     };
     let mut contents = Vec::new();
+    let mut meta = Vec::new();
+    let mut sources: Vec<(String, PathBuf, String)> = Vec::new();
     for (dir, kind) in [
         ("modules", ContentKind::Module),
         ("scenarios", ContentKind::Scenario),
@@ -163,10 +176,28 @@ pub fn compile_dir(root: &Path) -> Result<Compiled, Vec<Diagnostic>> {
                     continue;
                 }
             };
-            match compile_source(kind, &path, &src, &framework) {
-                Ok(c) => contents.push(c),
+            match compile_source_with_meta(kind, &path, &src, &framework) {
+                Ok((c, m)) => {
+                    contents.push(c);
+                    meta.push(m);
+                }
                 Err(mut d) => diags.append(&mut d),
             }
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            sources.push((stem.to_owned(), path.clone(), src));
+        }
+    }
+    let cast_path = root.join(CAST_FILE);
+    if cast_path.exists() {
+        match read_source(&cast_path) {
+            Ok(src) => {
+                let texts: Vec<validate::SourceText> = sources
+                    .iter()
+                    .map(|(id, path, text)| validate::SourceText { id, path, text })
+                    .collect();
+                diags.extend(validate::check_cast(&cast_path, &src, &texts));
+            }
+            Err(d) => diags.push(d),
         }
     }
     let standards_path = root.join(STANDARDS_FILE);
@@ -196,6 +227,7 @@ pub fn compile_dir(root: &Path) -> Result<Compiled, Vec<Diagnostic>> {
     Ok(Compiled {
         catalog,
         contents,
+        meta,
         standards,
     })
 }
@@ -207,13 +239,23 @@ pub fn compile_source(
     src: &str,
     framework: &Framework,
 ) -> Result<Content, Vec<Diagnostic>> {
-    let mut content = validate::compile(kind, path, src, framework)?;
+    compile_source_with_meta(kind, path, src, framework).map(|(c, _)| c)
+}
+
+/// [`compile_source`] with the trainer-facing facts (`basis`, `reviewed`).
+pub fn compile_source_with_meta(
+    kind: ContentKind,
+    path: &Path,
+    src: &str,
+    framework: &Framework,
+) -> Result<(Content, ContentMeta), Vec<Diagnostic>> {
+    let (mut content, meta) = validate::compile(kind, path, src, framework)?;
     let version = content.computed_version();
     match &mut content {
         Content::Module(m) => m.version = version,
         Content::Scenario(s) => s.version = version,
     }
-    Ok(content)
+    Ok((content, meta))
 }
 
 pub fn content_file(kind: ContentKind, id: &str, version: &str) -> String {
@@ -259,8 +301,12 @@ fn build_catalog(framework: &Framework, contents: &[Content]) -> Catalog {
     }
 }
 
+/// The people of the library's stories (one name, one person), in a content root.
+pub const CAST_FILE: &str = "cast.toml";
 /// Source of the position standards in a content root.
 pub const STANDARDS_FILE: &str = "standards.toml";
+/// Trainer-facing facts (basis, reviewed), beside catalog.json; learners never fetch it.
+pub const META_JSON: &str = "meta.json";
 /// The compiled standards, beside catalog.json.
 pub const STANDARDS_JSON: &str = "standards.json";
 
@@ -286,6 +332,11 @@ pub fn write_output(compiled: &Compiled, out: &Path) -> std::io::Result<()> {
         out.join("catalog.json"),
         serde_json::to_vec(&compiled.catalog)?,
     )?;
+    let meta = MetaFile {
+        format: CONTENT_FORMAT,
+        entries: compiled.meta.clone(),
+    };
+    fs::write(out.join(META_JSON), serde_json::to_vec(&meta)?)?;
     let standards = out.join(STANDARDS_JSON);
     match &compiled.standards {
         Some(s) => fs::write(standards, serde_json::to_vec(s)?)?,

@@ -19,8 +19,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::source::SrcScenario;
+use super::trust::{self, Naive, NaiveEnding, MAX_LONGEST_SHARE_PERCENT};
 use super::{compile_dir, read_source, Diagnostic};
-use crate::model::{CompareOp, Condition, Content, EndingKind, Scenario};
+use crate::model::{CompareOp, Condition, Content, ContentMeta, EndingKind, Module, Scenario};
 
 /// Paths counted before the walk stops (the report then says "at least").
 pub const PATH_CAP: u64 = 100_000;
@@ -62,6 +63,12 @@ pub enum Check {
     BranchNeverTaken,
     BranchAlwaysTaken,
     EndingNeverReached,
+    /// Always clicking the longest (or the shortest) choice reaches a good ending.
+    NaiveWin,
+    /// No node where two lawful choices trade off within one point.
+    NoDilemma,
+    /// A mixed ending that reads "this or that happened" instead of following the path.
+    CatchAllEnding,
 }
 
 impl Check {
@@ -76,14 +83,19 @@ impl Check {
             Check::BranchNeverTaken => "branch_never_taken",
             Check::BranchAlwaysTaken => "branch_always_taken",
             Check::EndingNeverReached => "ending_never_reached",
+            Check::NaiveWin => "naive_win",
+            Check::NoDilemma => "no_dilemma",
+            Check::CatchAllEnding => "catch_all_ending",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
-            Check::TooFewEndings | Check::TooFewCompetencies | Check::EmptyFeedback => {
-                Severity::Error
-            }
+            Check::TooFewEndings
+            | Check::TooFewCompetencies
+            | Check::EmptyFeedback
+            | Check::NaiveWin
+            | Check::NoDilemma => Severity::Error,
             _ => Severity::Warning,
         }
     }
@@ -173,7 +185,116 @@ pub struct ScenarioReport {
     pub paths: PathStats,
     /// In the order of the scenario's competencies; empty when no path is playable.
     pub scores: Vec<ScoreRange>,
+    pub trust: ScenarioTrust,
     pub findings: Vec<Finding>,
+}
+
+/// What a guesser gets from a scenario's texts (see [`trust`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ScenarioTrust {
+    /// Endings reached by always taking the longest choice.
+    pub longest: Vec<NaiveEnding>,
+    /// Endings reached by always taking the shortest choice.
+    pub shortest: Vec<NaiveEnding>,
+    /// Decision nodes with a unique best choice.
+    pub nodes_with_best: usize,
+    /// Of these, nodes whose best choice is strictly the longest.
+    pub best_longest: usize,
+    /// Nodes that are real dilemmas, with one qualifying pair each.
+    pub dilemmas: Vec<Dilemma>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Dilemma {
+    pub node: String,
+    pub choices: (String, String),
+}
+
+impl ScenarioTrust {
+    pub fn naive(&self, strategy: Naive) -> &[NaiveEnding] {
+        match strategy {
+            Naive::Longest => &self.longest,
+            Naive::Shortest => &self.shortest,
+        }
+    }
+
+    /// Whether `strategy` can reach a good ending.
+    pub fn naive_wins(&self, strategy: Naive) -> bool {
+        self.naive(strategy)
+            .iter()
+            .any(|e| e.kind == EndingKind::Good)
+    }
+}
+
+fn scenario_trust(scenario: &Scenario) -> ScenarioTrust {
+    let mut t = ScenarioTrust {
+        longest: trust::naive_endings(scenario, Naive::Longest),
+        shortest: trust::naive_endings(scenario, Naive::Shortest),
+        ..ScenarioTrust::default()
+    };
+    for node in &scenario.nodes {
+        if let Some(longest) = trust::best_is_longest(node) {
+            t.nodes_with_best += 1;
+            t.best_longest += usize::from(longest);
+        }
+        if let Some(pair) = trust::dilemma_pairs(node).into_iter().next() {
+            t.dilemmas.push(Dilemma {
+                node: node.id.clone(),
+                choices: pair,
+            });
+        }
+    }
+    t
+}
+
+fn trust_findings(scenario: &Scenario, t: &ScenarioTrust) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for strategy in Naive::ALL {
+        let good: Vec<&str> = t
+            .naive(strategy)
+            .iter()
+            .filter(|e| e.kind == EndingKind::Good)
+            .map(|e| e.ending.as_str())
+            .collect();
+        if !good.is_empty() {
+            out.push(Finding::new(
+                Check::NaiveWin,
+                None,
+                &[],
+                format!(
+                    "always taking the {} choice reaches the good ending `{}`: make the best \
+                     choices neither the longest nor the shortest texts every time",
+                    strategy.as_str(),
+                    good.join("`, `")
+                ),
+            ));
+        }
+    }
+    if t.dilemmas.is_empty() {
+        out.push(Finding::new(
+            Check::NoDilemma,
+            None,
+            &[],
+            "no real dilemma: add a node where two lawful choices with positive scores, within \
+             one point of each other, trade one value against another, each with its own \
+             consequence"
+                .into(),
+        ));
+    }
+    for node in scenario.endings() {
+        let Some(ending) = &node.ending else { continue };
+        if ending.kind == EndingKind::Mixed
+            && (trust::is_catch_all(&ending.title) || trust::is_catch_all(&node.text_html))
+        {
+            out.push(Finding::new(
+                Check::CatchAllEnding,
+                Some(&node.id),
+                &[],
+                "this ending reads \"hoặc… hoặc…\": give each path its own ending".into(),
+            ));
+        }
+    }
+    out
 }
 
 impl ScenarioReport {
@@ -226,7 +347,9 @@ pub fn analyse_with_cap(scenario: &Scenario, cap: u64) -> ScenarioReport {
         Vec::new()
     };
 
+    let trust = scenario_trust(scenario);
     let mut findings = quality_findings(scenario, &endings);
+    findings.extend(trust_findings(scenario, &trust));
     findings.extend(design_findings(scenario));
     if !walk.capped {
         findings.extend(walk.play_findings());
@@ -245,6 +368,7 @@ pub fn analyse_with_cap(scenario: &Scenario, cap: u64) -> ScenarioReport {
         endings,
         paths,
         scores,
+        trust,
         findings,
     }
 }
@@ -663,12 +787,186 @@ pub struct FileReport {
     pub report: ScenarioReport,
 }
 
+/// The length cue of a module's single and multiple choice items.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ModuleTrust {
+    pub id: String,
+    pub file: PathBuf,
+    /// Single and multiple choice items (practice and check).
+    pub items: usize,
+    /// Items whose key is strictly the longest option (all keys longer, for multiple).
+    pub key_longest: usize,
+    /// How many items have their first key at written position 1, 2, 3, … (before shuffling).
+    pub first_key_position: Vec<usize>,
+}
+
+fn module_trust(module: &Module, file: PathBuf) -> ModuleTrust {
+    let mut t = ModuleTrust {
+        id: module.id.clone(),
+        file,
+        items: 0,
+        key_longest: 0,
+        first_key_position: Vec::new(),
+    };
+    let items = module
+        .lessons
+        .iter()
+        .map(|l| &l.practice)
+        .chain(&module.check.items);
+    for cue in items.filter_map(trust::key_cue) {
+        t.items += 1;
+        t.key_longest += usize::from(cue.key_longest);
+        if t.first_key_position.len() <= cue.first_key_position {
+            t.first_key_position.resize(cue.first_key_position + 1, 0);
+        }
+        t.first_key_position[cue.first_key_position] += 1;
+    }
+    t
+}
+
+/// The library's trust figures, and whether they pass the bar.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LibraryTrust {
+    pub scenarios: usize,
+    /// Scenarios where always taking the longest choice can reach a good ending.
+    pub longest_wins: usize,
+    /// Scenarios where always taking the shortest choice can reach a good ending.
+    pub shortest_wins: usize,
+    pub nodes_with_best: usize,
+    pub best_longest: usize,
+    pub best_longest_percent: u32,
+    pub items: usize,
+    pub key_longest: usize,
+    pub key_longest_percent: u32,
+    pub dilemma_nodes: usize,
+    pub scenarios_without_dilemma: usize,
+}
+
+impl LibraryTrust {
+    /// The library-wide failures (the per-scenario ones are findings).
+    pub fn failures(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.best_longest_percent > MAX_LONGEST_SHARE_PERCENT {
+            out.push(format!(
+                "the best choice is strictly the longest at {} % of decision nodes ({} of {}); \
+                 the limit is {MAX_LONGEST_SHARE_PERCENT} %",
+                self.best_longest_percent, self.best_longest, self.nodes_with_best
+            ));
+        }
+        if self.key_longest_percent > MAX_LONGEST_SHARE_PERCENT {
+            out.push(format!(
+                "the key is strictly the longest option in {} % of items ({} of {}); the limit \
+                 is {MAX_LONGEST_SHARE_PERCENT} %",
+                self.key_longest_percent, self.key_longest, self.items
+            ));
+        }
+        out
+    }
+}
+
+pub fn library_trust(scenarios: &[FileReport], modules: &[ModuleTrust]) -> LibraryTrust {
+    let mut t = LibraryTrust {
+        scenarios: scenarios.len(),
+        ..LibraryTrust::default()
+    };
+    for r in scenarios {
+        let s = &r.report.trust;
+        t.longest_wins += usize::from(s.naive_wins(Naive::Longest));
+        t.shortest_wins += usize::from(s.naive_wins(Naive::Shortest));
+        t.nodes_with_best += s.nodes_with_best;
+        t.best_longest += s.best_longest;
+        t.dilemma_nodes += s.dilemmas.len();
+        t.scenarios_without_dilemma += usize::from(s.dilemmas.is_empty());
+    }
+    for m in modules {
+        t.items += m.items;
+        t.key_longest += m.key_longest;
+    }
+    t.best_longest_percent = trust::percent(t.best_longest, t.nodes_with_best);
+    t.key_longest_percent = trust::percent(t.key_longest, t.items);
+    t
+}
+
+/// Content whose `reviewed` date is older than `max_age_days` before `today` (days since
+/// 1970-01-01), or missing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Stale {
+    pub kind: crate::model::ContentKind,
+    pub id: String,
+    pub reviewed: Option<String>,
+}
+
+pub fn stale_content(meta: &[ContentMeta], today: i64, max_age_days: i64) -> Vec<Stale> {
+    meta.iter()
+        .filter(|m| {
+            m.reviewed
+                .as_deref()
+                .and_then(days_of)
+                .is_none_or(|d| today - d > max_age_days)
+        })
+        .map(|m| Stale {
+            kind: m.kind,
+            id: m.id.clone(),
+            reviewed: m.reviewed.clone(),
+        })
+        .collect()
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+pub fn days_of(date: &str) -> Option<i64> {
+    if !super::validate::is_iso_date(date) {
+        return None;
+    }
+    let y: i64 = date.get(0..4)?.parse().ok()?;
+    let m: u32 = date.get(5..7)?.parse().ok()?;
+    let d: u32 = date.get(8..10)?.parse().ok()?;
+    Some(crate::review::time::days_from_civil(y, m, d))
+}
+
+/// Everything `boiduong-content report` prints.
+#[derive(Clone, Debug, Serialize)]
+pub struct LibraryReport {
+    pub scenarios: Vec<FileReport>,
+    pub modules: Vec<ModuleTrust>,
+    pub trust: LibraryTrust,
+    #[serde(skip)]
+    pub meta: Vec<ContentMeta>,
+}
+
+/// Compiles `root` and reports on its scenarios and modules.
+pub fn report_library(root: &Path) -> Result<LibraryReport, Vec<Diagnostic>> {
+    let compiled = compile_dir(root)?;
+    let scenarios = scenario_reports(root, &compiled.contents);
+    let mut modules: Vec<ModuleTrust> = compiled
+        .contents
+        .iter()
+        .filter_map(|c| match c {
+            Content::Module(m) => Some(module_trust(
+                m,
+                root.join("modules").join(format!("{}.toml", m.id)),
+            )),
+            Content::Scenario(_) => None,
+        })
+        .collect();
+    modules.sort_by(|a, b| a.file.cmp(&b.file));
+    let trust = library_trust(&scenarios, &modules);
+    Ok(LibraryReport {
+        scenarios,
+        modules,
+        trust,
+        meta: compiled.meta,
+    })
+}
+
 /// Compiles `root` and reports on each of its scenarios, findings pointed at source lines.
 /// Fails with the compiler's diagnostics when the content does not compile.
 pub fn report_dir(root: &Path) -> Result<Vec<FileReport>, Vec<Diagnostic>> {
     let compiled = compile_dir(root)?;
-    let mut out: Vec<FileReport> = compiled
-        .contents
+    Ok(scenario_reports(root, &compiled.contents))
+}
+
+fn scenario_reports(root: &Path, contents: &[Content]) -> Vec<FileReport> {
+    let mut out: Vec<FileReport> = contents
         .iter()
         .filter_map(|c| match c {
             Content::Scenario(s) => Some(s),
@@ -687,7 +985,7 @@ pub fn report_dir(root: &Path) -> Result<Vec<FileReport>, Vec<Diagnostic>> {
         })
         .collect();
     out.sort_by(|a, b| a.file.cmp(&b.file));
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
@@ -697,6 +995,52 @@ mod tests {
     use crate::text::LocalText;
     // The scenario engine's test builders: a choice, a node, an ending.
     use crate::scenario::tests::{choice, ending, node};
+
+    /// The design and quality findings alone: these tests' small graphs are not written to
+    /// the trust bar, which has its own test below.
+    fn analyse_without_trust(s: &Scenario) -> ScenarioReport {
+        let mut r = analyse(s);
+        r.findings.retain(|f| {
+            !matches!(
+                f.check,
+                Check::NaiveWin | Check::NoDilemma | Check::CatchAllEnding
+            )
+        });
+        r
+    }
+
+    // Guards the trust findings of a scenario: a naive win and a missing dilemma are errors,
+    // a catch-all mixed ending a warning; a dilemma at a node clears the second.
+    #[test]
+    fn trust_findings_name_naive_wins_dilemmas_and_catch_all_endings() {
+        let mut s = diamond();
+        for n in s.nodes.iter_mut() {
+            if let Some(e) = n.ending.as_mut() {
+                if e.kind == EndingKind::Mixed {
+                    e.title = LocalText::vi("Hoặc hồ sơ bị trả, hoặc phải hẹn lại");
+                }
+            }
+        }
+        let r = analyse(&s);
+        let checks: Vec<(Check, Severity)> =
+            r.findings.iter().map(|f| (f.check, f.severity)).collect();
+        assert!(
+            checks.contains(&(Check::NoDilemma, Severity::Error)),
+            "{checks:?}"
+        );
+        assert!(
+            checks.contains(&(Check::CatchAllEnding, Severity::Warning)),
+            "{checks:?}"
+        );
+        // Every text is one letter long: both strategies try every choice, and reach "good".
+        let wins = r.trust.naive_wins(Naive::Longest) && r.trust.naive_wins(Naive::Shortest);
+        assert!(wins);
+        assert_eq!(
+            checks.iter().any(|(c, _)| *c == Check::NaiveWin),
+            wins,
+            "a naive win is reported exactly when a naive strategy reaches a good ending"
+        );
+    }
 
     fn branch(subject: &str, op: CompareOp, value: i32, to: &str) -> Branch {
         Branch {
@@ -756,7 +1100,7 @@ mod tests {
     // decides the destination from the accumulated score.
     #[test]
     fn paths_and_ranges_of_a_small_scenario() {
-        let r = analyse(&diamond());
+        let r = analyse_without_trust(&diamond());
         assert_eq!(r.nodes, 5);
         assert_eq!(r.decision_nodes, 2);
         assert_eq!(
@@ -813,7 +1157,7 @@ mod tests {
             ),
             ending("end", EndingKind::Good),
         ]);
-        let r = analyse(&s);
+        let r = analyse_without_trust(&s);
         assert_eq!((r.paths.count, r.paths.playable), (2, 2));
         assert_eq!((r.paths.shortest, r.paths.longest), (Some(1), Some(2)));
 
@@ -832,7 +1176,7 @@ mod tests {
             .push(choice("a2", "mid", &[("gt", 2), ("pl", 0)]));
         s.nodes[0].choices.push(choice("a3", "mid", &[("gt", 1)]));
         s.nodes[1].choices.remove(1); // mid keeps only d
-        let r = analyse(&s);
+        let r = analyse_without_trust(&s);
         let same: Vec<&Finding> = r
             .findings
             .iter()
@@ -857,7 +1201,7 @@ mod tests {
     fn a_branch_that_never_holds_is_reported() {
         let mut s = diamond();
         s.nodes[1].choices[0].branches[0] = branch("gt", CompareOp::Ge, 5, "good");
-        let r = analyse(&s);
+        let r = analyse_without_trust(&s);
         let checks: Vec<Check> = r.findings.iter().map(|f| f.check).collect();
         assert_eq!(
             checks,
@@ -870,7 +1214,7 @@ mod tests {
 
         // gt >= -5 always holds: the fallback `to` is never used.
         s.nodes[1].choices[0].branches[0] = branch("gt", CompareOp::Ge, -5, "good");
-        let r = analyse(&s);
+        let r = analyse_without_trust(&s);
         let checks: Vec<Check> = r.findings.iter().map(|f| f.check).collect();
         assert_eq!(
             checks,
@@ -889,7 +1233,7 @@ mod tests {
             c.to = "mid".into();
         }
         s.nodes[1].choices[1].to = "ok".into();
-        let r = analyse(&s);
+        let r = analyse_without_trust(&s);
         assert_eq!(r.endings.total(), 2);
         assert!(r
             .findings
@@ -903,7 +1247,7 @@ mod tests {
             }
         }
         s.nodes[0].choices[1].feedback = LocalText::vi("  ");
-        let r = analyse(&s);
+        let r = analyse_without_trust(&s);
         let errors: Vec<(Check, Option<&str>, &[String])> = r
             .findings
             .iter()

@@ -92,6 +92,12 @@ pub struct SrcModule {
     #[serde(rename = "lesson", default)]
     pub lessons: Vec<SrcLesson>,
     pub check: Option<Spanned<SrcCheck>>,
+    /// Legal documents the content rests on (for trainers and reviewers, never shown to
+    /// learners): compiled into `meta.json`, not into the learner's content files.
+    #[serde(default)]
+    pub basis: Vec<Spanned<String>>,
+    /// When the content was last checked against the law in force, `YYYY-MM-DD`.
+    pub reviewed: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -149,6 +155,12 @@ pub struct SrcScenario {
     pub start: Spanned<String>,
     #[serde(rename = "node", default)]
     pub nodes: Vec<SrcNode>,
+    /// Legal documents the content rests on (for trainers and reviewers, never shown to
+    /// learners): compiled into `meta.json`, not into the learner's content files.
+    #[serde(default)]
+    pub basis: Vec<Spanned<String>>,
+    /// When the content was last checked against the law in force, `YYYY-MM-DD`.
+    pub reviewed: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -191,6 +203,28 @@ pub struct SrcBranch {
 pub struct SrcEnding {
     pub kind: Spanned<String>,
     pub title: Spanned<SrcText>,
+}
+
+/// `cast.toml`: the people of the library's stories, one name for one person.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SrcCast {
+    #[serde(rename = "person", default)]
+    pub people: Vec<SrcPerson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SrcPerson {
+    /// The full name as the texts write it ("Nguyễn Thị Mai").
+    pub name: Spanned<String>,
+    /// The name the texts call the person by ("Mai"), when it is used alone.
+    pub short: Option<Spanned<String>>,
+    /// Who the person is (for writers: "công dân nộp hồ sơ", "Phó Chủ tịch UBND phường").
+    pub role: Spanned<String>,
+    /// Ids of the modules and scenarios the person appears in.
+    #[serde(rename = "in")]
+    pub appears_in: Vec<Spanned<String>>,
 }
 
 /// `standards.toml`: the standards of each position type.

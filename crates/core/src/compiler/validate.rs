@@ -245,7 +245,7 @@ pub fn compile(
     path: &Path,
     src: &str,
     framework: &Framework,
-) -> Result<Content, Vec<Diagnostic>> {
+) -> Result<(Content, ContentMeta), Vec<Diagnostic>> {
     let mut ctx = Ctx::new(path, src);
     let stem = path
         .file_stem()
@@ -258,16 +258,183 @@ pub fn compile(
                 return Err(ctx.diags);
             };
             let module = compile_module(&mut ctx, &src, framework, &stem);
-            ctx.finish(Content::Module(module))
+            let meta = compile_meta(&mut ctx, kind, &module.id, &src.basis, &src.reviewed);
+            ctx.finish((Content::Module(module), meta))
         }
         ContentKind::Scenario => {
             let Some(src) = ctx.parse::<SrcScenario>() else {
                 return Err(ctx.diags);
             };
             let scenario = compile_scenario(&mut ctx, &src, framework, &stem);
-            ctx.finish(Content::Scenario(scenario))
+            let meta = compile_meta(&mut ctx, kind, &scenario.id, &src.basis, &src.reviewed);
+            ctx.finish((Content::Scenario(scenario), meta))
         }
     }
+}
+
+/// One content file's source, for the checks that look across the library (the cast).
+pub struct SourceText<'a> {
+    pub id: &'a str,
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+/// `cast.toml`: one name, one person. A full name (or a person's short name) may appear only in
+/// the files listed in that person's `in`; two people may not share a name or a short name.
+pub fn check_cast(path: &Path, src: &str, sources: &[SourceText]) -> Vec<Diagnostic> {
+    let mut ctx = Ctx::new(path, src);
+    let Some(cast) = ctx.parse::<SrcCast>() else {
+        return ctx.diags;
+    };
+    let ids: BTreeSet<&str> = sources.iter().map(|s| s.id).collect();
+    let mut names: BTreeMap<String, &str> = BTreeMap::new();
+    let mut found = Vec::new();
+    for person in &cast.people {
+        let role = person.role.get_ref().as_str();
+        let spelled = std::iter::once(&person.name).chain(person.short.as_ref());
+        for name in spelled {
+            let key = name.get_ref().trim().to_owned();
+            if key.is_empty() {
+                ctx.err(name, "person.name", Rule::Cast, "an empty name");
+                continue;
+            }
+            if let Some(other) = names.insert(key.clone(), role) {
+                ctx.err(
+                    name,
+                    "person.name",
+                    Rule::Cast,
+                    format!("`{key}` is already {other}: one name, one person"),
+                );
+            }
+        }
+        for id in &person.appears_in {
+            if !ids.contains(id.get_ref().as_str()) {
+                ctx.err(
+                    id,
+                    "person.in",
+                    Rule::Cast,
+                    format!("no module or scenario `{}`", id.get_ref()),
+                );
+            }
+        }
+        let listed: BTreeSet<&str> = person
+            .appears_in
+            .iter()
+            .map(|i| i.get_ref().as_str())
+            .collect();
+        for source in sources {
+            if listed.contains(source.id) {
+                continue;
+            }
+            let hit = std::iter::once(person.name.get_ref())
+                .chain(person.short.as_ref().map(|s| s.get_ref()))
+                .find_map(|n| find_name(source.text, n.trim()).map(|at| (n.trim(), at)));
+            if let Some((name, at)) = hit {
+                let line = source.text[..at].bytes().filter(|b| *b == b'\n').count() + 1;
+                found.push(Diagnostic {
+                    file: source.path.to_owned(),
+                    line: Some(line),
+                    field: String::new(),
+                    rule: Rule::Cast,
+                    message: format!(
+                        "`{name}` is {role} in cast.toml (in: {}): use another name here, or \
+                         list `{}` in that person's `in`",
+                        person
+                            .appears_in
+                            .iter()
+                            .map(|i| i.get_ref().as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        source.id
+                    ),
+                });
+            }
+        }
+    }
+    ctx.diags.extend(found);
+    ctx.diags
+}
+
+/// Byte offset of `name` in `text` as a whole word (case-sensitive: "Hạnh", not "hạnh phúc").
+fn find_name(text: &str, name: &str) -> Option<usize> {
+    if name.is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(rel) = text[from..].find(name) {
+        let at = from + rel;
+        let end = at + name.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        if boundary(before) && boundary(after) {
+            return Some(at);
+        }
+        from = end;
+    }
+    None
+}
+
+/// `basis` and `reviewed`: trainer-facing facts, checked here, written to `meta.json`.
+fn compile_meta(
+    ctx: &mut Ctx,
+    kind: ContentKind,
+    id: &str,
+    basis: &[Spanned<String>],
+    reviewed: &Option<Spanned<String>>,
+) -> ContentMeta {
+    for b in basis {
+        if b.get_ref().trim().is_empty() {
+            ctx.err(b, "basis", Rule::Structure, "an empty entry in `basis`");
+        }
+    }
+    if let Some(r) = reviewed {
+        if !is_iso_date(r.get_ref()) {
+            ctx.err(
+                r,
+                "reviewed",
+                Rule::Structure,
+                format!(
+                    "`reviewed = \"{}\"` is not a date written YYYY-MM-DD",
+                    r.get_ref()
+                ),
+            );
+        }
+    }
+    ContentMeta {
+        kind,
+        id: id.to_owned(),
+        basis: basis
+            .iter()
+            .map(|b| b.get_ref().trim().to_owned())
+            .collect(),
+        reviewed: reviewed.as_ref().map(|r| r.get_ref().clone()),
+    }
+}
+
+/// `YYYY-MM-DD` naming a day that exists.
+pub fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return false;
+    }
+    let (y, m, d): (u32, u32, u32) = match (y.parse(), m.parse(), d.parse()) {
+        (Ok(y), Ok(m), Ok(d)) => (y, m, d),
+        _ => return false,
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 fn check_header(
@@ -807,7 +974,33 @@ fn compile_scenario(
         );
     }
     check_graph(ctx, src, &scenario);
+    check_harm(ctx, src, &scenario);
     scenario
+}
+
+/// No good ending after harm: a choice marked `harm` (someone hurt, a citizen wronged, the
+/// law broken) must not lead, on any playable path, to an ending of kind "good".
+fn check_harm(ctx: &mut Ctx, src: &SrcScenario, scenario: &Scenario) {
+    for found in super::trust::good_endings_after_harm(scenario) {
+        let at = src
+            .nodes
+            .iter()
+            .find(|n| n.id.get_ref() == &found.node)
+            .and_then(|n| n.choices.iter().find(|c| c.id.get_ref() == &found.choice));
+        let Some(harm) = at.and_then(|c| c.harm.as_ref()) else {
+            continue;
+        };
+        ctx.err(
+            harm,
+            format!("node `{}`.choice `{}`.harm", found.node, found.choice),
+            Rule::HarmThenGood,
+            format!(
+                "this choice is marked harm, yet a path through it reaches the good ending `{}`: \
+                 route it to a mixed or bad ending, or add a branch condition",
+                found.ending
+            ),
+        );
+    }
 }
 
 fn compile_choice(
