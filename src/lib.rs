@@ -3,14 +3,16 @@
 //! Two apps share this library: the learner app (`src/main.rs`, at `/`) and the trainer app
 //! (`src/bin/trainer.rs`, at `/trainer/`), each its own wasm so the learner's download holds
 //! none of the trainer's code. `app` holds their shells and route tables; `pages` the routes;
-//! `components` shared, presentational pieces; `state` the app-wide context; `storage` (IndexedDB) and `net`
-//! (HTTP) the only adapters that touch the outside. The learning model lives in the pure
+//! `components` shared, presentational pieces; `state` the app-wide context; `storage`
+//! (IndexedDB) and `net` (HTTP) the only adapters that touch the outside; `crypto` wraps
+//! WebCrypto. The learning model lives in the pure
 //! crate `boiduong-core`.
 
 #[macro_use]
 pub mod i18n;
 pub mod app;
 pub mod components;
+pub mod crypto;
 pub mod error;
 pub mod net;
 pub mod pages;

@@ -4,19 +4,24 @@
 //! scenarios and modules with their figures. `/trainer/scenario/:id`: endings, scores,
 //! path flow, weak choices, competencies, time per node, drop-off, loops, first vs best.
 //! `/trainer/scenario/:id/learner/:account`: one learner's attempts replayed, compared with
-//! the class. `/trainer/module/:id`: pre-test → post-test gains, the learners' evaluations
-//! and the item analysis of the knowledge check. `/trainer` also compares the class's shared
-//! self-ratings with the levels its scenarios measured.
+//! the class, each decision with its choices in the order the learner saw them.
+//! `/trainer/module/:id`: pre-test → post-test gains, the learners' evaluations and the item
+//! analysis of the knowledge check. Scenario and module pages also show position bias: how
+//! often learners chose what was shown first, against chance. `/trainer` also compares the
+//! class's shared self-ratings with the levels its scenarios measured, and says which
+//! statements the trust checks set aside and which claimed results differ from the
+//! recomputed ones. Every page that shows results says that the checks are formative (the
+//! device holds the keys).
 //! Every figure is a cell of a `review::Table`; the CSV button exports that same table.
 
-use boiduong_core::model::{Catalog, Content, ContentKind};
+use boiduong_core::model::{Catalog, Content, ContentKind, Scenario};
 use boiduong_core::review::{
-    self, builtin_label, flow_layout, Filter, Labels, ScenarioReview, Table,
+    self, builtin_label, flow_layout, Filter, Labels, LearnerReview, ScenarioReview, Table,
 };
 use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::components::chart::{Bar, BarChart, FlowDiagram, FlowEdge, FlowNode, Tone};
 use crate::components::data_table::DataTable;
@@ -93,9 +98,26 @@ fn caption(id: &str, lang: Lang) -> String {
             "Học viên sẽ làm khác đi điều gì, và góp ý",
             "What learners will do differently, and comments",
         ),
+        "trust-summary" => ("Bản ghi không được tính", "Statements not counted"),
+        "trust-set-aside" => (
+            "Bản ghi bị để riêng, theo lý do",
+            "Statements set aside, by reason",
+        ),
+        "trust-claims" => (
+            "Kết quả thiết bị khai khác với kết quả tính lại",
+            "Claimed results that differ from the recomputed ones",
+        ),
         "selfrating-measured" => (
             "Tự đánh giá (1–5) và mức đo qua tình huống (0–5), theo năng lực",
             "Self-rating (1–5) and measured level (0–5), by competency",
+        ),
+        "scenario-position-bias" => (
+            "Vị trí của lựa chọn được chọn, so với ngẫu nhiên",
+            "Place of the choice taken, against chance",
+        ),
+        "item-position-bias" => (
+            "Vị trí của phương án được chọn, so với ngẫu nhiên",
+            "Place of the option chosen, against chance",
         ),
         _ => (id, id),
     };
@@ -166,9 +188,32 @@ fn self_rating_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang
     }
 }
 
-/// Shows `children` to trainer sign-ins; tells anyone else what the area is, with the
-/// sign-in form (this app's own: a session opened in the learner app does not carry its
-/// password over the page load).
+/// Where results are read: the portal's checks are formative (the device holds the keys).
+#[component]
+fn FormativeNote() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="notice notice-info" data-testid="formative-note">{t!(i18n, trainer_formative)}</p> }
+}
+
+/// What the trust checks set aside (by reason) and the claimed results that differ from the
+/// recomputed ones, for the filtered class.
+fn trust_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang) -> impl IntoView {
+    let i18n = use_i18n();
+    let tables = with_labels(l, catalog, |labels| class.trust.tables(class, labels));
+    view! {
+        <section class="card" data-testid="trainer-trust">
+            <h2>{t!(i18n, trainer_trust)}</h2>
+            <p class="meta">{t!(i18n, trainer_trust_help)}</p>
+            <FormativeNote />
+            {tables_view(tables, l)}
+        </section>
+    }
+}
+
+/// Shows `children` to a trainer whose password the LRS accepted in this page session; asks
+/// a trainer restored from the device (a reload, or a page load from the learner app) to sign
+/// in again, on this app's own form, before anything of the class is shown; tells anyone else
+/// what the area is, with the form.
 #[component]
 fn TrainerGate(children: ChildrenFn) -> impl IntoView {
     let sync = use_sync();
@@ -177,11 +222,17 @@ fn TrainerGate(children: ChildrenFn) -> impl IntoView {
     let someone_else = move || sync.identity.read().as_ref().is_some_and(|i| !i.trainer);
     view! {
         <Show
-            when=is_trainer
+            when=move || is_trainer() && sync.verified.get()
             fallback=move || {
                 view! {
-                    <div class="page" data-testid="trainer-refused">
+                    <div
+                        class="page"
+                        data-testid=move || if is_trainer() { "trainer-locked" } else { "trainer-refused" }
+                    >
                         <h1 class="page-title">{t!(i18n, trainer_title)}</h1>
+                        <Show when=is_trainer>
+                            <p class="notice notice-warning">{t!(i18n, trainer_locked)}</p>
+                        </Show>
                         <Show when=someone_else>
                             <p class="notice notice-warning">{t!(i18n, trainer_only)}</p>
                         </Show>
@@ -195,23 +246,16 @@ fn TrainerGate(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// The trainer app's sign-in page, coming back to `path` afterwards.
-fn sign_in_here(path: &str) -> String {
-    format!(
-        "/trainer/sign-in?next={}",
-        js_sys::encode_uri_component(path)
-    )
-}
-
 /// Refresh buttons, progress and errors of the LRS reads.
 #[component]
 fn FetchBar() -> impl IntoView {
-    let location = use_location();
     let trainer = use_trainer();
     let sync = use_sync();
     let i18n = use_i18n();
     let lang = use_lang();
     let count = move || trainer.class.with(|c| c.0.used);
+    // Not before the cache and the content are read: the first visit's refresh starts then.
+    let idle = move || trainer.loaded.get() && !trainer.busy.get() && sync.signed_in.get();
     view! {
         <section class="card" aria-live="polite" data-testid="trainer-fetch">
             <p>
@@ -240,20 +284,12 @@ fn FetchBar() -> impl IntoView {
                         }
                     })
             }}
-            <Show when=move || !sync.signed_in.get()>
-                <p class="notice notice-warning">
-                    {t!(i18n, trainer_needs_password)} " "
-                    <A href=move || sign_in_here(&location.pathname.get())>
-                        {t!(i18n, trainer_sign_in)}
-                    </A>
-                </p>
-            </Show>
             <div class="actions">
                 <button
                     type="button"
                     class="button"
                     data-testid="trainer-refresh"
-                    disabled=move || trainer.busy.get() || !sync.signed_in.get()
+                    disabled=move || !idle()
                     on:click=move |_| trainer.refresh()
                 >
                     {t!(i18n, trainer_refresh)}
@@ -261,7 +297,7 @@ fn FetchBar() -> impl IntoView {
                 <button
                     type="button"
                     class="button button-secondary"
-                    disabled=move || trainer.busy.get() || !sync.signed_in.get()
+                    disabled=move || !idle()
                     on:click=move |_| trainer.reload_all()
                 >
                     {t!(i18n, trainer_reload_all)}
@@ -381,10 +417,7 @@ fn TrainerHomeView() -> impl IntoView {
         if done == Some(true) || !trainer.loaded.get() {
             return done.unwrap_or(false);
         }
-        if trainer
-            .class
-            .with_untracked(|c| c.0.used == 0 && c.0.skipped.foreign == 0)
-        {
+        if trainer.is_empty() {
             trainer.refresh();
         }
         true
@@ -455,6 +488,7 @@ fn TrainerHomeView() -> impl IntoView {
             </section>
             <section class="card">{tables_view(learners, l)}</section>
             {self_rating_section(&class, catalog.as_ref(), l)}
+            {trust_section(&class, catalog.as_ref(), l)}
         }
     };
     view! {
@@ -574,7 +608,13 @@ fn TrainerScenarioView() -> impl IntoView {
         let timing = crate::platform::Timing::start("review-scenario");
         let review = review::scenario_review(&class, &s);
         timing.end();
-        let tables = with_labels(l, catalog.as_ref(), |labels| review.tables(labels));
+        let bias = review::node_position_bias(&class, &s);
+        let (tables, bias) = with_labels(l, catalog.as_ref(), |labels| {
+            (
+                review.tables(labels),
+                review::node_position_table(&bias, labels),
+            )
+        });
         let (flow_nodes, flow_edges) = flow_parts(&review, &s);
         let endings = ending_bars(&review, l);
         let scores: Vec<Bar> = review
@@ -636,6 +676,7 @@ fn TrainerScenarioView() -> impl IntoView {
                 .map(|t| view! { <DataTable table=t caption=caption(id, l) /> })
         };
         view! {
+            <FormativeNote />
             <section class="card">{take("scenario-summary")}</section>
             <section class="card">
                 <h2>{t!(i18n, trainer_endings)}</h2>
@@ -659,6 +700,11 @@ fn TrainerScenarioView() -> impl IntoView {
                 {take("scenario-competencies")}
             </section>
             <section class="card">{take("scenario-first-best")}</section>
+            <section class="card" data-testid="trainer-position-bias">
+                <h2>{t!(i18n, trainer_position_bias)}</h2>
+                <p class="meta">{t!(i18n, trainer_position_bias_help)}</p>
+                {tables_view(vec![bias], l)}
+            </section>
             <section class="card">
                 <h2>{t!(i18n, trainer_learners)}</h2>
                 <ul class="learner-links" data-testid="trainer-learners">{learner_links}</ul>
@@ -721,6 +767,7 @@ fn TrainerLearnerView() -> impl IntoView {
         };
         let review = review::learner_review(&class, &account, &s);
         let tables = with_labels(l, catalog.as_ref(), |labels| review.tables(labels));
+        let replay = replay_view(&review, &s, l);
         let synced = review
             .last_synced_ms
             .map(|ms| format_datetime(ms, l))
@@ -732,11 +779,69 @@ fn TrainerLearnerView() -> impl IntoView {
             <p class="meta" data-testid="learner-synced">
                 {t!(i18n, trainer_last_synced)} ": " {synced}
             </p>
+            <FormativeNote />
             <section class="card">{tables_view(tables, l)}</section>
+            {replay}
         }
         .into_any()
     };
     view! { <div class="page" data-testid="trainer-learner">{body}</div> }
+}
+
+/// Each decision of each attempt with the node's choices in the order the learner saw them
+/// (from the `shown-order` of their statements), the one taken marked; a decision recorded
+/// without an order says so and lists the written order.
+fn replay_view(review: &LearnerReview, scenario: &Scenario, l: Lang) -> impl IntoView {
+    let i18n = use_i18n();
+    let attempts = review
+        .attempts
+        .iter()
+        .map(|a| {
+            let steps = a
+                .steps
+                .iter()
+                .map(|step| {
+                    let known = step.shown_order.is_some();
+                    let ids = step.shown_order.clone().unwrap_or_else(|| step.written_order.clone());
+                    let node = scenario.node(&step.node);
+                    let choices = ids
+                        .iter()
+                        .map(|id| {
+                            let text = node
+                                .and_then(|n| n.choice(id))
+                                .map_or_else(|| id.clone(), |c| c.text.get(l).to_owned());
+                            let taken = *id == step.choice;
+                            view! {
+                                <li class=if taken { "replay-choice replay-taken" } else { "replay-choice" } data-choice=id.clone()>
+                                    {text}
+                                    {taken.then(|| view! { <strong>" · " {t!(i18n, trainer_replay_taken)}</strong> })}
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <li data-testid="replay-step" data-node=step.node.clone() data-order=ids.join(",") data-known=known.to_string()>
+                            <p class="replay-node">{step.node.clone()}</p>
+                            {(!known).then(|| view! { <p class="meta">{t!(i18n, trainer_order_unknown)}</p> })}
+                            <ol class="replay-choices">{choices}</ol>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let n = a.number;
+            view! {
+                <h3>{t!(i18n, trainer_replay_attempt, n = n)}</h3>
+                <ol class="replay" data-testid="replay-attempt" data-attempt=a.registration.clone()>{steps}</ol>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" data-testid="trainer-replay">
+            <h2>{t!(i18n, trainer_replay)}</h2>
+            <p class="meta">{t!(i18n, trainer_replay_help)}</p>
+            {attempts}
+        </section>
+    }
 }
 
 #[component]
@@ -767,14 +872,17 @@ fn TrainerModuleView() -> impl IntoView {
         timing.end();
         let prepost = review::pre_post(&class, &m.id);
         let evaluations = review::evaluation_summary(&class, &m.id);
-        let (tables, prepost, evaluations) = with_labels(l, catalog.as_ref(), |labels| {
+        let bias = review::item_position_bias(&class, &m);
+        let (tables, prepost, evaluations, bias) = with_labels(l, catalog.as_ref(), |labels| {
             (
                 analysis.tables(labels),
                 prepost.tables(&class, labels),
                 evaluations.tables(labels),
+                review::item_position_table(&bias, &m, labels),
             )
         });
         view! {
+            <FormativeNote />
             <section class="card" data-testid="trainer-prepost">
                 <h2>{t!(i18n, trainer_prepost)}</h2>
                 <p class="meta">{t!(i18n, trainer_prepost_help)}</p>
@@ -789,6 +897,11 @@ fn TrainerModuleView() -> impl IntoView {
                 <h2>{t!(i18n, trainer_items)}</h2>
                 <p class="meta">{t!(i18n, trainer_items_help)}</p>
                 {tables_view(tables, l)}
+            </section>
+            <section class="card" data-testid="trainer-position-bias">
+                <h2>{t!(i18n, trainer_position_bias)}</h2>
+                <p class="meta">{t!(i18n, trainer_position_bias_help)}</p>
+                {tables_view(vec![bias], l)}
             </section>
         }
         .into_any()

@@ -1,13 +1,18 @@
 //! The stored record format, versioned, with a migration path.
 //!
-//! Records are JSON objects carrying `"v"`. Format 3 (current) stores an event as
-//! `{"v":3,"attempt_id","seq","at_ms","action":{"type":…}}`; its `started` action may carry
-//! `mode` (`pre_test`), `draw` (`{seed, items, avoided}`) and `practice_only`, and a summary
-//! `mode`, `drawn` and `practice_only`. Format 2 had the same envelope without those fields:
-//! it reads as format 3 with their defaults (a full attempt of the whole check, not practice),
-//! which is what it meant. Format 3 is a new number, not a silent extension, so that an older
-//! portal refuses (and keeps) a pre-test's records instead of replaying them as a module
-//! attempt. Format 1 stored the action's fields inline beside the envelope and had no `"v"`.
+//! Records are JSON objects carrying `"v"`. Format 4 (current) stores an event as
+//! `{"v":4,"attempt_id","seq","at_ms","action":{"type":…}}`; its `started` action carries
+//! `order_seed` (the seed of the order choices and options are shown in, see
+//! [`crate::shuffle`]) and may carry `mode` (`pre_test`), `draw` (`{seed, items, avoided}`)
+//! and `practice_only`, and a summary `mode`, `drawn` and `practice_only`. Format 3 had no
+//! `order_seed`: its attempts were shown in the written order, and read as format 4 without a
+//! seed they still are (a resume shows what the learner saw). Format 4 is a new number so that
+//! an older portal refuses (and keeps) a shuffled attempt instead of resuming it in another
+//! order. Format 2 had no `mode`, `draw` or `practice_only` either: it reads with their
+//! defaults (a full attempt of the whole check, not practice), which is what it meant; format
+//! 3 was a new number for the same reason (a pre-test is not replayed as a module attempt by an
+//! older portal). Format 1 stored the action's fields inline beside the envelope and had no
+//! `"v"`.
 //! Each step is kept so the path from an older layout is exercised by tests; a future layout
 //! change adds a step to [`decode_event`] the same way. Records are never rewritten in place
 //! by a read: the migrated form is written back only by an explicit upgrade.
@@ -22,7 +27,7 @@ use crate::model::{Answer, ContentKind, EndingKind};
 use crate::module::{AttemptMode, CheckScore, Draw, Position};
 
 /// Current format of stored records.
-pub const RECORD_FORMAT: u64 = 3;
+pub const RECORD_FORMAT: u64 = 4;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum RecordError {
@@ -63,19 +68,25 @@ fn check_format(v: Option<u64>) -> Result<(), RecordError> {
 }
 
 /// Reads a stored event of any known format from its JSON text, in one pass: the envelope
-/// and the action under `action` (formats 2 and 3), or the action's fields inline beside the
-/// envelope (format 1, without `v`); 2 -> 3 only added fields with defaults.
+/// and the action under `action` (formats 2 to 4), or the action's fields inline beside the
+/// envelope (format 1, without `v`); 2 -> 3 only added fields with defaults; 3 -> 4: an
+/// attempt recorded before the shuffle has no order seed, whatever its JSON holds, so it
+/// replays in the written order it was shown in.
 pub fn decode_event_json(text: &str) -> Result<AttemptEvent, RecordError> {
     let mut fields: ActionFields = serde_json::from_str(text).map_err(corrupt)?;
     check_format(fields.v)?;
+    let before_shuffle = fields.v.unwrap_or(1) <= 3;
     let attempt_id = field(fields.attempt_id.take(), "attempt_id").map_err(corrupt)?;
     let seq = field(fields.seq.take(), "seq").map_err(corrupt)?;
     let at_ms = field(fields.at_ms.take(), "at_ms").map_err(corrupt)?;
-    let action = match fields.action.take() {
-        Some(action) => action.into_action(),
-        None => fields.into_action(),
+    let mut action = match fields.action.take() {
+        Some(action) => *action,
+        None => fields,
+    };
+    if before_shuffle {
+        action.order_seed = None;
     }
-    .map_err(corrupt)?;
+    let action = action.into_action().map_err(corrupt)?;
     Ok(AttemptEvent {
         attempt_id,
         seq,
@@ -169,6 +180,7 @@ struct ActionFields {
     draw: Option<Draw>,
     #[serde(default)]
     practice_only: bool,
+    order_seed: Option<u32>,
     item: Option<String>,
     answer: Option<Answer>,
     correct: Option<bool>,
@@ -219,6 +231,7 @@ impl ActionFields {
                 mode: self.mode,
                 draw: self.draw,
                 practice_only: self.practice_only,
+                order_seed: self.order_seed,
             },
             Some("answered") => Action::Answered {
                 item: field(self.item, "item")?,
@@ -349,7 +362,7 @@ mod tests {
             });
         }
         let stored = encode_event(&pre);
-        assert_eq!(stored["v"], json!(3));
+        assert_eq!(stored["v"], json!(RECORD_FORMAT));
         assert_eq!(stored["action"]["mode"], json!("pre_test"));
         assert_eq!(stored["action"]["draw"]["seed"], json!(42));
         assert_eq!(decode_event(stored).expect("round trip"), pre);
@@ -375,6 +388,7 @@ mod tests {
                     avoided: vec!["q2".into()],
                 }),
                 practice_only: true,
+                order_seed: Some(4_000_000_000),
             },
             Action::Started {
                 kind: ContentKind::Scenario,
@@ -384,6 +398,7 @@ mod tests {
                 mode: AttemptMode::Full,
                 draw: None,
                 practice_only: false,
+                order_seed: None,
             },
             Action::Answered {
                 item: "q1".into(),
@@ -464,7 +479,7 @@ mod tests {
         }))
         .expect("format 1");
         let text = encode_event_json(&event);
-        assert!(text.starts_with("{\"v\":3,"), "{text}");
+        assert!(text.starts_with("{\"v\":4,"), "{text}");
         assert_eq!(decode_event_json(&text).expect("reads"), event);
         let v1 = r#"{"type":"chose","to":"n4","choice":"c2","node":"n1","at_ms":42,"seq":3,"attempt_id":"a1"}"#;
         assert_eq!(decode_event_json(v1).expect("format 1 text"), event);
@@ -480,15 +495,40 @@ mod tests {
         }))
         .expect("summary");
         let text = encode_summary_json(&summary);
-        assert!(text.starts_with("{\"v\":3,\"id\":"), "{text}");
+        assert!(text.starts_with("{\"v\":4,\"id\":"), "{text}");
         assert_eq!(decode_summary_json(&text).expect("reads"), summary);
-        assert_eq!(encode_summary(&summary)["v"], json!(3));
-        let newer = text.replacen("\"v\":3", "\"v\":4", 1);
-        assert_eq!(decode_summary_json(&newer), Err(RecordError::TooNew(4)));
+        assert_eq!(encode_summary(&summary)["v"], json!(4));
+        let newer = text.replacen("\"v\":4", "\"v\":5", 1);
+        assert_eq!(decode_summary_json(&newer), Err(RecordError::TooNew(5)));
         assert!(matches!(
             decode_summary(json!([1])),
             Err(RecordError::Corrupt(_))
         ));
+    }
+
+    // Guards the 3 -> 4 step: a format-3 `started` reads without an order seed (its attempt
+    // keeps the written order on resume), even if its JSON somehow held one; a format-4 one
+    // keeps its seed through a round trip.
+    #[test]
+    fn format_3_event_reads_without_an_order_seed() {
+        let v3 = json!({
+            "v": 3, "attempt_id": "a1", "seq": 0, "at_ms": 7,
+            "action": {"type": "started", "kind": "scenario", "content_id": "s",
+                       "version": "v1", "learner_id": "l", "order_seed": 99}
+        });
+        let event = decode_event(v3).expect("reads");
+        let Action::Started { order_seed, .. } = &event.action else {
+            panic!("started expected");
+        };
+        assert_eq!(*order_seed, None);
+        let mut shuffled = event.clone();
+        if let Action::Started { order_seed, .. } = &mut shuffled.action {
+            *order_seed = Some(4_000_000_000);
+        }
+        let stored = encode_event(&shuffled);
+        assert_eq!(stored["v"], json!(4));
+        assert_eq!(stored["action"]["order_seed"], json!(4_000_000_000u32));
+        assert_eq!(decode_event(stored).expect("round trip"), shuffled);
     }
 
     // Guards against a newer portal's records being misread (or overwritten) by an older one.

@@ -9,6 +9,7 @@
 //! | rate, share, test score | one decimal, space, `%` | `83.3 %` |
 //! | normalised gain | two decimals | `0.45`, `-0.20` |
 //! | mean level (0–5), mean rating (1–5), mean score | one decimal | `3.4`, `-0.5` |
+//! | mean place shown (1-based) | two decimals | `1.75` |
 //! | facility | two decimals | `0.83` |
 //! | discrimination (point-biserial, upper-lower) | three decimals | `0.612` |
 //! | time span | `m:ss`, `h:mm:ss` (rounded to the second, no unit words) | `1:05` |
@@ -21,14 +22,16 @@
 //! localised through [`Labels::text`], called with the keys in [`LABEL_KEYS`]; content
 //! texts (titles, choices, feedback) come from the content in [`Labels::lang`].
 
-use crate::model::{Catalog, EndingKind, ItemKind};
+use crate::model::{Catalog, EndingKind, ItemKind, Module};
 use crate::text::{Lang, LocalText};
 
 use super::assess::{EvaluationSummary, PrePost, RatingVsMeasuredRow};
 use super::class::Class;
 use super::items::ItemAnalysis;
+use super::position::PositionBias;
 use super::scenario::{LearnerReview, ScenarioReview};
 use super::time::{format_clock, format_local_minute};
+use super::trust::{ClaimValue, Trust};
 
 /// A view as display-ready text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,6 +140,70 @@ pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
     ("review_col_account", "Tài khoản", "Account"),
     ("review_col_name", "Họ và tên", "Name"),
     ("review_col_last_synced", "Đồng bộ lần cuối", "Last synced"),
+    ("review_col_reason", "Lý do", "Reason"),
+    ("review_col_statements", "Số bản ghi", "Statements"),
+    ("review_col_content", "Nội dung", "Content"),
+    ("review_col_part", "Câu hỏi / bước", "Item / node"),
+    ("review_col_field", "Thông tin", "What"),
+    ("review_col_claimed", "Thiết bị gửi", "Claimed"),
+    (
+        "review_col_recomputed",
+        "Tính lại từ nội dung",
+        "Recomputed",
+    ),
+    ("review_col_statement_id", "Mã bản ghi", "Statement id"),
+    (
+        "review_reason_no_authority",
+        "Không có authority: không rõ tài khoản nào gửi",
+        "No authority: no account vouches for it",
+    ),
+    (
+        "review_reason_authority_not_actor",
+        "Tài khoản gửi không phải là người học được ghi tên",
+        "Posted by an account other than the learner it names",
+    ),
+    (
+        "review_reason_unknown_version",
+        "Phiên bản nội dung mà cổng không có",
+        "A content version this portal does not have",
+    ),
+    (
+        "review_reason_does_not_fit",
+        "Không khớp với nội dung hoặc diễn tiến của lượt làm",
+        "Does not fit the content or the course of its attempt",
+    ),
+    (
+        "review_set_aside_total",
+        "Bản ghi bị để riêng (không tính vào số liệu)",
+        "Statements set aside (not in the figures)",
+    ),
+    (
+        "review_claims_statements",
+        "Bản ghi có kết quả khác với kết quả tính lại",
+        "Statements whose claimed result differs",
+    ),
+    ("review_field_success", "Đúng / tốt nhất", "Success"),
+    ("review_field_score", "Điểm", "Score"),
+    ("review_field_verdict", "Đạt", "Passed"),
+    ("review_field_next_node", "Bước tiếp theo", "Next node"),
+    (
+        "review_field_deltas",
+        "Điểm năng lực của lựa chọn",
+        "Competency deltas",
+    ),
+    ("review_field_completion", "Hoàn thành", "Completed"),
+    ("review_field_ending", "Kết thúc", "Ending"),
+    ("review_field_ending_kind", "Loại kết thúc", "Ending kind"),
+    (
+        "review_field_competency_scores",
+        "Điểm năng lực",
+        "Competency scores",
+    ),
+    (
+        "review_field_competency_levels",
+        "Mức năng lực",
+        "Competency levels",
+    ),
     ("review_col_attempts", "Lượt làm", "Attempts"),
     ("review_col_completed", "Hoàn thành", "Completed"),
     ("review_col_learners", "Học viên", "Learners"),
@@ -401,6 +468,49 @@ pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
         "Số người có cả hai",
         "Learners with both",
     ),
+    ("review_col_options_shown", "Số phương án", "Options"),
+    (
+        "review_col_chosen_placed",
+        "Lựa chọn biết vị trí",
+        "Choices with a known place",
+    ),
+    (
+        "review_col_first_count",
+        "Chọn ở vị trí 1",
+        "Chosen at place 1",
+    ),
+    (
+        "review_col_first_share",
+        "Tỷ lệ chọn ở vị trí 1",
+        "Share chosen at place 1",
+    ),
+    (
+        "review_col_first_chance",
+        "Tỷ lệ nếu chọn ngẫu nhiên",
+        "Share by chance",
+    ),
+    (
+        "review_col_mean_place",
+        "Vị trí trung bình đã chọn",
+        "Mean place chosen",
+    ),
+    (
+        "review_col_mean_place_chance",
+        "Vị trí trung bình nếu ngẫu nhiên",
+        "Mean place by chance",
+    ),
+    (
+        "review_col_order_unknown",
+        "Câu trả lời không rõ thứ tự",
+        "Answers, order unknown",
+    ),
+    ("review_col_place_shown", "Vị trí đã thấy", "Place shown"),
+    ("review_col_order_shown", "Thứ tự đã thấy", "Order shown"),
+    (
+        "review_order_unknown",
+        "Không rõ; thứ tự gốc:",
+        "Unknown; written order:",
+    ),
 ];
 
 /// The built-in text of a label key (the key itself when unknown).
@@ -507,6 +617,101 @@ impl Class {
             ]),
             rows,
         }]
+    }
+}
+
+/// A number as short as it reads: whole numbers without decimals, others with two.
+fn number(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        dec(x, 0)
+    } else {
+        dec(x, 2)
+    }
+}
+
+impl Trust {
+    /// `trust-summary` (statements set aside; statements whose claimed result differs),
+    /// `trust-set-aside` (statements set aside, by reason) and `trust-claims`
+    /// (every claimed result that differs from the recomputed one: learner, content, item or
+    /// node, what, claimed, recomputed, when, statement id).
+    pub fn tables(&self, class: &Class, l: &Labels<'_>) -> Vec<Table> {
+        let summary = Table {
+            id: "trust-summary".into(),
+            headers: l.headers(&["review_col_measure", "review_col_value"]),
+            rows: vec![
+                vec![l.t("review_set_aside_total"), count(self.set_aside.len())],
+                vec![
+                    l.t("review_claims_statements"),
+                    count(self.claiming_statements()),
+                ],
+            ],
+        };
+        let set_aside = Table {
+            id: "trust-set-aside".into(),
+            headers: l.headers(&["review_col_reason", "review_col_statements"]),
+            rows: self
+                .by_reason()
+                .into_iter()
+                .map(|(r, n)| vec![l.t(&format!("review_reason_{}", r.as_str())), count(n)])
+                .collect(),
+        };
+        let value = |v: &ClaimValue| match v {
+            ClaimValue::Absent => NONE.to_owned(),
+            ClaimValue::Bool(b) => l.yes_no(*b),
+            ClaimValue::Score { raw, max } => format!(
+                "{}/{}",
+                raw.map_or_else(|| NONE.to_owned(), number),
+                max.map_or_else(|| NONE.to_owned(), number)
+            ),
+            ClaimValue::Text(t) => safe_text(t),
+            ClaimValue::Kind(k) => l.kind(Some(*k)),
+            ClaimValue::Numbers(map) if map.is_empty() => NONE.to_owned(),
+            ClaimValue::Numbers(map) => map
+                .iter()
+                .map(|(c, v)| format!("{} {}", l.competency(c), number(*v)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let rows = self
+            .claims
+            .iter()
+            .map(|c| {
+                let name = class
+                    .learner(&c.account)
+                    .map_or_else(|| c.account.name.clone(), |(_, x)| x.name.clone());
+                let title = l
+                    .catalog
+                    .and_then(|cat| cat.entry(c.content.kind, &c.content.id))
+                    .map_or_else(|| c.content.id.clone(), |e| l.local(&e.title));
+                vec![
+                    safe_text(&c.account.name),
+                    safe_text(&name),
+                    title,
+                    c.part.as_deref().map_or_else(|| NONE.to_owned(), safe_text),
+                    l.t(&format!("review_field_{}", c.field.as_str())),
+                    value(&c.claimed),
+                    value(&c.recomputed),
+                    format_local_minute(c.at_ms, l.utc_offset_min),
+                    c.statement.clone().unwrap_or_else(|| NONE.to_owned()),
+                ]
+            })
+            .collect();
+        let claims = Table {
+            id: "trust-claims".into(),
+            headers: l.headers(&[
+                "review_col_account",
+                "review_col_name",
+                "review_col_content",
+                "review_col_part",
+                "review_col_field",
+                "review_col_claimed",
+                "review_col_recomputed",
+                "review_col_at",
+                "review_col_statement_id",
+            ]),
+            rows,
+        };
+        vec![summary, set_aside, claims]
     }
 }
 
@@ -708,8 +913,9 @@ impl ScenarioReview {
 }
 
 impl LearnerReview {
-    /// `learner-attempts`, `learner-path`, `learner-competencies` (each attempt's level and
-    /// score beside the class mean).
+    /// `learner-attempts`, `learner-path` (each decision, with the place and order the
+    /// learner saw the choices in, or "unknown" and the written order), `learner-competencies`
+    /// (each attempt's level and score beside the class mean).
     pub fn tables(&self, l: &Labels<'_>) -> Vec<Table> {
         let attempts = Table {
             id: "learner-attempts".into(),
@@ -753,6 +959,14 @@ impl LearnerReview {
                     .map(|(c, d)| format!("{} {}", l.competency(c), signed(*d)))
                     .collect::<Vec<_>>()
                     .join(", ");
+                let order = match &s.shown_order {
+                    Some(ids) => ids.join(", "),
+                    None => format!(
+                        "{} {}",
+                        l.t("review_order_unknown"),
+                        s.written_order.join(", ")
+                    ),
+                };
                 path_rows.push(vec![
                     count(a.number),
                     count(i + 1),
@@ -763,6 +977,9 @@ impl LearnerReview {
                     clock(s.duration_ms),
                     deltas,
                     l.yes_no(s.sub_optimal),
+                    s.shown_position
+                        .map_or_else(|| NONE.to_owned(), |p| p.to_string()),
+                    order,
                 ]);
             }
         }
@@ -778,6 +995,8 @@ impl LearnerReview {
                 "review_col_duration",
                 "review_col_deltas",
                 "review_col_sub_optimal",
+                "review_col_place_shown",
+                "review_col_order_shown",
             ]),
             rows: path_rows,
         };
@@ -1082,6 +1301,86 @@ pub fn ratings_vs_measured_table(rows: &[RatingVsMeasuredRow], l: &Labels<'_>) -
                     opt_dec(r.difference, 1),
                     count(r.paired_n),
                 ]
+            })
+            .collect(),
+    }
+}
+
+/// The figures of one position-bias row, after its first cells.
+fn position_cells(r: &PositionBias) -> Vec<String> {
+    vec![
+        count(r.options),
+        count(r.chosen),
+        count(r.first),
+        pct(r.first_share()),
+        pct(r.first_chance()),
+        opt_dec(r.mean_place(), 2),
+        opt_dec(r.mean_chance(), 2),
+        count(r.unknown),
+    ]
+}
+
+const POSITION_HEADERS: [&str; 8] = [
+    "review_col_options_shown",
+    "review_col_chosen_placed",
+    "review_col_first_count",
+    "review_col_first_share",
+    "review_col_first_chance",
+    "review_col_mean_place",
+    "review_col_mean_place_chance",
+    "review_col_order_unknown",
+];
+
+/// `item-position-bias`: per single or multiple choice item of `module`, the chosen options
+/// by place shown against chance ([`super::item_position_bias`]).
+pub fn item_position_table(rows: &[PositionBias], module: &Module, l: &Labels<'_>) -> Table {
+    let mut headers = l.headers(&[
+        "review_col_item",
+        "review_col_item_kind",
+        "review_col_prompt",
+    ]);
+    headers.extend(l.headers(&POSITION_HEADERS));
+    let prompt = |id: &str| {
+        module
+            .lessons
+            .iter()
+            .map(|x| &x.practice)
+            .chain(&module.check.items)
+            .find(|i| i.id == id)
+            .map_or_else(String::new, |i| l.local(&i.prompt))
+    };
+    Table {
+        id: "item-position-bias".into(),
+        headers,
+        rows: rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    r.id.clone(),
+                    r.kind.map_or_else(String::new, |k| l.t(&item_kind_key(k))),
+                    prompt(&r.id),
+                ];
+                row.extend(position_cells(r));
+                row
+            })
+            .collect(),
+    }
+}
+
+/// `scenario-position-bias`: per decision node, the choices taken by place shown against
+/// chance ([`super::node_position_bias`]).
+pub fn node_position_table(rows: &[PositionBias], l: &Labels<'_>) -> Table {
+    let mut headers = l.headers(&["review_col_node"]);
+    headers.extend(l.headers(&POSITION_HEADERS));
+    Table {
+        id: "scenario-position-bias".into(),
+        headers,
+        rows: rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![r.id.clone()];
+                row.extend(position_cells(r));
+                row
             })
             .collect(),
     }
