@@ -202,7 +202,7 @@ pub fn MyRecords() -> impl IntoView {
                             {t!(i18n, storage_usage, used = human_bytes(info.usage), quota = human_bytes(info.quota))}
                         </p>
                         {(pct >= 80.0).then(|| view! {
-                            <p class="notice notice-warning" role="alert">{t!(i18n, storage_near_full, pct = pct)}</p>
+                            <p class="notice notice-warning" role="alert">{t!(i18n, storage_near_full, pct = fixed(pct, 0))}</p>
                         })}
                         <p class="meta" data-testid="storage-persisted" data-persisted=match info.persisted {
                             Some(true) => "Some(true)",
