@@ -35,7 +35,7 @@ fn HistoryTable(catalog: Option<Catalog>) -> impl IntoView {
     let lang = use_lang();
     let rows = move || {
         let mut all = state.summaries.get();
-        all.sort_by_key(|s| std::cmp::Reverse(s.started_ms));
+        boiduong_core::order::sort_by_key(&mut all, |s| !s.started_ms);
         all
     };
     view! {

@@ -375,7 +375,7 @@ impl IdbStore {
             let json = text_of(&v)?;
             events.push(decode_event_json(&json).map_err(|e| AppError::Damaged(e.to_string()))?);
         }
-        events.sort_by_key(|e| e.seq);
+        boiduong_core::order::sort_by_key(&mut events, |e| i64::from(e.seq));
         Ok(events)
     }
 

@@ -86,7 +86,8 @@ impl MemoryStore {
             .filter(|q| q.account == account)
             .cloned()
             .collect();
-        list.sort_by(|a, b| a.order.total_cmp(&b.order));
+        // orders are whole numbers (ms * 1000 + index)
+        boiduong_core::order::sort_by_key(&mut list, |q| q.order as i64);
         list
     }
 
@@ -99,7 +100,7 @@ impl MemoryStore {
             .filter(|q| q.account == account)
             .cloned()
             .collect();
-        list.sort_by(|a, b| a.order.total_cmp(&b.order));
+        boiduong_core::order::sort_by_key(&mut list, |q| q.order as i64);
         list
     }
 

@@ -314,7 +314,7 @@ impl Storage {
         let mut rebuilt = Rebuilt::default();
         let ids = &mut |slot: &xapi::StatementSlot<'_>| xapi::derived_id(slot);
         for (attempt, log) in &mut logs {
-            log.sort_by_key(|e| e.seq);
+            boiduong_core::order::sort_by_key(log, |e| i64::from(e.seq));
             let Some(summary) = summaries.get(attempt) else {
                 continue;
             };

@@ -397,7 +397,7 @@ impl Attempt {
     /// Rebuilds an attempt from its log. Refuses logs that do not fit `content`.
     pub fn replay(content: &Content, events: &[AttemptEvent]) -> Result<Attempt, AttemptError> {
         let mut sorted: Vec<&AttemptEvent> = events.iter().collect();
-        sorted.sort_by_key(|e| e.seq);
+        crate::order::sort_by_key(&mut sorted, |e| i64::from(e.seq));
         let first = sorted.first().ok_or(AttemptError::Empty)?;
         let Action::Started {
             kind,

@@ -95,7 +95,7 @@ impl SelfRating {
 /// The latest self-rated level of each competency over many ratings.
 pub fn latest_ratings(ratings: &[SelfRating]) -> BTreeMap<String, u8> {
     let mut sorted: Vec<&SelfRating> = ratings.iter().collect();
-    sorted.sort_by_key(|r| r.at_ms);
+    crate::order::sort_by_key(&mut sorted, |r| r.at_ms);
     let mut out = BTreeMap::new();
     for r in sorted {
         out.extend(r.ratings.iter().map(|(c, l)| (c.clone(), *l)));
