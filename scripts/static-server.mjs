@@ -37,9 +37,12 @@ async function fileFor(urlPath) {
   return null;
 }
 
-/** The page of the app that serves `urlPath` (the rule of `AppKind::of` in src/app.rs). */
-function appPage(urlPath) {
-  return /^\/(trainer|preview)(\/|$|\?)/.test(urlPath) ? join(root, 'trainer', 'index.html') : join(root, 'index.html');
+/** The page of the app that serves `urlPath` (the rule of `AppKind::of` in src/app.rs); the
+ * learner app's when the trainer app is not built (`trunk build` alone). */
+async function appPage(urlPath) {
+  const trainer = join(root, 'trainer', 'index.html');
+  if (/^\/(trainer|preview)(\/|$|\?)/.test(urlPath) && (await stat(trainer).catch(() => null))) return trainer;
+  return join(root, 'index.html');
 }
 
 /** The precompressed copy of `path` to send, if the browser accepts it and it is current. */
@@ -66,7 +69,7 @@ createServer(async (req, res) => {
       res.end('not found');
       return;
     }
-    path ??= appPage(req.url ?? '/');
+    path ??= await appPage(req.url ?? '/');
     const copy = await encodedCopy(path, String(req.headers['accept-encoding'] ?? ''));
     const body = await readFile(copy?.path ?? path);
     // trunk's hashed files (its hash is written without leading zeros), and content files
