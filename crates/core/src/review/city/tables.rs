@@ -29,7 +29,17 @@ pub const CITY_KEYS: &[(&str, &str, &str)] = &[
     ("city_module", "Học phần", "Module"),
     ("city_scenario", "Tình huống", "Scenario"),
     ("city_month", "Tháng", "Month"),
-    ("city_ci", "khoảng tin cậy 95 %", "95 % CI"),
+    (
+        "city_completion_ci",
+        "Tỷ lệ hoàn thành, KTC 95 %",
+        "Completion rate, 95 % CI",
+    ),
+    ("city_pass_ci", "Tỷ lệ đạt, KTC 95 %", "Pass rate, 95 % CI"),
+    (
+        "city_gain_ci",
+        "Tiến bộ chuẩn hoá trung bình (g), KTC 95 %",
+        "Mean normalised gain (g), 95 % CI",
+    ),
     ("city_ci_low", "KTC 95 % – cận dưới", "95 % CI – low"),
     ("city_ci_high", "KTC 95 % – cận trên", "95 % CI – high"),
     (
@@ -315,30 +325,21 @@ impl CityReport {
                 measure(l, "review_col_attempts", count(t.attempts)),
                 measure(l, "review_col_completed", count(t.completed)),
                 measure(l, "review_col_completion_rate", share(rate)),
-                vec![
-                    format!(
-                        "{} ({})",
-                        text(l, "review_col_completion_rate"),
-                        text(l, "city_ci")
-                    ),
-                    range(ci),
-                ],
+                measure(l, "city_completion_ci", range(ci)),
                 measure(l, "city_verdicts", count(t.verdicts)),
                 measure(l, "city_passed", count(t.passed)),
                 measure(l, "city_pass_rate", share(pass)),
-                vec![
-                    format!("{} ({})", text(l, "city_pass_rate"), text(l, "city_ci")),
-                    range(pci),
-                ],
+                measure(l, "city_pass_ci", range(pci)),
                 measure(l, "city_gain_pairs", count(g.n)),
                 measure(l, "city_mean_gain", dec(g.mean(), 2)),
-                vec![
-                    format!("{} ({})", text(l, "city_mean_gain"), text(l, "city_ci")),
+                measure(
+                    l,
+                    "city_gain_ci",
                     g.t_interval().map_or_else(
                         || NONE.to_owned(),
                         |i| format!("{} – {}", gain_of(i.low), gain_of(i.high)),
                     ),
-                ],
+                ),
                 measure(
                     l,
                     "review_gain_of_means",
