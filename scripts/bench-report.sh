@@ -26,14 +26,14 @@ cargo build --quiet --profile native -p boiduong-core --features compiler \
 BIN="target/native"
 
 if [ ! -s "$DATA" ] || [ "$(wc -l < "$DATA")" -ne "$STATEMENTS" ]; then
-    # 17 learners x 6 scenarios + 3 modules (pre-tests, self-ratings, evaluations) is about
+    # 18 learners x 6 scenarios + 3 modules (pre-tests, self-ratings, evaluations) is about
     # 4,000 statements a class; the classes start over six months (trends by month). The
     # simulator writes more than asked and `head` keeps the first STATEMENTS lines (the last
     # class is cut, as an export cut at a date would be).
     echo "generating $STATEMENTS statements of $CLASSES classes into $DATA ..."
     started=$SECONDS
     set +o pipefail
-    "$BIN/boiduong-synth" --classes "$CLASSES" --learners 17 --scenarios 6 --modules 3 \
+    "$BIN/boiduong-synth" --classes "$CLASSES" --learners 18 --scenarios 6 --modules 3 \
         --from 2026-07-01 --spread-days 180 --jsonl 2>/dev/null | head -n "$STATEMENTS" > "$DATA.tmp"
     set -o pipefail
     mv "$DATA.tmp" "$DATA"

@@ -6,7 +6,8 @@
 //!                 [--since YYYY-MM-DD] [--until YYYY-MM-DD]
 //!                 [--field ID] [--module ID] [--scenario ID] [--class CODE]
 //! ```
-//! Reads statements streaming (one line or one LRS page at a time; see `review::city`),
+//! Reads statements streaming (a batch of lines or one LRS page at a time, parsed on every
+//! core; see `review::city`),
 //! compiles the content library (the same ids and titles as the portal), and writes
 //! `OUT/report.html` (self-contained: SVG charts, no script) and `OUT/{table}.csv` for every
 //! table (UTF-8 with BOM, the same cells as the page).
@@ -31,7 +32,7 @@ use std::process::ExitCode;
 use boiduong_core::compiler::compile_dir;
 use boiduong_core::review::city::html::{render, PageInfo};
 use boiduong_core::review::city::{
-    city_labels, read_json_lines, CityBuilder, CityFilter, LineError, LinesSummary,
+    city_labels, read_json_lines_parallel, CityBuilder, CityFilter, LineError, LinesSummary,
 };
 use boiduong_core::review::{format_local_minute, parse_timestamp_ms};
 use boiduong_core::xapi::timestamp;
@@ -141,11 +142,15 @@ fn read_file(
     lines: &mut LinesSummary,
     errors: &mut Vec<LineError>,
 ) -> Result<(), String> {
+    // parsing is most of the work: spread it over the cores, in the input's order
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let summary = if name == "-" {
-        read_json_lines(std::io::stdin().lock(), |s| builder.push(s))
+        let stdin = BufReader::with_capacity(1 << 20, std::io::stdin());
+        read_json_lines_parallel(stdin, workers, |s| builder.push(s))
     } else {
         let file = File::open(name).map_err(|e| format!("cannot open {name}: {e}"))?;
-        read_json_lines(BufReader::with_capacity(1 << 20, file), |s| builder.push(s))
+        let input = BufReader::with_capacity(1 << 20, file);
+        read_json_lines_parallel(input, workers, |s| builder.push(s))
     }
     .map_err(|e| format!("cannot read {name}: {e}"))?;
     for e in &summary.errors {

@@ -52,6 +52,61 @@ fn why_not(text: &str) -> String {
     }
 }
 
+/// What one line gave.
+enum Line {
+    Blank,
+    Statements(Vec<Statement>, Option<String>),
+    Error(String),
+}
+
+fn parse_line(bytes: &[u8]) -> Line {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Line::Error("not UTF-8 text".to_owned());
+    };
+    let text = text.trim_start_matches('\u{feff}').trim();
+    if text.is_empty() {
+        return Line::Blank;
+    }
+    if !text.starts_with('[') {
+        if let Some(s) = parse_statement(text) {
+            return Line::Statements(vec![s], None);
+        }
+        if !text.contains("\"statements\"") {
+            return Line::Error(why_not(text));
+        }
+    }
+    match parse_page(text) {
+        Ok(page) => {
+            let note = (page.malformed > 0).then(|| {
+                format!(
+                    "{} statements of the list on this line are not usable xAPI statements",
+                    page.malformed
+                )
+            });
+            Line::Statements(page.statements, note)
+        }
+        Err(_) => Line::Error(why_not(text)),
+    }
+}
+
+impl LinesSummary {
+    fn take(&mut self, n: u64, line: Line, each: &mut impl FnMut(Statement)) {
+        match line {
+            Line::Blank => {}
+            Line::Error(reason) => self.error(n, reason),
+            Line::Statements(list, note) => {
+                if let Some(reason) = note {
+                    self.error(n, reason);
+                }
+                for s in list {
+                    self.statements += 1;
+                    each(s);
+                }
+            }
+        }
+    }
+}
+
 /// Reads every line of `input`, handing each readable statement to `each`. Fails only when
 /// the input itself cannot be read (an I/O error); unreadable lines are in the summary.
 pub fn read_json_lines<R: BufRead>(
@@ -66,46 +121,139 @@ pub fn read_json_lines<R: BufRead>(
             break;
         }
         summary.lines += 1;
-        let n = summary.lines;
-        let Ok(text) = std::str::from_utf8(&buf) else {
-            summary.error(n, "not UTF-8 text".to_owned());
-            continue;
-        };
-        let text = text.trim_start_matches('\u{feff}').trim();
-        if text.is_empty() {
-            continue;
-        }
-        if !text.starts_with('[') {
-            if let Some(s) = parse_statement(text) {
-                summary.statements += 1;
-                each(s);
-                continue;
-            }
-            if !text.contains("\"statements\"") {
-                summary.error(n, why_not(text));
-                continue;
-            }
-        }
-        match parse_page(text) {
-            Ok(page) => {
-                if page.malformed > 0 {
-                    summary.error(
-                        n,
-                        format!(
-                            "{} statements of the list on this line are not usable xAPI statements",
-                            page.malformed
-                        ),
-                    );
-                }
-                for s in page.statements {
-                    summary.statements += 1;
-                    each(s);
-                }
-            }
-            Err(_) => summary.error(n, why_not(text)),
-        }
+        let line = parse_line(&buf);
+        summary.take(summary.lines, line, &mut each);
     }
     Ok(summary)
+}
+
+/// Lines read into one batch (about 3 MB of statements).
+const BATCH_LINES: usize = 1_024;
+
+/// [`read_json_lines`] with the parsing spread over `workers` threads (the reading and the
+/// statements handed to `each` stay on the calling thread, in the input's order). At most two
+/// batches per worker are in flight, so memory stays bounded.
+pub fn read_json_lines_parallel<R: BufRead + Send>(
+    input: R,
+    workers: usize,
+    each: impl FnMut(Statement),
+) -> io::Result<LinesSummary> {
+    read_batched(input, workers, BATCH_LINES, each)
+}
+
+fn read_batched<R: BufRead + Send>(
+    mut input: R,
+    workers: usize,
+    batch_lines: usize,
+    mut each: impl FnMut(Statement),
+) -> io::Result<LinesSummary> {
+    use std::collections::BTreeMap;
+    use std::sync::mpsc::{sync_channel, Receiver};
+    use std::sync::{Arc, Mutex};
+
+    if workers <= 1 {
+        return read_json_lines(input, each);
+    }
+    type Batch = (usize, Vec<u8>, Vec<usize>);
+    let (to_workers, jobs) = sync_channel::<Batch>(workers * 2);
+    let jobs: Arc<Mutex<Receiver<Batch>>> = Arc::new(Mutex::new(jobs));
+    let (to_main, results) = sync_channel::<(usize, Vec<Line>)>(workers * 2);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let jobs = Arc::clone(&jobs);
+            let to_main = to_main.clone();
+            scope.spawn(move || loop {
+                let job = match jobs.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok((seq, bytes, ends)) = job else {
+                    return;
+                };
+                let mut start = 0;
+                let lines = ends
+                    .iter()
+                    .map(|&end| {
+                        let line = parse_line(&bytes[start..end]);
+                        start = end;
+                        line
+                    })
+                    .collect();
+                if to_main.send((seq, lines)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(to_main);
+        let mut summary = LinesSummary::default();
+        let mut pending: BTreeMap<usize, Vec<Line>> = BTreeMap::new();
+        let mut next_out = 0usize;
+        let mut deliver = |summary: &mut LinesSummary,
+                           pending: &mut BTreeMap<usize, Vec<Line>>,
+                           next_out: &mut usize| {
+            while let Some(lines) = pending.remove(next_out) {
+                for line in lines {
+                    summary.lines += 1;
+                    let n = summary.lines;
+                    summary.take(n, line, &mut each);
+                }
+                *next_out += 1;
+            }
+        };
+        let mut sent = 0usize;
+        let mut failure: Option<io::Error> = None;
+        loop {
+            let mut bytes: Vec<u8> = Vec::with_capacity(batch_lines * 3_000);
+            let mut ends = Vec::with_capacity(batch_lines);
+            while ends.len() < batch_lines {
+                match input.read_until(b'\n', &mut bytes) {
+                    Ok(0) => break,
+                    Ok(_) => ends.push(bytes.len()),
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+            if ends.is_empty() {
+                break;
+            }
+            let full = ends.len() == batch_lines;
+            // the channel is bounded: while it is full, hand over what is parsed
+            let mut job = Some((sent, bytes, ends));
+            while let Some(j) = job.take() {
+                match to_workers.try_send(j) {
+                    Ok(()) => {}
+                    Err(std::sync::mpsc::TrySendError::Full(j)) => {
+                        job = Some(j);
+                        if let Ok((seq, lines)) = results.recv() {
+                            pending.insert(seq, lines);
+                            deliver(&mut summary, &mut pending, &mut next_out);
+                        }
+                    }
+                    Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
+                }
+            }
+            sent += 1;
+            if !full || failure.is_some() {
+                break;
+            }
+        }
+        drop(to_workers);
+        while next_out < sent {
+            match results.recv() {
+                Ok((seq, lines)) => {
+                    pending.insert(seq, lines);
+                    deliver(&mut summary, &mut pending, &mut next_out);
+                }
+                Err(_) => break,
+            }
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(summary),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ mod tables;
 #[cfg(test)]
 mod tests;
 
-pub use jsonl::{read_json_lines, LineError, LinesSummary};
+pub use jsonl::{read_json_lines, read_json_lines_parallel, LineError, LinesSummary};
 pub use stats::{t975, wilson, Interval, Sample};
 pub use tables::city_labels;
 
