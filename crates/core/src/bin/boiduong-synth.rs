@@ -12,8 +12,10 @@
 //! build), simulates the class through the portal's engine and xAPI mapping (attempts,
 //! pre-tests of question pools, shared self-ratings, evaluations), and writes the
 //! statements as one JSON array (stdout unless `--out`), or with `--jsonl` one statement per
-//! line (as `ralph read` writes them). A summary goes to stderr. Seed it into an LRS with
-//! `node scripts/seed-lrs.mjs statements.json URL USER:PASS`.
+//! line (as `ralph read` writes them), each with the `authority` an LRS would stamp: the
+//! learner's own account, who posts it. A summary goes to stderr. Seed it into an LRS with
+//! `node scripts/seed-lrs.mjs statements.json URL --as-authority` (each statement posted by
+//! its learner's account; `scripts/lrs/start.sh --simulated` makes them).
 //!
 //! `--classes N` simulates N classes of `--learners` each, one after the other (class codes
 //! `{class}-001`…, accounts `{prefix}001-01`…, seeds `seed`, `seed + 1`…), the k-th starting
@@ -29,7 +31,7 @@ use std::process::ExitCode;
 use boiduong_core::compiler::compile_dir;
 use boiduong_core::model::Content;
 use boiduong_core::review::parse_timestamp_ms;
-use boiduong_core::review::synth::{simulate, SynthConfig};
+use boiduong_core::review::synth::{simulate_posted, SynthConfig};
 
 const USAGE: &str =
     "usage: boiduong-synth [--content DIR] [--learners N] [--class CODE] [--seed N] \
@@ -159,12 +161,13 @@ fn real_main() -> Result<(), String> {
         sink.write_all(b"[").map_err(io)?;
     }
     for run in &runs {
-        let statements = simulate(&chosen, &compiled.catalog, run).map_err(|e| e.to_string())?;
-        for st in &statements {
+        let posted = simulate_posted(&chosen, &compiled.catalog, run).map_err(|e| e.to_string())?;
+        for p in &posted {
+            let st = p.with_authority().map_err(|e| e.to_string())?;
             if !jsonl && written > 0 {
                 sink.write_all(b",").map_err(io)?;
             }
-            serde_json::to_writer(&mut sink, st).map_err(|e| e.to_string())?;
+            serde_json::to_writer(&mut sink, &st).map_err(|e| e.to_string())?;
             if jsonl {
                 sink.write_all(b"\n").map_err(io)?;
             }

@@ -1,7 +1,7 @@
 //! `boiduong-report`: the city-wide training-quality report, from an LRS or from JSON Lines.
 //!
 //! ```text
-//! boiduong-report [--content content] [--out report] [--base https://boiduong.example/xapi]
+//! boiduong-report [--content content ...] [--out report] [--base https://boiduong.example/xapi]
 //!                 (--input FILE|- ...  |  --lrs URL [--user ACCOUNT[:PASSWORD]] [--page-size 500])
 //!                 [--since YYYY-MM-DD] [--until YYYY-MM-DD]
 //!                 [--field ID] [--module ID] [--scenario ID] [--class CODE]
@@ -19,6 +19,12 @@
 //! list). The LRS is asked for a day before `--since` to a week after `--until`, so attempts
 //! that started in the period are read whole (with the evaluations that follow them); the
 //! period then applies to attempt starts. Dates are Việt Nam days, `--until` included.
+//!
+//! Trust as in the trainer area: statements whose authority is not their actor, or for a
+//! content version the report does not have, are set aside and counted; every attempt's
+//! results are recomputed from its version. `--content` may be given again with older
+//! libraries (e.g. a checkout of last quarter's content) so attempts taken on them count;
+//! the first one names and orders the report.
 
 #![allow(clippy::print_stdout)] // a command-line tool reports on stdout/stderr by design
 
@@ -37,7 +43,7 @@ use boiduong_core::review::city::{
 use boiduong_core::review::{format_local_minute, parse_timestamp_ms};
 use boiduong_core::xapi::timestamp;
 
-const USAGE: &str = "usage: boiduong-report [--content DIR] [--out DIR] [--base IRI] \
+const USAGE: &str = "usage: boiduong-report [--content DIR ...] [--out DIR] [--base IRI] \
 (--input FILE|- ... | --lrs URL [--user ACCOUNT[:PASSWORD]] [--page-size N]) \
 [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--field ID] [--module ID] [--scenario ID] [--class CODE]";
 
@@ -46,7 +52,7 @@ const VN_OFFSET_MIN: i32 = 420;
 const DAY_MS: i64 = 86_400_000;
 
 struct Args {
-    content: PathBuf,
+    content: Vec<PathBuf>,
     out: PathBuf,
     base: String,
     inputs: Vec<String>,
@@ -71,7 +77,7 @@ fn parse_when(flag: &str, v: &str, end: bool) -> Result<i64, String> {
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut a = Args {
-        content: PathBuf::from("content"),
+        content: Vec::new(),
         out: PathBuf::from("report"),
         base: "https://boiduong.example/xapi".into(),
         inputs: Vec::new(),
@@ -90,7 +96,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         }
         let v = it.next().ok_or_else(|| format!("`{flag}` needs a value"))?;
         match flag.as_str() {
-            "--content" => a.content = PathBuf::from(v),
+            "--content" => a.content.push(PathBuf::from(v)),
             "--out" => a.out = PathBuf::from(v),
             "--base" => a.base = v,
             "--input" => a.inputs.push(v),
@@ -113,6 +119,9 @@ fn parse_args() -> Result<Option<Args>, String> {
     }
     if a.inputs.is_empty() == a.lrs.is_none() {
         return Err("give either --input (one or more) or --lrs".into());
+    }
+    if a.content.is_empty() {
+        a.content.push(PathBuf::from("content"));
     }
     a.filter.since_ms = a.since.as_ref().map(|s| s.1);
     a.filter.until_ms = a.until.as_ref().map(|u| u.1);
@@ -169,14 +178,17 @@ fn read_file(
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let compiled = compile_dir(&args.content).map_err(|diags| {
-        let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
-        format!(
-            "{} does not compile:\n{}",
-            args.content.display(),
-            lines.join("\n")
-        )
-    })?;
+    let compile = |dir: &PathBuf| {
+        compile_dir(dir).map_err(|diags| {
+            let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
+            format!("{} does not compile:\n{}", dir.display(), lines.join("\n"))
+        })
+    };
+    let compiled = compile(&args.content[0])?;
+    let mut older = Vec::new();
+    for dir in &args.content[1..] {
+        older.extend(compile(dir)?.contents);
+    }
     for (flag, id, kind) in [
         ("--module", &args.filter.module, "module"),
         ("--scenario", &args.filter.scenario, "scenario"),
@@ -195,7 +207,7 @@ fn run(args: &Args) -> Result<(), String> {
             }
         }
     }
-    let mut builder = CityBuilder::new(&args.base, &compiled.contents, args.filter.clone());
+    let mut builder = CityBuilder::new(&args.base, &compiled.contents, &older, args.filter.clone());
     let mut lines = LinesSummary::default();
     let mut errors = Vec::new();
     let source;
@@ -297,12 +309,14 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let c = report.counts;
     eprintln!(
-        "boiduong-report: {} statements read ({} unreadable, {} duplicates, {} set aside), \
-         {} used; {} classes, {} learners, {} attempts -> {} and {} CSV files",
+        "boiduong-report: {} statements read ({} unreadable, {} duplicates, {} set aside, {} \
+         with a claimed result recomputed), {} used; {} classes, {} learners, {} attempts -> \
+         {} and {} CSV files",
         c.statements,
         lines.unreadable,
         c.duplicates,
-        c.untrusted_authority + c.untrusted_result,
+        c.untrusted_authority + c.unknown_version + c.does_not_fit,
+        c.untrusted_result,
         c.used,
         report.classes.len(),
         report.total.learners,

@@ -15,8 +15,12 @@
 //! 3. [`CityReport::tables`] renders every figure as a [`Table`](super::Table) (the CSV files
 //!    and the HTML come from the same cells); [`html::render`] writes the self-contained page.
 //!
-//! Trust: statements set aside by the trust checks are counted, never aggregated (see
-//! [`CityBuilder::push`]).
+//! Trust, as in the trainer area (`review::trust`): a statement counts only when its authority
+//! names its actor (an anonymous evaluation: an account of the portal) and, for a module or
+//! scenario, only for a content version the report has; every attempt's results are
+//! recomputed from that version. Statements set aside are counted by reason, never
+//! aggregated; claims that differ from the recomputed results are counted, and the figures
+//! use the recomputed values.
 //!
 //! Nothing here reads a clock, a file or the network: `boiduong-report` does, and hands
 //! statements in.
@@ -27,10 +31,11 @@ use crate::model::{Content, ContentKind, Module, Scenario};
 use crate::module::gain_from_percent;
 
 use super::class::{
-    apply, is_pretest, parse_activity, parse_record, percent_decode, step, Attempt, Class,
-    ContentRef, Filter, Learner, RecordPart, Step, VOIDED,
+    apply, content_of, is_pretest, parse_record, percent_decode, step, Attempt, Class, ContentRef,
+    Filter, Learner, RecordPart, Step, VOIDED,
 };
 use super::statement::{Account, Statement};
+use super::trust::{self, SetAsideReason, Trust, Versions};
 use super::{
     evaluation_summary, item_analysis, pre_post, ratings_vs_measured, scenario_review,
     EvaluationSummary, ItemAnalysis, RatingVsMeasuredRow, ScenarioReview,
@@ -83,9 +88,15 @@ pub struct Counts {
     pub unknown_content: usize,
     /// Another field, module, scenario or class than the filter's.
     pub outside_filter: usize,
-    /// Set aside: the authority (who sent it) is not the actor.
+    /// Set aside: no authority, or the authority (who posted it) is not the actor.
     pub untrusted_authority: usize,
-    /// Set aside: the answer's claimed result differs from the one recomputed from the content.
+    /// Set aside: a content version the report does not have (see `--content`).
+    pub unknown_version: usize,
+    /// Set aside: an item, node or choice its version lacks, or a step that does not follow
+    /// the attempt.
+    pub does_not_fit: usize,
+    /// Statements whose claimed result (success, score, verdict, ending, competencies) differs
+    /// from the one recomputed from the content: counted, and the figures use the recomputed.
     pub untrusted_result: usize,
     /// Attempts that started outside the period (whole attempts, after grouping).
     pub attempts_outside_period: usize,
@@ -141,6 +152,8 @@ impl First {
 /// An attempt being read: its steps with their order keys, its times and counts.
 struct Open {
     content: ContentRef,
+    /// The content version (checked: one the report has).
+    revision: String,
     learner: u32,
     all_seq: bool,
     pretest: bool,
@@ -161,8 +174,11 @@ pub struct CityBuilder {
     library: HashMap<ContentRef, bool>,
     /// Competencies the selected contents train (self-ratings of others are outside).
     competencies: HashSet<String>,
+    /// The content versions the statements are checked against.
+    versions: Versions,
     seen: HashSet<IdKey>,
-    voided: HashSet<IdKey>,
+    /// Statements voided by their own learner (a vouched `voided` statement).
+    voided: HashSet<(IdKey, Account)>,
     accounts: HashMap<Account, u32>,
     account_list: Vec<Account>,
     open: HashMap<String, Open>,
@@ -200,8 +216,14 @@ fn class_code_of(s: &Statement, base: &str) -> Option<String> {
 
 impl CityBuilder {
     /// A report over `contents` (the library, e.g. the compiled content directory) for
-    /// statements whose activity ids are under `base`.
-    pub fn new(base: &str, contents: &[Content], filter: CityFilter) -> CityBuilder {
+    /// statements whose activity ids are under `base`. Statements are checked against the
+    /// versions of `contents` and of `older` (earlier libraries, for attempts taken on them).
+    pub fn new(
+        base: &str,
+        contents: &[Content],
+        older: &[Content],
+        filter: CityFilter,
+    ) -> CityBuilder {
         let base = base.trim_end_matches('/').to_owned();
         let named = filter.module.is_some() || filter.scenario.is_some();
         let mut library = HashMap::new();
@@ -233,6 +255,7 @@ impl CityBuilder {
             filter,
             library,
             competencies,
+            versions: contents.iter().chain(older).cloned().collect(),
             seen: HashSet::new(),
             voided: HashSet::new(),
             accounts: HashMap::new(),
@@ -254,18 +277,20 @@ impl CityBuilder {
     /// without an attempt, are counted and dropped.
     pub fn push(&mut self, mut s: Statement) {
         self.counts.statements += 1;
-        // TRUST SEAM: the trainer area's checks (`review::trust`) go here: a statement whose
-        // authority is not its actor, or whose claimed result differs from the one recomputed
-        // from the content, is counted in `untrusted_authority` / `untrusted_result` and
-        // returned before anything else reads it.
         if !self.seen.insert(IdKey::of(&s.id)) {
             self.counts.duplicates += 1;
             return;
         }
         if s.verb == VOIDED {
+            // a statement is voided only by its own learner, vouched for
+            if let Err(reason) = trust::vouched(&s) {
+                self.set_aside(reason);
+                return;
+            }
             self.counts.voided += 1;
             if s.object_is_statement_ref {
-                self.voided.insert(IdKey::of(&s.object_id));
+                self.voided
+                    .insert((IdKey::of(&s.object_id), s.actor.clone()));
                 self.voiding += 1;
                 self.records.push(s);
             }
@@ -294,11 +319,7 @@ impl CityBuilder {
             }
             return;
         }
-        let content = std::iter::once(&s.object_id)
-            .chain(&s.parents)
-            .chain(&s.groupings)
-            .find_map(|iri| parse_activity(iri, &self.base).map(|(c, _)| c));
-        let Some(content) = content else {
+        let Some(content) = content_of(&s, &self.base) else {
             self.counts.foreign += 1;
             return;
         };
@@ -319,6 +340,18 @@ impl CityBuilder {
             self.counts.outside_filter += 1;
             return;
         }
+        if let Err(reason) = trust::vouched(&s) {
+            self.set_aside(reason);
+            return;
+        }
+        let Some(revision) = s
+            .revision
+            .as_deref()
+            .filter(|v| self.versions.has(&content, v))
+        else {
+            self.set_aside(SetAsideReason::UnknownVersion);
+            return;
+        };
         let Some(registration) = s.registration.clone() else {
             self.counts.no_registration += 1;
             return;
@@ -335,6 +368,7 @@ impl CityBuilder {
         let time = s.time_ms();
         let open = self.open.entry(registration).or_insert_with(|| Open {
             content: content.clone(),
+            revision: revision.to_owned(),
             learner,
             all_seq: true,
             pretest: false,
@@ -346,7 +380,7 @@ impl CityBuilder {
             class_code: First::default(),
             steps: Vec::new(),
         });
-        if open.content != content || open.learner != learner {
+        if open.content != content || open.learner != learner || open.revision != revision {
             self.counts.conflicting += 1;
             return;
         }
@@ -360,19 +394,20 @@ impl CityBuilder {
         open.version.offer(s.event_seq, time, s.revision.as_ref());
         open.class_code
             .offer(s.event_seq, time, s.class_code.as_ref());
-        // what the report reads of an attempt: decisions (without their deltas), check
-        // answers (not lesson practice), endings and verdicts
-        let kept = match step(&s, &content, &self.base) {
-            Step::Nothing => None,
-            Step::Answer(a) if !a.check => None,
-            Step::Choice(mut c) => {
-                c.deltas = BTreeMap::new();
-                Some(Step::Choice(c))
+        // what an attempt keeps of a statement (the rest counts in its times only)
+        match step(&s, &content, &self.base) {
+            Step::Nothing => {}
+            st => open.steps.push((s.event_seq, time, IdKey::of(&s.id), st)),
+        }
+    }
+
+    fn set_aside(&mut self, reason: SetAsideReason) {
+        match reason {
+            SetAsideReason::NoAuthority | SetAsideReason::AuthorityNotActor => {
+                self.counts.untrusted_authority += 1;
             }
-            other => Some(other),
-        };
-        if let Some(st) = kept {
-            open.steps.push((s.event_seq, time, IdKey::of(&s.id), st));
+            SetAsideReason::UnknownVersion => self.counts.unknown_version += 1,
+            SetAsideReason::DoesNotFit => self.counts.does_not_fit += 1,
         }
     }
 
@@ -384,6 +419,7 @@ impl CityBuilder {
             filter,
             library,
             competencies: _,
+            versions,
             seen: _,
             voided,
             accounts: _,
@@ -394,11 +430,13 @@ impl CityBuilder {
             mut counts,
         } = self;
         let mut attempts: Vec<Attempt> = Vec::with_capacity(open.len());
+        let mut claims = Trust::default();
         for (registration, o) in open {
             let mut steps = o.steps;
             let before = steps.len();
+            let actor = &account_list[o.learner as usize];
             if !voided.is_empty() {
-                steps.retain(|(_, _, id, _)| !voided.contains(id));
+                steps.retain(|(_, _, id, _)| !voided.contains(&(id.clone(), actor.clone())));
             }
             counts.voided += before - steps.len();
             if o.all_seq {
@@ -424,6 +462,13 @@ impl CityBuilder {
             for (_, _, _, st) in steps {
                 apply(&mut a, st);
             }
+            // every result recomputed from the attempt's content version
+            if let Some(version) = versions.get(&a.content, &o.revision) {
+                let found = trust::recompute(&mut a, version, actor);
+                counts.does_not_fit += found.set_aside.len();
+                counts.used -= found.set_aside.len().min(counts.used);
+                claims.claims.extend(found.claims);
+            }
             if !code_matches(filter.class_code.as_deref(), a.class_code.as_deref()) {
                 counts.outside_filter += a.statements;
                 continue;
@@ -435,6 +480,8 @@ impl CityBuilder {
             attempts.push(a);
         }
         // self-ratings and evaluations: the trainer review's own grouping and filters
+        counts.untrusted_result = claims.claiming_statements();
+        // self-ratings and evaluations: the trainer review's own grouping, checks and filters
         let records = Class::build(
             &records,
             &base,
@@ -443,9 +490,20 @@ impl CityBuilder {
                 since_ms: filter.since_ms,
                 until_ms: filter.until_ms,
             },
+            &versions,
         );
         // the voiding statements among the records were counted when read
         counts.voided += records.skipped.voided.saturating_sub(voiding);
+        for (reason, n) in records.trust.by_reason() {
+            match reason {
+                SetAsideReason::NoAuthority | SetAsideReason::AuthorityNotActor => {
+                    counts.untrusted_authority += n;
+                }
+                SetAsideReason::UnknownVersion => counts.unknown_version += n,
+                SetAsideReason::DoesNotFit => counts.does_not_fit += n,
+            }
+            counts.used -= n.min(counts.used);
+        }
         let selected: Vec<&Content> = contents
             .iter()
             .filter(|c| {

@@ -106,13 +106,23 @@ pub const CITY_KEYS: &[(&str, &str, &str)] = &[
     ),
     (
         "city_untrusted_authority",
-        "Gác lại: người gửi không phải người học",
-        "Set aside: sender is not the learner",
+        "Gác lại: không có hoặc sai người gửi (authority)",
+        "Set aside: no authority, or not the learner's",
     ),
     (
         "city_untrusted_result",
-        "Gác lại: kết quả khai báo khác kết quả tính lại",
-        "Set aside: claimed result differs from the recomputed one",
+        "Kết quả khai báo khác kết quả tính lại (số liệu dùng kết quả tính lại)",
+        "Claimed result differs from the recomputed one (figures use the recomputed)",
+    ),
+    (
+        "city_unknown_version",
+        "Gác lại: phiên bản nội dung không có",
+        "Set aside: content version not available",
+    ),
+    (
+        "city_does_not_fit",
+        "Gác lại: không khớp nội dung hoặc lượt làm",
+        "Set aside: does not fit the content or the attempt",
     ),
     (
         "city_outside_period",
@@ -368,6 +378,8 @@ impl CityReport {
                 measure(l, "city_unknown_content", count(c.unknown_content)),
                 measure(l, "city_outside_filter", count(c.outside_filter)),
                 measure(l, "city_untrusted_authority", count(c.untrusted_authority)),
+                measure(l, "city_unknown_version", count(c.unknown_version)),
+                measure(l, "city_does_not_fit", count(c.does_not_fit)),
                 measure(l, "city_untrusted_result", count(c.untrusted_result)),
                 measure(l, "city_outside_period", count(c.attempts_outside_period)),
             ],

@@ -391,13 +391,61 @@ fn statements() -> Vec<xapi::Statement> {
     all
 }
 
-/// The statements as JSON Lines, newest first (as an export may list them), with a
-/// duplicate, a statement of another system, a truncated line and a line of prose.
-fn json_lines() -> String {
-    let mut lines: Vec<String> = statements()
+/// The statements as an LRS stores them: each with the `authority` of the account that
+/// posted it (the learner; an anonymous evaluation: hv2, who wrote it).
+fn stored() -> Vec<Value> {
+    statements()
         .iter()
-        .map(|s| serde_json::to_string(s).expect("json"))
-        .collect();
+        .map(|st| {
+            let mut v = serde_json::to_value(st).expect("json");
+            let account = v["actor"]["account"].clone();
+            let name = account["name"].as_str().unwrap_or_default().to_owned();
+            let poster = if name.starts_with("hv") {
+                name
+            } else {
+                "hv2".into()
+            };
+            v["authority"] = serde_json::json!({
+                "objectType": "Agent",
+                "account": {"homePage": account["homePage"], "name": poster},
+            });
+            v
+        })
+        .collect()
+}
+
+/// The statements as JSON Lines, newest first (as an export may list them), with a
+/// duplicate, a statement of another system, a truncated line, a line of prose, a forged
+/// statement (hv1's decision posted by hv4's account) and a false claim (hv2's wrong check
+/// answer to q1 claiming success).
+fn json_lines() -> String {
+    let mut values = stored();
+    let mut forged = values
+        .iter()
+        .find(|v| {
+            v["actor"]["account"]["name"] == "hv1"
+                && v["object"]["id"]
+                    .as_str()
+                    .is_some_and(|o| o.ends_with("/nodes/start"))
+        })
+        .expect("hv1's decision")
+        .clone();
+    forged["id"] = Value::from(uuid(901));
+    forged["authority"]["account"]["name"] = Value::from("hv4");
+    values.push(forged);
+    let false_claim = values
+        .iter_mut()
+        .find(|v| {
+            v["actor"]["account"]["name"] == "hv2"
+                && v["object"]["id"]
+                    .as_str()
+                    .is_some_and(|o| o.ends_with("/items/q1"))
+                && v["context"]["extensions"][format!("{BASE}/extensions/item-role")] == "check"
+        })
+        .expect("hv2's q1");
+    assert_eq!(false_claim["result"]["success"], false);
+    false_claim["result"]["success"] = Value::from(true);
+    let mut lines: Vec<String> = values.iter().map(Value::to_string).collect();
     lines.reverse();
     let dup = lines[3].clone();
     lines.insert(7, dup);
@@ -413,7 +461,7 @@ fn json_lines() -> String {
 }
 
 fn build(filter: CityFilter) -> (CityReport, LinesSummary) {
-    let mut b = CityBuilder::new(BASE, &contents(), filter);
+    let mut b = CityBuilder::new(BASE, &contents(), &[], filter);
     let text = json_lines();
     let summary = read_json_lines(text.as_bytes(), |s| b.push(s)).expect("read");
     (b.finish(&contents(), 420), summary)
@@ -446,7 +494,10 @@ fn figures_match_the_hand_counts() {
     assert_eq!(bad, [21, 31]);
     assert_eq!(r.counts.duplicates, 1);
     assert_eq!(r.counts.foreign, 1);
-    assert_eq!(r.counts.untrusted_authority + r.counts.untrusted_result, 0);
+    // the forged decision is set aside; the false success is recomputed (q1 stays 2 of 3)
+    assert_eq!(r.counts.untrusted_authority, 1);
+    assert_eq!(r.counts.untrusted_result, 1);
+    assert_eq!(r.counts.unknown_version + r.counts.does_not_fit, 0);
 
     // 4 scenario + 4 module attempts; completed 3 + 3; verdicts 3, passed 2
     assert_eq!(
