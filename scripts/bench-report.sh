@@ -18,7 +18,7 @@ source scripts/env.sh
 STATEMENTS="${1:-1000000}"
 CLASSES="${2:-250}"
 DIR="target/bench-report"
-DATA="$DIR/statements-$STATEMENTS-$CLASSES.jsonl"
+DATA="$DIR/city-$STATEMENTS-$CLASSES.jsonl"
 mkdir -p "$DIR"
 
 cargo build --quiet --profile native -p boiduong-core --features compiler \
