@@ -208,6 +208,7 @@ fn run(args: &Args) -> Result<(), String> {
         }
     }
     let mut builder = CityBuilder::new(&args.base, &compiled.contents, &older, args.filter.clone());
+    let clock = std::time::Instant::now();
     let mut lines = LinesSummary::default();
     let mut errors = Vec::new();
     let source;
@@ -263,7 +264,9 @@ fn run(args: &Args) -> Result<(), String> {
         }
         source = args.inputs.join(", ");
     }
+    let read_s = clock.elapsed().as_secs_f64();
     let report = builder.finish(&compiled.contents, VN_OFFSET_MIN);
+    let figures_s = clock.elapsed().as_secs_f64() - read_s;
     let labels = city_labels(Some(&compiled.catalog));
     let tables = report.tables(&labels, lines.unreadable);
     let now_ms = std::time::SystemTime::now()
@@ -308,6 +311,10 @@ fn run(args: &Args) -> Result<(), String> {
         )?;
     }
     let c = report.counts;
+    eprintln!(
+        "boiduong-report: read {read_s:.1} s, figures {figures_s:.1} s, written {:.1} s",
+        clock.elapsed().as_secs_f64() - read_s - figures_s
+    );
     eprintln!(
         "boiduong-report: {} statements read ({} unreadable, {} duplicates, {} set aside, {} \
          with a claimed result recomputed), {} used; {} classes, {} learners, {} attempts -> \

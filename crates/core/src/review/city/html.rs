@@ -55,6 +55,7 @@ table{border-collapse:collapse;font-size:.9rem}
 caption{text-align:left;font-weight:600;padding:.3rem 0;caption-side:top}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;vertical-align:top}
 thead th{background:var(--band);text-align:left}
+tbody th{text-align:left;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 p.csv{margin:.2rem 0 1rem;font-size:.85rem}
 a{color:#0b57a4}a:focus{outline:3px solid #0072B2;outline-offset:2px}

@@ -176,6 +176,8 @@ pub struct CityBuilder {
     competencies: HashSet<String>,
     /// The content versions the statements are checked against.
     versions: Versions,
+    /// The same, by content (a look-up per statement without building a key).
+    revisions: HashMap<ContentRef, Vec<String>>,
     seen: HashSet<IdKey>,
     /// Statements voided by their own learner (a vouched `voided` statement).
     voided: HashSet<(IdKey, Account)>,
@@ -256,6 +258,18 @@ impl CityBuilder {
             library,
             competencies,
             versions: contents.iter().chain(older).cloned().collect(),
+            revisions: contents
+                .iter()
+                .chain(older)
+                .fold(HashMap::new(), |mut m, c| {
+                    m.entry(ContentRef {
+                        kind: kind_of(c),
+                        id: c.id().to_owned(),
+                    })
+                    .or_insert_with(Vec::new)
+                    .push(c.version().to_owned());
+                    m
+                }),
             seen: HashSet::new(),
             voided: HashSet::new(),
             accounts: HashMap::new(),
@@ -344,11 +358,11 @@ impl CityBuilder {
             self.set_aside(reason);
             return;
         }
-        let Some(revision) = s
-            .revision
-            .as_deref()
-            .filter(|v| self.versions.has(&content, v))
-        else {
+        let Some(revision) = s.revision.as_deref().filter(|v| {
+            self.revisions
+                .get(&content)
+                .is_some_and(|list| list.iter().any(|x| x == v))
+        }) else {
             self.set_aside(SetAsideReason::UnknownVersion);
             return;
         };
@@ -420,6 +434,7 @@ impl CityBuilder {
             library,
             competencies: _,
             versions,
+            revisions: _,
             seen: _,
             voided,
             accounts: _,
