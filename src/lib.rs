@@ -22,6 +22,9 @@ pub mod trainer;
 
 /// Mounts the app on `<body>`.
 pub fn start() {
+    // Readable panic messages in development; a release build leaves the hook (and its
+    // formatting code) out of the learner's download.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
 }

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use boiduong_core::compiler::report::{report_dir, Check};
 use boiduong_core::compiler::write_output;
-use boiduong_core::compiler::{compile_dir, compile_source, compile_standards, Framework};
+use boiduong_core::compiler::{
+    check_cast, compile_dir, compile_source, compile_standards, Framework, SourceText,
+};
 use boiduong_core::model::{Content, ContentKind};
 use boiduong_core::selfassess::standards::Basis;
 use boiduong_core::selfassess::{ItSkill, PoliticalTheory, Qualification, Standards};
@@ -364,4 +366,69 @@ fn the_authoring_guide_example_compiles_as_described() {
         "the guide should show: {}",
         diags[0]
     );
+}
+
+/// The sources of the valid fixture library, as `compile_dir` hands them to the cast check.
+fn valid_sources() -> Vec<(String, PathBuf, String)> {
+    let root = fixtures().join("valid");
+    let mut out = Vec::new();
+    for dir in ["modules", "scenarios"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .expect("dir")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        for path in files {
+            let text = std::fs::read_to_string(&path).expect("read");
+            let id = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("stem")
+                .to_owned();
+            out.push((id, path, text));
+        }
+    }
+    out
+}
+
+fn cast_check(cast: &str) -> Vec<boiduong_core::compiler::Diagnostic> {
+    let sources = valid_sources();
+    let texts: Vec<SourceText> = sources
+        .iter()
+        .map(|(id, path, text)| SourceText { id, path, text })
+        .collect();
+    check_cast(Path::new("cast.toml"), cast, &texts)
+}
+
+// Guards "one name, one person": a name cast for one scenario and used in another file is
+// refused at the line where it is used; two people may not share a name; `in` must name real
+// content; a person listed where they appear passes.
+#[test]
+fn the_cast_allows_one_name_for_one_person() {
+    let ok = "[[person]]\nname = \"Trần Văn Minh\"\nshort = \"Minh\"\nrole = \"công dân\"\nin = [\"tinh-huong-mau\"]\n";
+    assert_eq!(cast_check(ok), vec![]);
+
+    let elsewhere = "[[person]]\nname = \"Trần Văn Minh\"\nshort = \"Minh\"\nrole = \"công dân\"\nin = [\"hoc-phan-mau\"]\n";
+    let diags = cast_check(elsewhere);
+    let hit = diags
+        .iter()
+        .find(|d| d.file.ends_with("tinh-huong-mau.toml"))
+        .expect("the scenario using the name is named");
+    assert_eq!(hit.rule.as_str(), "cast");
+    assert_eq!(hit.line, Some(12), "{hit}");
+
+    let twice = "[[person]]\nname = \"Lê Thị Hoa\"\nshort = \"Hoa\"\nrole = \"công chức\"\nin = []\n\
+                 [[person]]\nname = \"Phạm Thị Hoa\"\nshort = \"Hoa\"\nrole = \"người dân\"\nin = []\n";
+    let diags = cast_check(twice);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.message.contains("one name, one person") && d.line == Some(8)),
+        "{diags:#?}"
+    );
+
+    let unknown = "[[person]]\nname = \"Võ Văn Ba\"\nrole = \"x\"\nin = [\"khong-co\"]\n";
+    assert!(cast_check(unknown)
+        .iter()
+        .any(|d| d.message.contains("no module or scenario `khong-co`")));
 }

@@ -10,6 +10,7 @@ mod source;
 pub mod trust;
 pub mod twee;
 mod validate;
+pub use validate::{check_cast, SourceText};
 
 use std::fmt;
 use std::fs;
@@ -47,6 +48,8 @@ pub enum Rule {
     BadCondition,
     /// A good ending reachable through a choice marked `harm`.
     HarmThenGood,
+    /// One name, one person (`cast.toml`).
+    Cast,
     /// A competency level outside the framework's 1..=5.
     LevelRange,
     /// A value outside its closed list (qualification level, basis, qualification).
@@ -75,6 +78,7 @@ impl Rule {
             Rule::BadAnswer => "bad_answer",
             Rule::BadCondition => "bad_condition",
             Rule::HarmThenGood => "harm_then_good",
+            Rule::Cast => "cast",
             Rule::LevelRange => "level_range",
             Rule::UnknownValue => "unknown_value",
             Rule::Structure => "structure",
@@ -160,6 +164,7 @@ pub fn compile_dir(root: &Path) -> Result<Compiled, Vec<Diagnostic>> {
     };
     let mut contents = Vec::new();
     let mut meta = Vec::new();
+    let mut sources: Vec<(String, PathBuf, String)> = Vec::new();
     for (dir, kind) in [
         ("modules", ContentKind::Module),
         ("scenarios", ContentKind::Scenario),
@@ -179,6 +184,21 @@ pub fn compile_dir(root: &Path) -> Result<Compiled, Vec<Diagnostic>> {
                 }
                 Err(mut d) => diags.append(&mut d),
             }
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            sources.push((stem.to_owned(), path.clone(), src));
+        }
+    }
+    let cast_path = root.join(CAST_FILE);
+    if cast_path.exists() {
+        match read_source(&cast_path) {
+            Ok(src) => {
+                let texts: Vec<validate::SourceText> = sources
+                    .iter()
+                    .map(|(id, path, text)| validate::SourceText { id, path, text })
+                    .collect();
+                diags.extend(validate::check_cast(&cast_path, &src, &texts));
+            }
+            Err(d) => diags.push(d),
         }
     }
     let standards_path = root.join(STANDARDS_FILE);
@@ -289,6 +309,8 @@ fn build_catalog(framework: &Framework, contents: &[Content]) -> Catalog {
     }
 }
 
+/// The people of the library's stories (one name, one person), in a content root.
+pub const CAST_FILE: &str = "cast.toml";
 /// Source of the position standards in a content root.
 pub const STANDARDS_FILE: &str = "standards.toml";
 /// Trainer-facing facts (basis, reviewed), beside catalog.json; learners never fetch it.

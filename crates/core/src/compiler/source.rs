@@ -205,6 +205,28 @@ pub struct SrcEnding {
     pub title: Spanned<SrcText>,
 }
 
+/// `cast.toml`: the people of the library's stories, one name for one person.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SrcCast {
+    #[serde(rename = "person", default)]
+    pub people: Vec<SrcPerson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SrcPerson {
+    /// The full name as the texts write it ("Nguyễn Thị Mai").
+    pub name: Spanned<String>,
+    /// The name the texts call the person by ("Mai"), when it is used alone.
+    pub short: Option<Spanned<String>>,
+    /// Who the person is (for writers: "công dân nộp hồ sơ", "Phó Chủ tịch UBND phường").
+    pub role: Spanned<String>,
+    /// Ids of the modules and scenarios the person appears in.
+    #[serde(rename = "in")]
+    pub appears_in: Vec<Spanned<String>>,
+}
+
 /// `standards.toml`: the standards of each position type.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -272,6 +272,109 @@ pub fn compile(
     }
 }
 
+/// One content file's source, for the checks that look across the library (the cast).
+pub struct SourceText<'a> {
+    pub id: &'a str,
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+/// `cast.toml`: one name, one person. A full name (or a person's short name) may appear only in
+/// the files listed in that person's `in`; two people may not share a name or a short name.
+pub fn check_cast(path: &Path, src: &str, sources: &[SourceText]) -> Vec<Diagnostic> {
+    let mut ctx = Ctx::new(path, src);
+    let Some(cast) = ctx.parse::<SrcCast>() else {
+        return ctx.diags;
+    };
+    let ids: BTreeSet<&str> = sources.iter().map(|s| s.id).collect();
+    let mut names: BTreeMap<String, &str> = BTreeMap::new();
+    let mut found = Vec::new();
+    for person in &cast.people {
+        let role = person.role.get_ref().as_str();
+        let spelled = std::iter::once(&person.name).chain(person.short.as_ref());
+        for name in spelled {
+            let key = name.get_ref().trim().to_owned();
+            if key.is_empty() {
+                ctx.err(name, "person.name", Rule::Cast, "an empty name");
+                continue;
+            }
+            if let Some(other) = names.insert(key.clone(), role) {
+                ctx.err(
+                    name,
+                    "person.name",
+                    Rule::Cast,
+                    format!("`{key}` is already {other}: one name, one person"),
+                );
+            }
+        }
+        for id in &person.appears_in {
+            if !ids.contains(id.get_ref().as_str()) {
+                ctx.err(
+                    id,
+                    "person.in",
+                    Rule::Cast,
+                    format!("no module or scenario `{}`", id.get_ref()),
+                );
+            }
+        }
+        let listed: BTreeSet<&str> = person
+            .appears_in
+            .iter()
+            .map(|i| i.get_ref().as_str())
+            .collect();
+        for source in sources {
+            if listed.contains(source.id) {
+                continue;
+            }
+            let hit = std::iter::once(person.name.get_ref())
+                .chain(person.short.as_ref().map(|s| s.get_ref()))
+                .find_map(|n| find_name(source.text, n.trim()).map(|at| (n.trim(), at)));
+            if let Some((name, at)) = hit {
+                let line = source.text[..at].bytes().filter(|b| *b == b'\n').count() + 1;
+                found.push(Diagnostic {
+                    file: source.path.to_owned(),
+                    line: Some(line),
+                    field: String::new(),
+                    rule: Rule::Cast,
+                    message: format!(
+                        "`{name}` is {role} in cast.toml (in: {}): use another name here, or \
+                         list `{}` in that person's `in`",
+                        person
+                            .appears_in
+                            .iter()
+                            .map(|i| i.get_ref().as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        source.id
+                    ),
+                });
+            }
+        }
+    }
+    ctx.diags.extend(found);
+    ctx.diags
+}
+
+/// Byte offset of `name` in `text` as a whole word (case-sensitive: "Hạnh", not "hạnh phúc").
+fn find_name(text: &str, name: &str) -> Option<usize> {
+    if name.is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(rel) = text[from..].find(name) {
+        let at = from + rel;
+        let end = at + name.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        if boundary(before) && boundary(after) {
+            return Some(at);
+        }
+        from = end;
+    }
+    None
+}
+
 /// `basis` and `reviewed`: trainer-facing facts, checked here, written to `meta.json`.
 fn compile_meta(
     ctx: &mut Ctx,
