@@ -30,6 +30,9 @@ mod trust;
 #[cfg(feature = "synth")]
 pub mod synth;
 
+#[cfg(feature = "report")]
+pub mod city;
+
 #[cfg(test)]
 mod tests;
 
@@ -54,7 +57,7 @@ pub use scenario::{
 };
 pub use statement::{parse_page, parse_statement, Account, Page, ResultView, Statement};
 pub use table::{
-    builtin_label, item_position_table, layout_table, node_position_table,
+    builtin_label, csv_safe, item_position_table, layout_table, node_position_table,
     ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
 };
 pub use time::{format_clock, format_local_minute, parse_duration_ms, parse_timestamp_ms};
