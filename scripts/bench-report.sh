@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The city report at scale: generates STATEMENTS statements (default 1,000,000) of CLASSES
-# simulated classes (default 250) with the class simulator, as JSON Lines streamed to disk
+# The city report at scale: generates CLASSES simulated classes (default 250) with the class
+# simulator, at least STATEMENTS statements (default 1,000,000), as JSON Lines streamed to disk
 # (boiduong-synth --classes --jsonl: one class in memory at a time), then times
 # boiduong-report on them and reports its wall time and peak memory (maximum resident set).
 # Goal: <= 15 s and <= 1 GB on the 2-core machine.
@@ -25,23 +25,21 @@ cargo build --quiet --profile native -p boiduong-core --features compiler \
     --bin boiduong-synth --bin boiduong-report
 BIN="target/native"
 
-if [ ! -s "$DATA" ] || [ "$(wc -l < "$DATA")" -ne "$STATEMENTS" ]; then
-    # 18 learners x 6 scenarios + 3 modules (pre-tests, self-ratings, evaluations) is about
-    # 4,000 statements a class; the classes start over six months (trends by month). The
-    # simulator writes more than asked and `head` keeps the first STATEMENTS lines (the last
-    # class is cut, as an export cut at a date would be).
+LEARNERS=$(( (STATEMENTS / CLASSES + 233) / 234 ))
+if [ ! -s "$DATA" ] || [ "$(wc -l < "$DATA")" -lt "$STATEMENTS" ]; then
+    # a learner of 6 scenarios + 3 modules (pre-tests, self-ratings, evaluations) makes about
+    # 234 statements, so LEARNERS a class give a little more than STATEMENTS over all the
+    # classes; the classes start over six months (trends by month)
     echo "generating $STATEMENTS statements of $CLASSES classes into $DATA ..."
     started=$SECONDS
-    set +o pipefail
-    "$BIN/boiduong-synth" --classes "$CLASSES" --learners 18 --scenarios 6 --modules 3 \
-        --from 2026-07-01 --spread-days 180 --jsonl 2>/dev/null | head -n "$STATEMENTS" > "$DATA.tmp"
-    set -o pipefail
+    "$BIN/boiduong-synth" --classes "$CLASSES" --learners "$LEARNERS" --scenarios 6 --modules 3 \
+        --from 2026-07-01 --spread-days 180 --jsonl --out "$DATA.tmp" 2>/dev/null
     mv "$DATA.tmp" "$DATA"
     echo "generated in $((SECONDS - started)) s"
 fi
 lines=$(wc -l < "$DATA")
 bytes=$(stat -c %s "$DATA")
-[ "$lines" -eq "$STATEMENTS" ] || { echo "expected $STATEMENTS lines, got $lines" >&2; exit 1; }
+[ "$lines" -ge "$STATEMENTS" ] || { echo "expected $STATEMENTS lines or more, got $lines" >&2; exit 1; }
 
 OUT="$DIR/report"
 rm -rf "$OUT"
@@ -52,7 +50,11 @@ rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$LOG")
 user=$(sed -n 's/.*User time (seconds): //p' "$LOG")
 printf '\nboiduong-report on %s statements (%s classes, %s MB of JSON Lines):\n' \
     "$lines" "$CLASSES" "$((bytes / 1000000))"
-printf '  wall time   %s (user %s s)   goal <= 15 s\n' "$wall" "$user"
+sys=$(sed -n 's/.*System time (seconds): //p' "$LOG")
+cpu=$(sed -n 's/.*Percent of CPU this job got: //p' "$LOG")
+printf '  wall time   %s (CPU: user %s s + system %s s, %s of one core)   goal <= 15 s\n' \
+    "$wall" "$user" "$sys" "$cpu"
 printf '  peak memory %s MB            goal <= 1,000 MB\n' "$((rss_kb / 1024))"
-ls "$OUT" | sed 's/^/  wrote /' | head -3
+printf '  load average when done: %s (the machine is shared: wall time grows with it)\n' \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  ... $(ls "$OUT" | wc -l) files in $OUT"
