@@ -639,7 +639,15 @@ async function startedAttempts(page, id) {
 /** The choice ids of the current node, in the order on screen. */
 const choiceOrder = (sp) => sp.node.getByTestId('choice').evaluateAll((els) => els.map((e) => e.dataset.choice));
 /** The option ids of the current single/multiple item, in the order on screen. */
-const optionOrder = (player) => player.item.locator('input').evaluateAll((els) => els.map((e) => e.value));
+/** The option ids of `item` in the order shown, once the player shows exactly that item's options. */
+async function optionOrder(player, item) {
+  const inputs = player.item.locator('input');
+  const read = () => inputs.evaluateAll((els) => els.map((e) => e.value));
+  const ids = item.options.map((o) => o.id).sort();
+  // the previous item's options may still be on screen for a moment after "continue"
+  await expect.poll(async () => (await read()).sort(), { message: `the options of ${item.id}` }).toEqual(ids);
+  return read();
+}
 
 /**
  * Plays `path` in a started scenario attempt; before each choice, the order on screen; after
@@ -709,7 +717,7 @@ test('j: choices and options are shown in the attempt order: recorded, kept on r
   const [{ attempt }] = (await startedAttempts(page, MODULE_ID)).slice(-1);
   const shuffled = (item) => ['single', 'multiple'].includes(itemKind(item));
   const answerRecorded = async (item) => {
-    const order = shuffled(item) ? await optionOrder(player) : null;
+    const order = shuffled(item) ? await optionOrder(player, item) : null;
     await player.answer(item);
     if (!order) return;
     expect([...order].sort()).toEqual(item.options.map((o) => o.id).sort());
@@ -726,10 +734,10 @@ test('j: choices and options are shown in the attempt order: recorded, kept on r
   for (const item of mod.check.items) {
     await expect(player.item).toHaveAttribute('data-item', item.id);
     if (!reloaded && shuffled(item)) {
-      const before = await optionOrder(player);
+      const before = await optionOrder(player, item);
       await page.reload();
       await expect(player.item).toHaveAttribute('data-item', item.id);
-      expect(await optionOrder(player), `the order of ${item.id} after a reload`).toEqual(before);
+      expect(await optionOrder(player, item), `the order of ${item.id} after a reload`).toEqual(before);
       reloaded = true;
     }
     await answerRecorded(item);
