@@ -40,6 +40,11 @@ pub struct ChoiceMade {
     pub duration_ms: Option<i64>,
     pub deltas: BTreeMap<String, f64>,
     pub success: Option<bool>,
+    /// `shown-position`: the 1-based place the choice was shown at; None when not recorded
+    /// (an attempt shown in the written order, before the shuffle).
+    pub shown_position: Option<u32>,
+    /// `shown-order`: the node's choice ids as shown; empty when not recorded.
+    pub shown_order: Vec<String>,
 }
 
 /// An answer to a module item (`answered` on `…/items/{item}`).
@@ -55,6 +60,11 @@ pub struct ItemAnswer {
     pub max: Option<f64>,
     pub at_ms: i64,
     pub duration_ms: Option<i64>,
+    /// `shown-position`: the places the chosen option(s) were shown at, one per id of the
+    /// response; empty when not recorded.
+    pub shown_position: Vec<u32>,
+    /// `shown-order`: the item's option ids as shown; empty when not recorded.
+    pub shown_order: Vec<String>,
 }
 
 /// How an attempt ended (`completed`, and `passed`/`failed` for modules).
@@ -672,6 +682,11 @@ fn digest<'a>(
                 duration_ms: r.and_then(|r| r.duration_ms),
                 deltas: r.map(|r| r.competency_deltas.clone()).unwrap_or_default(),
                 success: r.and_then(|r| r.success),
+                shown_position: r.and_then(|r| match r.shown_position.as_slice() {
+                    [one] => Some(*one),
+                    _ => None,
+                }),
+                shown_order: r.map(|r| r.shown_order.clone()).unwrap_or_default(),
             }),
             (verbs::ANSWERED, Some(Part::Item(item))) => {
                 let check = match s.item_role.as_deref() {
@@ -690,6 +705,8 @@ fn digest<'a>(
                     max: r.and_then(|r| r.score_max),
                     at_ms: s.time_ms(),
                     duration_ms: r.and_then(|r| r.duration_ms),
+                    shown_position: r.map(|r| r.shown_position.clone()).unwrap_or_default(),
+                    shown_order: r.map(|r| r.shown_order.clone()).unwrap_or_default(),
                 });
             }
             (verbs::COMPLETED, Some(Part::Root | Part::PreTest)) => {

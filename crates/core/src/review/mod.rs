@@ -3,7 +3,9 @@
 //! 1. [`parse_page`] reads an LRS answer into lean [`Statement`]s (tolerant, malformed ones
 //!    counted and skipped);
 //! 2. [`Class::build`] groups them into attempts (by registration) per learner and content;
-//! 3. [`scenario_review`], [`learner_review`] and [`item_analysis`] compute the views, and
+//! 3. [`scenario_review`], [`learner_review`] and [`item_analysis`] compute the views,
+//!    [`item_position_bias`] and [`node_position_bias`] whether learners choose by the place
+//!    an option is shown at, and
 //!    [`pre_post`], [`evaluation_summary`] and [`ratings_vs_measured`] the self-assessment
 //!    figures (pre-tests, self-ratings and evaluations are never module attempts);
 //! 4. every view renders as [`Table`]s whose cells are final display text, and
@@ -15,6 +17,7 @@ mod assess;
 mod class;
 mod items;
 mod lean;
+mod position;
 mod scenario;
 mod statement;
 mod table;
@@ -39,6 +42,7 @@ pub use items::{
     MISLEADING_DISCRIMINATION, TOO_EASY_FACILITY, TOO_HARD_FACILITY, UPPER_LOWER_SHARE,
 };
 pub use lean::lean_json;
+pub use position::{item_position_bias, node_position_bias, PositionBias};
 pub use scenario::{
     flow_layout, learner_review, scenario_review, AttemptPath, ChoiceFlow, CompetencyAverage,
     DropOff, EndingCount, FirstBest, FirstBestSide, FlowEdge, LearnerReview, LoopStats, NodeFlow,
@@ -46,7 +50,8 @@ pub use scenario::{
 };
 pub use statement::{parse_page, parse_statement, Account, Page, ResultView, Statement};
 pub use table::{
-    builtin_label, layout_table, ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
+    builtin_label, item_position_table, layout_table, node_position_table,
+    ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
 };
 pub use time::{format_clock, format_local_minute, parse_duration_ms, parse_timestamp_ms};
 

@@ -9,6 +9,7 @@
 //! | rate, share, test score | one decimal, space, `%` | `83.3 %` |
 //! | normalised gain | two decimals | `0.45`, `-0.20` |
 //! | mean level (0–5), mean rating (1–5), mean score | one decimal | `3.4`, `-0.5` |
+//! | mean place shown (1-based) | two decimals | `1.75` |
 //! | facility | two decimals | `0.83` |
 //! | discrimination (point-biserial, upper-lower) | three decimals | `0.612` |
 //! | time span | `m:ss`, `h:mm:ss` (rounded to the second, no unit words) | `1:05` |
@@ -21,12 +22,13 @@
 //! localised through [`Labels::text`], called with the keys in [`LABEL_KEYS`]; content
 //! texts (titles, choices, feedback) come from the content in [`Labels::lang`].
 
-use crate::model::{Catalog, EndingKind, ItemKind};
+use crate::model::{Catalog, EndingKind, ItemKind, Module};
 use crate::text::{Lang, LocalText};
 
 use super::assess::{EvaluationSummary, PrePost, RatingVsMeasuredRow};
 use super::class::Class;
 use super::items::ItemAnalysis;
+use super::position::PositionBias;
 use super::scenario::{LearnerReview, ScenarioReview};
 use super::time::{format_clock, format_local_minute};
 
@@ -401,6 +403,49 @@ pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
         "Số người có cả hai",
         "Learners with both",
     ),
+    ("review_col_options_shown", "Số phương án", "Options"),
+    (
+        "review_col_chosen_placed",
+        "Lựa chọn biết vị trí",
+        "Choices with a known place",
+    ),
+    (
+        "review_col_first_count",
+        "Chọn ở vị trí 1",
+        "Chosen at place 1",
+    ),
+    (
+        "review_col_first_share",
+        "Tỷ lệ chọn ở vị trí 1",
+        "Share chosen at place 1",
+    ),
+    (
+        "review_col_first_chance",
+        "Tỷ lệ nếu chọn ngẫu nhiên",
+        "Share by chance",
+    ),
+    (
+        "review_col_mean_place",
+        "Vị trí trung bình đã chọn",
+        "Mean place chosen",
+    ),
+    (
+        "review_col_mean_place_chance",
+        "Vị trí trung bình nếu ngẫu nhiên",
+        "Mean place by chance",
+    ),
+    (
+        "review_col_order_unknown",
+        "Câu trả lời không rõ thứ tự",
+        "Answers, order unknown",
+    ),
+    ("review_col_place_shown", "Vị trí đã thấy", "Place shown"),
+    ("review_col_order_shown", "Thứ tự đã thấy", "Order shown"),
+    (
+        "review_order_unknown",
+        "Không rõ; thứ tự gốc:",
+        "Unknown; written order:",
+    ),
 ];
 
 /// The built-in text of a label key (the key itself when unknown).
@@ -708,8 +753,9 @@ impl ScenarioReview {
 }
 
 impl LearnerReview {
-    /// `learner-attempts`, `learner-path`, `learner-competencies` (each attempt's level and
-    /// score beside the class mean).
+    /// `learner-attempts`, `learner-path` (each decision, with the place and order the
+    /// learner saw the choices in, or "unknown" and the written order), `learner-competencies`
+    /// (each attempt's level and score beside the class mean).
     pub fn tables(&self, l: &Labels<'_>) -> Vec<Table> {
         let attempts = Table {
             id: "learner-attempts".into(),
@@ -753,6 +799,14 @@ impl LearnerReview {
                     .map(|(c, d)| format!("{} {}", l.competency(c), signed(*d)))
                     .collect::<Vec<_>>()
                     .join(", ");
+                let order = match &s.shown_order {
+                    Some(ids) => ids.join(", "),
+                    None => format!(
+                        "{} {}",
+                        l.t("review_order_unknown"),
+                        s.written_order.join(", ")
+                    ),
+                };
                 path_rows.push(vec![
                     count(a.number),
                     count(i + 1),
@@ -763,6 +817,9 @@ impl LearnerReview {
                     clock(s.duration_ms),
                     deltas,
                     l.yes_no(s.sub_optimal),
+                    s.shown_position
+                        .map_or_else(|| NONE.to_owned(), |p| p.to_string()),
+                    order,
                 ]);
             }
         }
@@ -778,6 +835,8 @@ impl LearnerReview {
                 "review_col_duration",
                 "review_col_deltas",
                 "review_col_sub_optimal",
+                "review_col_place_shown",
+                "review_col_order_shown",
             ]),
             rows: path_rows,
         };
@@ -1082,6 +1141,86 @@ pub fn ratings_vs_measured_table(rows: &[RatingVsMeasuredRow], l: &Labels<'_>) -
                     opt_dec(r.difference, 1),
                     count(r.paired_n),
                 ]
+            })
+            .collect(),
+    }
+}
+
+/// The figures of one position-bias row, after its first cells.
+fn position_cells(r: &PositionBias) -> Vec<String> {
+    vec![
+        count(r.options),
+        count(r.chosen),
+        count(r.first),
+        pct(r.first_share()),
+        pct(r.first_chance()),
+        opt_dec(r.mean_place(), 2),
+        opt_dec(r.mean_chance(), 2),
+        count(r.unknown),
+    ]
+}
+
+const POSITION_HEADERS: [&str; 8] = [
+    "review_col_options_shown",
+    "review_col_chosen_placed",
+    "review_col_first_count",
+    "review_col_first_share",
+    "review_col_first_chance",
+    "review_col_mean_place",
+    "review_col_mean_place_chance",
+    "review_col_order_unknown",
+];
+
+/// `item-position-bias`: per single or multiple choice item of `module`, the chosen options
+/// by place shown against chance ([`super::item_position_bias`]).
+pub fn item_position_table(rows: &[PositionBias], module: &Module, l: &Labels<'_>) -> Table {
+    let mut headers = l.headers(&[
+        "review_col_item",
+        "review_col_item_kind",
+        "review_col_prompt",
+    ]);
+    headers.extend(l.headers(&POSITION_HEADERS));
+    let prompt = |id: &str| {
+        module
+            .lessons
+            .iter()
+            .map(|x| &x.practice)
+            .chain(&module.check.items)
+            .find(|i| i.id == id)
+            .map_or_else(String::new, |i| l.local(&i.prompt))
+    };
+    Table {
+        id: "item-position-bias".into(),
+        headers,
+        rows: rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    r.id.clone(),
+                    r.kind.map_or_else(String::new, |k| l.t(&item_kind_key(k))),
+                    prompt(&r.id),
+                ];
+                row.extend(position_cells(r));
+                row
+            })
+            .collect(),
+    }
+}
+
+/// `scenario-position-bias`: per decision node, the choices taken by place shown against
+/// chance ([`super::node_position_bias`]).
+pub fn node_position_table(rows: &[PositionBias], l: &Labels<'_>) -> Table {
+    let mut headers = l.headers(&["review_col_node"]);
+    headers.extend(l.headers(&POSITION_HEADERS));
+    Table {
+        id: "scenario-position-bias".into(),
+        headers,
+        rows: rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![r.id.clone()];
+                row.extend(position_cells(r));
+                row
             })
             .collect(),
     }
