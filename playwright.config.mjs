@@ -7,6 +7,7 @@
 // a second copy of the app pointing at the proxy 4174; each can be moved with E2E_*_PORT.
 import { defineConfig } from '@playwright/test';
 import {
+  ACCOUNT_HOME_PAGE,
   APP_ORIGIN,
   APP_PORT,
   DIST,
@@ -16,6 +17,7 @@ import {
   LRS_PORT,
   LRS_URL,
   PROXY_ENDPOINT,
+  SIMULATED,
   UPDATE_APP_ORIGIN,
 } from './tests/e2e/env.mjs';
 
@@ -34,12 +36,18 @@ export default defineConfig({
   reporter: 'list',
   webServer: [
     {
-      // A fresh Ralph (temp data dir, the demo accounts), CORS for both copies of the app.
+      // A fresh Ralph (temp data dir, the demo accounts and the trainer e2e's simulated
+      // learners, agents under the portal's account home page), CORS for every copy of the app.
       name: 'lrs',
-      command: `scripts/lrs/e2e-lrs.sh --port ${LRS_PORT} --origin ${APP_ORIGIN} --origin ${FAULT_APP_ORIGIN} --origin ${UPDATE_APP_ORIGIN}`,
+      command:
+        `scripts/lrs/e2e-lrs.sh --port ${LRS_PORT} --origin ${APP_ORIGIN} --origin ${FAULT_APP_ORIGIN} ` +
+        `--origin ${UPDATE_APP_ORIGIN} --home-page ${ACCOUNT_HOME_PAGE} ` +
+        Object.values(SIMULATED)
+          .map((c) => `--simulated ${c.prefix}:${c.learners}`)
+          .join(' '),
       url: `${LRS_URL}/__heartbeat__`,
       reuseExistingServer: false,
-      // Creating the demo accounts (bcrypt) takes ~10 s; a first install of Ralph ~15 s more.
+      // Creating the accounts (bcrypt) takes ~2 s; a first install of Ralph ~15 s more.
       timeout: 120_000,
       // SIGTERM to the wrapper's process group: it stops Ralph and deletes the data dir.
       gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },

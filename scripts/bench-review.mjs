@@ -71,7 +71,9 @@ try {
   await page.getByTestId('sync-badge').waitFor();
   // The portal has created its database; fill the review cache as a refresh would.
   const written = await page.evaluate(async () => {
-    const all = await (await fetch('/bench-review.json')).json();
+    // the lean page {"lean":2,"statements":[…]} (review::lean_json); cached pages keep its form
+    const lean = await (await fetch('/bench-review.json')).json();
+    const all = lean.statements;
     const db = await new Promise((res, rej) => {
       const r = indexedDB.open('boiduong');
       r.onsuccess = () => res(r.result);
@@ -80,7 +82,7 @@ try {
     const tx = db.transaction(['review', 'meta'], 'readwrite');
     for (let i = 0; i < all.length; i += 100) {
       const key = String(i).padStart(15, '0');
-      tx.objectStore('review').put({ key, json: JSON.stringify(all.slice(i, i + 100)) });
+      tx.objectStore('review').put({ key, json: JSON.stringify({ lean: lean.lean, statements: all.slice(i, i + 100) }) });
     }
     tx.objectStore('meta').put({ key: 'identity', value: { account: 'giangvien', name: 'Bench', class_code: '', trainer: true } });
     await new Promise((res, rej) => {

@@ -2,9 +2,12 @@
 # A fresh Ralph for one end-to-end run, in the foreground, cleaned up on exit.
 #
 # Usage: scripts/lrs/e2e-lrs.sh [--port 8100] [--origin URL]...
+#                               [--home-page URL] [--simulated PREFIX:N]...
 #
 # Makes a temporary data dir (outside the repository), runs start.sh in the
-# foreground on it (no statements, the demo accounts), and on SIGTERM/SIGINT/
+# foreground on it (no statements, the demo accounts and the simulated learners
+# the trainer e2e seeds with; --home-page and --simulated go to start.sh as
+# they are), and on SIGTERM/SIGINT/
 # exit stops the LRS and deletes the data dir. Playwright starts it as a
 # webServer (see playwright.config.mjs: gracefulShutdown SIGTERM lets this
 # trap run) and waits on http://127.0.0.1:PORT/__heartbeat__.
@@ -19,9 +22,10 @@ while [ "$#" -gt 0 ]; do
     case "$1" in
         --port) [ "$#" -ge 2 ] || { echo "e2e-lrs.sh: --port needs a value" >&2; exit 64; }
                 PORT="$2"; shift 2 ;;
-        --origin) [ "$#" -ge 2 ] || { echo "e2e-lrs.sh: --origin needs a value" >&2; exit 64; }
-                  ARGS+=(--origin "$2"); shift 2 ;;
-        *) echo "e2e-lrs.sh: unknown argument: $1 (usage: $0 [--port N] [--origin URL]...)" >&2; exit 64 ;;
+        --origin|--home-page|--simulated)
+            [ "$#" -ge 2 ] || { echo "e2e-lrs.sh: $1 needs a value" >&2; exit 64; }
+            ARGS+=("$1" "$2"); shift 2 ;;
+        *) echo "e2e-lrs.sh: unknown argument: $1 (usage: $0 [--port N] [--origin URL]... [--home-page URL] [--simulated PREFIX:N]...)" >&2; exit 64 ;;
     esac
 done
 

@@ -44,9 +44,9 @@ routers build at import time (`BACKEND_CLIENT`) already sees the fixes:
 
 Nothing else is patched: apart from these two defects the LRS accepts and
 refuses exactly what an unpatched Ralph 5.1.0 does (e.g. `mailto:` values go
-through email_validator unchanged, so the demo accounts use
-`@boiduong.example`, not a special-use domain such as `.local`). Accounts are
-made with Ralph's own CLI (`.venv-lrs/bin/ralph auth`), not through this file.
+through email_validator unchanged). Accounts are written by
+scripts/lrs/accounts.py (checked against Ralph's own model of the accounts
+file, as `ralph auth` would write them), not through this file.
 
 The patches are tied to 5.1.0: the launcher refuses any other version, and
 checks that each patched attribute still looks as expected, so an upgrade

@@ -3,6 +3,7 @@
 
     python3 scripts/lrs/smoke.py [--port 8100 | --base-url URL]
                                  [--origin http://127.0.0.1:8080 ...]
+                                 [--home-page http://127.0.0.1:8100]
 
 Standard library only (urllib), so the system python3 runs it without the
 LRS venv. Every request goes to the given loopback server; the run adds a
@@ -14,6 +15,9 @@ What it proves (xAPI 1.0.3, HTTP Basic with start.sh's demo accounts):
   - POST two statements with client UUIDs -> 200 and the same ids back;
   - POST one more new statement -> 200 (fs "create" defect 1 is fixed);
   - identical re-POST -> 204, same id with another body -> 409;
+  - the stored authority is the posting account as an xAPI account agent
+    {homePage: --home-page, name} (start.sh's accounts), the identifier the
+    portal's actors carry, so the trainer review can match the two;
   - GET ?verb= and ?activity= return the statement and only matching ones
     (IRI-vs-str filter defect 2 is fixed);
   - hocvien2 cannot read hocvien1's statements (and the reverse);
@@ -162,6 +166,11 @@ def main(argv: list[str]) -> int:
         action="append",
         help="origin that start.sh allowed (repeatable; default http://127.0.0.1:8080)",
     )
+    parser.add_argument(
+        "--home-page",
+        default="http://127.0.0.1:8100",
+        help="the accounts' homePage that start.sh was given (default its default)",
+    )
     args = parser.parse_args(argv)
     lrs = Lrs(args.base_url or f"http://127.0.0.1:{args.port}")
     origins = args.origin or ["http://127.0.0.1:8080"]
@@ -234,6 +243,14 @@ def main(argv: list[str]) -> int:
         expect(len(got) == 1, f"expected 1 statement, got {len(got)}")
         expect(got[0]["actor"].get("name") == "Nguyễn Văn An", f"actor name {got[0]['actor']}")
         expect(got[0]["verb"]["id"] == VERB_COMPLETED, f"verb {got[0]['verb']}")
+
+    @check("authority: the posting account as an account agent {homePage, name}")
+    def _():
+        got = lrs.get_statements("giangvien", statementId=s1["id"])
+        expect(len(got) == 1, f"expected 1 statement, got {len(got)}")
+        account = got[0].get("authority", {}).get("account")
+        want = {"homePage": args.home_page, "name": "hocvien1"}
+        expect(account == want, f"authority {got[0].get('authority')} has not the account {want}")
 
     @check("GET ?verb= returns matching statements only (defect 2: IRI vs str)")
     def _():

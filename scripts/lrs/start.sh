@@ -4,6 +4,7 @@
 # Usage:
 #   scripts/lrs/start.sh --data-dir DIR [--port 8100]
 #                        [--origin http://127.0.0.1:8080 [--origin E2E_ORIGIN]]
+#                        [--home-page http://127.0.0.1:8100] [--simulated PREFIX:N]...
 #                        [--fresh] [--wait]
 #
 #   --data-dir DIR  where everything the LRS writes lives: statements, accounts
@@ -13,6 +14,16 @@
 #                   no path). Repeat it to also allow the e2e test origin.
 #                   Default: http://127.0.0.1:8080 (localhost would be another
 #                   origin).
+#   --home-page URL the accounts' homePage: every account's agent is the xAPI
+#                   account {homePage: URL, name: the account}, which Ralph
+#                   stamps as the authority of what it posts. Must equal the
+#                   portal's config.json account_home_page (the actor the portal
+#                   writes), or the trainer review sets every statement aside.
+#                   Default: http://127.0.0.1:8100 (public/config.json's).
+#   --simulated PREFIX:N  also the accounts of N simulated learners
+#                   (boiduong-synth --prefix PREFIX --learners N): PREFIX01 ...
+#                   with password <account>-pass, so each posts its own
+#                   statements (scripts/seed-lrs.mjs --as-authority). Repeatable.
 #   --fresh         wipe DIR first (only if it is empty or was made by this
 #                   script), so each test run starts with no statements.
 #   --wait          run in the background: start, wait (at most ~20 s) until
@@ -23,13 +34,12 @@
 #   --unpatched     serve Ralph without the launcher's two fs-backend fixes
 #                   (only to show that smoke.py catches those defects).
 #
-# Demo accounts (learners read only their own statements, trainer reads all):
-#   hocvien1 / hocvien1-pass   Nguyễn Văn An   mailto:hocvien1@boiduong.example
-#   hocvien2 / hocvien2-pass   Trần Thị Bình   mailto:hocvien2@boiduong.example
-#   hocvien3 / hocvien3-pass   Lê Minh Châu    mailto:hocvien3@boiduong.example
-#   giangvien / giangvien-pass Phạm Thu Hà     mailto:giangvien@boiduong.example
-#   dulieumau / dulieumau-pass (the seed tool: posts the demo class's statements, so
-#                               no learner account can read them)
+# Demo accounts (learners read only their own statements, trainer reads all),
+# each identified by the account {homePage, name}:
+#   hocvien1 / hocvien1-pass   Nguyễn Văn An
+#   hocvien2 / hocvien2-pass   Trần Thị Bình
+#   hocvien3 / hocvien3-pass   Lê Minh Châu
+#   giangvien / giangvien-pass Phạm Thu Hà  (statements/read: the trainer)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,12 +50,14 @@ VENV="${REPO_ROOT}/.venv-lrs"
 # delete a home directory).
 MARKER=".boiduong-lrs-data"
 
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+usage() { sed -n '2,/^set -euo/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
 die() { echo "start.sh: $*" >&2; exit 1; }
 
 DATA_DIR=""
 PORT="8100"
 ORIGINS=()
+HOME_PAGE="http://127.0.0.1:8100"
+SIMULATED=()
 FRESH="no"
 WAIT="no"
 LAUNCHER_EXTRA=()
@@ -54,6 +66,8 @@ while [ "$#" -gt 0 ]; do
         --data-dir) [ "$#" -ge 2 ] || usage; DATA_DIR="$2"; shift 2 ;;
         --port) [ "$#" -ge 2 ] || usage; PORT="$2"; shift 2 ;;
         --origin) [ "$#" -ge 2 ] || usage; ORIGINS+=("$2"); shift 2 ;;
+        --home-page) [ "$#" -ge 2 ] || usage; HOME_PAGE="$2"; shift 2 ;;
+        --simulated) [ "$#" -ge 2 ] || usage; SIMULATED+=("$2"); shift 2 ;;
         --fresh) FRESH="yes"; shift ;;
         --wait) WAIT="yes"; shift ;;
         --unpatched) LAUNCHER_EXTRA+=("--unpatched"); shift ;;
@@ -155,43 +169,41 @@ export RALPH_EXECUTION_ENVIRONMENT="development"
 cd "${DATA_DIR}"
 
 # --- accounts -------------------------------------------------------------
-# Rebuilt on every start (into a temp file, then moved in place) so the file
-# holds exactly the demo accounts: `ralph auth -w` appends, and re-running it
-# on an old file would duplicate users. The server caches the file, which is
-# fine since it is written before the server starts.
+# Rebuilt on every start so the file holds exactly these accounts (accounts.py
+# writes a temp file, checks it with Ralph's own model, moves it in place). The
+# server caches the file, which is fine since it is written before the server
+# starts; adding accounts later needs a restart.
+# Each agent is the xAPI account {homePage, name}, the same identifier as the
+# actor the portal writes: Ralph stamps it as each statement's authority, and
+# the trainer review keeps only statements whose authority is their actor.
 ACCOUNTS=(
     "hocvien1|hocvien1-pass|Nguyễn Văn An|statements/read/mine"
     "hocvien2|hocvien2-pass|Trần Thị Bình|statements/read/mine"
     "hocvien3|hocvien3-pass|Lê Minh Châu|statements/read/mine"
     "giangvien|giangvien-pass|Phạm Thu Hà|statements/read"
-    "dulieumau|dulieumau-pass|Dữ liệu mẫu|statements/read/mine"
 )
-tmp_auth="${DATA_DIR}/app/auth.json.tmp"
-rm -f "${tmp_auth}"
+account_args=(--out "${RALPH_AUTH_FILE}" --home-page "${HOME_PAGE}")
 for entry in "${ACCOUNTS[@]}"; do
-    IFS='|' read -r user pass name read_scope <<<"${entry}"
-    # Ralph's own CLI, unpatched: the mailbox must pass Ralph's email_validator
-    # (hence @boiduong.example; special-use domains such as .local are refused).
-    if ! RALPH_AUTH_FILE="${tmp_auth}" "${VENV}/bin/ralph" auth \
-            -u "${user}" -p "${pass}" \
-            -s statements/write -s "${read_scope}" \
-            -M "mailto:${user}@boiduong.example" -N "${name}" -w \
-            >"${DATA_DIR}/app/ralph-auth.log" 2>&1; then
-        cat "${DATA_DIR}/app/ralph-auth.log" >&2
-        die "ralph auth failed for ${user}"
-    fi
+    account_args+=(--account "${entry}")
 done
-mv -f "${tmp_auth}" "${RALPH_AUTH_FILE}"
+for spec in "${SIMULATED[@]+"${SIMULATED[@]}"}"; do
+    account_args+=(--simulated "${spec}")
+done
+"${VENV}/bin/python" "${SCRIPT_DIR}/accounts.py" "${account_args[@]}" >/dev/null \
+    || die "the accounts file could not be written"
 
 print_accounts() {
     echo "LRS: http://127.0.0.1:${PORT}/xAPI/statements  (data: ${DATA_DIR})"
     echo "CORS origins: ${CORS_JSON}"
-    echo "Demo accounts (HTTP Basic):"
+    echo "Demo accounts (HTTP Basic; agent: account {homePage ${HOME_PAGE}, name}):"
     for entry in "${ACCOUNTS[@]}"; do
         IFS='|' read -r user pass name read_scope <<<"${entry}"
         # Name last: printf pads by bytes, and Vietnamese letters are multi-byte.
-        printf '  %-10s %-15s %-33s statements/write + %-21s %s\n' \
-            "${user}" "${pass}" "mailto:${user}@boiduong.example" "${read_scope}" "${name}"
+        printf '  %-10s %-15s statements/write + %-21s %s\n' \
+            "${user}" "${pass}" "${read_scope}" "${name}"
+    done
+    for spec in "${SIMULATED[@]+"${SIMULATED[@]}"}"; do
+        echo "  simulated learners ${spec%:*}01 ... (${spec##*:}), password <account>-pass"
     done
 }
 

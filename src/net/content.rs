@@ -88,6 +88,26 @@ pub fn parse_content(source: &str, text: &str) -> Result<Content, AppError> {
     })
 }
 
+/// One version of a module or scenario, by the compiler's file name
+/// (`{kind}s/{id}.{version}.json`): the trainer review checks older attempts against it when
+/// the server still has it. Errors when it is missing or is another content.
+pub async fn fetch_version(
+    kind: ContentKind,
+    id: &str,
+    version: &str,
+) -> Result<Content, AppError> {
+    let url = format!("{CONTENT_ROOT}/{}s/{id}.{version}.json", kind.as_str());
+    let text = get_text(&url).await?;
+    let content = parse_content(&url, &text)?;
+    if content.kind() != kind || content.id() != id || content.version() != version {
+        return Err(AppError::Malformed {
+            url,
+            reason: "the file is not the version it is named after".into(),
+        });
+    }
+    Ok(content)
+}
+
 /// The current version of one module or scenario, by id (trainer pages, preview).
 pub async fn fetch_current(kind: ContentKind, id: &str) -> Result<Content, AppError> {
     let catalog = fetch_catalog().await?;

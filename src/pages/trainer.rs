@@ -5,10 +5,13 @@
 //! path flow, weak choices, competencies, time per node, drop-off, loops, first vs best.
 //! `/trainer/scenario/:id/learner/:account`: one learner's attempts replayed, compared with
 //! the class, each decision with its choices in the order the learner saw them.
-//! `/trainer/module/:id`: pre-test → post-test gains, the learners' evaluations, the item
-//! analysis of the knowledge check. Scenario and module pages also show position bias:
-//! how often learners chose what was shown first, against chance. `/trainer` also compares the class's shared
-//! self-ratings with the levels its scenarios measured.
+//! `/trainer/module/:id`: pre-test → post-test gains, the learners' evaluations and the item
+//! analysis of the knowledge check. Scenario and module pages also show position bias: how
+//! often learners chose what was shown first, against chance. `/trainer` also compares the
+//! class's shared self-ratings with the levels its scenarios measured, and says which
+//! statements the trust checks set aside and which claimed results differ from the
+//! recomputed ones. Every page that shows results says that the checks are formative (the
+//! device holds the keys).
 //! Every figure is a cell of a `review::Table`; the CSV button exports that same table.
 
 use boiduong_core::model::{Catalog, Content, ContentKind, Scenario};
@@ -94,6 +97,15 @@ fn caption(id: &str, lang: Lang) -> String {
             "Học viên sẽ làm khác đi điều gì, và góp ý",
             "What learners will do differently, and comments",
         ),
+        "trust-summary" => ("Bản ghi không được tính", "Statements not counted"),
+        "trust-set-aside" => (
+            "Bản ghi bị để riêng, theo lý do",
+            "Statements set aside, by reason",
+        ),
+        "trust-claims" => (
+            "Kết quả thiết bị khai khác với kết quả tính lại",
+            "Claimed results that differ from the recomputed ones",
+        ),
         "selfrating-measured" => (
             "Tự đánh giá (1–5) và mức đo qua tình huống (0–5), theo năng lực",
             "Self-rating (1–5) and measured level (0–5), by competency",
@@ -171,6 +183,28 @@ fn self_rating_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang
             {(!bars.is_empty())
                 .then(|| view! { <BarChart bars=bars max=5.0 title=title.clone() id="selfrating" /> })}
             <DataTable table=table caption=title />
+        </section>
+    }
+}
+
+/// Where results are read: the portal's checks are formative (the device holds the keys).
+#[component]
+fn FormativeNote() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="notice notice-info" data-testid="formative-note">{t!(i18n, trainer_formative)}</p> }
+}
+
+/// What the trust checks set aside (by reason) and the claimed results that differ from the
+/// recomputed ones, for the filtered class.
+fn trust_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang) -> impl IntoView {
+    let i18n = use_i18n();
+    let tables = with_labels(l, catalog, |labels| class.trust.tables(class, labels));
+    view! {
+        <section class="card" data-testid="trainer-trust">
+            <h2>{t!(i18n, trainer_trust)}</h2>
+            <p class="meta">{t!(i18n, trainer_trust_help)}</p>
+            <FormativeNote />
+            {tables_view(tables, l)}
         </section>
     }
 }
@@ -376,10 +410,7 @@ fn TrainerHomeView() -> impl IntoView {
         if done == Some(true) || !trainer.loaded.get() {
             return done.unwrap_or(false);
         }
-        if trainer
-            .class
-            .with_untracked(|c| c.0.used == 0 && c.0.skipped.foreign == 0)
-        {
+        if trainer.is_empty() {
             trainer.refresh();
         }
         true
@@ -450,6 +481,7 @@ fn TrainerHomeView() -> impl IntoView {
             </section>
             <section class="card">{tables_view(learners, l)}</section>
             {self_rating_section(&class, catalog.as_ref(), l)}
+            {trust_section(&class, catalog.as_ref(), l)}
         }
     };
     view! {
@@ -637,6 +669,7 @@ fn TrainerScenarioView() -> impl IntoView {
                 .map(|t| view! { <DataTable table=t caption=caption(id, l) /> })
         };
         view! {
+            <FormativeNote />
             <section class="card">{take("scenario-summary")}</section>
             <section class="card">
                 <h2>{t!(i18n, trainer_endings)}</h2>
@@ -739,6 +772,7 @@ fn TrainerLearnerView() -> impl IntoView {
             <p class="meta" data-testid="learner-synced">
                 {move || t_string!(i18n, trainer_last_synced)} ": " {synced}
             </p>
+            <FormativeNote />
             <section class="card">{tables_view(tables, l)}</section>
             {replay}
         }
@@ -841,6 +875,7 @@ fn TrainerModuleView() -> impl IntoView {
             )
         });
         view! {
+            <FormativeNote />
             <section class="card" data-testid="trainer-prepost">
                 <h2>{t!(i18n, trainer_prepost)}</h2>
                 <p class="meta">{t!(i18n, trainer_prepost_help)}</p>

@@ -5,11 +5,18 @@
 //! What is read: the verbs the review needs (launched, answered, completed, passed, failed),
 //! each with its own high-water mark (the newest `stored` seen), so "refresh" asks only for
 //! what is new. The cache is not the record: the LRS is; sign-out deletes it with the rest.
+//!
+//! The class is built with the content versions of [`versions`]: the review keeps only
+//! statements whose authority names their actor and recomputes every result from the
+//! content (see `boiduong_core::review::trust`).
 
-use std::collections::BTreeMap;
+mod versions;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use boiduong_core::review::{self, Class, Filter, Statement};
+use boiduong_core::model::ContentKind;
+use boiduong_core::review::{self, Class, Filter, Statement, Versions};
 use boiduong_core::xapi::verbs;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -20,13 +27,15 @@ use crate::state::{use_app_state, AppState};
 use crate::storage::REVIEW_MARK;
 use crate::sync::{use_sync, SyncState};
 
-/// Verbs the review reads, by IRI.
+/// Verbs the review reads, by IRI. The verbs that end an attempt come first: a device sends
+/// an attempt's answers before its ending, so whatever ending a refresh reads, the answers
+/// read after it are all there, and its recomputed result is never cut short.
 pub const VERBS: [&str; 5] = [
-    verbs::LAUNCHED,
-    verbs::ANSWERED,
     verbs::COMPLETED,
     verbs::PASSED,
     verbs::FAILED,
+    verbs::LAUNCHED,
+    verbs::ANSWERED,
 ];
 /// Statements per LRS page (Ralph's maximum is 100).
 const PAGE: usize = 100;
@@ -39,6 +48,11 @@ pub struct TrainerState {
     sync: SyncState,
     /// Every cached statement, parsed (shared; replaced when pages are added).
     statements: RwSignal<Arc<Vec<Statement>>>,
+    /// The content versions statements are checked against (shared; replaced when some
+    /// are added).
+    versions: RwSignal<Arc<Versions>>,
+    /// Versions already asked of the server (found or not).
+    tried: StoredValue<BTreeSet<(ContentKind, String, String)>>,
     /// A trainer page has been opened: read the cache.
     requested: RwSignal<bool>,
     /// The cache has been read from storage.
@@ -81,6 +95,7 @@ pub fn provide_trainer() -> TrainerState {
     let app = use_app_state();
     let sync = use_sync();
     let statements = RwSignal::new(Arc::new(Vec::new()));
+    let versions = RwSignal::new(Arc::new(Versions::new()));
     let filter = RwSignal::new(Filter::default());
     let class = Memo::new(move |_| {
         let base = match sync.config.read().as_ref() {
@@ -88,8 +103,9 @@ pub fn provide_trainer() -> TrainerState {
             _ => String::new(),
         };
         let all = statements.get();
+        let known = versions.get();
         let timing = crate::platform::Timing::start("review-aggregate");
-        let built = Class::build(&all, &base, &filter.read());
+        let built = Class::build(&all, &base, &filter.read(), &known);
         timing.end();
         ClassRef(Arc::new(built))
     });
@@ -97,6 +113,8 @@ pub fn provide_trainer() -> TrainerState {
         app,
         sync,
         statements,
+        versions,
+        tried: StoredValue::new(BTreeSet::new()),
         requested: RwSignal::new(false),
         loaded: RwSignal::new(false),
         busy: RwSignal::new(false),
@@ -154,11 +172,31 @@ struct RawStored {
 }
 
 impl TrainerState {
+    /// No statement read yet (the first visit reads the LRS). Untracked.
+    pub fn is_empty(&self) -> bool {
+        self.statements.with_untracked(|s| s.is_empty())
+    }
+
     async fn load_cache(self) {
         let Some(storage) = self.app.storage() else {
             return;
         };
+        // the content first: statements are checked against it as soon as they are shown
+        if self.versions.with_untracked(|v| v.is_empty()) {
+            match versions::load_current().await {
+                Ok(v) => self.versions.set(Arc::new(v)),
+                Err(e) => self.error.set(Some(e)),
+            }
+        }
         match storage.review_pages().await {
+            Ok(pages) if pages.iter().any(|p| !review::is_current_lean(p)) => {
+                // Written before the cache kept each statement's authority: without it every
+                // statement would be set aside. Read the LRS again instead.
+                if let Err(e) = storage.review_clear().await {
+                    self.error.set(Some(e));
+                }
+                self.statements.set(Arc::new(Vec::new()));
+            }
             Ok(pages) => {
                 let timing = crate::platform::Timing::start("review-parse-cache");
                 let mut all = Vec::new();
@@ -172,10 +210,34 @@ impl TrainerState {
                 timing.end();
                 self.damaged.set(damaged);
                 self.statements.set(Arc::new(all));
+                self.load_missing_versions().await;
             }
             Err(e) => self.error.set(Some(e)),
         }
         self.loaded.set(true);
+    }
+
+    /// Fetches the content versions the statements name that are not loaded yet (an older
+    /// version the server still has), so their attempts are checked rather than set aside.
+    async fn load_missing_versions(self) {
+        let base = match self.sync.config.get_untracked() {
+            Some(Ok(c)) => c.base_iri,
+            _ => return,
+        };
+        let (known, all) = (
+            self.versions.get_untracked(),
+            self.statements.get_untracked(),
+        );
+        let mut tried = self.tried.get_value();
+        let found = versions::load_missing(&known, &all, &base, &mut tried).await;
+        self.tried.set_value(tried);
+        if !found.is_empty() {
+            let mut more = (*self.versions.get_untracked()).clone();
+            for c in found {
+                more.insert(c);
+            }
+            self.versions.set(Arc::new(more));
+        }
     }
 
     /// Reads what is new since the last refresh (everything the first time), page by page;
@@ -281,6 +343,7 @@ impl TrainerState {
                 self.statements.set(Arc::new(all));
             }
         }
+        self.load_missing_versions().await;
         Ok(())
     }
 }

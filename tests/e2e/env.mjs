@@ -2,6 +2,7 @@
 // Every port can be moved with an environment variable (e.g. when a developer's own LRS
 // already holds 8100): E2E_LRS_PORT, E2E_APP_PORT, E2E_FAULT_APP_PORT, E2E_PROXY_PORT.
 // Avoid ports on Chromium's blocked list (e.g. 4190, 6000, 6665-6669, 10080).
+import { readFileSync } from 'node:fs';
 
 const port = (name, fallback) => {
   const v = process.env[name];
@@ -39,6 +40,27 @@ export const UPDATE_APP_ORIGIN = `http://127.0.0.1:${UPDATE_APP_PORT}`;
 
 /** Seed of the proxy's fault schedule (printed by the tests that use it). */
 export const FAULT_SEED = process.env.E2E_FAULT_SEED ? Number(process.env.E2E_FAULT_SEED) : 20261128;
+
+/**
+ * `account.homePage` of the learners' actors (public/config.json, which the app is served
+ * with), and of the LRS accounts' agents (start.sh --home-page): Ralph stamps the account
+ * as the statement's authority, and the trainer review keeps a statement only when its
+ * authority is its actor.
+ */
+export const ACCOUNT_HOME_PAGE = JSON.parse(
+  readFileSync(new URL('../../public/config.json', import.meta.url), 'utf8'),
+).account_home_page;
+
+/**
+ * The simulated classes the trainer e2e seeds (boiduong-synth --prefix, --learners): the
+ * LRS is started with an account for each of their learners (start.sh --simulated), so each
+ * learner's statements are posted by that learner.
+ */
+export const SIMULATED = {
+  a: { prefix: 'hv-e2e-a', learners: 40 },
+  b: { prefix: 'hv-e2e-b', learners: 8 },
+  c: { prefix: 'hv-e2e-c', learners: 3 },
+};
 
 /** The demo accounts start.sh creates (learners read only what they posted; the trainer all). */
 export const ACCOUNTS = {

@@ -38,6 +38,20 @@ export async function getStatements(filters = {}, { as = TRAINER, maxPages = 200
   throw new Error(`GET statements: more than ${maxPages} pages`);
 }
 
+/** POST /xAPI/statements (one batch) as `as`; returns the HTTP status and the body text. */
+export async function postStatements(statements, { as }) {
+  const res = await fetch(new URL('/xAPI/statements', LRS_URL), {
+    method: 'POST',
+    headers: {
+      Authorization: basicAuth(as),
+      'Content-Type': 'application/json',
+      'X-Experience-API-Version': '1.0.3',
+    },
+    body: JSON.stringify(statements),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
 /** The statements of the given registrations (attempt ids), as `as` sees them. */
 export async function statementsOfRegistrations(registrations, { as = TRAINER, limit, onPage } = {}) {
   const all = [];

@@ -1,14 +1,20 @@
 // End-to-end: the trainer review against the run's real LRS (Ralph), seeded with two
-// simulated classes (boiduong-synth: the portal's own engine and xAPI mapping) posted by the
-// seed account. The figures on screen are checked against the seeded statements, computed
-// here independently of the Rust aggregation; every CSV must equal its table on screen.
+// simulated classes (boiduong-synth: the portal's own engine and xAPI mapping), each
+// simulated learner's statements posted by that learner's own LRS account. The figures on
+// screen are checked against the seeded statements, computed here independently of the Rust
+// aggregation; every CSV must equal its table on screen.
+//
+// Some learner accounts also post forgeries straight to the LRS (a result claimed falsely,
+// another learner's actor): the figures must stay those of the honest statements, the
+// forgeries be listed and counted (see `forgeries`).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, axeReport } from './fixtures.mjs';
 import { signIn } from './pages.mjs';
-import { ACCOUNTS, LRS_ENDPOINT, LRS_URL, TRAINER } from './env.mjs';
-import { getStatements } from './lrs.mjs';
+import { ACCOUNT_HOME_PAGE, ACCOUNTS, LRS_ENDPOINT, LRS_URL, SIMULATED, TRAINER } from './env.mjs';
+import { getStatements, postStatements } from './lrs.mjs';
 import { competencyName, loadModule, loadScenario, text, vi } from './content.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -16,7 +22,6 @@ const TMP = join(ROOT, 'target', 'tmp');
 const BASE = 'https://boiduong.example/xapi';
 const CLASS = 'QLNN-2026-E2E';
 const OTHER = 'KHAC-2026-E2E';
-const SEEDER = 'dulieumau:dulieumau-pass';
 const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 /** The seeded modules: one with a plain check, one question pool (pre-test, post-test). */
 const MODULES = 'an-toan-thong-tin-van-phong,tiep-cong-dan';
@@ -31,8 +36,12 @@ function synthBinary() {
   throw new Error('boiduong-synth is not built: cargo build --release -p boiduong-core --features compiler --bin boiduong-synth');
 }
 
-/** Statements of a simulated class, two weeks from three weeks ago: retries run a few days on, never into the future. */
-function synthesize(classCode, learners, seed, prefix, out) {
+/**
+ * Statements of a simulated class, two weeks from three weeks ago: retries run a few days on,
+ * never into the future. Each carries the `authority` its learner's account gets from the LRS
+ * (the simulator writes it; `seed` posts each statement with that account).
+ */
+function synthesize(classCode, { prefix, learners }, seed, out) {
   const from = new Date(Date.now() - 21 * 86_400_000).toISOString().slice(0, 10);
   execFileSync(
     synthBinary(),
@@ -46,7 +55,7 @@ function synthesize(classCode, learners, seed, prefix, out) {
       '--prefix', prefix,
       '--from', from,
       '--days', '14',
-      '--home-page', LRS_URL,
+      '--home-page', ACCOUNT_HOME_PAGE,
       '--base', BASE,
       '--out', out,
     ],
@@ -55,7 +64,17 @@ function synthesize(classCode, learners, seed, prefix, out) {
   return JSON.parse(readFileSync(out, 'utf8'));
 }
 
+/** Posts a file of simulated statements, each by its own learner's account. */
+function seed(file) {
+  execFileSync('node', [join(ROOT, 'scripts', 'seed-lrs.mjs'), file, LRS_ENDPOINT, '--as-authority'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
 const ext = (name) => `${BASE}/extensions/${name}`;
+/** A simulated learner's account (start.sh --simulated: password `<account>-pass`). */
+const learnerAccount = (name) => ({ account: name, password: `${name}-pass` });
 
 /** What the screen must show for one scenario and class, from the raw statements. */
 function expected(statements, scenarioId, classCode) {
@@ -210,6 +229,104 @@ function expectedPlaces(statements, prefix, classCode) {
   return out;
 }
 
+const KIND_VI = { good: 'Tốt', mixed: 'Trung bình', bad: 'Chưa tốt' };
+/** The score cell of the trust tables: whole numbers without decimals. */
+const pts = (raw, max) => `${raw}/${max}`;
+
+/**
+ * Forgeries of class A, each posted by a learner's own account straight to the LRS:
+ * 1. a wrong knowledge-check answer of the pool module claiming `success: true` and full
+ *    points (its honest copy is not posted);
+ * 2. a failed check of the pool module posted as `passed` with full points, picked so that
+ *    believing it would move that learner's post-test (honest copy not posted);
+ * 3. a completed scenario attempt with a bad ending claiming a good one (honest copy not
+ *    posted);
+ * 4. one learner posting a copy of their own scenario attempt under another learner's actor
+ *    (new ids, new registration): the authority is not the actor.
+ * Returns the statements to seed (class A without the honest copies of 1–3), the forged
+ * statements with their poster, the trainer-table rows expected for the claims, and the
+ * statements the trainer must set aside (those of the verbs it reads).
+ */
+function forgeries(honest, scenarioId) {
+  const reads = ['launched', 'answered', 'completed', 'passed', 'failed'].map(VERB);
+  const pool = `${BASE}/modules/${POOL}`;
+  const who = (s) => s.actor.account.name;
+  const wrong = honest.find(
+    (s) =>
+      s.verb.id === VERB('answered') &&
+      s.object.id.startsWith(`${pool}/items/`) &&
+      s.context.extensions[ext('item-role')] === 'check' &&
+      s.result.success === false,
+  );
+  const honestPrePost = JSON.stringify(expectedPrePost(honest, POOL, CLASS));
+  const passedAs = (s) => ({
+    ...s,
+    verb: { ...s.verb, id: VERB('passed') },
+    result: { ...s.result, success: true, score: { ...s.result.score, raw: s.result.score.max, scaled: 1 } },
+  });
+  // a failed check whose forged pass would change the pre/post table if it were believed
+  const failed = honest.find(
+    (s) =>
+      s.verb.id === VERB('failed') &&
+      s.object.id === pool &&
+      JSON.stringify(expectedPrePost(honest.map((x) => (x === s ? passedAs(x) : x)), POOL, CLASS)) !== honestPrePost,
+  );
+  const scenario = loadScenario(scenarioId);
+  const goodEnding = scenario.nodes.find((n) => n.ending?.kind === 'good').id;
+  const badDone = honest.find(
+    (s) =>
+      s.verb.id === VERB('completed') &&
+      s.object.id === `${BASE}/scenarios/${scenarioId}` &&
+      s.result.extensions[ext('ending-kind')] === 'bad',
+  );
+  expect(wrong && failed && badDone, 'class A has a wrong answer, a failed check and a bad ending to forge').toBeTruthy();
+  const forged = [
+    {
+      ...wrong,
+      result: { ...wrong.result, success: true, score: { ...wrong.result.score, raw: wrong.result.score.max, scaled: 1 } },
+    },
+    passedAs(failed),
+    {
+      ...badDone,
+      result: {
+        ...badDone.result,
+        extensions: { ...badDone.result.extensions, [ext('ending')]: goodEnding, [ext('ending-kind')]: 'good' },
+      },
+    },
+  ];
+  const kind = badDone.result.extensions[ext('ending-kind')];
+  const claims = [
+    [who(wrong), wrong.object.id.split('/').pop(), 'Đúng / tốt nhất', 'Có', 'Không'],
+    [who(wrong), wrong.object.id.split('/').pop(), 'Điểm', pts(wrong.result.score.max, wrong.result.score.max), pts(0, wrong.result.score.max)],
+    [who(failed), '—', 'Điểm', pts(failed.result.score.max, failed.result.score.max), pts(failed.result.score.raw, failed.result.score.max)],
+    [who(failed), '—', 'Đạt', 'Có', 'Không'],
+    [who(badDone), '—', 'Kết thúc', goodEnding, badDone.result.extensions[ext('ending')]],
+    [who(badDone), '—', 'Loại kết thúc', KIND_VI.good, KIND_VI[kind]],
+  ];
+  // another learner's actor: the poster's first finished attempt of the scenario, as `victim`
+  const poster = who(wrong);
+  const attempt = honest.find((s) => who(s) === poster && s.verb.id === VERB('completed') && s.object.id === `${BASE}/scenarios/${scenarioId}`)
+    ?? honest.find((s) => who(s) === poster && s.object.id.startsWith(`${BASE}/scenarios/`));
+  const victim = honest.find((s) => s.actor.name && who(s) !== poster).actor;
+  const registration = randomUUID();
+  const asVictim = honest
+    .filter((s) => s.context.registration === attempt.context.registration)
+    .map((s) => ({ ...s, id: randomUUID(), actor: victim, context: { ...s.context, registration } }));
+  const posted = [
+    ...forged.map((s) => ({ by: who(s), statement: s })),
+    ...asVictim.map((s) => ({ by: poster, statement: s })),
+  ];
+  const replaced = new Set([wrong.id, failed.id, badDone.id]);
+  return {
+    seedable: honest.filter((s) => !replaced.has(s.id)),
+    posted,
+    claims,
+    setAside: asVictim.filter((s) => reads.includes(s.verb.id)).length,
+    poster,
+    victim: victim.account.name,
+  };
+}
+
 /** Cells of a review table on screen: header row then rows. */
 async function tableCells(page, id) {
   const table = page.getByTestId(`table-${id}`).locator('table');
@@ -260,23 +377,31 @@ async function expectCsvEqualsScreen(page, id) {
   return csv;
 }
 
+/** The honest statements of the seeded classes (every expected figure comes from them). */
 let seeded = [];
 let scenarios = [];
+/** What the forging learner accounts posted, and what the trainer must show of it. */
+let forged = null;
 
 test.beforeAll(async () => {
   mkdirSync(TMP, { recursive: true });
-  const a = synthesize(CLASS, 40, 11, 'hv-e2e-a', join(TMP, 'e2e-class-a.json'));
-  const b = synthesize(OTHER, 8, 12, 'hv-e2e-b', join(TMP, 'e2e-class-b.json'));
-  for (const f of ['e2e-class-a.json', 'e2e-class-b.json']) {
-    execFileSync('node', [join(ROOT, 'scripts', 'seed-lrs.mjs'), join(TMP, f), LRS_ENDPOINT, SEEDER], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
-  seeded = [...a, ...b];
+  const a = synthesize(CLASS, SIMULATED.a, 11, join(TMP, 'e2e-class-a.json'));
+  const b = synthesize(OTHER, SIMULATED.b, 12, join(TMP, 'e2e-class-b.json'));
   const prefix = `${BASE}/scenarios/`;
   scenarios = [...new Set(a.map((s) => s.object.id).filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length).split('/')[0]))].sort();
   expect(scenarios.length).toBeGreaterThanOrEqual(1);
+  forged = forgeries(a, scenarios[0]);
+  writeFileSync(join(TMP, 'e2e-class-a-seeded.json'), JSON.stringify(forged.seedable));
+  seed(join(TMP, 'e2e-class-a-seeded.json'));
+  seed(join(TMP, 'e2e-class-b.json'));
+  // The forgeries, each posted straight to the LRS by a learner's own account.
+  const byPoster = new Map();
+  for (const p of forged.posted) byPoster.set(p.by, [...(byPoster.get(p.by) ?? []), p]);
+  for (const [by, list] of byPoster) {
+    const r = await postStatements(list.map((p) => p.statement), { as: learnerAccount(by) });
+    expect(r.status, `${by} posts ${list.length} forged statement(s): ${r.text.slice(0, 200)}`).toBe(200);
+  }
+  seeded = [...a, ...b];
 });
 
 test('a trainer filters a class, reads a scenario whose figures match the seeded data, replays a learner, exports CSV', async ({ page }) => {
@@ -363,11 +488,8 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
 
   // Three more learners of the class sync; "refresh" asks the LRS only for what it stored
   // since the last read (every statement query carries `since`) and the class grows.
-  const more = synthesize(CLASS, 3, 13, 'hv-e2e-c', join(TMP, 'e2e-class-c.json'));
-  execFileSync('node', [join(ROOT, 'scripts', 'seed-lrs.mjs'), join(TMP, 'e2e-class-c.json'), LRS_ENDPOINT, SEEDER], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const more = synthesize(CLASS, SIMULATED.c, 13, join(TMP, 'e2e-class-c.json'));
+  seed(join(TMP, 'e2e-class-c.json'));
   seeded.push(...more);
   const queries = [];
   page.on('request', (r) => {
@@ -470,6 +592,49 @@ test('a trainer opens a pool module: pre/post gains and evaluations match the se
   expect(await axeReport(page, 'trainer module')).toBe('');
   await page.getByTestId('trainer-prepost').screenshot({ path: join(SHOTS, 'trainer-prepost.png') });
   await page.getByTestId('trainer-evaluations').screenshot({ path: join(SHOTS, 'trainer-evaluations.png') });
+});
+
+// Guards the trust checks end to end: learner accounts posting a false `success`, a false
+// score, a false ending and statements under another learner's actor change none of the
+// trainer's figures (the tests above compare them with the honest statements); the trainer
+// sees the statements set aside and why, and every claimed result next to the recomputed one.
+test('forgeries posted by learner accounts are set aside or recomputed, and listed for the trainer', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, TRAINER);
+  await expect(page).toHaveURL(/\/trainer$/);
+  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+  await page.getByTestId('filter-class').selectOption(CLASS);
+  const trust = page.getByTestId('trainer-trust');
+  await expect(trust.getByTestId('formative-note')).toHaveText(vi.trainer_formative);
+  const summary = await expectCsvEqualsScreen(page, 'trust-summary');
+  const setAside = Number(summary[1][1]);
+  console.log(
+    `forgery e2e: ${setAside} statements set aside (posted by ${forged.poster} with ${forged.victim}'s actor); ` +
+      `${summary[2][1]} statements claimed results that differ from the recomputed ones`,
+  );
+  test.info().annotations.push({ type: 'statements set aside', description: String(setAside) });
+  expect(setAside, 'statements set aside: the copies under another learner\'s actor').toBe(forged.setAside);
+  expect(setAside).toBeGreaterThan(0);
+  expect(summary[2][1], 'statements whose claimed result differs').toBe('3');
+  const reasons = await expectCsvEqualsScreen(page, 'trust-set-aside');
+  expect(reasons.slice(1).map((r) => r[1])).toEqual(['0', String(forged.setAside), '0', '0']);
+  const claims = await expectCsvEqualsScreen(page, 'trust-claims');
+  const shown = claims.slice(1).map((r) => [r[0], r[3], r[4], r[5], r[6]]);
+  expect(shown.sort()).toEqual([...forged.claims].sort());
+  // the learner named in the copies gained no attempt: the learners' table is the honest one
+  const learners = await tableCells(page, 'class-learners');
+  const victimRow = learners.find((r) => r[0] === forged.victim);
+  const honestAttempts = new Set(
+    seeded
+      .filter((s) => s.actor.account.name === forged.victim && s.context?.extensions?.[ext('class-code')] === CLASS)
+      .filter((s) => !s.object.id.includes('/pretest') && !s.object.id.includes('/evaluation/') && !s.object.id.includes('/competencies/'))
+      .filter((s) => s.context.extensions[ext('item-role')] !== 'pretest')
+      .map((s) => s.context.registration),
+  );
+  expect(victimRow?.[3], `${forged.victim}'s attempts`).toBe(String(honestAttempts.size));
+  expect(await axeReport(page, 'trainer trust')).toBe('');
+  mkdirSync(SHOTS, { recursive: true });
+  await trust.screenshot({ path: join(SHOTS, 'trainer-trust.png') });
 });
 
 test('a learner account sees no trainer area, and the LRS gives it none of the class data', async ({ page }) => {

@@ -26,10 +26,10 @@ use std::time::Instant;
 use boiduong_core::compiler::compile_dir;
 use boiduong_core::model::Content;
 use boiduong_core::review::synth::{
-    demo_catalog, demo_module, demo_scenario, simulate, SynthConfig,
+    demo_catalog, demo_module, demo_scenario, simulate_posted, SynthConfig,
 };
 use boiduong_core::review::{
-    item_analysis, lean_json, parse_page, scenario_review, Class, Filter, Labels, Table,
+    item_analysis, lean_json, parse_page, scenario_review, Class, Filter, Labels, Table, Versions,
 };
 use boiduong_core::Lang;
 
@@ -147,7 +147,7 @@ fn main() -> ExitCode {
         ..SynthConfig::default()
     };
     let t = Instant::now();
-    let mut statements = match simulate(&contents, &catalog, &cfg) {
+    let mut statements = match simulate_posted(&contents, &catalog, &cfg) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("boiduong-review-bench: {e}");
@@ -157,7 +157,7 @@ fn main() -> ExitCode {
     if statements.len() < args.statements {
         // more visits per learner until the class is big enough
         cfg.rounds = args.statements.div_ceil(statements.len().max(1)) as u32;
-        statements = match simulate(&contents, &catalog, &cfg) {
+        statements = match simulate_posted(&contents, &catalog, &cfg) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("boiduong-review-bench: {e}");
@@ -166,6 +166,19 @@ fn main() -> ExitCode {
         };
     }
     statements.truncate(args.statements);
+    // each with the authority an LRS stamps (the posting learner), as the trainer reads them
+    let statements: Vec<serde_json::Value> = match statements
+        .iter()
+        .map(|p| p.with_authority())
+        .collect::<Result<_, _>>()
+    {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("boiduong-review-bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let versions: Versions = contents.iter().cloned().collect();
     let generated = t.elapsed();
     let json = if args.lean {
         match parse_page(&serde_json::to_string(&statements).unwrap_or_default()) {
@@ -233,7 +246,7 @@ fn main() -> ExitCode {
             }
         };
         let t1 = Instant::now();
-        let class = Class::build(&parsed.statements, &cfg.base, &Filter::default());
+        let class = Class::build(&parsed.statements, &cfg.base, &Filter::default(), &versions);
         let t2 = Instant::now();
         let reviews: Vec<_> = scenarios
             .iter()
@@ -258,7 +271,7 @@ fn main() -> ExitCode {
         tables.push(ms(t5 - t4));
         total.push(ms(t5 - t0));
         check = (
-            parsed.malformed,
+            parsed.malformed + class.trust.set_aside.len(),
             class.attempts.len(),
             reviews.iter().map(|r| r.attempts).sum::<usize>(),
             csv_bytes,
@@ -274,7 +287,7 @@ fn main() -> ExitCode {
         median(total),
     );
     println!(
-        "class: {} attempts ({} scenario attempts), {} malformed, tables {} KB of CSV",
+        "class: {} attempts ({} scenario attempts), {} malformed or set aside, tables {} KB of CSV",
         check.1,
         check.2,
         check.0,

@@ -10,8 +10,10 @@
 //! Compiles the content directory with the portal's compiler (same ids and versions as the
 //! build), simulates the class through the portal's engine and xAPI mapping (attempts,
 //! pre-tests of question pools, shared self-ratings, evaluations), and writes the
-//! statements as one JSON array (stdout unless `--out`). A summary goes to stderr. Seed it
-//! into an LRS with `node scripts/seed-lrs.mjs statements.json URL USER:PASS`.
+//! statements as one JSON array (stdout unless `--out`), each with the `authority` an LRS
+//! would stamp: the learner's own account, who posts it. A summary goes to stderr. Seed it
+//! into an LRS with `node scripts/seed-lrs.mjs statements.json URL --as-authority` (each
+//! statement posted by its learner's account; `scripts/lrs/start.sh --simulated` makes them).
 
 #![allow(clippy::print_stdout)] // a command-line tool reports on stdout/stderr by design
 
@@ -22,7 +24,7 @@ use std::process::ExitCode;
 use boiduong_core::compiler::compile_dir;
 use boiduong_core::model::Content;
 use boiduong_core::review::parse_timestamp_ms;
-use boiduong_core::review::synth::{simulate, SynthConfig};
+use boiduong_core::review::synth::{simulate_posted, SynthConfig};
 
 const USAGE: &str =
     "usage: boiduong-synth [--content DIR] [--learners N] [--class CODE] [--seed N] \
@@ -119,7 +121,12 @@ fn real_main() -> Result<(), String> {
     }
     let mut chosen = take(&scenarios, ss)?;
     chosen.extend(take(&modules, ms)?);
-    let statements = simulate(&chosen, &compiled.catalog, &cfg).map_err(|e| e.to_string())?;
+    let posted = simulate_posted(&chosen, &compiled.catalog, &cfg).map_err(|e| e.to_string())?;
+    let statements = posted
+        .iter()
+        .map(|p| p.with_authority())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
     let json = serde_json::to_string(&statements).map_err(|e| e.to_string())?;
     match &out {
         Some(path) => std::fs::write(path, json.as_bytes())

@@ -3,10 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::model::{ContentKind, EndingKind};
+use crate::model::{Content, ContentKind, EndingKind};
 use crate::xapi::verbs;
 
 use super::statement::{Account, Statement};
+use super::trust::{self, SetAside, SetAsideReason, Trust, Versions};
 
 const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
 
@@ -45,6 +46,8 @@ pub struct ChoiceMade {
     pub shown_position: Option<u32>,
     /// `shown-order`: the node's choice ids as shown; empty when not recorded.
     pub shown_order: Vec<String>,
+    /// The statement's id.
+    pub statement: String,
 }
 
 /// An answer to a module item (`answered` on `…/items/{item}`).
@@ -65,6 +68,8 @@ pub struct ItemAnswer {
     pub shown_position: Vec<u32>,
     /// `shown-order`: the item's option ids as shown; empty when not recorded.
     pub shown_order: Vec<String>,
+    /// The statement's id.
+    pub statement: String,
 }
 
 /// How an attempt ended (`completed`, and `passed`/`failed` for modules).
@@ -81,6 +86,9 @@ pub struct Finish {
     pub score_raw: Option<f64>,
     pub score_max: Option<f64>,
     pub passed: Option<bool>,
+    /// Ids of the `completed` and the `passed`/`failed` statements.
+    pub completed_statement: Option<String>,
+    pub verdict_statement: Option<String>,
 }
 
 impl Finish {
@@ -93,7 +101,9 @@ impl Finish {
     }
 }
 
-/// One attempt (one registration).
+/// One attempt (one registration). Its answers, choices and finish hold the values the
+/// trust checks recomputed from the content version ([`trust::recompute`]), never the ones
+/// the statements claimed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attempt {
     pub registration: String,
@@ -228,6 +238,9 @@ pub struct Class {
     /// Statements used (in some attempt, before the filter).
     pub used: usize,
     pub skipped: SkipCounts,
+    /// Statements set aside by the trust checks, and claims that differ from the recomputed
+    /// results (filtered like attempts: class code and time).
+    pub trust: Trust,
 }
 
 /// What an activity id names under the base.
@@ -307,6 +320,15 @@ fn parse_activity(iri: &str, base: &str) -> Option<(ContentRef, Part)> {
     Some((ContentRef { kind, id }, part))
 }
 
+/// The module or scenario a statement belongs to under `base` (a trailing `/` already cut):
+/// named by its object, else by a parent or grouping.
+pub(super) fn content_of(s: &Statement, base: &str) -> Option<ContentRef> {
+    std::iter::once(&s.object_id)
+        .chain(&s.parents)
+        .chain(&s.groupings)
+        .find_map(|iri| parse_activity(iri, base).map(|(c, _)| c))
+}
+
 fn ending_kind(s: &str) -> Option<EndingKind> {
     match s {
         "good" => Some(EndingKind::Good),
@@ -332,6 +354,7 @@ type LearnerAcc<'a> = (Option<(i64, &'a str)>, i64, bool);
 
 struct Builder<'a> {
     content: ContentRef,
+    version: &'a Content,
     actor: &'a Account,
     statements: Vec<&'a Statement>,
 }
@@ -346,17 +369,29 @@ impl Class {
     /// attempts (class code of any of its statements; start time in the range), never cutting
     /// an attempt in two.
     ///
+    /// Before any of that, the trust checks ([`trust`]): a statement counts only when its
+    /// authority names its actor, and a module or scenario statement only for a content
+    /// version in `versions`; the others are set aside with their reason
+    /// ([`Class::trust`]). Each attempt's results are then recomputed from its version.
+    ///
     /// Self-assessment records are not attempts: `answered` on a self-rating activity goes to
     /// [`Class::self_ratings`], on an evaluation question to [`Class::evaluations`] (grouped
     /// by registration), whatever their parent or grouping; neither makes a learner. A
     /// pre-test is an attempt of its own, flagged [`Attempt::pretest`].
-    pub fn build(statements: &[Statement], base: &str, filter: &Filter) -> Class {
+    pub fn build(
+        statements: &[Statement],
+        base: &str,
+        filter: &Filter,
+        versions: &Versions,
+    ) -> Class {
         let base = base.trim_end_matches('/');
         let mut skipped = SkipCounts::default();
-        let voided: HashSet<&str> = statements
+        let mut set_aside: Vec<SetAside> = Vec::new();
+        // a statement is voided only by its own learner, vouched for
+        let voided: HashSet<(&str, &Account)> = statements
             .iter()
-            .filter(|s| s.verb == VOIDED && s.object_is_statement_ref)
-            .map(|s| s.object_id.as_str())
+            .filter(|s| s.verb == VOIDED && s.object_is_statement_ref && trust::vouched(s).is_ok())
+            .map(|s| (s.object_id.as_str(), &s.actor))
             .collect();
         let mut seen: HashSet<&str> = HashSet::with_capacity(statements.len());
         let mut by_registration: HashMap<&str, usize> = HashMap::new();
@@ -371,7 +406,14 @@ impl Class {
                 skipped.duplicates += 1;
                 continue;
             }
-            if s.verb == VOIDED || voided.contains(s.id.as_str()) {
+            if s.verb == VOIDED {
+                match trust::vouched(s) {
+                    Ok(()) => skipped.voided += 1,
+                    Err(reason) => set_aside.push(SetAside::of(s, reason)),
+                }
+                continue;
+            }
+            if voided.contains(&(s.id.as_str(), &s.actor)) {
                 skipped.voided += 1;
                 continue;
             }
@@ -380,6 +422,14 @@ impl Class {
                     skipped.no_registration += 1;
                     continue;
                 };
+                let identity = match record {
+                    RecordPart::Evaluation { .. } => trust::vouched_anonymous(s, reg),
+                    RecordPart::SelfRating(_) => trust::vouched(s),
+                };
+                if let Err(reason) = identity {
+                    set_aside.push(SetAside::of(s, reason));
+                    continue;
+                }
                 let kept = s.verb == verbs::ANSWERED
                     && match record {
                         RecordPart::SelfRating(competency) => {
@@ -412,12 +462,20 @@ impl Class {
                 }
                 continue;
             }
-            let content = std::iter::once(&s.object_id)
-                .chain(&s.parents)
-                .chain(&s.groupings)
-                .find_map(|iri| parse_activity(iri, base).map(|(c, _)| c));
-            let Some(content) = content else {
+            let Some(content) = content_of(s, base) else {
                 skipped.foreign += 1;
+                continue;
+            };
+            if let Err(reason) = trust::vouched(s) {
+                set_aside.push(SetAside::of(s, reason));
+                continue;
+            }
+            let Some(version) = s
+                .revision
+                .as_deref()
+                .and_then(|v| versions.get(&content, v))
+            else {
+                set_aside.push(SetAside::of(s, SetAsideReason::UnknownVersion));
                 continue;
             };
             let Some(reg) = s.registration.as_deref() else {
@@ -427,13 +485,17 @@ impl Class {
             let idx = *by_registration.entry(reg).or_insert_with(|| {
                 builders.push(Builder {
                     content: content.clone(),
+                    version,
                     actor: &s.actor,
                     statements: Vec::new(),
                 });
                 builders.len() - 1
             });
             let b = &mut builders[idx];
-            if b.content != content || *b.actor != s.actor {
+            if b.content != content
+                || *b.actor != s.actor
+                || b.version.version() != version.version()
+            {
                 skipped.conflicting += 1;
                 continue;
             }
@@ -446,13 +508,27 @@ impl Class {
             b.statements.push(s);
         }
 
+        // every result recomputed from the attempt's content version
+        let mut claims = Vec::new();
         let mut attempts: Vec<(Attempt, &Account, Option<&str>)> = builders
             .into_iter()
             .map(|b| {
-                let (attempt, name) = digest(b.content, b.statements, base);
+                let (mut attempt, name) = digest(b.content, b.statements, base);
+                let found = trust::recompute(&mut attempt, b.version, b.actor);
+                used -= found.set_aside.len();
+                set_aside.extend(found.set_aside);
+                if in_range(filter, attempt.started_ms)
+                    && code_matches(filter, attempt.class_code.as_deref())
+                {
+                    claims.extend(found.claims);
+                }
                 (attempt, b.actor, name)
             })
             .collect();
+        claims.sort_by(|a, b| (&a.account, a.at_ms).cmp(&(&b.account, b.at_ms)));
+        set_aside
+            .retain(|s| code_matches(filter, s.class_code.as_deref()) && in_range(filter, s.at_ms));
+        set_aside.sort_by(|a, b| (a.at_ms, &a.statement).cmp(&(b.at_ms, &b.statement)));
         attempts.retain(|(a, _, _)| code_matches(filter, a.class_code.as_deref()));
         // learners: latest name wins; sync time over class-filtered attempts
         // account -> (latest name with its time, latest sync, has an attempt in the range)
@@ -495,6 +571,7 @@ impl Class {
             class_codes: codes.into_iter().collect(),
             used,
             skipped,
+            trust: Trust { set_aside, claims },
             self_ratings: ratings,
             evaluations,
             ..Class::default()
@@ -687,6 +764,7 @@ fn digest<'a>(
                     _ => None,
                 }),
                 shown_order: r.map(|r| r.shown_order.clone()).unwrap_or_default(),
+                statement: s.id.clone(),
             }),
             (verbs::ANSWERED, Some(Part::Item(item))) => {
                 let check = match s.item_role.as_deref() {
@@ -707,11 +785,13 @@ fn digest<'a>(
                     duration_ms: r.and_then(|r| r.duration_ms),
                     shown_position: r.map(|r| r.shown_position.clone()).unwrap_or_default(),
                     shown_order: r.map(|r| r.shown_order.clone()).unwrap_or_default(),
+                    statement: s.id.clone(),
                 });
             }
             (verbs::COMPLETED, Some(Part::Root | Part::PreTest)) => {
                 let f = a.finish.get_or_insert_with(Finish::default);
                 f.at_ms = s.time_ms();
+                f.completed_statement = Some(s.id.clone());
                 f.duration_ms = r.and_then(|r| r.duration_ms);
                 if let Some(r) = r {
                     f.ending = r.ending.clone().or_else(|| s.node_id.clone());
@@ -732,6 +812,7 @@ fn digest<'a>(
                     ..Finish::default()
                 });
                 f.passed = Some(v == verbs::PASSED);
+                f.verdict_statement = Some(s.id.clone());
                 f.score_raw = r.and_then(|r| r.score_raw);
                 f.score_max = r.and_then(|r| r.score_max);
             }

@@ -2,10 +2,15 @@
 //! in the shape [`parse_page`](super::parse_page) reads. The trainer's offline cache stores
 //! pages in this form (a tenth of the LRS's size: no activity definitions, no texts), and
 //! reading the cache goes through the same parser as reading the LRS.
+//!
+//! A page is `{"lean":2,"statements":[…]}`. Form 2 keeps the `authority`, which the trust
+//! checks need; a page of an older form (a bare array, before the authority was kept) is
+//! told apart by [`is_current_lean`] so the app can read the LRS again instead of setting
+//! every cached statement aside.
 
 use serde_json::{json, Map, Value};
 
-use super::statement::Statement;
+use super::statement::{Account, Statement};
 use crate::xapi::{duration, timestamp};
 
 /// Prefix of the extension IRIs in the lean form (the parser reads the last segment).
@@ -23,22 +28,50 @@ fn numbers(map: &std::collections::BTreeMap<String, f64>) -> Option<Value> {
     (!map.is_empty()).then(|| json!(map))
 }
 
+/// The form written now (see the module doc).
+const LEAN_FORM: u32 = 2;
+
+/// Whether a cached page is in the current lean form (older pages lack the authority).
+pub fn is_current_lean(page: &str) -> bool {
+    page.starts_with(&format!("{{\"lean\":{LEAN_FORM},"))
+}
+
+/// An agent with this identifier (an mbox stands for every IFI other than an account: the
+/// parser reads them all alike).
+fn agent(a: &Account) -> Map<String, Value> {
+    let mut out = Map::new();
+    if a.home_page.is_empty() {
+        out.insert("mbox".into(), json!(a.name));
+    } else {
+        out.insert(
+            "account".into(),
+            json!({ "homePage": a.home_page, "name": a.name }),
+        );
+    }
+    out
+}
+
 fn one(s: &Statement) -> Value {
     let mut out = Map::new();
     out.insert("id".into(), json!(s.id));
-    let mut actor = Map::new();
+    let mut actor = agent(&s.actor);
     if let Some(n) = &s.actor_name {
         actor.insert("name".into(), json!(n));
     }
-    if s.actor.home_page.is_empty() {
-        actor.insert("mbox".into(), json!(s.actor.name));
-    } else {
-        actor.insert(
-            "account".into(),
-            json!({ "homePage": s.actor.home_page, "name": s.actor.name }),
-        );
-    }
     out.insert("actor".into(), Value::Object(actor));
+    match s.authority.as_slice() {
+        [] => {}
+        [one] => {
+            out.insert("authority".into(), Value::Object(agent(one)));
+        }
+        many => {
+            let members: Vec<Value> = many.iter().map(|a| Value::Object(agent(a))).collect();
+            out.insert(
+                "authority".into(),
+                json!({ "objectType": "Group", "member": members }),
+            );
+        }
+    }
     out.insert("verb".into(), json!({ "id": s.verb }));
     let mut object = Map::new();
     object.insert("id".into(), json!(s.object_id));
@@ -137,9 +170,10 @@ fn one(s: &Statement) -> Value {
     Value::Object(out)
 }
 
-/// The statements as a JSON array of lean xAPI statements (see the module doc).
+/// The statements as one lean page (see the module doc).
 pub fn lean_json(statements: &[Statement]) -> String {
-    Value::Array(statements.iter().map(one).collect()).to_string()
+    let list = Value::Array(statements.iter().map(one).collect());
+    format!("{{\"lean\":{LEAN_FORM},\"statements\":{list}}}")
 }
 
 #[cfg(test)]
@@ -147,7 +181,8 @@ mod tests {
     use super::*;
     use crate::review::parse_page;
 
-    // Guards the cache: what is written reads back as the same statements.
+    // Guards the cache: what is written reads back as the same statements (the authority
+    // included, which the trust checks read), in a form an older page is told apart from.
     #[test]
     fn lean_form_reads_back_unchanged() {
         let full = r#"{"statements":[{
@@ -164,10 +199,12 @@ mod tests {
               "contextActivities":{"parent":[{"id":"https://b.example/xapi/scenarios/s"}],"grouping":[{"id":"https://b.example/xapi/fields/mot-cua"}]},
               "revision":"61a35171a2210a30",
               "extensions":{"https://b.example/xapi/extensions/class-code":"QLNN-2026-01","https://b.example/xapi/extensions/event-seq":1,"https://b.example/xapi/extensions/node-id":"mo-dau","https://b.example/xapi/extensions/rating-phase":"before"}},
-            "timestamp":"2026-11-28T06:04:52.373Z","stored":"2026-11-28T06:05:00.001Z"},
+            "timestamp":"2026-11-28T06:04:52.373Z","stored":"2026-11-28T06:05:00.001Z",
+            "authority":{"objectType":"Agent","name":"Hồng","account":{"homePage":"https://boiduong.example","name":"hong.nt"}}},
             {"id":"5f0c1a4e-0000-4000-8000-000000000001","actor":{"mbox":"mailto:a@b.example"},
              "verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},
              "object":{"objectType":"StatementRef","id":"e41521d5-095e-8f9d-9631-ba7181b57098"},
+             "authority":{"objectType":"Group","member":[{"account":{"homePage":"https://app.example","name":"portal"}},{"mbox":"mailto:a@b.example"}]},
              "stored":"2026-11-28T07:00:00Z"}]}"#;
         let page = parse_page(full).expect("page");
         assert_eq!(page.statements.len(), 2);
@@ -181,5 +218,10 @@ mod tests {
             (r.shown_position.as_slice(), r.shown_order.len()),
             (&[2][..], 2)
         );
+        assert_eq!(back.statements[1].authority.len(), 2);
+        // pages written before the authority was kept are told apart
+        assert!(is_current_lean(&lean));
+        assert!(!is_current_lean(r#"[{"id":"x"}]"#));
+        assert!(!is_current_lean(full));
     }
 }

@@ -2,7 +2,10 @@
 //!
 //! 1. [`parse_page`] reads an LRS answer into lean [`Statement`]s (tolerant, malformed ones
 //!    counted and skipped);
-//! 2. [`Class::build`] groups them into attempts (by registration) per learner and content;
+//! 2. [`Class::build`] keeps only the statements the trust checks accept (authority names
+//!    the actor; a content version in [`Versions`]), groups them into attempts (by
+//!    registration) per learner and content, and recomputes every result from the content
+//!    version ([`recompute`]; what differs is listed as a [`Claim`]);
 //! 3. [`scenario_review`], [`learner_review`] and [`item_analysis`] compute the views,
 //!    [`item_position_bias`] and [`node_position_bias`] whether learners choose by the place
 //!    an option is shown at, and
@@ -22,6 +25,7 @@ mod scenario;
 mod statement;
 mod table;
 pub(crate) mod time;
+mod trust;
 
 #[cfg(feature = "synth")]
 pub mod synth;
@@ -41,7 +45,7 @@ pub use items::{
     item_analysis, ItemAnalysis, ItemFlag, ItemStats, OptionCount, PatternCount,
     MISLEADING_DISCRIMINATION, TOO_EASY_FACILITY, TOO_HARD_FACILITY, UPPER_LOWER_SHARE,
 };
-pub use lean::lean_json;
+pub use lean::{is_current_lean, lean_json};
 pub use position::{item_position_bias, node_position_bias, PositionBias};
 pub use scenario::{
     flow_layout, learner_review, scenario_review, AttemptPath, ChoiceFlow, CompetencyAverage,
@@ -54,6 +58,10 @@ pub use table::{
     ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
 };
 pub use time::{format_clock, format_local_minute, parse_duration_ms, parse_timestamp_ms};
+pub use trust::{
+    is_right, parse_response, recompute, versions_named, vouched, vouched_anonymous, Claim,
+    ClaimField, ClaimValue, Recomputed, SetAside, SetAsideReason, Trust, Versions,
+};
 
 use thiserror::Error;
 

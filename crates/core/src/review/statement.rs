@@ -66,6 +66,10 @@ pub struct Statement {
     pub timestamp_ms: Option<i64>,
     /// `stored` (set by the LRS) in ms since the epoch.
     pub stored_ms: Option<i64>,
+    /// Who vouches for it (`authority`, set by the LRS from the account that posted it): the
+    /// agent's identifier, or each identified member of a group authority (an OAuth
+    /// application and its user) and the group's own. Empty when absent or unreadable.
+    pub authority: Vec<Account>,
 }
 
 impl Statement {
@@ -177,6 +181,10 @@ struct WireStatement {
     timestamp: Option<String>,
     #[serde(default)]
     stored: Option<String>,
+    /// Read leniently: an authority of an unexpected shape leaves the statement readable (and
+    /// without authority, which the trust checks then set aside).
+    #[serde(default)]
+    authority: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -449,6 +457,36 @@ impl<'de> Deserialize<'de> for Ext {
     }
 }
 
+/// The inverse functional identifier of an agent or identified group, as an [`Account`].
+fn ifi(agent: &Value) -> Option<Account> {
+    let text = |key: &str| agent.get(key)?.as_str().filter(|v| !v.is_empty());
+    if let Some(a) = agent.get("account") {
+        let home_page = a.get("homePage")?.as_str()?;
+        let name = a.get("name")?.as_str()?;
+        return Some(Account::new(home_page, name));
+    }
+    ["mbox", "mbox_sha1sum", "openid"]
+        .into_iter()
+        .find_map(text)
+        .map(|v| Account::new("", v))
+}
+
+/// Everyone an `authority` names: an agent, or a group's members and the group itself.
+fn authorities(authority: Option<Value>) -> Vec<Account> {
+    let Some(a) = authority else {
+        return Vec::new();
+    };
+    let mut out: Vec<Account> = a
+        .get("member")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(ifi)
+        .collect();
+    out.extend(ifi(&a));
+    out
+}
+
 impl WireStatement {
     fn into_statement(self) -> Option<Statement> {
         let actor = match (self.actor.account, self.actor.mbox, self.actor.mbox_sha1sum) {
@@ -474,6 +512,7 @@ impl WireStatement {
             object_id: self.object.id,
             timestamp_ms,
             stored_ms,
+            authority: authorities(self.authority),
             ..Statement::default()
         };
         if let Some(ctx) = self.context {
@@ -579,6 +618,7 @@ mod tests {
         assert_eq!(r.competency_levels.len(), 1);
         assert_eq!(r.shown_position, [3, 1]);
         assert_eq!(r.shown_order, ["c", "a", "b"]);
+        assert_eq!(s.authority, [Account::new("", "mailto:x@y")]);
     }
 
     // Guards the shown places: one number or an array, float integers accepted; a place 0, a
@@ -599,6 +639,38 @@ mod tests {
         assert_eq!(read("0", r#"["a", 1]"#), (vec![], vec![]));
         assert_eq!(read("[1, 2.5]", r#""a""#), (vec![], vec![]));
         assert_eq!(read(r#""1""#, r#"["x"]"#), (vec![], vec!["x".to_owned()]));
+    }
+
+    // Guards the authority read: an account agent, a group's members and the group's own
+    // identifier; one of an unexpected shape leaves the statement readable with none.
+    #[test]
+    fn reads_the_authority() {
+        let with = |authority: &str| {
+            let json = GOOD.replace(
+                r#""authority": {"objectType": "Agent", "mbox": "mailto:x@y"}"#,
+                authority,
+            );
+            parse_statement(&json).expect("statement").authority
+        };
+        assert_eq!(
+            with(r#""authority": {"account": {"homePage": "https://l.example", "name": "an"}}"#),
+            [Account::new("https://l.example", "an")]
+        );
+        assert_eq!(
+            with(
+                r#""authority": {"objectType": "Group", "mbox": "mailto:g@x", "member": [
+                    {"account": {"homePage": "https://app.example", "name": "portal"}},
+                    {"openid": "https://id.example/an"}, {"name": "no ifi"}]}"#
+            ),
+            [
+                Account::new("https://app.example", "portal"),
+                Account::new("", "https://id.example/an"),
+                Account::new("", "mailto:g@x"),
+            ]
+        );
+        assert_eq!(with(r#""authority": "an""#), []);
+        assert_eq!(with(r#""authority": {"account": {"name": 3}}"#), []);
+        assert_eq!(with(r#""version": "1.0.3""#), []);
     }
 
     // Guards "a malformed statement is skipped and counted, never a panic".

@@ -616,7 +616,49 @@ pub fn simulate(
     catalog: &Catalog,
     cfg: &SynthConfig,
 ) -> Result<Vec<xapi::Statement>, XapiError> {
+    Ok(simulate_posted(contents, catalog, cfg)?
+        .into_iter()
+        .map(|p| p.statement)
+        .collect())
+}
+
+/// A statement and the learner's account that posts it: the actor's own, also for an
+/// anonymous evaluation (whose actor is nobody's account). An LRS stamps that account as
+/// the statement's `authority`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Posted {
+    pub by: xapi::Account,
+    pub statement: xapi::Statement,
+}
+
+impl Posted {
+    /// The statement as JSON with the `authority` an LRS would give it (what a seed tool
+    /// reads to post it with the right account, and what the review reads back).
+    pub fn with_authority(&self) -> Result<serde_json::Value, serde_json::Error> {
+        let mut v = serde_json::to_value(&self.statement)?;
+        if let Some(map) = v.as_object_mut() {
+            map.insert(
+                "authority".into(),
+                serde_json::json!({
+                    "objectType": "Agent",
+                    "account": {"homePage": self.by.home_page, "name": self.by.name},
+                }),
+            );
+        }
+        Ok(v)
+    }
+}
+
+/// [`simulate`], each statement with the account that posts it.
+pub fn simulate_posted(
+    contents: &[Content],
+    catalog: &Catalog,
+    cfg: &SynthConfig,
+) -> Result<Vec<Posted>, XapiError> {
+    let class = learners(cfg);
     let mut out = Vec::new();
+    // learner index of each statement of `out`
+    let mut posters: Vec<usize> = Vec::new();
     // what the class's contents train: the competencies of a rating on its own
     let mut trained: Vec<String> = contents
         .iter()
@@ -627,7 +669,8 @@ pub fn simulate(
         .collect();
     trained.sort();
     trained.dedup();
-    for (li, learner) in learners(cfg).iter().enumerate() {
+    for (li, learner) in class.iter().enumerate() {
+        posters.resize(out.len(), li.saturating_sub(1));
         let mut a = Rng::derive(cfg.seed, &format!("{li}/self-rating"));
         if a.chance(0.5) {
             let at = attempt_start(&mut a, cfg);
@@ -681,9 +724,21 @@ pub fn simulate(
             }
         }
     }
+    posters.resize(out.len(), class.len().saturating_sub(1));
+    let mut posted: Vec<Posted> = out
+        .into_iter()
+        .zip(posters)
+        .map(|(statement, li)| Posted {
+            by: xapi::Account {
+                home_page: class[li].context.learner.home_page.clone(),
+                name: class[li].context.learner.account_name.clone(),
+            },
+            statement,
+        })
+        .collect();
     // Same format everywhere, so the text order is the time order; stable keeps event order.
-    out.sort_by(|a, b| a.timestamp.cmp(&b.timestamp));
-    Ok(out)
+    posted.sort_by(|a, b| a.statement.timestamp.cmp(&b.statement.timestamp));
+    Ok(posted)
 }
 
 const COMPETENCIES: &[&str] = &["giao_tiep", "phap_luat", "dao_duc", "xu_ly_tinh_huong"];
@@ -939,7 +994,7 @@ pub fn demo_module(index: usize, lessons: usize, items: usize, seed: u64) -> Mod
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::{item_analysis, parse_page, scenario_review, Class, Filter};
+    use crate::review::{item_analysis, parse_page, scenario_review, Class, Filter, Versions};
 
     // Guards the generator: deterministic, valid for the engine (every statement mapped),
     // skill shows in the results, and the review reads everything back.
@@ -959,16 +1014,32 @@ mod tests {
             learners: 30,
             ..SynthConfig::default()
         };
-        let a = simulate(&contents, &catalog, &cfg).expect("simulate");
-        let b = simulate(&contents, &catalog, &cfg).expect("again");
+        let a = simulate_posted(&contents, &catalog, &cfg).expect("simulate");
+        let b = simulate_posted(&contents, &catalog, &cfg).expect("again");
         assert_eq!(a, b);
-        let ids: std::collections::HashSet<&str> = a.iter().map(|s| s.id.as_str()).collect();
+        let ids: std::collections::HashSet<&str> =
+            a.iter().map(|p| p.statement.id.as_str()).collect();
         assert_eq!(ids.len(), a.len());
-        let json = serde_json::to_string(&a).expect("json");
+        // every statement is posted by its own learner (anonymous evaluations too)
+        for p in &a {
+            if p.statement.actor.name.is_some() {
+                assert_eq!(p.by, p.statement.actor.account);
+            }
+        }
+        let values: Vec<serde_json::Value> = a
+            .iter()
+            .map(|p| p.with_authority().expect("json"))
+            .collect();
+        let json = serde_json::to_string(&values).expect("json");
         let page = parse_page(&json).expect("page");
         assert_eq!(page.malformed, 0);
-        let class = Class::build(&page.statements, &cfg.base, &Filter::default());
+        let versions: Versions = contents.iter().cloned().collect();
+        let class = Class::build(&page.statements, &cfg.base, &Filter::default(), &versions);
         assert_eq!(class.learners.len(), 30);
+        // the portal's own statements, posted by their learners: nothing set aside, every
+        // claimed result the recomputed one
+        assert_eq!(class.trust.set_aside, []);
+        assert_eq!(class.trust.claims, []);
         assert_eq!(class.used, a.len());
         let Content::Scenario(s) = &contents[0] else {
             unreachable!()

@@ -31,6 +31,7 @@ use super::items::ItemAnalysis;
 use super::position::PositionBias;
 use super::scenario::{LearnerReview, ScenarioReview};
 use super::time::{format_clock, format_local_minute};
+use super::trust::{ClaimValue, Trust};
 
 /// A view as display-ready text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,6 +140,70 @@ pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
     ("review_col_account", "Tài khoản", "Account"),
     ("review_col_name", "Họ và tên", "Name"),
     ("review_col_last_synced", "Đồng bộ lần cuối", "Last synced"),
+    ("review_col_reason", "Lý do", "Reason"),
+    ("review_col_statements", "Số bản ghi", "Statements"),
+    ("review_col_content", "Nội dung", "Content"),
+    ("review_col_part", "Câu hỏi / bước", "Item / node"),
+    ("review_col_field", "Thông tin", "What"),
+    ("review_col_claimed", "Thiết bị gửi", "Claimed"),
+    (
+        "review_col_recomputed",
+        "Tính lại từ nội dung",
+        "Recomputed",
+    ),
+    ("review_col_statement_id", "Mã bản ghi", "Statement id"),
+    (
+        "review_reason_no_authority",
+        "Không có authority: không rõ tài khoản nào gửi",
+        "No authority: no account vouches for it",
+    ),
+    (
+        "review_reason_authority_not_actor",
+        "Tài khoản gửi không phải là người học được ghi tên",
+        "Posted by an account other than the learner it names",
+    ),
+    (
+        "review_reason_unknown_version",
+        "Phiên bản nội dung mà cổng không có",
+        "A content version this portal does not have",
+    ),
+    (
+        "review_reason_does_not_fit",
+        "Không khớp với nội dung hoặc diễn tiến của lượt làm",
+        "Does not fit the content or the course of its attempt",
+    ),
+    (
+        "review_set_aside_total",
+        "Bản ghi bị để riêng (không tính vào số liệu)",
+        "Statements set aside (not in the figures)",
+    ),
+    (
+        "review_claims_statements",
+        "Bản ghi có kết quả khác với kết quả tính lại",
+        "Statements whose claimed result differs",
+    ),
+    ("review_field_success", "Đúng / tốt nhất", "Success"),
+    ("review_field_score", "Điểm", "Score"),
+    ("review_field_verdict", "Đạt", "Passed"),
+    ("review_field_next_node", "Bước tiếp theo", "Next node"),
+    (
+        "review_field_deltas",
+        "Điểm năng lực của lựa chọn",
+        "Competency deltas",
+    ),
+    ("review_field_completion", "Hoàn thành", "Completed"),
+    ("review_field_ending", "Kết thúc", "Ending"),
+    ("review_field_ending_kind", "Loại kết thúc", "Ending kind"),
+    (
+        "review_field_competency_scores",
+        "Điểm năng lực",
+        "Competency scores",
+    ),
+    (
+        "review_field_competency_levels",
+        "Mức năng lực",
+        "Competency levels",
+    ),
     ("review_col_attempts", "Lượt làm", "Attempts"),
     ("review_col_completed", "Hoàn thành", "Completed"),
     ("review_col_learners", "Học viên", "Learners"),
@@ -552,6 +617,101 @@ impl Class {
             ]),
             rows,
         }]
+    }
+}
+
+/// A number as short as it reads: whole numbers without decimals, others with two.
+fn number(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        dec(x, 0)
+    } else {
+        dec(x, 2)
+    }
+}
+
+impl Trust {
+    /// `trust-summary` (statements set aside; statements whose claimed result differs),
+    /// `trust-set-aside` (statements set aside, by reason) and `trust-claims`
+    /// (every claimed result that differs from the recomputed one: learner, content, item or
+    /// node, what, claimed, recomputed, when, statement id).
+    pub fn tables(&self, class: &Class, l: &Labels<'_>) -> Vec<Table> {
+        let summary = Table {
+            id: "trust-summary".into(),
+            headers: l.headers(&["review_col_measure", "review_col_value"]),
+            rows: vec![
+                vec![l.t("review_set_aside_total"), count(self.set_aside.len())],
+                vec![
+                    l.t("review_claims_statements"),
+                    count(self.claiming_statements()),
+                ],
+            ],
+        };
+        let set_aside = Table {
+            id: "trust-set-aside".into(),
+            headers: l.headers(&["review_col_reason", "review_col_statements"]),
+            rows: self
+                .by_reason()
+                .into_iter()
+                .map(|(r, n)| vec![l.t(&format!("review_reason_{}", r.as_str())), count(n)])
+                .collect(),
+        };
+        let value = |v: &ClaimValue| match v {
+            ClaimValue::Absent => NONE.to_owned(),
+            ClaimValue::Bool(b) => l.yes_no(*b),
+            ClaimValue::Score { raw, max } => format!(
+                "{}/{}",
+                raw.map_or_else(|| NONE.to_owned(), number),
+                max.map_or_else(|| NONE.to_owned(), number)
+            ),
+            ClaimValue::Text(t) => safe_text(t),
+            ClaimValue::Kind(k) => l.kind(Some(*k)),
+            ClaimValue::Numbers(map) if map.is_empty() => NONE.to_owned(),
+            ClaimValue::Numbers(map) => map
+                .iter()
+                .map(|(c, v)| format!("{} {}", l.competency(c), number(*v)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let rows = self
+            .claims
+            .iter()
+            .map(|c| {
+                let name = class
+                    .learner(&c.account)
+                    .map_or_else(|| c.account.name.clone(), |(_, x)| x.name.clone());
+                let title = l
+                    .catalog
+                    .and_then(|cat| cat.entry(c.content.kind, &c.content.id))
+                    .map_or_else(|| c.content.id.clone(), |e| l.local(&e.title));
+                vec![
+                    safe_text(&c.account.name),
+                    safe_text(&name),
+                    title,
+                    c.part.as_deref().map_or_else(|| NONE.to_owned(), safe_text),
+                    l.t(&format!("review_field_{}", c.field.as_str())),
+                    value(&c.claimed),
+                    value(&c.recomputed),
+                    format_local_minute(c.at_ms, l.utc_offset_min),
+                    c.statement.clone().unwrap_or_else(|| NONE.to_owned()),
+                ]
+            })
+            .collect();
+        let claims = Table {
+            id: "trust-claims".into(),
+            headers: l.headers(&[
+                "review_col_account",
+                "review_col_name",
+                "review_col_content",
+                "review_col_part",
+                "review_col_field",
+                "review_col_claimed",
+                "review_col_recomputed",
+                "review_col_at",
+                "review_col_statement_id",
+            ]),
+            rows,
+        };
+        vec![summary, set_aside, claims]
     }
 }
 

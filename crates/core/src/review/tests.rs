@@ -188,6 +188,35 @@ fn play(
     xapi::statements_for(&log, ctx, content, &mut derived_id).expect("statements")
 }
 
+/// The statements as an LRS returns them: each with the `authority` the LRS stamps from the
+/// account that posted it, the learner's own (an anonymous evaluation's: another account of
+/// the portal, the learner who posted it).
+fn lrs_values(all: &[xapi::Statement]) -> Vec<serde_json::Value> {
+    all.iter()
+        .map(|s| {
+            let mut v = serde_json::to_value(s).expect("json");
+            let account = if s.actor.name.is_some() {
+                json!({"homePage": s.actor.account.home_page, "name": s.actor.account.name})
+            } else {
+                json!({"homePage": s.actor.account.home_page, "name": "hv-poster"})
+            };
+            v["authority"] = json!({"objectType": "Agent", "account": account});
+            v
+        })
+        .collect()
+}
+
+fn lrs_json(all: &[xapi::Statement]) -> String {
+    serde_json::to_string(&lrs_values(all)).expect("json")
+}
+
+/// The content versions of the fixture.
+fn versions() -> Versions {
+    [Content::Scenario(scenario()), Content::Module(module())]
+        .into_iter()
+        .collect()
+}
+
 fn choose(c: &str, secs: i64) -> (Intent, i64) {
     (Intent::Choose { choice: c.into() }, secs)
 }
@@ -324,10 +353,7 @@ fn fixture() -> Fixture {
             all.extend(play(&mc, &c, n, start + DAY, wrong));
         }
     }
-    let mut values: Vec<serde_json::Value> = all
-        .iter()
-        .map(|s| serde_json::to_value(s).expect("json"))
-        .collect();
+    let mut values = lrs_values(&all);
     // An LRS adds `stored`; a page overlap repeats a statement; other tools' statements and
     // broken ones are mixed in.
     for (i, v) in values.iter_mut().enumerate() {
@@ -353,7 +379,7 @@ fn fixture() -> Fixture {
 fn class(filter: &Filter) -> (Fixture, Class, Page) {
     let f = fixture();
     let page = parse_page(&f.json).expect("page");
-    let class = Class::build(&page.statements, &format!("{BASE}/"), filter);
+    let class = Class::build(&page.statements, &format!("{BASE}/"), filter, &versions());
     (f, class, page)
 }
 
@@ -391,6 +417,9 @@ fn class_grouping_and_counts() {
     assert!(binh.last_synced_ms < T0 + 2 * DAY + 1_000);
     let tables = class.tables(&Labels::builtin(Lang::En));
     assert_eq!(tables[0].rows.len(), 10);
+    // the portal's own statements, each posted by its learner: nothing set aside, and every
+    // result they claim is the one the content gives
+    assert_eq!(class.trust, Trust::default());
 }
 
 // Guards the filters: class code (trimmed, case-insensitive), date range on the attempt's
@@ -406,7 +435,7 @@ fn filters() {
         until_ms: None,
     };
     let page = parse_page(&f.json).expect("page");
-    let c = Class::build(&page.statements, BASE, &day1);
+    let c = Class::build(&page.statements, BASE, &day1, &versions());
     let r = scenario_review(&c, &f.scenario);
     assert_eq!((r.learners, r.attempts, r.completed), (3, 3, 2));
     let day0 = Filter {
@@ -414,7 +443,7 @@ fn filters() {
         since_ms: Some(T0),
         until_ms: Some(T0 + DAY),
     };
-    let c = Class::build(&page.statements, BASE, &day0);
+    let c = Class::build(&page.statements, BASE, &day0, &versions());
     let r = scenario_review(&c, &f.scenario);
     assert_eq!((r.learners, r.attempts, r.completed), (4, 4, 4));
     // the filter does not change the picker's options
@@ -423,13 +452,14 @@ fn filters() {
         class_code: Some("K9".into()),
         ..Filter::default()
     };
-    let c = Class::build(&page.statements, BASE, &none);
+    let c = Class::build(&page.statements, BASE, &none, &versions());
     assert!(c.learners.is_empty() && c.attempts.is_empty());
     // another base: nothing is ours
     let c = Class::build(
         &page.statements,
         "https://elsewhere.example/xapi",
         &Filter::default(),
+        &versions(),
     );
     assert!(c.attempts.is_empty());
 }
@@ -848,9 +878,9 @@ fn distractor_preferred_by_the_upper_group() {
         intents.extend(ans("q3", Answer::Multiple(q3)));
         all.extend(play(&mc, &c, 200 + k as u32, T0, intents));
     }
-    let json = serde_json::to_string(&all).expect("json");
-    let page = parse_page(&json).expect("list");
-    let class = Class::build(&page.statements, BASE, &Filter::default());
+    let page = parse_page(&lrs_json(&all)).expect("list");
+    let versions: Versions = [mc].into_iter().collect();
+    let class = Class::build(&page.statements, BASE, &Filter::default(), &versions);
     let a = item_analysis(&class, &m);
     assert_eq!(a.items[0].group_size, 1);
     let b = a.items[0]
@@ -930,3 +960,4 @@ fn layout_barycentre() {
 
 mod position;
 mod selfassess;
+mod trust;

@@ -28,11 +28,14 @@ fn answered(
     json!({
         "id": format!("5a5a5a5a-0000-4000-8000-{n:012}"),
         "actor": {"name": account, "account": {"homePage": "https://lrs.example", "name": account}},
+        // as the LRS stamps it: the learner's own account posted it
+        "authority": {"objectType": "Agent", "account": {"homePage": "https://lrs.example", "name": account}},
         "verb": {"id": xapi::verbs::ANSWERED},
         "object": {"id": format!("{b}/{object}")},
         "result": {"response": response, "extensions": result_ext},
         "context": {
             "registration": registration,
+            "revision": "v1",
             "contextActivities": {"parent": [{"id": format!("{b}/{parent}")}]},
             "extensions": {format!("{b}/extensions/event-seq"): n}
         },
@@ -43,7 +46,7 @@ fn answered(
 fn build(values: Vec<serde_json::Value>) -> Class {
     let page = parse_page(&serde_json::to_string(&values).expect("json")).expect("page");
     assert_eq!(page.malformed, 0);
-    Class::build(&page.statements, BASE, &Filter::default())
+    Class::build(&page.statements, BASE, &Filter::default(), &versions())
 }
 
 fn reg(n: u32) -> String {

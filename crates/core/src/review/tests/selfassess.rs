@@ -273,8 +273,7 @@ fn records() -> Vec<xapi::Statement> {
 fn with_records() -> (Fixture, Vec<Statement>, Vec<Statement>) {
     let f = fixture();
     let plain = parse_page(&f.json).expect("page").statements;
-    let json = serde_json::to_string(&records()).expect("json");
-    let page = parse_page(&json).expect("records");
+    let page = parse_page(&lrs_json(&records())).expect("records");
     assert_eq!(page.malformed, 0);
     let mut all = plain.clone();
     all.extend(page.statements);
@@ -289,8 +288,8 @@ fn with_records() -> (Fixture, Vec<Statement>, Vec<Statement>) {
 fn records_leave_module_figures_unchanged() {
     let (f, plain, all) = with_records();
     for filter in [Filter::default(), k1()] {
-        let before = Class::build(&plain, BASE, &filter);
-        let after = Class::build(&all, BASE, &filter);
+        let before = Class::build(&plain, BASE, &filter, &versions());
+        let after = Class::build(&all, BASE, &filter, &versions());
         assert_eq!(
             item_analysis(&after, &f.module),
             item_analysis(&before, &f.module)
@@ -332,7 +331,7 @@ fn records_leave_module_figures_unchanged() {
         assert_eq!(rows(&after), rows(&before));
         assert_eq!(after.skipped, before.skipped);
     }
-    let after = Class::build(&all, BASE, &Filter::default());
+    let after = Class::build(&all, BASE, &Filter::default(), &versions());
     // 7 pre-tests × (launched, initialized, 5 × answered, 4 progressed, completed,
     // terminated) = 7 × 13; ratings 1 + 2 + 1 + 2 + 1 + 1; evaluations 4 + 5 + 5 + 4 + 4 + 4
     let records = all.len() - plain.len();
@@ -350,7 +349,7 @@ fn records_leave_module_figures_unchanged() {
     // the trainer's offline cache (lean form) reads back to the same class
     let lean = parse_page(&lean_json(&all)).expect("lean");
     assert_eq!(
-        Class::build(&lean.statements, BASE, &Filter::default()),
+        Class::build(&lean.statements, BASE, &Filter::default(), &versions()),
         after
     );
 }
@@ -371,7 +370,7 @@ fn records_leave_module_figures_unchanged() {
 #[test]
 fn pre_post_figures() {
     let (_, _, all) = with_records();
-    let class = Class::build(&all, BASE, &k1());
+    let class = Class::build(&all, BASE, &k1(), &versions());
     let p = pre_post(&class, "m");
     let rows: Vec<(&str, f64, Option<f64>, usize)> = p
         .rows
@@ -448,7 +447,7 @@ fn pre_post_figures() {
 #[test]
 fn evaluation_figures() {
     let (_, _, all) = with_records();
-    let class = Class::build(&all, BASE, &k1());
+    let class = Class::build(&all, BASE, &k1(), &versions());
     let e = evaluation_summary(&class, "m");
     assert_eq!((e.evaluations, e.anonymous), (4, 2));
     let q: Vec<(&str, usize, Option<f64>, [usize; 5])> = e
@@ -500,7 +499,7 @@ fn evaluation_figures() {
     assert!(!csv.contains("hv-B") && !csv.contains("hv-C"), "{csv}");
     assert!(csv.contains("Ẩn danh,'=Ghi sổ theo dõi,\"Quá dài, cần rút gọn\"\r\n"));
     // every class: Dũng's counts too
-    let everyone = Class::build(&all, BASE, &Filter::default());
+    let everyone = Class::build(&all, BASE, &Filter::default(), &versions());
     assert_eq!(evaluation_summary(&everyone, "m").evaluations, 5);
 }
 
@@ -514,7 +513,7 @@ fn evaluation_figures() {
 #[test]
 fn self_rating_vs_measured_figures() {
     let (_, _, all) = with_records();
-    let class = Class::build(&all, BASE, &k1());
+    let class = Class::build(&all, BASE, &k1(), &versions());
     let r = ratings_vs_measured(&class);
     assert_eq!(r.len(), 2);
     let gt = &r[0];
@@ -548,7 +547,7 @@ fn self_rating_vs_measured_figures() {
         ]
     );
     // every class: Dũng (gt 1, measured gt 5) joins
-    let everyone = Class::build(&all, BASE, &Filter::default());
+    let everyone = Class::build(&all, BASE, &Filter::default(), &versions());
     let gt = &ratings_vs_measured(&everyone)[0];
     assert_eq!((gt.self_n, gt.measured_n, gt.paired_n), (4, 4, 3));
 }
