@@ -209,7 +209,9 @@ fn trust_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang) -> i
     }
 }
 
-/// Shows `children` to trainer sign-ins; tells anyone else what the area is.
+/// Shows `children` to a trainer whose password the LRS accepted in this page session; asks
+/// a trainer restored from the device (a reload) to sign in again before anything of the
+/// class is shown; tells anyone else what the area is.
 #[component]
 fn TrainerGate(children: ChildrenFn) -> impl IntoView {
     let sync = use_sync();
@@ -217,12 +219,21 @@ fn TrainerGate(children: ChildrenFn) -> impl IntoView {
     let is_trainer = move || sync.identity.read().as_ref().is_some_and(|i| i.trainer);
     view! {
         <Show
-            when=is_trainer
+            when=move || is_trainer() && sync.verified.get()
             fallback=move || {
                 view! {
-                    <div class="page" data-testid="trainer-refused">
+                    <div
+                        class="page"
+                        data-testid=move || if is_trainer() { "trainer-locked" } else { "trainer-refused" }
+                    >
                         <h1 class="page-title">{t!(i18n, trainer_title)}</h1>
-                        <p class="notice notice-warning">{t!(i18n, trainer_only)}</p>
+                        <p class="notice notice-warning">
+                            {move || if is_trainer() {
+                                t_string!(i18n, trainer_locked)
+                            } else {
+                                t_string!(i18n, trainer_only)
+                            }}
+                        </p>
                         <p>
                             <A href="/sign-in?next=/trainer">{t!(i18n, trainer_sign_in)}</A>
                         </p>
@@ -271,12 +282,6 @@ fn FetchBar() -> impl IntoView {
                         }
                     })
             }}
-            <Show when=move || !sync.signed_in.get()>
-                <p class="notice notice-warning">
-                    {t!(i18n, trainer_needs_password)} " "
-                    <A href="/sign-in?next=/trainer">{t!(i18n, trainer_sign_in)}</A>
-                </p>
-            </Show>
             <div class="actions">
                 <button
                     type="button"
