@@ -46,7 +46,7 @@ pub use scenario::{
 };
 pub use statement::{parse_page, parse_statement, Account, Page, ResultView, Statement};
 pub use table::{
-    builtin_label, layout_table, ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
+    builtin_label, csv_safe, layout_table, ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
 };
 pub use time::{format_clock, format_local_minute, parse_duration_ms, parse_timestamp_ms};
 
