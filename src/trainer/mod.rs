@@ -268,9 +268,19 @@ impl TrainerState {
                 match page
                     .more
                     .as_deref()
-                    .and_then(|m| lrs::resolve_more(&endpoint, m))
+                    .map(str::trim)
+                    .filter(|m| !m.is_empty())
                 {
-                    Some(next) => url = next,
+                    // Followed only on the LRS's own origin: the request carries the password.
+                    Some(more) => match boiduong_core::urls::lrs_link(&endpoint, more) {
+                        Some(next) => url = next,
+                        None => {
+                            return Err(AppError::Malformed {
+                                url: url.clone(),
+                                reason: format!("the next page is on another site: {more}"),
+                            })
+                        }
+                    },
                     None => break,
                 }
             }
