@@ -335,6 +335,7 @@ fn queued(id: &str, attempt: &str, order: f64) -> boiduong::storage::Queued {
         attempt_id: attempt.into(),
         order,
         body: format!(r#"{{"id":"{id}"}}"#),
+        anonymous_after_ms: None,
     }
 }
 

@@ -353,6 +353,7 @@ impl Player {
                     attempt_id: attempt_id.to_owned(),
                     order: base + i as f64,
                     body: serde_json::to_string(st).map_err(|e| AppError::Xapi(e.to_string()))?,
+                    anonymous_after_ms: None,
                 })
             })
             .collect()
