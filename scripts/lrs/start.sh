@@ -30,6 +30,8 @@
 #   giangvien / giangvien-pass Phạm Thu Hà     mailto:giangvien@boiduong.example
 #   dulieumau / dulieumau-pass (the seed tool: posts the demo class's statements, so
 #                               no learner account can read them)
+#   andanh / andanh-pass       (write only: the portal's anonymous account, through which
+#                               anonymous evaluations go; it can read nothing)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -165,16 +167,20 @@ ACCOUNTS=(
     "hocvien3|hocvien3-pass|Lê Minh Châu|statements/read/mine"
     "giangvien|giangvien-pass|Phạm Thu Hà|statements/read"
     "dulieumau|dulieumau-pass|Dữ liệu mẫu|statements/read/mine"
+    # Write only (no read scope): anonymous evaluations are posted with it, never read back.
+    "andanh|andanh-pass|Ẩn danh|"
 )
 tmp_auth="${DATA_DIR}/app/auth.json.tmp"
 rm -f "${tmp_auth}"
 for entry in "${ACCOUNTS[@]}"; do
     IFS='|' read -r user pass name read_scope <<<"${entry}"
+    scopes=(-s statements/write)
+    [ -z "${read_scope}" ] || scopes+=(-s "${read_scope}")
     # Ralph's own CLI, unpatched: the mailbox must pass Ralph's email_validator
     # (hence @boiduong.example; special-use domains such as .local are refused).
     if ! RALPH_AUTH_FILE="${tmp_auth}" "${VENV}/bin/ralph" auth \
             -u "${user}" -p "${pass}" \
-            -s statements/write -s "${read_scope}" \
+            "${scopes[@]}" \
             -M "mailto:${user}@boiduong.example" -N "${name}" -w \
             >"${DATA_DIR}/app/ralph-auth.log" 2>&1; then
         cat "${DATA_DIR}/app/ralph-auth.log" >&2
@@ -191,7 +197,7 @@ print_accounts() {
         IFS='|' read -r user pass name read_scope <<<"${entry}"
         # Name last: printf pads by bytes, and Vietnamese letters are multi-byte.
         printf '  %-10s %-15s %-33s statements/write + %-21s %s\n' \
-            "${user}" "${pass}" "mailto:${user}@boiduong.example" "${read_scope}" "${name}"
+            "${user}" "${pass}" "mailto:${user}@boiduong.example" "${read_scope:-(nothing)}" "${name}"
     done
 }
 

@@ -3,8 +3,10 @@
 //! review opened once reopens offline, and aggregated by `boiduong_core::review`.
 //!
 //! What is read: the verbs the review needs (launched, answered, completed, passed, failed),
-//! each with its own high-water mark (the newest `stored` seen), so "refresh" asks only for
-//! what is new. The cache is not the record: the LRS is; sign-out deletes it with the rest.
+//! oldest first, each with its own high-water mark (`review::refresh::page_mark`), stored with
+//! each page in one transaction, so "refresh" asks only for what is new and an interrupted
+//! refresh resumes where the cache ends. The cache is not the record: the LRS is; sign-out
+//! deletes it with the rest.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -227,13 +229,12 @@ impl TrainerState {
             .unwrap_or_default();
         let statements_url = format!("{}/statements", endpoint.trim_end_matches('/'));
         for verb in VERBS {
+            // Oldest first, so the mark only ever passes pages the cache holds (see
+            // `review::refresh`): an interrupted refresh is resumed, not skipped over.
             let mut url = format!(
-                "{statements_url}?verb={}&limit={PAGE}",
-                js_sys::encode_uri_component(verb)
+                "{statements_url}?{}",
+                review::refresh::statements_query(verb, PAGE, marks.get(verb).map(String::as_str))
             );
-            if let Some(since) = marks.get(verb) {
-                url.push_str(&format!("&since={}", js_sys::encode_uri_component(since)));
-            }
             let mut added = Vec::new();
             for _ in 0..MAX_PAGES {
                 let text = lrs::get_text(&url, &credentials).await?;
@@ -246,11 +247,16 @@ impl TrainerState {
                     url: url.clone(),
                     reason: e.to_string(),
                 })?;
-                if let Some(newest) = raw.statements.iter().filter_map(|s| s.stored.clone()).max() {
-                    let entry = marks.entry(verb.to_owned()).or_default();
-                    if newest > *entry {
-                        *entry = newest;
-                    }
+                let stored: Vec<&str> = raw
+                    .statements
+                    .iter()
+                    .filter_map(|s| s.stored.as_deref())
+                    .collect();
+                let last = page.more.as_deref().is_none_or(|m| m.trim().is_empty());
+                if let Some(mark) =
+                    review::refresh::page_mark(marks.get(verb).map(String::as_str), &stored, last)
+                {
+                    marks.insert(verb.to_owned(), mark);
                 }
                 if !page.statements.is_empty() {
                     let json = review::lean_json(&page.statements);

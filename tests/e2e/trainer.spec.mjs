@@ -103,7 +103,10 @@ function registrations(statements, classCode, keep) {
     if (s.context?.extensions?.[ext('class-code')] !== classCode) continue;
     if (!['launched', 'answered', 'completed', 'passed', 'failed'].map(VERB).includes(s.verb.id)) continue;
     if (!keep(s)) continue;
-    const r = s.context.registration;
+    // An anonymous evaluation has no registration: its actor's account (the evaluation's own
+    // UUID) groups it, as the review does.
+    const r = s.context.registration ?? (s.actor.name ? undefined : s.actor.account.name);
+    if (r === undefined) continue;
     if (!byReg.has(r)) byReg.set(r, []);
     byReg.get(r).push(s);
   }
