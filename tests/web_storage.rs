@@ -405,6 +405,53 @@ async fn statements_share_the_action_transaction_and_settle() {
     );
 }
 
+// Guards "queue again": a rejected statement goes back to the outbox as it was first queued
+// (its place in production order, its channel: an anonymous one stays anonymous), leaves
+// the rejected store in the same transaction, and an unknown id moves nothing.
+#[wasm_bindgen_test]
+async fn rejected_statements_go_back_to_the_outbox_as_first_queued() {
+    let storage = open(&db_name("requeue")).await;
+    let content = scenario();
+    let (attempt, first) = Attempt::start(&content, "a-10", "learner", 1_000);
+    let mut anonymous = queued("s-b", "e-1", 2.0);
+    anonymous.anonymous_after_ms = Some(99);
+    storage
+        .record_with_statements(
+            std::slice::from_ref(&first),
+            &attempt.summary(&content),
+            None,
+            &[queued("s-a", "a-10", 1.0), anonymous.clone(), queued("s-c", "a-10", 3.0)],
+        )
+        .await
+        .expect("queued");
+    let refuse = |id: &str, attempt: &str| boiduong::storage::RejectedStatement {
+        id: id.into(),
+        attempt_id: attempt.into(),
+        status: 400,
+        reason: "bad".into(),
+        body: format!(r#"{{"id":"{id}"}}"#),
+        at_ms: 5,
+    };
+    storage
+        .settle(&[], &[refuse("s-a", "a-10"), refuse("s-b", "e-1")], None)
+        .await
+        .expect("rejected");
+    let moved = storage
+        .requeue_rejected(&["s-a".to_string(), "s-b".to_string(), "s-x".to_string()])
+        .await
+        .expect("queued again");
+    assert_eq!(moved, 2);
+    assert!(storage.rejected().await.expect("rejected").is_empty());
+    let outbox = storage.outbox().await.expect("outbox");
+    assert_eq!(
+        outbox.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
+        ["s-a", "s-b", "s-c"],
+        "back in production order"
+    );
+    assert_eq!(outbox[1], anonymous, "exactly as first queued");
+    assert_eq!(outbox[0].anonymous_after_ms, None);
+}
+
 // Guards "My records": an export imported on another device brings back every record; a
 // second import adds nothing and overwrites nothing; a damaged record is skipped, not fatal.
 #[wasm_bindgen_test]

@@ -262,6 +262,11 @@ test.beforeAll(async () => {
 
 test('a trainer filters a class, reads a scenario whose figures match the seeded data, replays a learner, exports CSV', async ({ page }) => {
   test.setTimeout(180_000);
+  // Every statement query of the trainer, from the first read on.
+  const reads = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(`${LRS_URL}/xAPI/statements`) && r.method() === 'GET') reads.push(new URL(r.url()));
+  });
   await signIn(page, TRAINER);
   await expect(page).toHaveURL(/\/trainer$/);
   await expect(page.getByTestId('nav-trainer')).toBeVisible();
@@ -275,6 +280,12 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
   expect(learners.length - 1).toBe(40);
   for (const row of learners.slice(1)) expect(row[2]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   await expectCsvEqualsScreen(page, 'class-learners');
+  expect(await axeReport(page, 'trainer home')).toBe('');
+  // The review reads oldest first, so an interrupted read resumes where its cache ends
+  // (crates/core/src/review/refresh.rs): every first page asks `ascending=true`.
+  const firstReads = reads.filter((u) => u.searchParams.has('verb') && !u.searchParams.has('pit_id') && !u.searchParams.has('search_after'));
+  expect(firstReads.length, 'one first page per verb').toBeGreaterThanOrEqual(5);
+  for (const u of firstReads) expect(u.searchParams.get('ascending'), `${u}`).toBe('true');
 
   // Open a scenario; its figures equal those computed from the seeded statements.
   const scenarioId = scenarios[0];
@@ -318,6 +329,7 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
   const path = await tableCells(page, 'learner-path');
   expect(path.length - 1).toBe(decisions.length);
   await expectCsvEqualsScreen(page, 'learner-path');
+  expect(await axeReport(page, 'trainer learner replay')).toBe('');
 
   // Three more learners of the class sync; "refresh" asks the LRS only for what it stored
   // since the last read (every statement query carries `since`) and the class grows.
@@ -337,7 +349,10 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
   await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 60_000 });
   const firstPages = queries.filter((u) => !u.searchParams.has('pit_id') && !u.searchParams.has('search_after'));
   expect(firstPages.length).toBeGreaterThanOrEqual(5);
-  for (const u of firstPages) expect(u.searchParams.get('since'), `${u}`).toBeTruthy();
+  for (const u of firstPages) {
+    expect(u.searchParams.get('since'), `${u}`).toBeTruthy();
+    expect(u.searchParams.get('ascending'), `${u}`).toBe('true');
+  }
   await expect(async () => {
     const rows = await tableCells(page, 'class-learners');
     expect(rows.length - 1).toBe(43);
@@ -424,6 +439,7 @@ test('a learner account sees no trainer area, and the LRS gives it none of the c
   await page.goto('/trainer');
   await expect(page.getByTestId('trainer-refused')).toBeVisible();
   await expect(page.getByText(vi.trainer_only)).toBeVisible();
+  expect(await axeReport(page, 'trainer area refused to a learner')).toBe('');
   // The LRS itself: a learner's read of the seeded scenario returns none of the class's
   // statements (Ralph scopes `statements/read/mine` to what the account posted), while the
   // trainer's read returns them.
