@@ -420,7 +420,11 @@ async fn rejected_statements_go_back_to_the_outbox_as_first_queued() {
             std::slice::from_ref(&first),
             &attempt.summary(&content),
             None,
-            &[queued("s-a", "a-10", 1.0), anonymous.clone(), queued("s-c", "a-10", 3.0)],
+            &[
+                queued("s-a", "a-10", 1.0),
+                anonymous.clone(),
+                queued("s-c", "a-10", 3.0),
+            ],
         )
         .await
         .expect("queued");

@@ -39,13 +39,13 @@ pub struct AnonymousAccount {
     pub password: String,
     /// An anonymous evaluation waits a random delay in this range (seconds) before it is sent,
     /// and is never sent within the lower bound of a request carrying a learner's own
-    /// statements. Default 300-3600 s.
+    /// statements. Default 60-900 s.
     #[serde(default = "default_anonymous_delay_s")]
     pub delay_s: [u64; 2],
 }
 
 fn default_anonymous_delay_s() -> [u64; 2] {
-    [300, 3_600]
+    [60, 900]
 }
 
 impl AnonymousAccount {

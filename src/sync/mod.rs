@@ -81,6 +81,8 @@ pub struct SyncState {
     anonymous_policy: StoredValue<SyncPolicy, LocalStorage>,
     /// When the last request carrying the learner's statements or an anonymous record left.
     last_sent_ms: StoredValue<u64>,
+    /// The time a wake-up timer is set for (one at a time: the earliest).
+    wake: StoredValue<Option<u64>>,
     /// The identity, counts and remembered credentials have been read from storage.
     local_loaded: StoredValue<bool>,
 }
@@ -142,6 +144,7 @@ pub fn provide_sync(app: AppState) -> SyncState {
         policy: StoredValue::new_local(SyncPolicy::new(SyncConfig::default())),
         anonymous_policy: StoredValue::new_local(SyncPolicy::new(SyncConfig::default())),
         last_sent_ms: StoredValue::new(0),
+        wake: StoredValue::new(None),
         local_loaded: StoredValue::new(false),
     };
     provide_context(state);
@@ -422,7 +425,7 @@ impl SyncState {
                     .await
             }
             None => {
-                self.pending.set(named.len() + anonymous.len());
+                self.refresh_counts().await;
                 true
             }
         };
@@ -695,12 +698,23 @@ impl SyncState {
         }
     }
 
-    /// Runs the loop again at `at` (ms since epoch; at once when past).
+    /// Runs the loop again at `at` (ms since epoch; at once when past), unless a timer is
+    /// already set for no later than that (the run it starts sets the next one).
     fn wake_at(self, at: u64) {
-        let delay = (at as i64 - now_ms()).clamp(0, i64::from(i32::MAX));
+        let now = now_ms().max(0) as u64;
+        if self.wake.get_value().is_some_and(|t| t > now && t <= at) {
+            return;
+        }
+        self.wake.set_value(Some(at));
+        let delay = at.saturating_sub(now).min(i32::MAX as u64);
         set_timeout(
-            move || self.kick(),
-            std::time::Duration::from_millis(delay as u64),
+            move || {
+                if self.wake.get_value() == Some(at) {
+                    self.wake.set_value(None);
+                }
+                self.kick();
+            },
+            std::time::Duration::from_millis(delay),
         );
     }
 }
