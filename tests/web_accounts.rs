@@ -87,6 +87,7 @@ fn attempt_of(account: &str, n: u32) -> (Attempt, Vec<AttemptEvent>, Vec<Queued>
                 account: account.into(),
                 order: f64::from(n) * 1_000.0 + i as f64,
                 body: serde_json::to_string(st).expect("json"),
+                anonymous_after_ms: None,
             })
             .collect();
     (next, log, statements)
