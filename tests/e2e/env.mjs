@@ -19,8 +19,11 @@ export const DIST = process.env.E2E_DIST || 'dist';
 /** The config the e2e copies of the portal are deployed with (preview, anonymous account). */
 export const E2E_CONFIG = 'tests/e2e/config.json';
 
-/** The anonymous account of that config (write only, see scripts/lrs/start.sh). */
-export const ANONYMOUS = { account: 'andanh', password: 'andanh-pass', mbox: 'mailto:andanh@boiduong.example' };
+/**
+ * The anonymous account of that config (write only, see scripts/lrs/start.sh); its LRS agent,
+ * like every account's, is the xAPI account {homePage: ACCOUNT_HOME_PAGE, name}.
+ */
+export const ANONYMOUS = { account: 'andanh', password: 'andanh-pass' };
 
 /** The portal as deployed for the run: its config.json points straight at the e2e LRS. */
 export const APP_PORT = port('E2E_APP_PORT', 4173);
