@@ -254,6 +254,8 @@ fn FetchBar() -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     let count = move || trainer.class.with(|c| c.0.used);
+    // Not before the cache and the content are read: the first visit's refresh starts then.
+    let idle = move || trainer.loaded.get() && !trainer.busy.get() && sync.signed_in.get();
     view! {
         <section class="card" aria-live="polite" data-testid="trainer-fetch">
             <p>
@@ -287,7 +289,7 @@ fn FetchBar() -> impl IntoView {
                     type="button"
                     class="button"
                     data-testid="trainer-refresh"
-                    disabled=move || trainer.busy.get() || !sync.signed_in.get()
+                    disabled=move || !idle()
                     on:click=move |_| trainer.refresh()
                 >
                     {t!(i18n, trainer_refresh)}
@@ -295,7 +297,7 @@ fn FetchBar() -> impl IntoView {
                 <button
                     type="button"
                     class="button button-secondary"
-                    disabled=move || trainer.busy.get() || !sync.signed_in.get()
+                    disabled=move || !idle()
                     on:click=move |_| trainer.reload_all()
                 >
                     {t!(i18n, trainer_reload_all)}
