@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { directives, metaPolicy, policyText, securityHeaders, withMetaPolicy } from './security-headers.mjs';
 
 const REQUIRED = ['portal_name', 'lrs_endpoint', 'base_iri', 'account_home_page'];
-const KNOWN = new Set([...REQUIRED, 'trainer_accounts', 'preview', 'anonymous_account']);
+const KNOWN = new Set([...REQUIRED, 'trainer_accounts', 'preview', 'anonymous_account', 'remember_days', 'trainer_cache_days']);
 
 /** The origin of an LRS endpoint the portal may use, or an Error saying why not. */
 export function lrsOrigin(endpoint) {
@@ -43,6 +43,13 @@ export function checkConfig(config) {
   }
   for (const k of Object.keys(config)) {
     if (!KNOWN.has(k)) throw new Error(`config: unknown key \`${k}\``);
+  }
+  // The ranges src/net/config.rs accepts (days; 0 remember_days: "remember me" not offered).
+  for (const [k, min] of [['remember_days', 0], ['trainer_cache_days', 1]]) {
+    const v = config[k];
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= 365)) {
+      throw new Error(`config: \`${k}\` must be ${min} to 365`);
+    }
   }
   const anon = config.anonymous_account;
   if (anon !== undefined) {

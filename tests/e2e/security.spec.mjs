@@ -5,7 +5,7 @@
 // refuses a plain-http LRS elsewhere, and a sign-in that never sends the learner to another
 // site whatever `?next=` says.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test, expect } from './fixtures.mjs';
@@ -55,8 +55,9 @@ test('another site cannot frame the portal', async ({ page, guard }) => {
   guard.takeProblems(/frame-ancestors|Refused to (display|frame)/);
 });
 
-// Guards: the authoring preview (every node, every answer) switched on in production, and a
-// deploy step that accepts an LRS reached over plain http on another host (passwords in clear).
+// Guards: the authoring preview (every node, every answer) switched on in production, a
+// deploy step that accepts an LRS reached over plain http on another host (passwords in
+// clear), and one that refuses the shared-computer settings or lets them out of range.
 test('the release config has no preview; the deploy step refuses a plain-http LRS elsewhere and pins the one it is given', async () => {
   const release = JSON.parse(readFileSync(join(resolve(DIST), 'config.json'), 'utf8'));
   expect(release.preview, 'dist/config.json (the release build)').toBeUndefined();
@@ -75,6 +76,17 @@ test('the release config has no preview; the deploy step refuses a plain-http LR
     expect(policyOf(meta)['connect-src']).toEqual(["'self'", 'https://lrs.example.vn']);
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).lrs_endpoint).toBe('https://lrs.example.vn/xAPI/');
     expect(readFileSync(join(dir, 'sw.js'), 'utf8'), 'a new service-worker version').not.toBe(readFileSync(join(resolve(DIST), 'sw.js'), 'utf8'));
+    // The shared-computer settings deploy as the portal reads them; out of range is refused.
+    const e2e = JSON.parse(readFileSync(E2E_CONFIG, 'utf8'));
+    const withDays = join(dir, 'with-days.json');
+    writeFileSync(withDays, JSON.stringify({ ...e2e, remember_days: 3, trainer_cache_days: 2 }));
+    const days = spawnSync('node', ['scripts/deploy.mjs', dir, withDays], { encoding: 'utf8' });
+    expect(days.status, days.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({ remember_days: 3, trainer_cache_days: 2 });
+    writeFileSync(withDays, JSON.stringify({ ...e2e, remember_days: 400 }));
+    const tooLong = spawnSync('node', ['scripts/deploy.mjs', dir, withDays], { encoding: 'utf8' });
+    expect(tooLong.status).toBe(1);
+    expect(tooLong.stderr).toContain('remember_days');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
