@@ -1,9 +1,13 @@
 // Serves a built portal (dist/) on 127.0.0.1 with the single-page-app fallback: any path
-// that is not a file gets index.html, so /module/x can be reloaded. Used by the serve
-// command and by the end-to-end tests. Usage: node scripts/static-server.mjs DIR PORT
+// that is not a file gets index.html, so /module/x can be reloaded. Every answer carries the
+// security headers of scripts/security-headers.mjs: the Content-Security-Policy of the
+// served index.html (as pinned by scripts/deploy.mjs) as a header with frame-ancestors
+// 'none', Referrer-Policy, Cross-Origin-Opener-Policy, nosniff. Used by the serve command and
+// by the end-to-end tests. Usage: node scripts/static-server.mjs DIR PORT
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { securityHeaders } from './security-headers.mjs';
 
 const root = resolve(process.argv[2] ?? 'dist');
 const port = Number(process.argv[3] ?? 8080);
@@ -33,12 +37,15 @@ async function fileFor(urlPath) {
   return null;
 }
 
+// Read once; a deploy that rewrites index.html restarts the server.
+const security = securityHeaders(root);
+
 createServer(async (req, res) => {
   try {
     let path = await fileFor(req.url ?? '/');
     const isAsset = extname((req.url ?? '').split('?')[0]) !== '';
     if (!path && isAsset) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(404, { ...security, 'content-type': 'text/plain; charset=utf-8' });
       res.end('not found');
       return;
     }
@@ -46,13 +53,13 @@ createServer(async (req, res) => {
     const body = await readFile(path);
     const hashed = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|svg)$/.test(path);
     res.writeHead(200, {
+      ...security,
       'content-type': types[extname(path)] ?? 'application/octet-stream',
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
     });
     res.end(body);
   } catch (e) {
-    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    res.writeHead(500, { ...security, 'content-type': 'text/plain; charset=utf-8' });
     res.end(String(e));
   }
 }).listen(port, '127.0.0.1', () => {

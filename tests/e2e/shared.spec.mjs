@@ -5,7 +5,7 @@
 // the LRS checked the password in this page session, is sealed at rest and leaves with the
 // trainer. Real Ralph, real Chromium, Vietnamese UI.
 import { readFileSync } from 'node:fs';
-import { test, expect } from './fixtures.mjs';
+import { test, expect, axeReport } from './fixtures.mjs';
 import { HistoryPage, SignInPage, SyncPage, openFromCatalog, openHistory, openSync, signIn } from './pages.mjs';
 import { ACCOUNTS, FAULT_APP_ORIGIN, FAULT_SEED, LRS_URL, PROXY_PORT, PROXY_URL, TRAINER } from './env.mjs';
 import { fill, loadScenario, node, vi } from './content.mjs';
@@ -210,6 +210,7 @@ test('trainer: the class only after the password is checked; sealed at rest; gon
   await expect(page.getByTestId('trainer-locked')).toContainText(vi.trainer_locked);
   await expect(page.getByTestId('trainer-fetch')).toHaveCount(0);
   await expect(page.getByText(learner.account)).toHaveCount(0);
+  expect(await axeReport(page, 'trainer area locked after a reload')).toBe('');
 
   // The password again (checked by the LRS): the class is back.
   await page.getByTestId('trainer-locked').getByRole('link', { name: vi.trainer_sign_in }).click();

@@ -389,7 +389,8 @@ impl Class {
     ///
     /// Self-assessment records are not attempts: `answered` on a self-rating activity goes to
     /// [`Class::self_ratings`], on an evaluation question to [`Class::evaluations`] (grouped
-    /// by registration), whatever their parent or grouping; neither makes a learner. A
+    /// by registration; an anonymous one, which has none, by its actor's account, the
+    /// evaluation's own UUID), whatever their parent or grouping; neither makes a learner. A
     /// pre-test is an attempt of its own, flagged [`Attempt::pretest`].
     pub fn build(
         statements: &[Statement],
@@ -431,7 +432,15 @@ impl Class {
                 continue;
             }
             if let Some(record) = parse_record(&s.object_id, base) {
-                let Some(reg) = s.registration.as_deref() else {
+                // An anonymous evaluation has no registration: its actor's account name (the
+                // evaluation's own UUID, naming no one) groups its answers.
+                let anonymous =
+                    matches!(record, RecordPart::Evaluation { .. }) && s.actor_name.is_none();
+                let key = s
+                    .registration
+                    .as_deref()
+                    .or_else(|| anonymous.then_some(s.actor.name.as_str()));
+                let Some(reg) = key else {
                     skipped.no_registration += 1;
                     continue;
                 };

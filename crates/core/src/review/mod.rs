@@ -14,13 +14,15 @@
 //! 4. every view renders as [`Table`]s whose cells are final display text, and
 //!    [`Table::to_csv`] exports exactly those cells.
 //!
-//! Nothing here reads a clock or the network; the app fetches the pages and hands them in.
+//! Nothing here reads a clock or the network; the app fetches the pages and hands them in,
+//! reading them as [`refresh`] says (oldest first, a mark that never runs ahead of the cache).
 
 mod assess;
 mod class;
 mod items;
 mod lean;
 mod position;
+pub mod refresh;
 mod scenario;
 mod statement;
 mod table;

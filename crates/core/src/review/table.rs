@@ -135,7 +135,7 @@ impl Labels<'_> {
     }
 
     fn local(&self, text: &LocalText) -> String {
-        safe_text(text.get(self.lang))
+        text.get(self.lang).to_owned()
     }
 
     fn competency(&self, id: &str) -> String {
@@ -553,18 +553,6 @@ pub fn builtin_label(key: &str, lang: Lang) -> &str {
 
 const NONE: &str = "—";
 
-/// Learner-controlled text (names) starting like a spreadsheet formula gets a leading
-/// apostrophe, on screen and in the file alike.
-fn safe_text(s: &str) -> String {
-    if s.starts_with(['=', '+', '@', '\t', '\r'])
-        || (s.starts_with('-') && s.len() > 1 && !s[1..].starts_with(|c: char| c.is_ascii_digit()))
-    {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
-
 fn count(n: usize) -> String {
     n.to_string()
 }
@@ -625,8 +613,8 @@ impl Class {
                     .collect();
                 let done = attempts.iter().filter(|a| a.is_completed()).count();
                 vec![
-                    safe_text(&learner.account.name),
-                    safe_text(&learner.name),
+                    learner.account.name.clone(),
+                    learner.name.clone(),
                     format_local_minute(learner.last_synced_ms, l.utc_offset_min),
                     count(attempts.len()),
                     count(done),
@@ -690,7 +678,7 @@ impl Trust {
                 raw.map_or_else(|| NONE.to_owned(), number),
                 max.map_or_else(|| NONE.to_owned(), number)
             ),
-            ClaimValue::Text(t) => safe_text(t),
+            ClaimValue::Text(t) => t.clone(),
             ClaimValue::Kind(k) => l.kind(Some(*k)),
             ClaimValue::Numbers(map) if map.is_empty() => NONE.to_owned(),
             ClaimValue::Numbers(map) => map
@@ -711,10 +699,12 @@ impl Trust {
                     .and_then(|cat| cat.entry(c.content.kind, &c.content.id))
                     .map_or_else(|| c.content.id.clone(), |e| l.local(&e.title));
                 vec![
-                    safe_text(&c.account.name),
-                    safe_text(&name),
+                    c.account.name.clone(),
+                    name,
                     title,
-                    c.part.as_deref().map_or_else(|| NONE.to_owned(), safe_text),
+                    c.part
+                        .as_deref()
+                        .map_or_else(|| NONE.to_owned(), str::to_owned),
                     l.t(&format!("review_field_{}", c.field.as_str())),
                     value(&c.claimed),
                     value(&c.recomputed),
@@ -1139,7 +1129,7 @@ impl ItemAnalysis {
             for p in &i.patterns {
                 response_rows.push(vec![
                     i.item.clone(),
-                    safe_text(&p.response),
+                    p.response.clone(),
                     l.yes_no(p.correct),
                     count(p.count),
                     ratio(p.count, i.n),
@@ -1211,8 +1201,8 @@ impl PrePost {
                 .map(|r| {
                     let learner = &class.learners[r.learner];
                     vec![
-                        safe_text(&learner.account.name),
-                        safe_text(&learner.name),
+                        learner.account.name.clone(),
+                        learner.name.clone(),
                         percent(Some(r.pre)),
                         percent(r.post),
                         opt_dec(r.gain, 2),
@@ -1278,14 +1268,14 @@ impl EvaluationSummary {
                     vec![
                         match &t.learner {
                             Some((account, name)) => {
-                                safe_text(&format!("{name} ({})", account.name))
+                                format!("{name} ({})", account.name)
                             }
                             None => l.t("review_anonymous"),
                         },
-                        safe_text(&t.intended_use),
+                        t.intended_use.clone(),
                         t.comment
                             .as_deref()
-                            .map_or_else(|| NONE.to_owned(), safe_text),
+                            .map_or_else(|| NONE.to_owned(), str::to_owned),
                     ]
                 })
                 .collect(),
@@ -1554,9 +1544,6 @@ mod tests {
         assert_eq!(signed(2.0), "+2");
         assert_eq!(signed(-2.0), "-2");
         assert_eq!(signed(0.0), "0");
-        assert_eq!(safe_text("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        assert_eq!(safe_text("-5"), "-5");
-        assert_eq!(safe_text("Lê Văn Tám"), "Lê Văn Tám");
     }
 
     // Guards the label keys: unique, both languages present, unknown keys fall back to the key.

@@ -263,8 +263,9 @@ pub fn vouched(s: &Statement) -> Result<(), SetAsideReason> {
 }
 
 /// An anonymous evaluation: its actor has no name and an account of the portal named by the
-/// evaluation's registration, which no LRS account is. It counts when an account of the same
-/// home page posted it (a learner of this portal; the review never says who, as the learner
+/// evaluation's own UUID (the key its answers are grouped by), which no LRS account is. It
+/// counts when an account of the same home page posted it (the portal's write-only anonymous
+/// account, or a learner's on an older portal; the review never says which, as the learner
 /// chose). Anything else goes through [`vouched`].
 pub fn vouched_anonymous(s: &Statement, registration: &str) -> Result<(), SetAsideReason> {
     let anonymous = s.actor_name.is_none()

@@ -1,0 +1,57 @@
+// The security headers every response of the portal carries (scripts/static-server.mjs sends
+// them; scripts/deploy.mjs writes them as an nginx snippet; docs/deploy-nginx.md):
+//   Content-Security-Policy      the policy of the built index.html's <meta> tag (one source),
+//                                plus frame-ancestors 'none' (a <meta> policy cannot say it)
+//   Referrer-Policy              no-referrer (no page address leaves with a request)
+//   Cross-Origin-Opener-Policy   same-origin (no other site keeps a handle on the window)
+//   X-Content-Type-Options       nosniff
+//   X-Frame-Options              DENY (frame-ancestors for browsers that predate it)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const META = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"\s*\/?>/i;
+
+/** The CSP of an index.html text (its <meta> tag), or null. */
+export function metaPolicy(html) {
+  return META.exec(html)?.[1] ?? null;
+}
+
+/** index.html with its <meta> CSP replaced by `policy`. */
+export function withMetaPolicy(html, policy) {
+  if (!META.test(html)) throw new Error('index.html has no Content-Security-Policy <meta> tag');
+  return html.replace(META, (tag, old) => tag.replace(old, policy));
+}
+
+/** Parses a policy into [directive, [sources]] pairs, in order. */
+export function directives(policy) {
+  return policy
+    .split(';')
+    .map((d) => d.trim().split(/\s+/))
+    .filter((d) => d[0])
+    .map(([name, ...sources]) => [name.toLowerCase(), sources]);
+}
+
+/** Writes [directive, sources] pairs back as a policy. */
+export function policyText(list) {
+  return list.map(([name, sources]) => [name, ...sources].join(' ')).join('; ');
+}
+
+/** The header policy for a <meta> policy: the same, with frame-ancestors 'none'. */
+export function headerPolicy(meta) {
+  const list = directives(meta).filter(([name]) => name !== 'frame-ancestors');
+  list.push(['frame-ancestors', ["'none'"]]);
+  return policyText(list);
+}
+
+/** Every security header, for the built portal in `root` (its index.html's policy). */
+export function securityHeaders(root) {
+  const meta = metaPolicy(readFileSync(join(root, 'index.html'), 'utf8'));
+  if (!meta) throw new Error(`${root}/index.html has no Content-Security-Policy <meta> tag`);
+  return {
+    'content-security-policy': headerPolicy(meta),
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+  };
+}
