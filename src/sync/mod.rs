@@ -705,7 +705,12 @@ impl SyncState {
         let Some(account) = config.anonymous_account.clone() else {
             return;
         };
-        if outbox.is_empty() || self.anonymous_refused.get_untracked().is_some() {
+        // A refused anonymous account, or an LRS that refuses everything (shown already),
+        // waits for "Sync now".
+        if outbox.is_empty()
+            || self.anonymous_refused.get_untracked().is_some()
+            || self.misconfigured.get_untracked().is_some()
+        {
             return;
         }
         let (quiet_ms, _) = account.delay_ms();
