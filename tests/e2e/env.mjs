@@ -17,7 +17,7 @@ const port = (name, fallback) => {
 export const DIST = process.env.E2E_DIST || 'dist';
 
 /** The config the e2e copies of the portal are deployed with (preview, anonymous account). */
-export const E2E_CONFIG = 'tests/e2e/config.json';
+export const E2E_CONFIG = process.env.E2E_CONFIG || 'tests/e2e/config.json';
 
 /**
  * The anonymous account of that config (write only, see scripts/lrs/start.sh); its LRS agent,
