@@ -7,16 +7,20 @@
 //    scenarios and 2 modules (the portal's engine and xAPI mapping), keeps STATEMENTS, writes
 //    them in the lean form the trainer's offline cache stores, and prints the native timings
 //    (median of 5 runs) of parse, Class::build, scenario_review x5, item_analysis x2.
-// 2. The built portal is served from a temporary copy of DIST with the file beside it; the
-//    page writes the statements into its own IndexedDB review cache (pages of 100, as a
-//    refresh from the LRS would) and a trainer identity, then opens the trainer area, each
-//    of the 5 scenarios and the 2 modules. The app measures its own work with User Timing:
-//    `review-parse-cache`, `review-aggregate` (Class::build), `review-scenario`,
-//    `review-items`.
+// 2. The built portal is served from a temporary copy of DIST with the file beside it and a
+//    config.json pointing at a stand-in LRS (it accepts the trainer's password and has no
+//    new statements); the page writes the statements into its own IndexedDB review cache
+//    (pages of 100, sealed with the key derived from the trainer's password, as a refresh
+//    from the LRS would), the trainer signs in through the form (the class is shown only
+//    after the LRS accepted the password), then opens the trainer area, each of the 5
+//    scenarios and the 2 modules. The app measures its own work with User Timing:
+//    `review-parse-cache` (opening and parsing the cache), `review-aggregate`
+//    (Class::build), `review-scenario`, `review-items`.
 // Prints both, the browser's aggregation time (build + the 5 scenario reviews + the 2 item
 // analyses) and its ratio to native. Goals: <= 500 ms in the browser, <= 2x native.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -29,6 +33,29 @@ const work = mkdtempSync(join(tmpdir(), 'boiduong-bench-review-'));
 const site = join(work, 'site');
 cpSync(dist, site, { recursive: true });
 const data = join(site, 'bench-review.json');
+const TRAINER = { account: 'giangvien', password: 'giangvien-pass', name: 'Bench' };
+/** PBKDF2 rounds of the cache key (src/crypto.rs PBKDF2_ROUNDS). */
+const ROUNDS = 310_000;
+
+// A stand-in LRS: accepts any password, says the account may read everything, holds nothing.
+const lrsPort = port + 1;
+const lrs = createServer((req, res) => {
+  res.setHeader('Access-Control-Allow-Origin', base);
+  res.setHeader('Access-Control-Allow-Headers', 'Authorization, X-Experience-API-Version, Content-Type');
+  if (req.method === 'OPTIONS') return res.writeHead(204).end();
+  res.setHeader('Content-Type', 'application/json');
+  if (req.url.startsWith('/whoami')) return res.end(JSON.stringify({ scopes: ['statements/read'] }));
+  return res.end(JSON.stringify({ statements: [], more: '' }));
+}).listen(lrsPort, '127.0.0.1');
+writeFileSync(
+  join(site, 'config.json'),
+  JSON.stringify({
+    portal_name: 'Bồi dưỡng (bench)',
+    lrs_endpoint: `http://127.0.0.1:${lrsPort}/xAPI/`,
+    base_iri: 'https://boiduong.example/xapi',
+    account_home_page: 'https://lrs.example.vn',
+  }),
+);
 
 const binary = 'target/release/boiduong-review-bench';
 execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'boiduong-core', '--features', 'compiler', '--bin', 'boiduong-review-bench'], { stdio: 'inherit' });
@@ -69,30 +96,51 @@ try {
   page.on('crash', () => console.error('page crashed'));
   await page.goto(`${base}/`);
   await page.getByTestId('sync-badge').waitFor();
-  // The portal has created its database; fill the review cache as a refresh would.
-  const written = await page.evaluate(async () => {
+  // The portal has created its database; fill the review cache as a refresh would: pages
+  // sealed (AES-GCM) with the key derived from the trainer's password, and its owner.
+  const written = await page.evaluate(async ({ account, password, rounds }) => {
     // the lean page {"lean":2,"statements":[…]} (review::lean_json); cached pages keep its form
     const lean = await (await fetch('/bench-review.json')).json();
     const all = lean.statements;
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveKey']);
+    const key = await crypto.subtle.deriveKey(
+      { name: 'PBKDF2', hash: 'SHA-256', iterations: rounds, salt },
+      material,
+      { name: 'AES-GCM', length: 256 },
+      false,
+      ['encrypt'],
+    );
+    const pages = [];
+    for (let i = 0; i < all.length; i += 100) {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const plain = new TextEncoder().encode(JSON.stringify({ lean: lean.lean, statements: all.slice(i, i + 100) }));
+      const data = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain));
+      pages.push({ key: String(i).padStart(15, '0'), iv, data });
+    }
     const db = await new Promise((res, rej) => {
       const r = indexedDB.open('boiduong');
       r.onsuccess = () => res(r.result);
       r.onerror = () => rej(r.error);
     });
     const tx = db.transaction(['review', 'meta'], 'readwrite');
-    for (let i = 0; i < all.length; i += 100) {
-      const key = String(i).padStart(15, '0');
-      tx.objectStore('review').put({ key, json: JSON.stringify({ lean: lean.lean, statements: all.slice(i, i + 100) }) });
-    }
-    tx.objectStore('meta').put({ key: 'identity', value: { account: 'giangvien', name: 'Bench', class_code: '', trainer: true } });
+    for (const p of pages) tx.objectStore('review').put(p);
+    const hex = [...salt].map((b) => b.toString(16).padStart(2, '0')).join('');
+    tx.objectStore('meta').put({ key: 'review_owner', value: { account, salt: hex, created_ms: Date.now() } });
     await new Promise((res, rej) => {
       tx.oncomplete = res;
       tx.onerror = () => rej(tx.error);
     });
     db.close();
     return all.length;
-  });
-  await page.goto(`${base}/trainer`);
+  }, { ...TRAINER, rounds: ROUNDS });
+  // The trainer signs in (the stand-in LRS accepts): the class opens from the cache.
+  await page.goto(`${base}/sign-in?next=/trainer`);
+  await page.locator('#account').fill(TRAINER.account);
+  await page.locator('#password').fill(TRAINER.password);
+  await page.locator('#name').fill(TRAINER.name);
+  await page.getByTestId('sign-in-submit').click();
+  await page.waitForURL(`${base}/trainer`);
   // The cache is read and the class built once the learners table has rows.
   await page.getByTestId('table-class-learners').locator('tbody tr').first().waitFor({ timeout: 180_000 });
   const measure = (name) => page.evaluate((n) => performance.getEntriesByName(n).map((e) => e.duration), name);
@@ -138,5 +186,6 @@ try {
 } finally {
   await browser?.close();
   server.kill();
+  lrs.close();
   if (!process.env.KEEP_BENCH) rmSync(work, { recursive: true, force: true });
 }

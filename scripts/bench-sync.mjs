@@ -155,7 +155,7 @@ function profileExamples() {
 /**
  * N statements as the portal makes them: attempts replayed from the profile's examples, each
  * event's statements sharing its timestamp and event-seq, as in `statements_from`.
- * Returns [{id, attempt_id, order, body}] (the outbox record format), oldest first.
+ * Returns [{id, attempt_id, account, order, body}] (the outbox record format), oldest first.
  */
 function generateStatements(config) {
   const ex = profileExamples();
@@ -208,7 +208,7 @@ function generateStatements(config) {
       ext[`${base}/extensions/class-code`] = LEARNER.classCode;
       ext[`${base}/extensions/event-seq`] = event.seq;
       if (pct !== undefined) s.result.extensions['https://w3id.org/xapi/cmi5/result/extensions/progress'] = pct;
-      records.push({ id: s.id, attempt_id: event.registration, order: t * 1000 + k, body: JSON.stringify(s) });
+      records.push({ id: s.id, attempt_id: event.registration, account: LEARNER.account, order: t * 1000 + k, body: JSON.stringify(s) });
     });
   });
   return records;
@@ -281,7 +281,7 @@ async function portalDrain(records, lrsOrigin) {
   const remembered = await page.evaluate(() => localStorage.getItem('boiduong.remember'));
   if (!remembered) throw new Error('sign-in did not remember the credentials');
 
-  // Queue the statements the way the app does (records {id, attempt_id, order, body} in
+  // Queue the statements the way the app does (records {id, attempt_id, account, order, body} in
   // `outbox` and `statements`, one transaction), with the raw IndexedDB API.
   await page.evaluate(() => { window.__benchRecords = []; });
   for (let i = 0; i < records.length; i += 1000) {
@@ -292,7 +292,7 @@ async function portalDrain(records, lrsOrigin) {
     open.onerror = () => fail(new Error(`open: ${open.error}`));
     open.onsuccess = () => {
       const db = open.result;
-      if (db.version !== 2) { db.close(); fail(new Error(`database schema ${db.version}, expected 2`)); return; }
+      if (db.version !== 5) { db.close(); fail(new Error(`database schema ${db.version}, expected 5`)); return; }
       const tx = db.transaction(['outbox', 'statements'], 'readwrite', { durability: 'strict' });
       const outbox = tx.objectStore('outbox');
       const ledger = tx.objectStore('statements');

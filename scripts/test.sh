@@ -53,7 +53,7 @@ rm -rf "$LRS_DATA"
 [ "$lrs_rc" -eq 0 ] || { echo "LRS smoke test failed" >&2; exit 1; }
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
-cargo test -p boiduong --target wasm32-unknown-unknown --test web_storage
+cargo test -p boiduong --target wasm32-unknown-unknown --test web_storage --test web_accounts
 
 step "release build (trunk)"
 trunk build --release

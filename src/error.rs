@@ -30,6 +30,10 @@ pub enum AppError {
     /// Records need the learner's identity (sign-in) to be attributed.
     #[error("not signed in")]
     NotSignedIn,
+    /// WebCrypto refused (unavailable, or a sealed record that another key sealed or that was
+    /// altered).
+    #[error("encryption: {0}")]
+    Crypto(String),
     /// The statement mapping refused the record (configuration or content problem).
     #[error("xAPI: {0}")]
     Xapi(String),

@@ -2,13 +2,14 @@
 //!
 //! `app` holds the shell and the route table; `pages` the routes; `components` shared,
 //! presentational pieces; `state` the app-wide context; `storage` (IndexedDB) and `net`
-//! (HTTP) the only adapters that touch the outside. The learning model lives in the pure
+//! (HTTP) the only adapters that touch the outside; `crypto` wraps WebCrypto. The learning model lives in the pure
 //! crate `boiduong-core`.
 
 #[macro_use]
 pub mod i18n;
 pub mod app;
 pub mod components;
+pub mod crypto;
 pub mod error;
 pub mod net;
 pub mod pages;

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::i18n::{use_i18n, Locale};
-use crate::storage::Storage;
+use crate::storage::{Storage, Summaries};
 
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -18,7 +18,8 @@ pub struct AppState {
     pub storage_warning: RwSignal<Option<AppError>>,
     /// Local records that could not be read (kept untouched).
     pub damaged: RwSignal<usize>,
-    /// Every attempt summary on this device, kept in step with storage.
+    /// The signed-in account's attempt summaries, kept in step with storage (another
+    /// account's are never read into the page).
     pub summaries: RwSignal<Vec<AttemptSummary>>,
     pub catalog: LocalResource<Result<Catalog, AppError>>,
     /// The signed-in learner's account ("" before the first sign-in on this device).
@@ -28,6 +29,26 @@ pub struct AppState {
 impl AppState {
     pub fn storage(&self) -> Option<Storage> {
         self.storage.get_value()
+    }
+
+    /// Makes `account` the one whose records the pages show ("" = nobody): reads its
+    /// summaries first, so no page ever pairs one account with another's records.
+    pub async fn switch_account(&self, account: &str) {
+        let found = match (account.is_empty(), self.storage()) {
+            (false, Some(storage)) => storage.summaries(account).await,
+            _ => Ok(Summaries::default()),
+        };
+        match found {
+            Ok(found) => {
+                self.summaries.set(found.summaries);
+                self.damaged.set(found.damaged);
+            }
+            Err(e) => {
+                self.summaries.set(Vec::new());
+                self.storage_warning.set(Some(e));
+            }
+        }
+        self.learner_id.set(account.to_owned());
     }
 
     /// Replaces one summary after a durable write.
@@ -64,17 +85,10 @@ pub fn provide_app_state() -> AppState {
         learner_id: RwSignal::new(String::new()),
     };
     provide_context(state);
+    // The summaries are read when the account is known (`switch_account`, by the sync state).
     leptos::task::spawn_local(async move {
         let (storage, warning) = Storage::open().await;
-        let loaded = storage.summaries().await;
         state.storage.set_value(Some(storage));
-        match loaded {
-            Ok(found) => {
-                state.summaries.set(found.summaries);
-                state.damaged.set(found.damaged);
-            }
-            Err(e) => state.storage_warning.set(Some(e)),
-        }
         if warning.is_some() {
             state.storage_warning.set(warning);
         }

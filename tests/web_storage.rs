@@ -60,7 +60,7 @@ async fn round_trip_of_events_summary_and_content() {
         .expect("record 2");
 
     let reopened = open(&name).await;
-    let found = reopened.summaries().await.expect("summaries");
+    let found = reopened.summaries("learner").await.expect("summaries");
     assert_eq!(found.damaged, 0);
     assert_eq!(found.summaries, vec![next.summary(&content)]);
     let log = reopened.events("a-1").await.expect("events");
@@ -122,7 +122,11 @@ async fn resume_after_reload_continues_at_the_same_node() {
         .record(&events, &done.summary(&content), None)
         .await
         .expect("finish");
-    let summaries = storage.summaries().await.expect("summaries").summaries;
+    let summaries = storage
+        .summaries("learner")
+        .await
+        .expect("summaries")
+        .summaries;
     assert_eq!(summaries[0].status, AttemptStatus::Completed);
     assert_eq!(summaries[0].ending.as_deref(), Some("ket-vua"));
 }
@@ -189,7 +193,11 @@ async fn damaged_summary_is_counted_not_fatal() {
         .expect("start");
     put_raw(&name, "attempts", r#"{"id":"broken","v":2,"status":42}"#).await;
     put_raw(&name, "attempts", r#"{"id":"future","v":99}"#).await;
-    let found = open(&name).await.summaries().await.expect("summaries");
+    let found = open(&name)
+        .await
+        .summaries("learner")
+        .await
+        .expect("summaries");
     assert_eq!(found.summaries.len(), 1);
     assert_eq!(found.damaged, 2);
 }
@@ -232,7 +240,11 @@ async fn failed_write_is_reported_and_leaves_no_partial_record() {
     );
     let log = storage.events("a-5").await.expect("events");
     assert_eq!(log.len(), 1, "no event of the failed transaction was kept");
-    let summaries = storage.summaries().await.expect("summaries").summaries;
+    let summaries = storage
+        .summaries("learner")
+        .await
+        .expect("summaries")
+        .summaries;
     assert_eq!(summaries[0], attempt.summary(&content), "summary unchanged");
 }
 
@@ -264,7 +276,15 @@ async fn blocked_storage_falls_back_to_memory_with_a_reason() {
         .record(&[first], &attempt.summary(&content), None)
         .await
         .expect("memory record");
-    assert_eq!(storage.summaries().await.expect("read").summaries.len(), 1);
+    assert_eq!(
+        storage
+            .summaries("learner")
+            .await
+            .expect("read")
+            .summaries
+            .len(),
+        1
+    );
     let _ = JsValue::NULL;
 }
 
@@ -314,7 +334,7 @@ async fn schema_1_database_upgrades_and_keeps_records() {
     let storage = open(&name).await;
     assert_eq!(
         storage
-            .summaries()
+            .summaries("learner")
             .await
             .expect("summaries")
             .summaries
@@ -323,7 +343,7 @@ async fn schema_1_database_upgrades_and_keeps_records() {
     );
     assert_eq!(storage.events("a-7").await.expect("events").len(), 1);
     assert!(storage
-        .outbox()
+        .outbox("learner")
         .await
         .expect("outbox store exists")
         .is_empty());
@@ -333,6 +353,7 @@ fn queued(id: &str, attempt: &str, order: f64) -> boiduong::storage::Queued {
     boiduong::storage::Queued {
         id: id.into(),
         attempt_id: attempt.into(),
+        account: "learner".into(),
         order,
         body: format!(r#"{{"id":"{id}"}}"#),
     }
@@ -367,7 +388,7 @@ async fn statements_share_the_action_transaction_and_settle() {
         .await;
     assert!(failed.is_err());
     let outbox: Vec<String> = storage
-        .outbox()
+        .outbox("learner")
         .await
         .expect("outbox")
         .into_iter()
@@ -382,6 +403,7 @@ async fn statements_share_the_action_transaction_and_settle() {
     let rejected = boiduong::storage::RejectedStatement {
         id: "s-2".into(),
         attempt_id: "a-8".into(),
+        account: "learner".into(),
         status: 400,
         reason: "bad".into(),
         body: r#"{"id":"s-2"}"#.into(),
@@ -389,34 +411,82 @@ async fn statements_share_the_action_transaction_and_settle() {
     };
     storage
         .settle(
+            "learner",
             &["s-1".to_string()],
             std::slice::from_ref(&rejected),
             Some(9),
         )
         .await
         .expect("settle");
-    assert!(storage.outbox().await.expect("outbox").is_empty());
-    assert_eq!(storage.rejected().await.expect("rejected"), vec![rejected]);
+    assert!(storage.outbox("learner").await.expect("outbox").is_empty());
     assert_eq!(
-        storage.statements().await.expect("own copy").len(),
+        storage.rejected("learner").await.expect("rejected"),
+        vec![rejected]
+    );
+    assert_eq!(
+        storage.statements("learner").await.expect("own copy").len(),
         2,
         "the learner's copy stays"
     );
 }
 
-// Guards "My records": an export imported on another device brings back every record; a
-// second import adds nothing and overwrites nothing; a damaged record is skipped, not fatal.
+/// The learner's statement context, as the portal makes it after sign-in.
+fn statement_context(account: &str) -> boiduong_core::xapi::StatementContext {
+    boiduong_core::xapi::StatementContext {
+        base: "https://boiduong.example/xapi".into(),
+        learner: boiduong_core::xapi::Learner {
+            name: "Nguyễn Văn An".into(),
+            home_page: "https://lrs.example.vn".into(),
+            account_name: account.into(),
+        },
+        class_code: "QLNN-2026-01".into(),
+        platform: "Bồi dưỡng 0.1.0 (web)".into(),
+        language: boiduong_core::Lang::Vi,
+    }
+}
+
+/// The statements of `log` from `from_seq`, queued as the player queues them.
+fn mapped(
+    content: &Content,
+    log: &[boiduong_core::attempt::AttemptEvent],
+    from_seq: u32,
+    account: &str,
+) -> Vec<boiduong::storage::Queued> {
+    let ctx = statement_context(account);
+    boiduong_core::xapi::statements_from(log, from_seq, &ctx, content, &mut |slot| {
+        boiduong_core::xapi::derived_id(slot)
+    })
+    .expect("maps")
+    .iter()
+    .enumerate()
+    .map(|(i, st)| boiduong::storage::Queued {
+        id: st.id.clone(),
+        attempt_id: log[0].attempt_id.clone(),
+        account: account.into(),
+        order: f64::from(from_seq) * 100.0 + i as f64,
+        body: serde_json::to_string(st).expect("json"),
+    })
+    .collect()
+}
+
+// Guards "My records": an export imported on another device (same account) brings back every
+// record, statements included; a second import adds nothing and overwrites nothing; a
+// damaged record is skipped, not fatal.
 #[wasm_bindgen_test]
 async fn export_then_import_recovers_everything_without_duplicates() {
+    use boiduong::storage::records::ImportContext;
     let content = scenario();
+    let key = content_key(content.kind(), content.id(), content.version());
     let source = open(&db_name("export")).await;
-    let (attempt, first) = Attempt::start(&content, "a-9", "learner", 1_000);
+    let id = "0c8a4a52-7a38-4f0a-9d4e-0f1d2b3c4d59";
+    let (attempt, first) = Attempt::start(&content, id, "learner", 1_000);
+    let started = mapped(&content, std::slice::from_ref(&first), 0, "learner");
     source
         .record_with_statements(
             std::slice::from_ref(&first),
             &attempt.summary(&content),
-            Some(("scenario/x@1", SCENARIO)),
-            &[queued("s-9", "a-9", 1.0)],
+            Some((&key, SCENARIO)),
+            &started,
         )
         .await
         .expect("record");
@@ -429,30 +499,53 @@ async fn export_then_import_recovers_everything_without_duplicates() {
             2_000,
         )
         .expect("choice");
+    let mut log = vec![first];
+    log.extend(events.iter().cloned());
+    let chose = mapped(&content, &log, 1, "learner");
     source
-        .record(&events, &next.summary(&content), None)
+        .record_with_statements(&events, &next.summary(&content), None, &chose)
         .await
         .expect("record 2");
-    let file = source.export_records(None, 3_000).await.expect("export");
+    let learner = serde_json::json!({ "account": "learner", "name": "Nguyễn Văn An" });
+    let file = source
+        .export_records("learner", Some(learner), 3_000)
+        .await
+        .expect("export");
 
+    let statements = statement_context("learner");
+    let ctx = ImportContext {
+        account: "learner",
+        statements: &statements,
+        catalog: None,
+        profile: None,
+        consent: Default::default(),
+        now_ms: 4_000,
+    };
     let target = open(&db_name("import")).await;
-    let report = target.import_records(&file).await.expect("import");
+    let report = target.import_records(&file, &ctx).await.expect("import");
+    let sent = started.len() + chose.len();
     assert_eq!(report.invalid, 0);
     assert_eq!(report.already, 0);
+    assert_eq!(report.not_rebuilt, 0);
     assert_eq!(
         report.added,
-        1 + events.len() + 1 + 1 + 2,
+        log.len() + 1 + 1 + 2 * sent,
         "events, summary, content, outbox + copy"
     );
     assert_eq!(
-        target.summaries().await.expect("s").summaries,
+        target.summaries("learner").await.expect("s").summaries,
         vec![next.summary(&content)]
     );
-    let log = target.events("a-9").await.expect("events");
-    assert_eq!(Attempt::replay(&content, &log).expect("replays"), next);
-    assert_eq!(target.outbox().await.expect("outbox").len(), 1);
+    let back = target.events(id).await.expect("events");
+    assert_eq!(Attempt::replay(&content, &back).expect("replays"), next);
+    let mut expected: Vec<_> = started.iter().chain(&chose).cloned().collect();
+    expected.sort_by(|a, b| a.order.total_cmp(&b.order));
+    assert_eq!(target.outbox("learner").await.expect("outbox"), expected);
 
-    let again = target.import_records(&file).await.expect("second import");
+    let again = target
+        .import_records(&file, &ctx)
+        .await
+        .expect("second import");
     assert_eq!(again.added, 0);
     assert_eq!(again.already, report.added);
 
@@ -460,12 +553,16 @@ async fn export_then_import_recovers_everything_without_duplicates() {
     doc["stores"]["attempts"][0]["status"] = serde_json::json!(42);
     let damaged = open(&db_name("damaged-import")).await;
     let r = damaged
-        .import_records(&doc.to_string())
+        .import_records(&doc.to_string(), &ctx)
         .await
         .expect("import with a bad record");
-    assert_eq!(r.invalid, 1);
+    assert_eq!(
+        r.invalid,
+        1 + log.len(),
+        "the summary and the log that needs it"
+    );
     assert!(damaged
-        .import_records("{\"format\":\"other\"}")
+        .import_records("{\"format\":\"other\"}", &ctx)
         .await
         .is_err());
 }
@@ -480,16 +577,16 @@ async fn profile_round_trip_and_old_format_migrated() {
     use boiduong_core::selfassess::{Education, ItSkill, PoliticalTheory, Profile};
     let name = db_name("profile");
     let storage = open(&name).await;
-    assert_eq!(storage.load_profile().await.expect("empty"), None);
+    assert_eq!(storage.load_profile("learner").await.expect("empty"), None);
     put_raw(
         &name,
         "meta",
-        r#"{"key":"profile","value":{"position_id":"cong-chuc-chuyen-mon-xa","qualifications":{"education":"dai_hoc","political_theory":"so_cap","it":"co_ban","foreign_language":"B1 tiếng Anh"},"updated_ms":1700000000000}}"#,
+        r#"{"key":"profile:learner","value":{"position_id":"cong-chuc-chuyen-mon-xa","qualifications":{"education":"dai_hoc","political_theory":"so_cap","it":"co_ban","foreign_language":"B1 tiếng Anh"},"updated_ms":1700000000000}}"#,
     )
     .await;
     let storage = open(&name).await;
     let migrated = storage
-        .load_profile()
+        .load_profile("learner")
         .await
         .expect("readable")
         .expect("present");
@@ -505,15 +602,22 @@ async fn profile_round_trip_and_old_format_migrated() {
 
     let mut edited: Profile = migrated.clone();
     edited.political_theory = Some(PoliticalTheory::Intermediate);
-    storage.save_profile(&edited).await.expect("save");
+    storage
+        .save_profile("learner", &edited)
+        .await
+        .expect("save");
     let again = open(&name)
         .await
-        .load_profile()
+        .load_profile("learner")
         .await
         .expect("readable")
         .expect("present");
     assert_eq!(again, edited);
-    let stored = storage.meta("profile").await.expect("meta").expect("raw");
+    let stored = storage
+        .meta("profile:learner")
+        .await
+        .expect("meta")
+        .expect("raw");
     assert_eq!(stored["version"], 2, "written in the current format");
 }
 
@@ -525,30 +629,33 @@ async fn unreadable_profile_is_reported_and_kept() {
     let name = db_name("profile-bad");
     put_raw_after_open(
         &name,
-        r#"{"key":"profile","value":{"version":9,"updated_at_ms":0}}"#,
+        r#"{"key":"profile:learner","value":{"version":9,"updated_at_ms":0}}"#,
     )
     .await;
     let storage = open(&name).await;
-    let err = storage.load_profile().await.expect_err("too new");
+    let err = storage.load_profile("learner").await.expect_err("too new");
     assert!(
         matches!(err, AppError::Damaged(ref m) if m.contains("newer")),
         "{err:?}"
     );
-    put_raw(&name, "meta", r#"{"key":"profile","value":[1,2]}"#).await;
+    put_raw(&name, "meta", r#"{"key":"profile:learner","value":[1,2]}"#).await;
     assert!(matches!(
-        storage.load_profile().await,
+        storage.load_profile("learner").await,
         Err(AppError::Damaged(_))
     ));
     storage
-        .save_profile(&Profile::new(5))
+        .save_profile("learner", &Profile::new(5))
         .await
         .expect("a new profile can be saved");
     assert_eq!(
-        storage.load_profile().await.expect("readable"),
+        storage.load_profile("learner").await.expect("readable"),
         Some(Profile::new(5))
     );
     assert_eq!(
-        storage.meta("profile_unreadable").await.expect("meta"),
+        storage
+            .meta("profile_unreadable:learner")
+            .await
+            .expect("meta"),
         Some(serde_json::json!([1, 2])),
         "the unreadable profile is kept aside"
     );
@@ -570,7 +677,7 @@ async fn self_records_share_their_transaction_and_private_ones_queue_nothing() {
     let name = db_name("selfrecords");
     let storage = open(&name).await;
     assert_eq!(
-        storage.load_consent().await.expect("consent"),
+        storage.load_consent("learner").await.expect("consent"),
         Consent::default()
     );
     let rating = |id: &str| SelfRating {
@@ -585,7 +692,7 @@ async fn self_records_share_their_transaction_and_private_ones_queue_nothing() {
         shared: false,
     };
     storage
-        .save_self_record(&private, &[])
+        .save_self_record("learner", &private, &[])
         .await
         .expect("private");
     let shared = SelfRecord::Rating {
@@ -593,15 +700,15 @@ async fn self_records_share_their_transaction_and_private_ones_queue_nothing() {
         shared: true,
     };
     storage
-        .save_self_record(&shared, &[queued("s-r1", "r-shared", 1.0)])
+        .save_self_record("learner", &shared, &[queued("s-r1", "r-shared", 1.0)])
         .await
         .expect("shared");
     let again = storage
-        .save_self_record(&shared, &[queued("s-r2", "r-shared", 2.0)])
+        .save_self_record("learner", &shared, &[queued("s-r2", "r-shared", 2.0)])
         .await;
     assert!(again.is_err(), "a record id is written once");
     let outbox: Vec<String> = storage
-        .outbox()
+        .outbox("learner")
         .await
         .expect("outbox")
         .into_iter()
@@ -618,16 +725,27 @@ async fn self_records_share_their_transaction_and_private_ones_queue_nothing() {
         r#"{"id":"broken","v":1,"kind":"rating","record":7}"#,
     )
     .await;
-    let found = open(&name).await.self_records().await.expect("records");
+    let found = open(&name)
+        .await
+        .self_records("learner")
+        .await
+        .expect("records");
     assert_eq!(found.ratings.len(), 2);
     assert_eq!(found.damaged, 1, "damaged record counted, not fatal");
     let consent = Consent {
         share_self_ratings: true,
         share_profile: false,
     };
-    storage.save_consent(&consent).await.expect("consent");
+    storage
+        .save_consent("learner", &consent)
+        .await
+        .expect("consent");
     assert_eq!(
-        open(&name).await.load_consent().await.expect("read"),
+        open(&name)
+            .await
+            .load_consent("learner")
+            .await
+            .expect("read"),
         consent
     );
 }

@@ -30,6 +30,9 @@ pub fn ItemView(
     /// The learner's response once recorded; the item is then read-only with feedback.
     #[prop(into)]
     response: Signal<Option<ItemResponse>>,
+    /// The order to show single and multiple choice options in (indices into
+    /// `item.options`), from the attempt (`Attempt::option_order`), so a reload shows it again.
+    option_order: Vec<usize>,
     /// Seed of the ordering shuffle (the attempt id).
     #[prop(into)]
     seed: String,
@@ -124,9 +127,9 @@ pub fn ItemView(
         class
     };
     let inputs = match kind {
-        ItemKind::Single | ItemKind::Multiple => item
-            .options
+        ItemKind::Single | ItemKind::Multiple => option_order
             .iter()
+            .filter_map(|i| item.options.get(*i))
             .map(|o| {
                 let id = o.id.clone();
                 let text = o.text.clone();

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod competency_bars;
+pub mod content_basis;
 pub mod data_table;
 pub mod header;
 pub mod item;

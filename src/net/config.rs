@@ -24,9 +24,28 @@ pub struct Config {
     /// config, off (absent) in production.
     #[serde(default)]
     pub preview: bool,
+    /// Days a learner's "remember me" sign-in lasts (default 14; 0: not offered).
+    #[serde(default)]
+    pub remember_days: Option<u32>,
+    /// Days the trainer's class cache is kept before it is read again from the LRS (default 7).
+    #[serde(default)]
+    pub trainer_cache_days: Option<u32>,
 }
 
+/// Default of [`Config::remember_days`].
+pub const REMEMBER_DAYS: u32 = 14;
+/// Default of [`Config::trainer_cache_days`].
+pub const TRAINER_CACHE_DAYS: u32 = 7;
+
 impl Config {
+    pub fn remember_days(&self) -> u32 {
+        self.remember_days.unwrap_or(REMEMBER_DAYS)
+    }
+
+    pub fn trainer_cache_days(&self) -> u32 {
+        self.trainer_cache_days.unwrap_or(TRAINER_CACHE_DAYS)
+    }
+
     /// Checks what a mistyped file could get wrong, with a plain message per field.
     pub fn validate(&self) -> Result<(), String> {
         for (field, value) in [
@@ -42,6 +61,12 @@ impl Config {
         }
         if self.lrs_endpoint.contains('@') {
             return Err("`lrs_endpoint` must not contain credentials".into());
+        }
+        if self.remember_days.is_some_and(|d| d > 365) {
+            return Err("`remember_days` must be 0 to 365".into());
+        }
+        if self.trainer_cache_days.is_some_and(|d| d == 0 || d > 365) {
+            return Err("`trainer_cache_days` must be 1 to 365".into());
         }
         Ok(())
     }

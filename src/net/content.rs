@@ -1,6 +1,8 @@
 //! Fetches the compiled content the build put under /content/.
 
-use boiduong_core::model::{Catalog, CatalogEntry, Content, ContentKind, CONTENT_FORMAT};
+use boiduong_core::model::{
+    Catalog, CatalogEntry, Content, ContentKind, ContentMeta, MetaFile, CONTENT_FORMAT,
+};
 use boiduong_core::selfassess::standards::STANDARDS_FORMAT;
 use boiduong_core::selfassess::Standards;
 use gloo_net::http::Request;
@@ -44,6 +46,31 @@ pub async fn fetch_catalog() -> Result<Catalog, AppError> {
         });
     }
     Ok(catalog)
+}
+
+/// The trainer-facing facts (legal basis, last review) of one module or scenario, from
+/// `meta.json` beside the catalog (the trainer area and the preview fetch it; learners never
+/// do). None when the content has no entry.
+pub async fn fetch_meta(kind: ContentKind, id: &str) -> Result<Option<ContentMeta>, AppError> {
+    let url = format!("{CONTENT_ROOT}/meta.json");
+    let text = get_text(&url).await?;
+    let meta: MetaFile = serde_json::from_str(&text).map_err(|e| AppError::Malformed {
+        url: url.clone(),
+        reason: e.to_string(),
+    })?;
+    if meta.format != CONTENT_FORMAT {
+        return Err(AppError::Malformed {
+            url,
+            reason: format!(
+                "content format {} (this portal reads {CONTENT_FORMAT})",
+                meta.format
+            ),
+        });
+    }
+    Ok(meta
+        .entries
+        .into_iter()
+        .find(|m| m.kind == kind && m.id == id))
 }
 
 /// The position standards for self-assessment (standards.json, beside the catalog).

@@ -158,6 +158,11 @@ fn ModuleStep(module: Module, st: ModuleState, player: Player, attempt: Attempt)
     let response = st.current_response(&module).cloned();
     let answered = response.is_some();
     let item = st.current_item(&module).cloned();
+    // The options' order comes from the attempt (its seed), so a reload shows it again.
+    let option_order = item
+        .as_ref()
+        .map(|i| attempt.option_order(i))
+        .unwrap_or_default();
     let lessons = module.lessons.len();
     let check_items = st.check_len(&module);
     let on_answer = Callback::new({
@@ -214,7 +219,7 @@ fn ModuleStep(module: Module, st: ModuleState, player: Player, attempt: Attempt)
             <ProgressBar done=done as u32 total=total as u32 />
             {heading}
             {item.map(|item| view! {
-                <ItemView item=item response=response seed=seed busy=player.busy on_answer=on_answer lang=lang />
+                <ItemView item=item response=response option_order=option_order seed=seed busy=player.busy on_answer=on_answer lang=lang />
             })}
             <Show when=move || answered>
                 <button

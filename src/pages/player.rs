@@ -351,6 +351,7 @@ impl Player {
                 Ok(Queued {
                     id: st.id.clone(),
                     attempt_id: attempt_id.to_owned(),
+                    account: ctx.learner.account_name.clone(),
                     order: base + i as f64,
                     body: serde_json::to_string(st).map_err(|e| AppError::Xapi(e.to_string()))?,
                 })

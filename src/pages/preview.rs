@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::content_basis::ContentBasis;
 use crate::i18n::*;
 use crate::state::use_lang;
 use crate::sync::use_sync;
@@ -22,6 +23,10 @@ pub fn PreviewPage() -> impl IntoView {
         let id = id();
         async move { crate::net::content::fetch_current(ContentKind::Scenario, &id).await }
     });
+    let meta = LocalResource::new(move || {
+        let id = id();
+        async move { crate::net::content::fetch_meta(ContentKind::Scenario, &id).await }
+    });
     let enabled = move || matches!(sync.config.read().as_ref(), Some(Ok(c)) if c.preview);
     view! {
         <div class="page" data-testid="preview-page">
@@ -35,7 +40,15 @@ pub fn PreviewPage() -> impl IntoView {
                             .get()
                             .map(|r| match r {
                                 Ok(Content::Scenario(s)) => {
-                                    view! { <PreviewScenario scenario=s /> }.into_any()
+                                    view! {
+                                        <PreviewScenario scenario=s />
+                                        {move || {
+                                            meta.get()
+                                                .and_then(Result::ok)
+                                                .map(|m| view! { <ContentBasis meta=m /> })
+                                        }}
+                                    }
+                                        .into_any()
                                 }
                                 Ok(Content::Module(_)) | Err(_) => {
                                     view! { <p class="notice notice-error">{t!(i18n, preview_missing)}</p> }

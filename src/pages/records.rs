@@ -1,4 +1,5 @@
-//! "My records": storage use and protection, export and import of every local record.
+//! "My records": storage use and protection, export and import of the signed-in account's
+//! records (an import is checked, and refused with the reason; see `storage::records`).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -7,8 +8,51 @@ use wasm_bindgen_futures::JsFuture;
 use crate::i18n::*;
 use crate::platform::now_ms;
 use crate::pwa::storage_info;
-use crate::state::use_app_state;
+use crate::selfassess::use_selfassess;
+use crate::state::{use_app_state, use_lang};
+use crate::storage::records::{ImportContext, ImportRefusal, IMPORT_MAX_BYTES};
 use crate::sync::use_sync;
+
+const MB: f64 = 1024.0 * 1024.0;
+
+/// Why an import was refused, in the UI language.
+fn refusal_text(
+    refusal: &ImportRefusal,
+    you: &str,
+    i18n: I18n,
+    lang: boiduong_core::Lang,
+) -> String {
+    match refusal {
+        ImportRefusal::TooLarge { bytes } => t_string!(
+            i18n,
+            import_refused_too_large,
+            size = format!("{:.1}", *bytes as f64 / MB),
+            max = format!("{:.0}", IMPORT_MAX_BYTES as f64 / MB)
+        ),
+        ImportRefusal::NotJson => t_string!(i18n, import_refused_not_json).to_string(),
+        ImportRefusal::NotRecords => t_string!(i18n, import_refused_not_records).to_string(),
+        ImportRefusal::Newer => t_string!(i18n, import_refused_newer).to_string(),
+        ImportRefusal::NotSignedIn => t_string!(i18n, import_refused_not_signed_in).to_string(),
+        ImportRefusal::NoAccount => t_string!(i18n, import_refused_no_account).to_string(),
+        ImportRefusal::OtherAccount { file } => t_string!(
+            i18n,
+            import_refused_other_account,
+            file = file.clone(),
+            you = you.to_owned()
+        ),
+        ImportRefusal::ForeignRecord { account } => {
+            t_string!(
+                i18n,
+                import_refused_foreign_record,
+                account = account.clone()
+            )
+        }
+        ImportRefusal::ContentAltered { key } => {
+            t_string!(i18n, import_refused_content, key = key.clone())
+        }
+        ImportRefusal::Storage(e) => e.plain(lang),
+    }
+}
 
 fn human_bytes(n: f64) -> String {
     if n >= 1e9 {
@@ -56,14 +100,20 @@ pub fn MyRecords() -> impl IntoView {
     let info = LocalResource::new(storage_info);
     let message = RwSignal::new(None::<(bool, String)>);
 
+    let selfassess = use_selfassess();
+    let lang = use_lang();
+    let signed_in = move || sync.identity.read().is_some();
     let export = move |_| {
         let Some(storage) = app.storage() else { return };
-        let learner = sync
-            .identity
-            .get_untracked()
-            .and_then(|i| serde_json::to_value(i).ok());
+        let Some(identity) = sync.identity.get_untracked() else {
+            return;
+        };
+        let learner = serde_json::to_value(&identity).ok();
         leptos::task::spawn_local(async move {
-            match storage.export_records(learner, now_ms()).await {
+            match storage
+                .export_records(&identity.account, learner, now_ms())
+                .await
+            {
                 Ok(text) => download("boiduong-records.json", &text),
                 Err(e) => message.set(Some((false, e.to_string()))),
             }
@@ -79,34 +129,62 @@ pub fn MyRecords() -> impl IntoView {
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
             return;
         };
+        // Picking the same file again must fire `change` again.
+        let reset = input.clone();
         let Some(storage) = app.storage() else { return };
+        let account = app.learner_id.get_untracked();
+        let refused = move |r: ImportRefusal| {
+            let text = refusal_text(&r, &account, i18n, lang.get_untracked());
+            message.set(Some((false, t_string!(i18n, import_failed, reason = text))));
+        };
+        if file.size() > IMPORT_MAX_BYTES as f64 {
+            refused(ImportRefusal::TooLarge {
+                bytes: file.size() as u64,
+            });
+            reset.set_value("");
+            return;
+        }
+        let statements = sync.statement_context(lang.get_untracked());
         leptos::task::spawn_local(async move {
             let text = JsFuture::from(file.text())
                 .await
                 .ok()
                 .and_then(|v| v.as_string())
                 .unwrap_or_default();
-            match storage.import_records(&text).await {
+            reset.set_value("");
+            let Some(statements) = statements else {
+                refused(ImportRefusal::NotSignedIn);
+                return;
+            };
+            let catalog = app.catalog.await.ok();
+            let profile = selfassess.profile.get_untracked();
+            let ctx = ImportContext {
+                account: &statements.learner.account_name.clone(),
+                statements: &statements,
+                catalog: catalog.as_ref(),
+                profile: profile.as_ref(),
+                consent: selfassess.consent.get_untracked(),
+                now_ms: now_ms(),
+            };
+            match storage.import_records(&text, &ctx).await {
                 Ok(report) => {
-                    if let Ok(found) = storage.summaries().await {
-                        app.summaries.set(found.summaries);
-                    }
+                    app.switch_account(ctx.account).await;
+                    selfassess.reload().await;
                     sync.kick();
-                    message.set(Some((
-                        true,
-                        t_string!(
-                            i18n,
-                            import_done,
-                            added = report.added,
-                            already = report.already,
-                            invalid = report.invalid
-                        ),
-                    )));
+                    let mut text = t_string!(
+                        i18n,
+                        import_done,
+                        added = report.added,
+                        already = report.already,
+                        invalid = report.invalid
+                    );
+                    if report.not_rebuilt > 0 {
+                        text.push(' ');
+                        text.push_str(&t_string!(i18n, import_not_rebuilt, n = report.not_rebuilt));
+                    }
+                    message.set(Some((true, text)));
                 }
-                Err(e) => message.set(Some((
-                    false,
-                    t_string!(i18n, import_failed, reason = e.to_string()),
-                ))),
+                Err(r) => refused(r),
             }
         });
     };
@@ -138,13 +216,18 @@ pub fn MyRecords() -> impl IntoView {
             {move || message.get().map(|(ok, text)| view! {
                 <p class=if ok { "notice notice-info" } else { "notice notice-error" } role="status" data-testid="import-result">{text}</p>
             })}
-            <div class="actions">
-                <button type="button" class="button button-secondary" data-testid="export-records" on:click=export>
-                    {t!(i18n, export_records)}
-                </button>
-                <label class="button button-secondary" for="import-file">{t!(i18n, import_records)}</label>
-                <input id="import-file" class="sr-only" type="file" accept="application/json,.json" data-testid="import-file" on:change=import />
-            </div>
+            <Show
+                when=signed_in
+                fallback=move || view! { <p data-testid="records-sign-in">{t!(i18n, records_sign_in)}</p> }
+            >
+                <div class="actions">
+                    <button type="button" class="button button-secondary" data-testid="export-records" on:click=export>
+                        {t!(i18n, export_records)}
+                    </button>
+                    <label class="button button-secondary" for="import-file">{t!(i18n, import_records)}</label>
+                    <input id="import-file" class="sr-only" type="file" accept="application/json,.json" data-testid="import-file" on:change=import />
+                </div>
+            </Show>
         </section>
     }
 }

@@ -77,7 +77,12 @@ fn ScenarioView(loaded: Loaded) -> impl IntoView {
                     view! { <EndScreen scenario=scenario catalog=catalog st=st player=player /> }
                         .into_any()
                 } else {
-                    view! { <NodeView scenario=scenario catalog=catalog st=st player=player /> }
+                    // The order comes from the attempt (its seed), so a reload shows it again.
+                    let order = st
+                        .current(&scenario)
+                        .map(|n| a.choice_order(n))
+                        .unwrap_or_default();
+                    view! { <NodeView scenario=scenario catalog=catalog st=st order=order player=player /> }
                         .into_any()
                 }
             }
@@ -153,9 +158,16 @@ fn LastStep(scenario: Scenario, catalog: Catalog, step: Step) -> impl IntoView {
 
 #[component]
 fn NodeView(
+    /// The scenario played.
     scenario: Scenario,
+    /// Competency names.
     catalog: Catalog,
+    /// Where the learner is.
     st: ScenarioState,
+    /// The order the attempt shows this node's choices in (indices into `choices`, from
+    /// `Attempt::choice_order`).
+    order: Vec<usize>,
+    /// The live attempt.
     player: Player,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -168,9 +180,9 @@ fn NodeView(
     let last = st.steps.last().cloned();
     let text = node.text_html.clone();
     let image = node.image.clone();
-    let choices = node
-        .choices
+    let choices = order
         .iter()
+        .filter_map(|i| node.choices.get(*i))
         .map(|c| {
             let id = c.id.clone();
             let text = c.text.clone();

@@ -121,7 +121,18 @@ fn SelfAssessment(catalog: Catalog, standards: Standards) -> impl IntoView {
         <section class="card" aria-labelledby="profile-heading">
             <h2 id="profile-heading">{t!(i18n, profile_title)}</h2>
             <p class="meta">{t!(i18n, profile_local_note)}</p>
-            <ProfileForm standards=standards.get_value() />
+            {move || {
+                if signed_in() {
+                    view! { <ProfileForm standards=standards.get_value() /> }.into_any()
+                } else {
+                    view! {
+                        <A href="/sign-in?next=/tu-danh-gia" attr:class="button button-primary">
+                            {t!(i18n, sign_in_for_profile)}
+                        </A>
+                    }
+                    .into_any()
+                }
+            }}
         </section>
         <section class="card" aria-labelledby="gap-heading" data-testid="gap-report">
             <h2 id="gap-heading">{t!(i18n, gap_title)}</h2>
@@ -147,7 +158,9 @@ fn SelfAssessment(catalog: Catalog, standards: Standards) -> impl IntoView {
             }}
             <VsMeasured catalog=catalog.get_value() summaries=my_summaries />
         </section>
-        <ConsentBlock />
+        <Show when=signed_in>
+            <ConsentBlock />
+        </Show>
     }
 }
 

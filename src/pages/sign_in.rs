@@ -1,12 +1,13 @@
 //! Sign-in with the account the training centre gave (HTTP Basic credentials of the LRS),
-//! the learner's name and class code. "Remember" is opt-in.
+//! the learner's name and class code. "Máy dùng chung" (shared computer) keeps nothing beyond
+//! the page; "remember" is opt-in, for learners on their own device.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::components::notice::ErrorNotice;
 use crate::i18n::*;
-use crate::sync::{use_sync, Identity, SignInError};
+use crate::sync::{use_sync, Identity, SessionMode, SignInError};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -14,7 +15,11 @@ pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let query = use_query_map();
-    let current = sync.identity.get_untracked();
+    // A shared-computer session leaves nothing for the next person, not even the account.
+    let current = sync
+        .identity
+        .get_untracked()
+        .filter(|_| !sync.shared.get_untracked());
     let account = RwSignal::new(
         current
             .as_ref()
@@ -25,6 +30,9 @@ pub fn SignInPage() -> impl IntoView {
     let class_code = RwSignal::new(current.map(|i| i.class_code).unwrap_or_default());
     let password = RwSignal::new(String::new());
     let remember = RwSignal::new(false);
+    let shared = RwSignal::new(sync.shared.get_untracked());
+    let remember_offered =
+        move || !matches!(sync.config.read().as_ref(), Some(Ok(c)) if c.remember_days() == 0);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -51,7 +59,14 @@ pub fn SignInPage() -> impl IntoView {
             .filter(|n| n.starts_with('/') && !n.starts_with("//"))
             .unwrap_or_else(|| "/".into());
         leptos::task::spawn_local(async move {
-            let result = sync.sign_in(identity, pass, remember.get_untracked()).await;
+            let mode = if shared.get_untracked() {
+                SessionMode::Shared
+            } else if remember.get_untracked() {
+                SessionMode::Remember
+            } else {
+                SessionMode::Default
+            };
+            let result = sync.sign_in(identity, pass, mode).await;
             busy.set(false);
             match result {
                 Ok(checked) => {
@@ -68,7 +83,7 @@ pub fn SignInPage() -> impl IntoView {
                 }
                 Err(SignInError::Refused) => error.set(Some("refused")),
                 Err(SignInError::NoConfig) => error.set(Some("config")),
-                Err(SignInError::OtherLearnerPending) => error.set(Some("other")),
+                Err(SignInError::OfflineMismatch) => error.set(Some("offline")),
                 Err(SignInError::Storage(_)) => error.set(Some("storage")),
             }
         });
@@ -77,7 +92,7 @@ pub fn SignInPage() -> impl IntoView {
         Some("missing") => t_string!(i18n, sign_in_missing).to_string(),
         Some("refused") => t_string!(i18n, sign_in_refused).to_string(),
         Some("config") => t_string!(i18n, sign_in_no_config).to_string(),
-        Some("other") => t_string!(i18n, sign_in_other_pending).to_string(),
+        Some("offline") => t_string!(i18n, sign_in_offline_mismatch).to_string(),
         Some(_) => t_string!(i18n, storage_memory_warning).to_string(),
         None => String::new(),
     });
@@ -116,15 +131,42 @@ pub fn SignInPage() -> impl IntoView {
                 {field("class", Signal::derive(move || t_string!(i18n, field_class)), class_code, "text", "off", false)}
                 <div class="choice-row">
                     <input
-                        id="remember"
+                        id="shared"
                         type="checkbox"
-                        prop:checked=move || remember.get()
-                        on:change=move |_| remember.update(|r| *r = !*r)
-                        aria-describedby="remember-hint"
+                        prop:checked=move || shared.get()
+                        on:change=move |_| {
+                            shared.update(|s| *s = !*s);
+                            if shared.get_untracked() {
+                                remember.set(false);
+                            }
+                        }
+                        aria-describedby="shared-hint"
                     />
-                    <label for="remember">{t!(i18n, remember)}</label>
+                    <label for="shared">{t!(i18n, shared_device)}</label>
                 </div>
-                <p id="remember-hint" class="meta">{t!(i18n, remember_hint)}</p>
+                <p id="shared-hint" class="meta">{t!(i18n, shared_device_hint)}</p>
+                <Show when=remember_offered>
+                    <div class="choice-row">
+                        <input
+                            id="remember"
+                            type="checkbox"
+                            prop:checked=move || remember.get()
+                            disabled=move || shared.get()
+                            on:change=move |_| remember.update(|r| *r = !*r)
+                            aria-describedby="remember-hint"
+                        />
+                        <label for="remember">{t!(i18n, remember)}</label>
+                    </div>
+                    <p id="remember-hint" class="meta">
+                        {move || {
+                            let days = match sync.config.read().as_ref() {
+                                Some(Ok(c)) => c.remember_days(),
+                                _ => crate::net::config::REMEMBER_DAYS,
+                            };
+                            t_string!(i18n, remember_hint, days = days)
+                        }}
+                    </p>
+                </Show>
                 <button type="submit" class="button button-primary" data-testid="sign-in-submit" disabled=move || busy.get()>
                     {t!(i18n, sign_in_button)}
                 </button>

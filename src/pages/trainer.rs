@@ -4,16 +4,19 @@
 //! scenarios and modules with their figures. `/trainer/scenario/:id`: endings, scores,
 //! path flow, weak choices, competencies, time per node, drop-off, loops, first vs best.
 //! `/trainer/scenario/:id/learner/:account`: one learner's attempts replayed, compared with
-//! the class. `/trainer/module/:id`: pre-test → post-test gains, the learners' evaluations
-//! and the item analysis of the knowledge check. `/trainer` also compares the class's shared
-//! self-ratings with the levels its scenarios measured, and says which statements the trust
-//! checks set aside and which claimed results differ from the recomputed ones. Every page
-//! that shows results says that the checks are formative (the device holds the keys).
+//! the class, each decision with its choices in the order the learner saw them.
+//! `/trainer/module/:id`: pre-test → post-test gains, the learners' evaluations and the item
+//! analysis of the knowledge check. Scenario and module pages also show position bias: how
+//! often learners chose what was shown first, against chance. `/trainer` also compares the
+//! class's shared self-ratings with the levels its scenarios measured, and says which
+//! statements the trust checks set aside and which claimed results differ from the
+//! recomputed ones. Every page that shows results says that the checks are formative (the
+//! device holds the keys).
 //! Every figure is a cell of a `review::Table`; the CSV button exports that same table.
 
-use boiduong_core::model::{Catalog, Content, ContentKind};
+use boiduong_core::model::{Catalog, Content, ContentKind, Scenario};
 use boiduong_core::review::{
-    self, builtin_label, flow_layout, Filter, Labels, ScenarioReview, Table,
+    self, builtin_label, flow_layout, Filter, Labels, LearnerReview, ScenarioReview, Table,
 };
 use boiduong_core::Lang;
 use leptos::prelude::*;
@@ -107,6 +110,14 @@ fn caption(id: &str, lang: Lang) -> String {
             "Tự đánh giá (1–5) và mức đo qua tình huống (0–5), theo năng lực",
             "Self-rating (1–5) and measured level (0–5), by competency",
         ),
+        "scenario-position-bias" => (
+            "Vị trí của lựa chọn được chọn, so với ngẫu nhiên",
+            "Place of the choice taken, against chance",
+        ),
+        "item-position-bias" => (
+            "Vị trí của phương án được chọn, so với ngẫu nhiên",
+            "Place of the option chosen, against chance",
+        ),
         _ => (id, id),
     };
     match lang {
@@ -198,7 +209,9 @@ fn trust_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang) -> i
     }
 }
 
-/// Shows `children` to trainer sign-ins; tells anyone else what the area is.
+/// Shows `children` to a trainer whose password the LRS accepted in this page session; asks
+/// a trainer restored from the device (a reload) to sign in again before anything of the
+/// class is shown; tells anyone else what the area is.
 #[component]
 fn TrainerGate(children: ChildrenFn) -> impl IntoView {
     let sync = use_sync();
@@ -206,12 +219,21 @@ fn TrainerGate(children: ChildrenFn) -> impl IntoView {
     let is_trainer = move || sync.identity.read().as_ref().is_some_and(|i| i.trainer);
     view! {
         <Show
-            when=is_trainer
+            when=move || is_trainer() && sync.verified.get()
             fallback=move || {
                 view! {
-                    <div class="page" data-testid="trainer-refused">
+                    <div
+                        class="page"
+                        data-testid=move || if is_trainer() { "trainer-locked" } else { "trainer-refused" }
+                    >
                         <h1 class="page-title">{t!(i18n, trainer_title)}</h1>
-                        <p class="notice notice-warning">{t!(i18n, trainer_only)}</p>
+                        <p class="notice notice-warning">
+                            {move || if is_trainer() {
+                                t_string!(i18n, trainer_locked)
+                            } else {
+                                t_string!(i18n, trainer_only)
+                            }}
+                        </p>
                         <p>
                             <A href="/sign-in?next=/trainer">{t!(i18n, trainer_sign_in)}</A>
                         </p>
@@ -262,12 +284,6 @@ fn FetchBar() -> impl IntoView {
                         }
                     })
             }}
-            <Show when=move || !sync.signed_in.get()>
-                <p class="notice notice-warning">
-                    {t!(i18n, trainer_needs_password)} " "
-                    <A href="/sign-in?next=/trainer">{t!(i18n, trainer_sign_in)}</A>
-                </p>
-            </Show>
             <div class="actions">
                 <button
                     type="button"
@@ -592,7 +608,13 @@ fn TrainerScenarioView() -> impl IntoView {
         let timing = crate::platform::Timing::start("review-scenario");
         let review = review::scenario_review(&class, &s);
         timing.end();
-        let tables = with_labels(l, catalog.as_ref(), |labels| review.tables(labels));
+        let bias = review::node_position_bias(&class, &s);
+        let (tables, bias) = with_labels(l, catalog.as_ref(), |labels| {
+            (
+                review.tables(labels),
+                review::node_position_table(&bias, labels),
+            )
+        });
         let (flow_nodes, flow_edges) = flow_parts(&review, &s);
         let endings = ending_bars(&review, l);
         let scores: Vec<Bar> = review
@@ -678,6 +700,11 @@ fn TrainerScenarioView() -> impl IntoView {
                 {take("scenario-competencies")}
             </section>
             <section class="card">{take("scenario-first-best")}</section>
+            <section class="card" data-testid="trainer-position-bias">
+                <h2>{t!(i18n, trainer_position_bias)}</h2>
+                <p class="meta">{t!(i18n, trainer_position_bias_help)}</p>
+                {tables_view(vec![bias], l)}
+            </section>
             <section class="card">
                 <h2>{t!(i18n, trainer_learners)}</h2>
                 <ul class="learner-links" data-testid="trainer-learners">{learner_links}</ul>
@@ -740,6 +767,7 @@ fn TrainerLearnerView() -> impl IntoView {
         };
         let review = review::learner_review(&class, &account, &s);
         let tables = with_labels(l, catalog.as_ref(), |labels| review.tables(labels));
+        let replay = replay_view(&review, &s, l);
         let synced = review
             .last_synced_ms
             .map(|ms| format_datetime(ms, l))
@@ -753,10 +781,67 @@ fn TrainerLearnerView() -> impl IntoView {
             </p>
             <FormativeNote />
             <section class="card">{tables_view(tables, l)}</section>
+            {replay}
         }
         .into_any()
     };
     view! { <div class="page" data-testid="trainer-learner">{body}</div> }
+}
+
+/// Each decision of each attempt with the node's choices in the order the learner saw them
+/// (from the `shown-order` of their statements), the one taken marked; a decision recorded
+/// without an order says so and lists the written order.
+fn replay_view(review: &LearnerReview, scenario: &Scenario, l: Lang) -> impl IntoView {
+    let i18n = use_i18n();
+    let attempts = review
+        .attempts
+        .iter()
+        .map(|a| {
+            let steps = a
+                .steps
+                .iter()
+                .map(|step| {
+                    let known = step.shown_order.is_some();
+                    let ids = step.shown_order.clone().unwrap_or_else(|| step.written_order.clone());
+                    let node = scenario.node(&step.node);
+                    let choices = ids
+                        .iter()
+                        .map(|id| {
+                            let text = node
+                                .and_then(|n| n.choice(id))
+                                .map_or_else(|| id.clone(), |c| c.text.get(l).to_owned());
+                            let taken = *id == step.choice;
+                            view! {
+                                <li class=if taken { "replay-choice replay-taken" } else { "replay-choice" } data-choice=id.clone()>
+                                    {text}
+                                    {taken.then(|| view! { <strong>" · " {t!(i18n, trainer_replay_taken)}</strong> })}
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <li data-testid="replay-step" data-node=step.node.clone() data-order=ids.join(",") data-known=known.to_string()>
+                            <p class="replay-node">{step.node.clone()}</p>
+                            {(!known).then(|| view! { <p class="meta">{t!(i18n, trainer_order_unknown)}</p> })}
+                            <ol class="replay-choices">{choices}</ol>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let n = a.number;
+            view! {
+                <h3>{t!(i18n, trainer_replay_attempt, n = n)}</h3>
+                <ol class="replay" data-testid="replay-attempt" data-attempt=a.registration.clone()>{steps}</ol>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" data-testid="trainer-replay">
+            <h2>{t!(i18n, trainer_replay)}</h2>
+            <p class="meta">{t!(i18n, trainer_replay_help)}</p>
+            {attempts}
+        </section>
+    }
 }
 
 #[component]
@@ -787,11 +872,13 @@ fn TrainerModuleView() -> impl IntoView {
         timing.end();
         let prepost = review::pre_post(&class, &m.id);
         let evaluations = review::evaluation_summary(&class, &m.id);
-        let (tables, prepost, evaluations) = with_labels(l, catalog.as_ref(), |labels| {
+        let bias = review::item_position_bias(&class, &m);
+        let (tables, prepost, evaluations, bias) = with_labels(l, catalog.as_ref(), |labels| {
             (
                 analysis.tables(labels),
                 prepost.tables(&class, labels),
                 evaluations.tables(labels),
+                review::item_position_table(&bias, &m, labels),
             )
         });
         view! {
@@ -810,6 +897,11 @@ fn TrainerModuleView() -> impl IntoView {
                 <h2>{t!(i18n, trainer_items)}</h2>
                 <p class="meta">{t!(i18n, trainer_items_help)}</p>
                 {tables_view(tables, l)}
+            </section>
+            <section class="card" data-testid="trainer-position-bias">
+                <h2>{t!(i18n, trainer_position_bias)}</h2>
+                <p class="meta">{t!(i18n, trainer_position_bias_help)}</p>
+                {tables_view(vec![bias], l)}
             </section>
         }
         .into_any()

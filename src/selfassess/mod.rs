@@ -1,6 +1,8 @@
-//! Self-assessment on the device: the learner's profile, consent, self-ratings and module
-//! evaluations, read once storage is open and kept in step with it. Every write is durable
-//! (with its statements, when it has any) before the signals change.
+//! Self-assessment on the device: the signed-in learner's profile, consent, self-ratings and
+//! module evaluations, read when storage is open and again whenever the account changes (each
+//! account has its own; a new account starts with none and with consent private), and kept
+//! in step with storage. Every write is durable (with its statements, when it has any)
+//! before the signals change.
 //!
 //! The rules (gap report, comparisons, which statements a record produces, consent) are the
 //! pure core's `boiduong_core::selfassess` and `xapi::{self_rating_statements,
@@ -62,24 +64,16 @@ pub fn provide_selfassess() -> SelfAssessState {
         damaged: RwSignal::new(0),
     };
     provide_context(state);
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) || !app.storage_ready.get() {
-            return done.unwrap_or(false);
+    // Another account (or a sign-out): forget the previous one's at once, so the next
+    // person never sees it, then read the new account's.
+    Effect::new(move |previous: Option<Option<String>>| {
+        let learner = app.storage_ready.get().then(|| app.learner_id.get());
+        if previous.as_ref() == Some(&learner) {
+            return learner;
         }
-        leptos::task::spawn_local(async move { state.load().await });
-        true
-    });
-    // Sign-out deletes the device's records (storage is cleared by the sync module): forget
-    // what was read from them too, so the next learner never sees the last one's profile.
-    Effect::new(move |previous: Option<String>| {
-        let learner = app.learner_id.get();
-        if previous.is_some_and(|p| !p.is_empty()) && learner.is_empty() {
-            state.profile.set(None);
-            state.profile_error.set(None);
-            state.consent.set(Consent::default());
-            state.ratings.set(Vec::new());
-            state.evaluations.set(Vec::new());
-            state.damaged.set(0);
+        state.forget();
+        if let Some(account) = learner.clone() {
+            leptos::task::spawn_local(async move { state.load(account).await });
         }
         learner
     });
@@ -88,7 +82,11 @@ pub fn provide_selfassess() -> SelfAssessState {
 
 /// Statements of one self-assessment record, ready for the outbox (the record's id stands
 /// where an attempt id stands for attempt statements).
-fn queued(statements: &[Statement], record_id: &str) -> Result<Vec<Queued>, AppError> {
+fn queued(
+    statements: &[Statement],
+    record_id: &str,
+    account: &str,
+) -> Result<Vec<Queued>, AppError> {
     let base = now_ms() as f64 * 1000.0;
     statements
         .iter()
@@ -97,6 +95,7 @@ fn queued(statements: &[Statement], record_id: &str) -> Result<Vec<Queued>, AppE
             Ok(Queued {
                 id: st.id.clone(),
                 attempt_id: record_id.to_owned(),
+                account: account.to_owned(),
                 order: base + i as f64,
                 body: serde_json::to_string(st).map_err(|e| AppError::Xapi(e.to_string()))?,
             })
@@ -105,18 +104,44 @@ fn queued(statements: &[Statement], record_id: &str) -> Result<Vec<Queued>, AppE
 }
 
 impl SelfAssessState {
-    async fn load(self) {
+    fn forget(self) {
+        self.loaded.set(false);
+        self.profile.set(None);
+        self.profile_error.set(None);
+        self.consent.set(Consent::default());
+        self.ratings.set(Vec::new());
+        self.evaluations.set(Vec::new());
+        self.damaged.set(0);
+    }
+
+    /// Reads `account`'s records ("" = nobody signed in: nothing to read). A read that
+    /// finishes after the account changed again is dropped.
+    async fn load(self, account: String) {
         let Some(storage) = self.app.storage() else {
             return;
         };
-        match storage.load_profile().await {
+        let still = {
+            let account = account.clone();
+            move || self.app.learner_id.get_untracked() == account
+        };
+        if account.is_empty() {
+            self.loaded.set(true);
+            return;
+        }
+        let profile = storage.load_profile(&account).await;
+        let consent = storage.load_consent(&account).await;
+        let records = storage.self_records(&account).await;
+        if !still() {
+            return;
+        }
+        match profile {
             Ok(p) => self.profile.set(p),
             Err(e) => self.profile_error.set(Some(e)),
         }
-        if let Ok(c) = storage.load_consent().await {
+        if let Ok(c) = consent {
             self.consent.set(c);
         }
-        match storage.self_records().await {
+        match records {
             Ok(found) => {
                 self.ratings.set(found.ratings);
                 self.evaluations.set(found.evaluations);
@@ -125,6 +150,21 @@ impl SelfAssessState {
             Err(e) => self.profile_error.set(Some(e)),
         }
         self.loaded.set(true);
+    }
+
+    /// Reads the signed-in account's records again (after an import added some).
+    pub async fn reload(self) {
+        self.load(self.app.learner_id.get_untracked()).await;
+    }
+
+    /// The signed-in account (records and settings are kept per account).
+    fn account(self) -> Result<String, AppError> {
+        let account = self.app.learner_id.get_untracked();
+        if account.is_empty() {
+            Err(AppError::NotSignedIn)
+        } else {
+            Ok(account)
+        }
     }
 
     fn storage(self) -> Result<crate::storage::Storage, AppError> {
@@ -136,7 +176,8 @@ impl SelfAssessState {
     /// Saves the profile (durable), then shows it.
     pub async fn save_profile(self, mut profile: Profile) -> Result<(), AppError> {
         profile.updated_at_ms = now_ms();
-        self.storage()?.save_profile(&profile).await?;
+        let account = self.account()?;
+        self.storage()?.save_profile(&account, &profile).await?;
         self.profile.set(Some(profile));
         self.profile_error.set(None);
         Ok(())
@@ -144,7 +185,8 @@ impl SelfAssessState {
 
     /// Saves the consent (durable), then shows it. It applies to records made from now on.
     pub async fn save_consent(self, consent: Consent) -> Result<(), AppError> {
-        self.storage()?.save_consent(&consent).await?;
+        let account = self.account()?;
+        self.storage()?.save_consent(&account, &consent).await?;
         self.consent.set(consent);
         Ok(())
     }
@@ -155,6 +197,7 @@ impl SelfAssessState {
         rating
             .validate(catalog)
             .map_err(|e| AppError::Xapi(e.to_string()))?;
+        let account = self.account()?;
         let consent = self.consent.get_untracked();
         let statements = if consent.share_self_ratings {
             let ctx = self
@@ -171,7 +214,7 @@ impl SelfAssessState {
                 &mut |slot| xapi::derived_id(slot),
             )
             .map_err(|e| AppError::Xapi(e.to_string()))?;
-            queued(&list, &rating.id)?
+            queued(&list, &rating.id, &account)?
         } else {
             Vec::new()
         };
@@ -181,7 +224,7 @@ impl SelfAssessState {
             shared,
         };
         self.storage()?
-            .save_self_record(&record, &statements)
+            .save_self_record(&account, &record, &statements)
             .await?;
         self.ratings.update(|all| all.push((rating, shared)));
         if shared {
@@ -206,9 +249,14 @@ impl SelfAssessState {
         let list =
             xapi::evaluation_statements(&evaluation, entry, &ctx, &mut |s| xapi::derived_id(s))
                 .map_err(|e| AppError::Xapi(e.to_string()))?;
-        let statements = queued(&list, &evaluation.id)?;
+        let account = self.account()?;
+        let statements = queued(&list, &evaluation.id, &account)?;
         self.storage()?
-            .save_self_record(&SelfRecord::Evaluation(evaluation.clone()), &statements)
+            .save_self_record(
+                &account,
+                &SelfRecord::Evaluation(evaluation.clone()),
+                &statements,
+            )
             .await?;
         self.evaluations.update(|all| all.push(evaluation));
         self.sync.kick();

@@ -15,14 +15,15 @@ use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use indexed_db_futures::KeyPath;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::{Queued, RejectedStatement, Summaries};
+use crate::crypto::Sealed;
 use crate::error::AppError;
 
 pub const DB_NAME: &str = "boiduong";
 /// Schema version of the database (object stores and indexes), distinct from the record format.
-pub const DB_VERSION: u32 = 4;
+pub const DB_VERSION: u32 = 5;
 
 pub const EVENTS: &str = "events";
 pub const ATTEMPTS: &str = "attempts";
@@ -35,22 +36,29 @@ pub const STATEMENTS: &str = "statements";
 pub const REJECTED: &str = "rejected";
 /// Small settings: identity, last successful sync (schema 2).
 pub const META: &str = "meta";
-/// A trainer's copy of the class's statements read from the LRS, one record per LRS page
-/// (schema 3): `{key, json}` with `json` the page's statements in the review's lean form.
-/// A cache: the LRS has the originals; refresh adds pages, sign-out deletes it.
+/// A trainer's copy of the class's statements read from the LRS, one record per LRS page:
+/// `{key, iv, data}`, the page's statements in the review's lean form sealed (AES-GCM) with a
+/// key derived from the trainer's password (schema 5; schema 3 kept `{key, json}` in clear
+/// and is dropped by the upgrade). A cache: the LRS has the originals.
 pub const REVIEW: &str = "review";
 /// The learner's self-ratings and module evaluations (schema 4), keyed by their id:
-/// `{id, v, kind, shared, record}` (see `storage::selfassess`).
+/// `{id, v, account, kind, shared, record}` (see `storage::selfassess`).
 pub const SELFASSESS: &str = "selfassess";
+/// WebCrypto keys (schema 5): `{id, key}` with `key` a non-exportable `CryptoKey`, stored as
+/// is (the device key that seals a remembered credential).
+pub const KEYS: &str = "keys";
 const BY_ATTEMPT: &str = "by_attempt";
 const BY_ORDER: &str = "by_order";
 /// What "My records" exports and imports (settings stay on their device).
 const EXPORTED: [&str; 7] = [
     EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED, SELFASSESS,
 ];
-const ALL_STORES: [&str; 9] = [
-    EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED, META, REVIEW, SELFASSESS,
+const ALL_STORES: [&str; 10] = [
+    EVENTS, ATTEMPTS, CONTENT, OUTBOX, STATEMENTS, REJECTED, META, REVIEW, SELFASSESS, KEYS,
 ];
+/// Stores whose records name their owner in `account` (schema 5; older records get it from
+/// [`super::owners`] once, after the upgrade).
+const OWNED: [&str; 4] = [OUTBOX, STATEMENTS, REJECTED, SELFASSESS];
 
 #[derive(Clone)]
 pub struct IdbStore {
@@ -184,6 +192,19 @@ impl IdbStore {
                         .with_key_path(KeyPath::from("id"))
                         .build()?;
                 }
+                if old < 5 {
+                    // The review cache was kept in clear: drop it (the LRS has the originals;
+                    // its mark goes with it at the next trainer sign-in, see `trainer`).
+                    if old >= 3 {
+                        db.delete_object_store(REVIEW)?;
+                        db.create_object_store(REVIEW)
+                            .with_key_path(KeyPath::from("key"))
+                            .build()?;
+                    }
+                    db.create_object_store(KEYS)
+                        .with_key_path(KeyPath::from("id"))
+                        .build()?;
+                }
                 Ok(())
             })
             .await
@@ -304,14 +325,17 @@ impl IdbStore {
         values.collect::<Result<Vec<_>, _>>().map_err(map_err)
     }
 
-    pub async fn summaries(&self) -> Result<Summaries, AppError> {
+    /// The summaries of `account`'s attempts (records that cannot be read are counted: whose
+    /// they are cannot be told).
+    pub async fn summaries(&self, account: &str) -> Result<Summaries, AppError> {
         let values = self.raw_all(ATTEMPTS, None).await?;
         let mut out = Summaries::default();
         for v in values {
             match from_js(&v)
                 .and_then(|j| decode_summary(j).map_err(|e| AppError::Damaged(e.to_string())))
             {
-                Ok(s) => out.summaries.push(s),
+                Ok(s) if s.learner_id == account => out.summaries.push(s),
+                Ok(_) => {}
                 Err(_) => out.damaged += 1,
             }
         }
@@ -356,24 +380,31 @@ impl IdbStore {
             .collect()
     }
 
-    /// The outbox, oldest first.
-    pub async fn outbox(&self) -> Result<Vec<Queued>, AppError> {
-        self.all_of(OUTBOX, true).await
+    /// `account`'s outbox, oldest first.
+    pub async fn outbox(&self, account: &str) -> Result<Vec<Queued>, AppError> {
+        let mut all: Vec<Queued> = self.all_of(OUTBOX, true).await?;
+        all.retain(|q| q.account == account);
+        Ok(all)
     }
 
-    /// Every statement produced on this device, oldest first.
-    pub async fn statements(&self) -> Result<Vec<Queued>, AppError> {
-        self.all_of(STATEMENTS, true).await
+    /// Every statement produced on this device for `account`, oldest first.
+    pub async fn statements(&self, account: &str) -> Result<Vec<Queued>, AppError> {
+        let mut all: Vec<Queued> = self.all_of(STATEMENTS, true).await?;
+        all.retain(|q| q.account == account);
+        Ok(all)
     }
 
-    pub async fn rejected(&self) -> Result<Vec<RejectedStatement>, AppError> {
-        self.all_of(REJECTED, false).await
+    pub async fn rejected(&self, account: &str) -> Result<Vec<RejectedStatement>, AppError> {
+        let mut all: Vec<RejectedStatement> = self.all_of(REJECTED, false).await?;
+        all.retain(|r| r.account == account);
+        Ok(all)
     }
 
     /// Applies what the LRS answered, in one transaction: acknowledged statements leave the
     /// outbox; rejected ones move to the rejected store with the LRS's reason.
     pub async fn settle(
         &self,
+        account: &str,
         acked: &[String],
         rejected: &[RejectedStatement],
         synced_at_ms: Option<i64>,
@@ -401,7 +432,7 @@ impl IdbStore {
                 tx.object_store(META)
                     .map_err(map_err)?
                     .put(to_js(
-                        &serde_json::json!({ "key": "last_sync_ms", "value": t }),
+                        &serde_json::json!({ "key": super::last_sync_key(account), "value": t }),
                     )?)
                     .primitive()
                     .map_err(map_err)?;
@@ -410,17 +441,9 @@ impl IdbStore {
         tx.commit().await.map_err(map_err)
     }
 
-    /// Number of statements waiting (without reading them).
-    pub async fn outbox_count(&self) -> Result<usize, AppError> {
-        let tx = self.db.transaction(OUTBOX).build().map_err(map_err)?;
-        let store = tx.object_store(OUTBOX).map_err(map_err)?;
-        let n: u32 = store
-            .count()
-            .primitive()
-            .map_err(map_err)?
-            .await
-            .map_err(map_err)?;
-        Ok(n as usize)
+    /// Number of `account`'s statements waiting.
+    pub async fn outbox_count(&self, account: &str) -> Result<usize, AppError> {
+        Ok(self.outbox(account).await?.len())
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, AppError> {
@@ -436,6 +459,22 @@ impl IdbStore {
             None => Ok(None),
             Some(v) => Ok(from_js(&v)?.get("value").cloned()),
         }
+    }
+
+    pub async fn delete_meta(&self, key: &str) -> Result<(), AppError> {
+        let tx = self
+            .db
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        tx.object_store(META)
+            .map_err(map_err)?
+            .delete(key)
+            .primitive()
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
     }
 
     pub async fn set_meta(&self, key: &str, value: &serde_json::Value) -> Result<(), AppError> {
@@ -454,7 +493,8 @@ impl IdbStore {
         tx.commit().await.map_err(map_err)
     }
 
-    /// Every record of the exportable stores, as JSON values, store by store.
+    /// Every record of the exportable stores, as JSON values, store by store (the caller
+    /// keeps one account's).
     pub async fn export_all(&self) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
         let mut out = serde_json::Map::new();
         for name in EXPORTED {
@@ -463,6 +503,241 @@ impl IdbStore {
             out.insert(name.to_owned(), serde_json::Value::Array(list));
         }
         Ok(out)
+    }
+
+    /// Deletes `account`'s records and settings (see [`super::Storage::clear_account`]).
+    pub async fn clear_account(&self, account: &str) -> Result<(), AppError> {
+        use std::collections::HashSet;
+        let mut gone: HashSet<String> = HashSet::new();
+        let mut needed: HashSet<String> = HashSet::new();
+        let mut others = false;
+        for v in self.raw_all(ATTEMPTS, None).await? {
+            match from_js(&v).ok().and_then(|j| decode_summary(j).ok()) {
+                Some(s) if s.learner_id == account => {
+                    gone.insert(s.id);
+                }
+                Some(s) => {
+                    needed.insert(super::content_key(s.kind, &s.content_id, &s.version));
+                    others = true;
+                }
+                None => others = true,
+            }
+        }
+        let event_keys: Vec<JsValue> = self
+            .raw_keys(EVENTS)
+            .await?
+            .into_iter()
+            .filter(|k| {
+                js_sys::Reflect::get_u32(k, 0)
+                    .ok()
+                    .and_then(|a| a.as_string())
+                    .is_some_and(|a| gone.contains(&a))
+            })
+            .collect();
+        let content_keys: Vec<JsValue> = self
+            .raw_keys(CONTENT)
+            .await?
+            .into_iter()
+            .filter(|k| !k.as_string().is_some_and(|k| needed.contains(&k)))
+            .collect();
+        let mut owned: Vec<(&str, JsValue)> = Vec::new();
+        for store in OWNED {
+            for v in self.raw_all(store, None).await? {
+                let json = from_js(&v).unwrap_or(serde_json::Value::Null);
+                let mine = json.get("account").and_then(|a| a.as_str()) == Some(account);
+                match json.get("id").and_then(|i| i.as_str()) {
+                    Some(id) if mine => owned.push((store, JsValue::from_str(id))),
+                    _ => others = true,
+                }
+            }
+        }
+        let identity_is_mine = self
+            .meta(super::IDENTITY_KEY)
+            .await?
+            .is_some_and(|i| i.get("account").and_then(|a| a.as_str()) == Some(account));
+        let mut meta = super::account_meta_keys(account);
+        meta.extend([
+            super::REVIEW_MARK.to_owned(),
+            super::REVIEW_OWNER.to_owned(),
+        ]);
+        if identity_is_mine {
+            meta.push(super::IDENTITY_KEY.to_owned());
+        }
+        if !others {
+            // Nothing of anyone left: the device is as new (the owners step has nothing to do).
+            meta.push(super::owners::DONE_KEY.to_owned());
+        }
+        let tx = self
+            .db
+            .transaction(ALL_STORES)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        {
+            let attempts = tx.object_store(ATTEMPTS).map_err(map_err)?;
+            for id in &gone {
+                attempts.delete(id.as_str()).primitive().map_err(map_err)?;
+            }
+            let events = tx.object_store(EVENTS).map_err(map_err)?;
+            for key in event_keys {
+                events.delete(key).primitive().map_err(map_err)?;
+            }
+            let content = tx.object_store(CONTENT).map_err(map_err)?;
+            for key in content_keys {
+                content.delete(key).primitive().map_err(map_err)?;
+            }
+            for (store, key) in owned {
+                tx.object_store(store)
+                    .map_err(map_err)?
+                    .delete(key)
+                    .primitive()
+                    .map_err(map_err)?;
+            }
+            let store = tx.object_store(META).map_err(map_err)?;
+            for key in &meta {
+                store.delete(key.as_str()).primitive().map_err(map_err)?;
+            }
+            for name in [REVIEW, KEYS] {
+                tx.object_store(name)
+                    .map_err(map_err)?
+                    .clear()
+                    .map_err(map_err)?;
+            }
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    /// Every key of a store, as stored.
+    async fn raw_keys(&self, store: &str) -> Result<Vec<JsValue>, AppError> {
+        let tx = self.db.transaction(store).build().map_err(map_err)?;
+        let os = tx.object_store(store).map_err(map_err)?;
+        os.get_all_keys::<JsValue>()
+            .primitive()
+            .map_err(map_err)?
+            .await
+            .map_err(map_err)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(map_err)
+    }
+
+    /// Gives every owned record that has no `account` yet the owner [`super::owners`] finds
+    /// (records from before schema 5), and moves the device's profile and consent to their
+    /// owner when there is exactly one. Runs once after the upgrade; a no-op afterwards.
+    pub async fn assign_owners(&self) -> Result<(), AppError> {
+        if self.meta(super::owners::DONE_KEY).await?.is_some() {
+            return Ok(());
+        }
+        let mut found = super::owners::Found::default();
+        for name in [ATTEMPTS, OUTBOX, STATEMENTS, REJECTED, SELFASSESS] {
+            let values = self.raw_all(name, None).await?;
+            let list: Vec<serde_json::Value> = values
+                .iter()
+                .map(|v| from_js(v).unwrap_or(serde_json::Value::Null))
+                .collect();
+            found.stores.insert(name, list);
+        }
+        found.identity = self
+            .meta("identity")
+            .await?
+            .and_then(|v| v.get("account")?.as_str().map(str::to_owned));
+        for key in super::owners::DEVICE_KEYS {
+            if let Some(v) = self.meta(key).await? {
+                found.device_meta.push((key, v));
+            }
+        }
+        let plan = super::owners::assign(&found);
+        // A mark without a sealed cache (schema 5 dropped the clear one) would make the next
+        // refresh skip what it no longer holds.
+        let stale_mark = self.meta(super::REVIEW_OWNER).await?.is_none()
+            && self.meta(super::REVIEW_MARK).await?.is_some();
+        if plan.is_empty() && found.is_empty() && !stale_mark {
+            return Ok(());
+        }
+        let tx = self
+            .db
+            .transaction([OUTBOX, STATEMENTS, REJECTED, SELFASSESS, META])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        for (store, value) in &plan.records {
+            debug_assert!(OWNED.contains(store));
+            tx.object_store(store)
+                .map_err(map_err)?
+                .put(to_js(value)?)
+                .primitive()
+                .map_err(map_err)?;
+        }
+        let meta = tx.object_store(META).map_err(map_err)?;
+        for (from, to, value) in &plan.meta_moves {
+            meta.put(to_js(&serde_json::json!({ "key": to, "value": value }))?)
+                .primitive()
+                .map_err(map_err)?;
+            meta.delete(*from).primitive().map_err(map_err)?;
+        }
+        if stale_mark {
+            meta.delete(super::REVIEW_MARK)
+                .primitive()
+                .map_err(map_err)?;
+        }
+        meta.put(to_js(
+            &serde_json::json!({ "key": super::owners::DONE_KEY, "value": 5 }),
+        )?)
+        .primitive()
+        .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    /// Stores a WebCrypto key under `id` (as is: the browser keeps it unexportable).
+    pub async fn put_key(&self, id: &str, key: &web_sys::CryptoKey) -> Result<(), AppError> {
+        let record = crate::crypto::object(&[
+            ("id", JsValue::from_str(id)),
+            ("key", crate::crypto::key_value(key)),
+        ])?;
+        let tx = self
+            .db
+            .transaction(KEYS)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        tx.object_store(KEYS)
+            .map_err(map_err)?
+            .put(JsValue::from(record))
+            .primitive()
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    pub async fn key(&self, id: &str) -> Result<Option<web_sys::CryptoKey>, AppError> {
+        let tx = self.db.transaction(KEYS).build().map_err(map_err)?;
+        let store = tx.object_store(KEYS).map_err(map_err)?;
+        let value: Option<JsValue> = store
+            .get::<JsValue, String, _>(id.to_owned())
+            .primitive()
+            .map_err(map_err)?
+            .await
+            .map_err(map_err)?;
+        Ok(value
+            .and_then(|v| js_sys::Reflect::get(&v, &JsValue::from_str("key")).ok())
+            .and_then(crate::crypto::key_from))
+    }
+
+    pub async fn delete_key(&self, id: &str) -> Result<(), AppError> {
+        let tx = self
+            .db
+            .transaction(KEYS)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        tx.object_store(KEYS)
+            .map_err(map_err)?
+            .delete(id)
+            .primitive()
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
     }
 
     /// Adds the records whose keys are not on this device yet; never overwrites.
@@ -529,11 +804,12 @@ impl IdbStore {
         tx.commit().await.map_err(map_err)
     }
 
-    /// Adds one page of the review cache and the new high-water mark, in one transaction.
+    /// Adds one sealed page of the review cache and the new high-water mark, in one
+    /// transaction.
     pub async fn review_put(
         &self,
         key: &str,
-        json: &str,
+        page: &Sealed,
         mark: &serde_json::Value,
     ) -> Result<(), AppError> {
         let tx = self
@@ -543,11 +819,14 @@ impl IdbStore {
             .with_options(strict())
             .build()
             .map_err(map_err)?;
-        let record = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&record, &JsValue::from_str(k), v);
-        set("key", &JsValue::from_str(key))
-            .and_then(|_| set("json", &JsValue::from_str(json)))
-            .map_err(|_| AppError::Storage("cannot build cache record".into()))?;
+        let record = crate::crypto::object(&[
+            ("key", JsValue::from_str(key)),
+            ("iv", js_sys::Uint8Array::from(page.iv.as_slice()).into()),
+            (
+                "data",
+                js_sys::Uint8Array::from(page.data.as_slice()).into(),
+            ),
+        ])?;
         tx.object_store(REVIEW)
             .map_err(map_err)?
             .put(JsValue::from(record))
@@ -563,14 +842,26 @@ impl IdbStore {
         tx.commit().await.map_err(map_err)
     }
 
-    /// Every page of the review cache, in key order.
-    pub async fn review_pages(&self) -> Result<Vec<String>, AppError> {
+    /// Every sealed page of the review cache, in key order, and how many records are not
+    /// sealed pages (kept out).
+    pub async fn review_pages(&self) -> Result<(Vec<Sealed>, usize), AppError> {
         let values = self.raw_all(REVIEW, None).await?;
-        let key = JsValue::from_str("json");
-        Ok(values
-            .iter()
-            .filter_map(|v| js_sys::Reflect::get(v, &key).ok()?.as_string())
-            .collect())
+        let bytes = |v: &JsValue, k: &str| {
+            js_sys::Reflect::get(v, &JsValue::from_str(k))
+                .ok()?
+                .dyn_into::<js_sys::Uint8Array>()
+                .ok()
+                .map(|a| a.to_vec())
+        };
+        let mut pages = Vec::with_capacity(values.len());
+        let mut other = 0;
+        for v in &values {
+            match (bytes(v, "iv"), bytes(v, "data")) {
+                (Some(iv), Some(data)) => pages.push(Sealed { iv, data }),
+                _ => other += 1,
+            }
+        }
+        Ok((pages, other))
     }
 
     /// Empties the review cache (a full reload from the LRS follows).
@@ -586,9 +877,11 @@ impl IdbStore {
             .map_err(map_err)?
             .clear()
             .map_err(map_err)?;
-        tx.object_store(META)
-            .map_err(map_err)?
-            .delete(super::REVIEW_MARK)
+        let meta = tx.object_store(META).map_err(map_err)?;
+        meta.delete(super::REVIEW_MARK)
+            .primitive()
+            .map_err(map_err)?;
+        meta.delete(super::REVIEW_OWNER)
             .primitive()
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)

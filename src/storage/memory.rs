@@ -7,6 +7,7 @@ use std::rc::Rc;
 use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
 
 use super::{Queued, RejectedStatement, Summaries};
+use crate::crypto::Sealed;
 use crate::error::AppError;
 
 #[derive(Clone, Default)]
@@ -23,8 +24,9 @@ struct Inner {
     statements: Vec<Queued>,
     rejected: BTreeMap<String, RejectedStatement>,
     meta: BTreeMap<String, serde_json::Value>,
-    review: BTreeMap<String, String>,
+    review: BTreeMap<String, Sealed>,
     selfassess: BTreeMap<String, serde_json::Value>,
+    keys: BTreeMap<String, web_sys::CryptoKey>,
 }
 
 impl MemoryStore {
@@ -50,9 +52,16 @@ impl MemoryStore {
         Ok(())
     }
 
-    pub fn summaries(&self) -> Summaries {
+    pub fn summaries(&self, account: &str) -> Summaries {
         Summaries {
-            summaries: self.inner.borrow().attempts.values().cloned().collect(),
+            summaries: self
+                .inner
+                .borrow()
+                .attempts
+                .values()
+                .filter(|s| s.learner_id == account)
+                .cloned()
+                .collect(),
             damaged: 0,
         }
     }
@@ -67,16 +76,40 @@ impl MemoryStore {
             .collect()
     }
 
-    pub fn outbox(&self) -> Vec<Queued> {
-        self.inner.borrow().outbox.clone()
+    pub fn outbox(&self, account: &str) -> Vec<Queued> {
+        let mut list: Vec<Queued> = self
+            .inner
+            .borrow()
+            .outbox
+            .iter()
+            .filter(|q| q.account == account)
+            .cloned()
+            .collect();
+        list.sort_by(|a, b| a.order.total_cmp(&b.order));
+        list
     }
 
-    pub fn statements(&self) -> Vec<Queued> {
-        self.inner.borrow().statements.clone()
+    pub fn statements(&self, account: &str) -> Vec<Queued> {
+        let mut list: Vec<Queued> = self
+            .inner
+            .borrow()
+            .statements
+            .iter()
+            .filter(|q| q.account == account)
+            .cloned()
+            .collect();
+        list.sort_by(|a, b| a.order.total_cmp(&b.order));
+        list
     }
 
-    pub fn rejected(&self) -> Vec<RejectedStatement> {
-        self.inner.borrow().rejected.values().cloned().collect()
+    pub fn rejected(&self, account: &str) -> Vec<RejectedStatement> {
+        self.inner
+            .borrow()
+            .rejected
+            .values()
+            .filter(|r| r.account == account)
+            .cloned()
+            .collect()
     }
 
     pub fn settle(&self, acked: &[String], rejected: &[RejectedStatement]) {
@@ -93,6 +126,25 @@ impl MemoryStore {
         self.inner.borrow().meta.get(key).cloned()
     }
 
+    pub fn delete_meta(&self, key: &str) {
+        self.inner.borrow_mut().meta.remove(key);
+    }
+
+    pub fn put_key(&self, id: &str, key: &web_sys::CryptoKey) {
+        self.inner
+            .borrow_mut()
+            .keys
+            .insert(id.to_owned(), key.clone());
+    }
+
+    pub fn key(&self, id: &str) -> Option<web_sys::CryptoKey> {
+        self.inner.borrow().keys.get(id).cloned()
+    }
+
+    pub fn delete_key(&self, id: &str) {
+        self.inner.borrow_mut().keys.remove(id);
+    }
+
     pub fn set_meta(&self, key: &str, value: &serde_json::Value) {
         self.inner
             .borrow_mut()
@@ -100,15 +152,15 @@ impl MemoryStore {
             .insert(key.to_owned(), value.clone());
     }
 
-    pub fn review_put(&self, key: &str, json: &str, mark: &serde_json::Value) {
+    pub fn review_put(&self, key: &str, page: &Sealed, mark: &serde_json::Value) {
         let mut inner = self.inner.borrow_mut();
-        inner.review.insert(key.to_owned(), json.to_owned());
+        inner.review.insert(key.to_owned(), page.clone());
         inner
             .meta
             .insert(super::REVIEW_MARK.to_owned(), mark.clone());
     }
 
-    pub fn review_pages(&self) -> Vec<String> {
+    pub fn review_pages(&self) -> Vec<Sealed> {
         self.inner.borrow().review.values().cloned().collect()
     }
 
@@ -116,6 +168,7 @@ impl MemoryStore {
         let mut inner = self.inner.borrow_mut();
         inner.review.clear();
         inner.meta.remove(super::REVIEW_MARK);
+        inner.meta.remove(super::REVIEW_OWNER);
     }
 
     pub fn put_self_record(&self, id: &str, value: &serde_json::Value, statements: &[Queued]) {
@@ -131,6 +184,44 @@ impl MemoryStore {
 
     pub fn clear_all(&self) {
         *self.inner.borrow_mut() = Inner::default();
+    }
+
+    pub fn clear_account(&self, account: &str) {
+        let mut inner = self.inner.borrow_mut();
+        let gone: std::collections::HashSet<String> = inner
+            .attempts
+            .values()
+            .filter(|s| s.learner_id == account)
+            .map(|s| s.id.clone())
+            .collect();
+        inner.attempts.retain(|id, _| !gone.contains(id));
+        inner.events.retain(|(id, _), _| !gone.contains(id));
+        let needed: std::collections::HashSet<String> = inner
+            .attempts
+            .values()
+            .map(|s| super::content_key(s.kind, &s.content_id, &s.version))
+            .collect();
+        inner.content.retain(|k, _| needed.contains(k));
+        inner.outbox.retain(|q| q.account != account);
+        inner.statements.retain(|q| q.account != account);
+        inner.rejected.retain(|_, r| r.account != account);
+        inner
+            .selfassess
+            .retain(|_, v| v.get("account").and_then(|a| a.as_str()) != Some(account));
+        for key in super::account_meta_keys(account) {
+            inner.meta.remove(&key);
+        }
+        inner.meta.remove(super::REVIEW_MARK);
+        inner.meta.remove(super::REVIEW_OWNER);
+        let mine = inner
+            .meta
+            .get(super::IDENTITY_KEY)
+            .is_some_and(|i| i.get("account").and_then(|a| a.as_str()) == Some(account));
+        if mine {
+            inner.meta.remove(super::IDENTITY_KEY);
+        }
+        inner.review.clear();
+        inner.keys.clear();
     }
 
     pub fn content(&self, key: &str) -> Option<String> {

@@ -7,9 +7,15 @@
 //!
 //! When IndexedDB is missing or blocked, [`Storage::open`] falls back to memory and says why;
 //! the portal keeps running and shows a warning.
+//!
+//! Records belong to an account (schema 5): reads take the account and return only its
+//! records (attempts by their `learner_id`, statements and self-assessment records by their
+//! `account`, settings under `<key>:<account>`), so another account on the same device sees
+//! none of them. [`owners`] gives older records their owner once.
 
 mod idb;
 mod memory;
+pub mod owners;
 pub mod records;
 pub mod selfassess;
 
@@ -22,6 +28,30 @@ pub use idb::DB_NAME;
 
 /// Meta key of the review cache's high-water mark (what the next refresh asks the LRS for).
 pub const REVIEW_MARK: &str = "review_mark";
+/// Meta key of whose the review cache is: `{account, salt, created_ms}` (the salt of the key
+/// derived from the trainer's password that seals its pages).
+pub const REVIEW_OWNER: &str = "review_owner";
+/// Meta key of the identity signed in on this device (not kept for a shared-computer sign-in).
+pub const IDENTITY_KEY: &str = "identity";
+
+/// Meta key of `account`'s last successful sync.
+pub fn last_sync_key(account: &str) -> String {
+    format!("last_sync_ms:{account}")
+}
+
+/// Meta keys that belong to `account` (deleted with its records).
+pub fn account_meta_keys(account: &str) -> Vec<String> {
+    [
+        "last_sync_ms",
+        "profile",
+        "profile_unreadable",
+        "consent",
+        "verifier",
+    ]
+    .iter()
+    .map(|k| format!("{k}:{account}"))
+    .collect()
+}
 
 /// Key of a stored content version: `module/<id>@<version>`.
 pub fn content_key(kind: ContentKind, id: &str, version: &str) -> String {
@@ -34,6 +64,9 @@ pub struct Queued {
     /// The statement id (UUID).
     pub id: String,
     pub attempt_id: String,
+    /// Whose statement it is (the account signed in when it was made; schema 5).
+    #[serde(default)]
+    pub account: String,
     /// Position in production order (ms since epoch * 1000 + index within the action).
     pub order: f64,
     /// The statement as JSON text, exactly as it is sent.
@@ -45,6 +78,9 @@ pub struct Queued {
 pub struct RejectedStatement {
     pub id: String,
     pub attempt_id: String,
+    /// Whose statement it is (schema 5).
+    #[serde(default)]
+    pub account: String,
     pub status: u16,
     pub reason: String,
     pub body: String,
@@ -71,10 +107,15 @@ impl Storage {
         Self::open_named(DB_NAME).await
     }
 
-    /// As [`Storage::open`], on a database of another name (tests use their own).
+    /// As [`Storage::open`], on a database of another name (tests use their own). Records
+    /// from before schema 5 are given their owner first ([`owners`]); if that fails they stay
+    /// as they were (shown to no account) and the reason is returned.
     pub async fn open_named(name: &str) -> (Storage, Option<AppError>) {
         match idb::IdbStore::open(name).await {
-            Ok(store) => (Storage::Idb(store), None),
+            Ok(store) => {
+                let warning = store.assign_owners().await.err();
+                (Storage::Idb(store), warning)
+            }
             Err(e) => (Storage::Memory(memory::MemoryStore::default()), Some(e)),
         }
     }
@@ -115,53 +156,55 @@ impl Storage {
         }
     }
 
-    /// Statements waiting for the LRS, oldest first.
-    pub async fn outbox(&self) -> Result<Vec<Queued>, AppError> {
+    /// `account`'s statements waiting for the LRS, oldest first.
+    pub async fn outbox(&self, account: &str) -> Result<Vec<Queued>, AppError> {
         match self {
-            Storage::Idb(s) => s.outbox().await,
-            Storage::Memory(s) => Ok(s.outbox()),
+            Storage::Idb(s) => s.outbox(account).await,
+            Storage::Memory(s) => Ok(s.outbox(account)),
         }
     }
 
-    /// Every statement produced on this device, oldest first.
-    pub async fn statements(&self) -> Result<Vec<Queued>, AppError> {
+    /// Every statement produced on this device for `account`, oldest first.
+    pub async fn statements(&self, account: &str) -> Result<Vec<Queued>, AppError> {
         match self {
-            Storage::Idb(s) => s.statements().await,
-            Storage::Memory(s) => Ok(s.statements()),
+            Storage::Idb(s) => s.statements(account).await,
+            Storage::Memory(s) => Ok(s.statements(account)),
         }
     }
 
-    pub async fn rejected(&self) -> Result<Vec<RejectedStatement>, AppError> {
+    pub async fn rejected(&self, account: &str) -> Result<Vec<RejectedStatement>, AppError> {
         match self {
-            Storage::Idb(s) => s.rejected().await,
-            Storage::Memory(s) => Ok(s.rejected()),
+            Storage::Idb(s) => s.rejected(account).await,
+            Storage::Memory(s) => Ok(s.rejected(account)),
         }
     }
 
-    /// Removes acknowledged statements from the outbox and moves rejected ones aside.
+    /// Removes acknowledged statements from the outbox and moves rejected ones aside; the
+    /// time of `account`'s last sync with them.
     pub async fn settle(
         &self,
+        account: &str,
         acked: &[String],
         rejected: &[RejectedStatement],
         synced_at_ms: Option<i64>,
     ) -> Result<(), AppError> {
         match self {
-            Storage::Idb(s) => s.settle(acked, rejected, synced_at_ms).await,
+            Storage::Idb(s) => s.settle(account, acked, rejected, synced_at_ms).await,
             Storage::Memory(s) => {
                 s.settle(acked, rejected);
                 if let Some(t) = synced_at_ms {
-                    s.set_meta("last_sync_ms", &serde_json::json!(t));
+                    s.set_meta(&last_sync_key(account), &serde_json::json!(t));
                 }
                 Ok(())
             }
         }
     }
 
-    /// Number of statements waiting for the LRS.
-    pub async fn outbox_count(&self) -> Result<usize, AppError> {
+    /// Number of `account`'s statements waiting for the LRS.
+    pub async fn outbox_count(&self, account: &str) -> Result<usize, AppError> {
         match self {
-            Storage::Idb(s) => s.outbox_count().await,
-            Storage::Memory(s) => Ok(s.outbox().len()),
+            Storage::Idb(s) => s.outbox_count(account).await,
+            Storage::Memory(s) => Ok(s.outbox(account).len()),
         }
     }
 
@@ -182,6 +225,16 @@ impl Storage {
         }
     }
 
+    pub async fn delete_meta(&self, key: &str) -> Result<(), AppError> {
+        match self {
+            Storage::Idb(s) => s.delete_meta(key).await,
+            Storage::Memory(s) => {
+                s.delete_meta(key);
+                Ok(())
+            }
+        }
+    }
+
     /// Deletes every local record.
     pub async fn clear_all(&self) -> Result<(), AppError> {
         match self {
@@ -193,10 +246,52 @@ impl Storage {
         }
     }
 
-    pub async fn summaries(&self) -> Result<Summaries, AppError> {
+    /// Deletes `account`'s records and settings, the device's identity, the trainer's cache
+    /// and the stored keys, in one transaction; content versions no remaining attempt needs
+    /// go too. Other accounts' records stay.
+    pub async fn clear_account(&self, account: &str) -> Result<(), AppError> {
         match self {
-            Storage::Idb(s) => s.summaries().await,
-            Storage::Memory(s) => Ok(s.summaries()),
+            Storage::Idb(s) => s.clear_account(account).await,
+            Storage::Memory(s) => {
+                s.clear_account(account);
+                Ok(())
+            }
+        }
+    }
+
+    /// The summaries of `account`'s attempts.
+    pub async fn summaries(&self, account: &str) -> Result<Summaries, AppError> {
+        match self {
+            Storage::Idb(s) => s.summaries(account).await,
+            Storage::Memory(s) => Ok(s.summaries(account)),
+        }
+    }
+
+    /// Stores a WebCrypto key as is (IndexedDB keeps it unexportable; memory loses it).
+    pub async fn put_key(&self, id: &str, key: &web_sys::CryptoKey) -> Result<(), AppError> {
+        match self {
+            Storage::Idb(s) => s.put_key(id, key).await,
+            Storage::Memory(s) => {
+                s.put_key(id, key);
+                Ok(())
+            }
+        }
+    }
+
+    pub async fn key(&self, id: &str) -> Result<Option<web_sys::CryptoKey>, AppError> {
+        match self {
+            Storage::Idb(s) => s.key(id).await,
+            Storage::Memory(s) => Ok(s.key(id)),
+        }
+    }
+
+    pub async fn delete_key(&self, id: &str) -> Result<(), AppError> {
+        match self {
+            Storage::Idb(s) => s.delete_key(id).await,
+            Storage::Memory(s) => {
+                s.delete_key(id);
+                Ok(())
+            }
         }
     }
 
@@ -216,30 +311,33 @@ impl Storage {
         }
     }
 
-    /// Adds one page of the trainer's review cache with the new high-water mark, atomically.
+    /// Adds one sealed page of the trainer's review cache with the new high-water mark,
+    /// atomically.
     pub async fn review_put(
         &self,
         key: &str,
-        json: &str,
+        page: &crate::crypto::Sealed,
         mark: &serde_json::Value,
     ) -> Result<(), AppError> {
         match self {
-            Storage::Idb(s) => s.review_put(key, json, mark).await,
+            Storage::Idb(s) => s.review_put(key, page, mark).await,
             Storage::Memory(s) => {
-                s.review_put(key, json, mark);
+                s.review_put(key, page, mark);
                 Ok(())
             }
         }
     }
 
-    /// Every page of the review cache, oldest first.
-    pub async fn review_pages(&self) -> Result<Vec<String>, AppError> {
+    /// Every sealed page of the review cache, oldest first, and how many records are not
+    /// sealed pages.
+    pub async fn review_pages(&self) -> Result<(Vec<crate::crypto::Sealed>, usize), AppError> {
         match self {
             Storage::Idb(s) => s.review_pages().await,
-            Storage::Memory(s) => Ok(s.review_pages()),
+            Storage::Memory(s) => Ok((s.review_pages(), 0)),
         }
     }
 
+    /// Deletes the review cache, its mark and its owner.
     pub async fn review_clear(&self) -> Result<(), AppError> {
         match self {
             Storage::Idb(s) => s.review_clear().await,

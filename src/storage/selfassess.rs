@@ -1,6 +1,7 @@
 //! Self-assessment records on the device: the learner's profile and consent (small settings in
-//! the `meta` store) and their self-ratings and module evaluations (store `selfassess`,
-//! schema 4), each written in one transaction with the statements it produced.
+//! the `meta` store, one per account) and their self-ratings and module evaluations (store
+//! `selfassess`, schema 4, each naming its account), each written in one transaction with the
+//! statements it produced.
 //!
 //! A self-rating kept private produces no statement (the core's mapping says so) and is
 //! stored alone: nothing about it is ever queued.
@@ -13,16 +14,26 @@ use serde_json::{json, Value};
 use super::{Queued, Storage};
 use crate::error::AppError;
 
-/// Meta key of the learner's profile (the core's versioned JSON).
-pub const PROFILE_KEY: &str = "profile";
-/// Meta key where an unreadable profile is kept when the learner saves a new one.
-pub const PROFILE_UNREADABLE_KEY: &str = "profile_unreadable";
-/// Meta key of the learner's consent.
-pub const CONSENT_KEY: &str = "consent";
-/// Format of a stored self-assessment record (the envelope below).
-pub const SELF_RECORD_FORMAT: u64 = 1;
+/// Meta key of `account`'s profile (the core's versioned JSON).
+pub fn profile_key(account: &str) -> String {
+    format!("profile:{account}")
+}
 
-/// A self-rating or an evaluation as stored: `{id, v, kind, shared, record}`.
+/// Meta key where `account`'s unreadable profile is kept when they save a new one.
+pub fn profile_unreadable_key(account: &str) -> String {
+    format!("profile_unreadable:{account}")
+}
+
+/// Meta key of `account`'s consent (none stored: private).
+pub fn consent_key(account: &str) -> String {
+    format!("consent:{account}")
+}
+
+/// Format of a stored self-assessment record (the envelope below). Format 2 adds `account`;
+/// a format-1 record gets it once from [`super::owners`].
+pub const SELF_RECORD_FORMAT: u64 = 2;
+
+/// A self-rating or an evaluation as stored: `{id, v, account, kind, shared, record}`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SelfRecord {
     /// `shared`: statements were queued for it (the learner consented at the time).
@@ -41,7 +52,8 @@ impl SelfRecord {
         }
     }
 
-    pub fn encode(&self) -> Value {
+    /// The stored form, owned by `account`.
+    pub fn encode(&self, account: &str) -> Value {
         let (kind, shared, record) = match self {
             SelfRecord::Rating { rating, shared } => {
                 ("rating", *shared, serde_json::to_value(rating))
@@ -51,6 +63,7 @@ impl SelfRecord {
         json!({
             "id": self.id(),
             "v": SELF_RECORD_FORMAT,
+            "account": account,
             "kind": kind,
             "shared": shared,
             "record": record.unwrap_or(Value::Null),
@@ -97,47 +110,51 @@ fn unreadable(e: RecordError) -> AppError {
 }
 
 impl Storage {
-    /// The learner's profile: None when none is stored; `Damaged` when it cannot be read
+    /// `account`'s profile: None when none is stored; `Damaged` when it cannot be read
     /// (a newer portal's, or broken), in which case it stays where it is.
-    pub async fn load_profile(&self) -> Result<Option<Profile>, AppError> {
-        match self.meta(PROFILE_KEY).await? {
+    pub async fn load_profile(&self, account: &str) -> Result<Option<Profile>, AppError> {
+        match self.meta(&profile_key(account)).await? {
             None => Ok(None),
             Some(v) => decode_profile(v).map(Some).map_err(unreadable),
         }
     }
 
-    /// Saves the profile in the current format. An unreadable stored profile is first kept
-    /// aside (`profile_unreadable`), never silently overwritten.
-    pub async fn save_profile(&self, profile: &Profile) -> Result<(), AppError> {
-        if let Some(old) = self.meta(PROFILE_KEY).await? {
+    /// Saves `account`'s profile in the current format. An unreadable stored profile is
+    /// first kept aside (`profile_unreadable:<account>`), never silently overwritten.
+    pub async fn save_profile(&self, account: &str, profile: &Profile) -> Result<(), AppError> {
+        if let Some(old) = self.meta(&profile_key(account)).await? {
             if decode_profile(old.clone()).is_err() {
-                self.set_meta(PROFILE_UNREADABLE_KEY, &old).await?;
+                self.set_meta(&profile_unreadable_key(account), &old)
+                    .await?;
             }
         }
-        self.set_meta(PROFILE_KEY, &encode_profile(profile)).await
+        self.set_meta(&profile_key(account), &encode_profile(profile))
+            .await
     }
 
-    /// The learner's consent; private (the default) when none is stored or it is unreadable.
-    pub async fn load_consent(&self) -> Result<Consent, AppError> {
+    /// `account`'s consent; private (the default) when none is stored or it is unreadable.
+    pub async fn load_consent(&self, account: &str) -> Result<Consent, AppError> {
         Ok(self
-            .meta(CONSENT_KEY)
+            .meta(&consent_key(account))
             .await?
             .and_then(|v| serde_json::from_value(v).ok())
             .unwrap_or_default())
     }
 
-    pub async fn save_consent(&self, consent: &Consent) -> Result<(), AppError> {
+    pub async fn save_consent(&self, account: &str, consent: &Consent) -> Result<(), AppError> {
         let value = serde_json::to_value(consent).map_err(|e| AppError::Storage(e.to_string()))?;
-        self.set_meta(CONSENT_KEY, &value).await
+        self.set_meta(&consent_key(account), &value).await
     }
 
-    /// Stores a self-rating or an evaluation and queues its statements, in one transaction.
+    /// Stores `account`'s self-rating or evaluation and queues its statements, in one
+    /// transaction.
     pub async fn save_self_record(
         &self,
+        account: &str,
         record: &SelfRecord,
         statements: &[Queued],
     ) -> Result<(), AppError> {
-        let value = record.encode();
+        let value = record.encode(account);
         match self {
             Storage::Idb(s) => s.put_self_record(&value, statements).await,
             Storage::Memory(s) => {
@@ -147,15 +164,18 @@ impl Storage {
         }
     }
 
-    /// Every self-rating and evaluation on this device.
-    pub async fn self_records(&self) -> Result<SelfRecords, AppError> {
+    /// Every self-rating and evaluation of `account` on this device (records that cannot be
+    /// read are counted: whose they are cannot be told).
+    pub async fn self_records(&self, account: &str) -> Result<SelfRecords, AppError> {
         let values = match self {
             Storage::Idb(s) => s.self_record_values().await?,
             Storage::Memory(s) => s.self_record_values(),
         };
         let mut out = SelfRecords::default();
         for v in values {
+            let mine = v.get("account").and_then(Value::as_str) == Some(account);
             match SelfRecord::decode(v) {
+                Ok(_) if !mine => {}
                 Ok(SelfRecord::Rating { rating, shared }) => out.ratings.push((rating, shared)),
                 Ok(SelfRecord::Evaluation(e)) => out.evaluations.push(e),
                 Err(_) => out.damaged += 1,

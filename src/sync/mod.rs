@@ -3,6 +3,14 @@
 //!
 //! Sync runs at start-up, after each learner action, on the browser's `online` event, every
 //! minute, and on "Sync now". One drive loop at a time; a kick during a run asks for one more.
+//! It sends only the signed-in account's outbox (records are kept per account).
+//!
+//! A sign-in is one of three [`SessionMode`]s: the default keeps the identity on the device
+//! and the password in memory; "remember me" (learners only) also keeps the credential, sealed
+//! ([`device`]), for the configured days; "máy dùng chung" (shared computer) keeps nothing
+//! beyond the page. Sign-out deletes the account's records once they are sent.
+
+pub mod device;
 
 use boiduong_core::sync::{Effect as SyncEffect, Pending, SyncConfig, SyncPolicy};
 use boiduong_core::xapi::{Learner, StatementContext};
@@ -15,13 +23,26 @@ use crate::net::config::{fetch_config, Config};
 use crate::net::lrs::{self, Credentials};
 use crate::platform::now_ms;
 use crate::state::AppState;
-use crate::storage::RejectedStatement;
+use crate::storage::{last_sync_key, RejectedStatement, IDENTITY_KEY};
 
-const IDENTITY_KEY: &str = "identity";
-const LAST_SYNC_KEY: &str = "last_sync_ms";
-/// localStorage key of remembered credentials (only when the learner ticked "remember").
-const REMEMBER_KEY: &str = "boiduong.remember";
+pub use device::REMEMBER_KEY;
+
 const PERIOD_MS: i32 = 60_000;
+
+/// How a sign-in treats the device.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SessionMode {
+    /// The identity is kept (learning goes on after a reload; the password is asked again to
+    /// send), the password only in memory.
+    #[default]
+    Default,
+    /// "Remember me", learners only: the credential is kept too, sealed, for the configured
+    /// days.
+    Remember,
+    /// "Máy dùng chung": nothing is kept beyond the page (a reload signs out); sign-out
+    /// deletes the account's records once they are sent.
+    Shared,
+}
 
 /// Who the learner is (not secret; kept on the device with their records).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +69,11 @@ pub struct SyncState {
     pub signed_in: RwSignal<bool>,
     /// Signed in while the LRS could not be reached: the account is checked at the first sync.
     pub unverified: RwSignal<bool>,
+    /// The LRS accepted the password in this page session (not a remembered credential, not
+    /// an offline sign-in): what the trainer's class needs before anything of it is shown.
+    pub verified: RwSignal<bool>,
+    /// Signed in as "máy dùng chung" (shared computer).
+    pub shared: RwSignal<bool>,
     pub pending: RwSignal<usize>,
     pub rejected: RwSignal<Vec<RejectedStatement>>,
     pub last_sync_ms: RwSignal<Option<i64>>,
@@ -65,22 +91,6 @@ pub struct SyncState {
 
 pub fn use_sync() -> SyncState {
     expect_context::<SyncState>()
-}
-
-fn remembered() -> Option<Credentials> {
-    let storage = window().local_storage().ok().flatten()?;
-    let text = storage.get_item(REMEMBER_KEY).ok().flatten()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    Some(Credentials {
-        account: v.get("account")?.as_str()?.to_owned(),
-        password: v.get("password")?.as_str()?.to_owned(),
-    })
-}
-
-fn forget_remembered() {
-    if let Some(storage) = window().local_storage().ok().flatten() {
-        let _ = storage.remove_item(REMEMBER_KEY);
-    }
 }
 
 async fn sleep_ms(ms: i32) {
@@ -107,6 +117,8 @@ pub fn provide_sync(app: AppState) -> SyncState {
         credentials: StoredValue::new(None),
         signed_in: RwSignal::new(false),
         unverified: RwSignal::new(false),
+        verified: RwSignal::new(false),
+        shared: RwSignal::new(false),
         pending: RwSignal::new(0),
         rejected: RwSignal::new(Vec::new()),
         last_sync_ms: RwSignal::new(None),
@@ -151,18 +163,34 @@ impl SyncState {
         let Some(storage) = self.app.storage() else {
             return;
         };
-        if let Ok(Some(v)) = storage.meta(IDENTITY_KEY).await {
-            if let Ok(identity) = serde_json::from_value::<Identity>(v) {
-                self.app.learner_id.set(identity.account.clone());
-                if let Some(c) = remembered().filter(|c| c.account == identity.account) {
-                    self.credentials.set_value(Some(c));
-                    self.signed_in.set(true);
+        let identity = storage
+            .meta(IDENTITY_KEY)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|v| serde_json::from_value::<Identity>(v).ok());
+        let remembered = device::remembered(&storage, now_ms()).await;
+        match identity {
+            Some(identity) => {
+                self.app.switch_account(&identity.account).await;
+                // A trainer's credential is never remembered (one left by an older portal
+                // is dropped), and only the identity's own opens the session.
+                match remembered.filter(|c| c.account == identity.account && !identity.trainer) {
+                    Some(c) => {
+                        self.credentials.set_value(Some(c));
+                        self.signed_in.set(true);
+                    }
+                    None => device::forget(&storage).await,
+                }
+                if let Ok(Some(v)) = storage.meta(&last_sync_key(&identity.account)).await {
+                    self.last_sync_ms.set(v.as_i64());
                 }
                 self.identity.set(Some(identity));
             }
-        }
-        if let Ok(Some(v)) = storage.meta(LAST_SYNC_KEY).await {
-            self.last_sync_ms.set(v.as_i64());
+            None => {
+                device::forget(&storage).await;
+                self.app.switch_account("").await;
+            }
         }
         self.refresh_counts().await;
         self.local_loaded.set_value(true);
@@ -185,10 +213,15 @@ impl SyncState {
         let Some(storage) = self.app.storage() else {
             return;
         };
-        if let Ok(n) = storage.outbox_count().await {
+        let Some(account) = self.identity.get_untracked().map(|i| i.account) else {
+            self.pending.set(0);
+            self.rejected.set(Vec::new());
+            return;
+        };
+        if let Ok(n) = storage.outbox_count(&account).await {
             self.pending.set(n);
         }
-        if let Ok(rejected) = storage.rejected().await {
+        if let Ok(rejected) = storage.rejected(&account).await {
             self.rejected.set(rejected);
         }
     }
@@ -211,62 +244,94 @@ impl SyncState {
     }
 
     /// Signs in: checks the credentials with the LRS when it can be reached. Offline, the
-    /// sign-in is accepted and checked at the first sync (records keep accumulating).
+    /// sign-in is accepted and checked at the first sync (records keep accumulating), unless
+    /// the account has a verifier here and the password does not match it. Another account's
+    /// records stay on the device, as its own; its trainer cache goes.
     /// Returns whether the LRS confirmed them (`Ok(false)`: not checked, offline).
     pub async fn sign_in(
         self,
         identity: Identity,
         password: String,
-        remember: bool,
+        mode: SessionMode,
     ) -> Result<bool, SignInError> {
         self.ready().await;
         let credentials = Credentials {
             account: identity.account.clone(),
             password,
         };
-        let endpoint = match self.config.get_untracked() {
-            Some(Ok(c)) => c.lrs_endpoint,
+        let config = match self.config.get_untracked() {
+            Some(Ok(c)) => c,
             _ => return Err(SignInError::NoConfig),
         };
-        if let Some(current) = self.identity.get_untracked() {
-            if current.account != identity.account && self.pending.get_untracked() > 0 {
-                return Err(SignInError::OtherLearnerPending);
-            }
-        }
-        let checked = match lrs::verify(&endpoint, &credentials).await {
+        let storage = self.app.storage().ok_or(SignInError::NoConfig)?;
+        let checked = match lrs::verify(&config.lrs_endpoint, &credentials).await {
             Ok(true) => true,
             Ok(false) => return Err(SignInError::Refused),
-            Err(_) => false,
+            Err(_) => {
+                if device::check_verifier(&storage, &credentials).await == Some(false) {
+                    return Err(SignInError::OfflineMismatch);
+                }
+                false
+            }
         };
+        let previous = self.identity.get_untracked();
         let mut identity = identity;
         identity.trainer = if checked {
-            self.is_trainer(&endpoint, &credentials).await
+            self.is_trainer(&config.lrs_endpoint, &credentials).await
         } else {
             // Offline: keep what the LRS said at this account's last sign-in.
-            self.identity
-                .get_untracked()
+            previous
+                .as_ref()
                 .is_some_and(|i| i.account == identity.account && i.trainer)
         };
-        let storage = self.app.storage().ok_or(SignInError::NoConfig)?;
-        let value = serde_json::to_value(&identity).map_err(|_| SignInError::NoConfig)?;
-        storage
-            .set_meta(IDENTITY_KEY, &value)
-            .await
-            .map_err(SignInError::Storage)?;
-        if remember {
-            if let Some(storage) = window().local_storage().ok().flatten() {
-                let v = serde_json::json!({ "account": credentials.account, "password": credentials.password });
-                let _ = storage.set_item(REMEMBER_KEY, &v.to_string());
-            }
-        } else {
-            forget_remembered();
+        if previous
+            .as_ref()
+            .is_some_and(|p| p.account != identity.account)
+        {
+            storage.review_clear().await.map_err(SignInError::Storage)?;
         }
-        self.app.learner_id.set(identity.account.clone());
+        if mode == SessionMode::Shared {
+            storage
+                .delete_meta(IDENTITY_KEY)
+                .await
+                .map_err(SignInError::Storage)?;
+        } else {
+            let value = serde_json::to_value(&identity).map_err(|_| SignInError::NoConfig)?;
+            storage
+                .set_meta(IDENTITY_KEY, &value)
+                .await
+                .map_err(SignInError::Storage)?;
+        }
+        if checked {
+            // Without it an offline sign-in is simply unchecked, as before.
+            let _ = device::keep_verifier(&storage, &credentials).await;
+        }
+        let days = config.remember_days();
+        let remember = mode == SessionMode::Remember && !identity.trainer && days > 0;
+        if !remember
+            || device::remember(&storage, &credentials, now_ms(), days)
+                .await
+                .is_err()
+        {
+            device::forget(&storage).await;
+        }
+        self.app.switch_account(&identity.account).await;
+        self.last_sync_ms.set(
+            storage
+                .meta(&last_sync_key(&identity.account))
+                .await
+                .ok()
+                .flatten()
+                .and_then(|v| v.as_i64()),
+        );
         self.identity.set(Some(identity));
         self.credentials.set_value(Some(credentials));
         self.signed_in.set(true);
+        self.verified.set(checked);
+        self.shared.set(mode == SessionMode::Shared);
         self.auth_required.set(false);
         self.policy.update_value(|p| p.signed_in());
+        self.refresh_counts().await;
         self.kick();
         Ok(checked)
     }
@@ -284,29 +349,47 @@ impl SyncState {
         }
     }
 
+    /// The LRS refused the account outside the sync (a trainer read): as when a sync is
+    /// refused, sign in again; nothing of the records is lost.
+    pub async fn refused_by_lrs(self) {
+        self.auth_required.set(true);
+        self.signed_in.set(false);
+        self.verified.set(false);
+        self.credentials.set_value(None);
+        if let Some(storage) = self.app.storage() {
+            device::forget(&storage).await;
+        }
+    }
+
     /// The signed-in account's credentials (trainer reads use them too).
     pub fn credentials(&self) -> Option<Credentials> {
         self.credentials.get_value()
     }
 
-    /// Signs out and deletes this device's records. Refused while records are unsent unless
-    /// `confirmed` (the learner chose to lose them).
+    /// Signs out and deletes the account's records on this device (other accounts' stay),
+    /// with the trainer's cache and what was remembered. Refused while records are unsent
+    /// unless `confirmed` (the learner chose to lose them).
     pub async fn sign_out(self, confirmed: bool) -> Result<(), AppError> {
         if self.pending.get_untracked() > 0 && !confirmed {
             return Err(AppError::Storage("unsent records".into()));
         }
         if let Some(storage) = self.app.storage() {
-            storage.clear_all().await?;
+            if let Some(identity) = self.identity.get_untracked() {
+                storage.clear_account(&identity.account).await?;
+            }
+            device::forget(&storage).await;
+        } else {
+            device::forget_now();
         }
-        forget_remembered();
         self.credentials.set_value(None);
         self.signed_in.set(false);
+        self.verified.set(false);
+        self.shared.set(false);
         self.identity.set(None);
         self.pending.set(0);
         self.rejected.set(Vec::new());
         self.last_sync_ms.set(None);
-        self.app.learner_id.set(String::new());
-        self.app.summaries.set(Vec::new());
+        self.app.switch_account("").await;
         Ok(())
     }
 
@@ -349,7 +432,7 @@ impl SyncState {
         // The outbox is read once per run and kept in step locally (re-reading 10,000 records
         // per request would dominate a large drain); statements queued meanwhile are picked up
         // by the next run, which `kick` schedules.
-        let mut outbox = match storage.outbox().await {
+        let mut outbox = match storage.outbox(&credentials.account).await {
             Ok(o) => o,
             Err(e) => {
                 self.last_error.set(Some(e.to_string()));
@@ -412,6 +495,7 @@ impl SyncState {
                         let queued = outbox.iter().find(|q| q.id == id);
                         rejected.push(RejectedStatement {
                             attempt_id: queued.map(|q| q.attempt_id.clone()).unwrap_or_default(),
+                            account: credentials.account.clone(),
                             body: queued.map(|q| q.body.clone()).unwrap_or_default(),
                             id,
                             status,
@@ -429,7 +513,8 @@ impl SyncState {
                 let write = {
                     let storage = storage.clone();
                     let (acked, rejected) = (acked.clone(), rejected.clone());
-                    async move { storage.settle(&acked, &rejected, synced_at).await }
+                    let account = credentials.account.clone();
+                    async move { storage.settle(&account, &acked, &rejected, synced_at).await }
                 };
                 if rejected.is_empty() {
                     commit = Some(Box::pin(write));
@@ -465,8 +550,9 @@ impl SyncState {
                 }
                 self.auth_required.set(true);
                 self.signed_in.set(false);
+                self.verified.set(false);
                 self.credentials.set_value(None);
-                forget_remembered();
+                device::forget(&storage).await;
                 self.refresh_counts().await;
                 return;
             }
@@ -497,7 +583,8 @@ pub enum SignInError {
     Refused,
     /// `/config.json` is missing or wrong.
     NoConfig,
-    /// Another learner's records are still unsent on this device.
-    OtherLearnerPending,
+    /// Offline, and the password is not the one the LRS last accepted for this account on
+    /// this device (its records here stay closed until the LRS can be asked).
+    OfflineMismatch,
     Storage(AppError),
 }

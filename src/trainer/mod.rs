@@ -4,7 +4,15 @@
 //!
 //! What is read: the verbs the review needs (launched, answered, completed, passed, failed),
 //! each with its own high-water mark (the newest `stored` seen), so "refresh" asks only for
-//! what is new. The cache is not the record: the LRS is; sign-out deletes it with the rest.
+//! what is new. The cache is not the record: the LRS is.
+//!
+//! The class is every learner's data, so the cache is the trainer's alone and only while they
+//! are there: nothing of it is read before the LRS has accepted the password in this page
+//! session (`SyncState::verified`; a reload asks again); its pages are sealed (AES-GCM) with a
+//! key derived from the password (PBKDF2, salt in `review_owner`), so without the password
+//! they are unreadable; it is deleted when it is older than `trainer_cache_days` (config,
+//! default 7), on sign-out, when the LRS refuses the account (401/403), and when another
+//! account signs in.
 //!
 //! The class is built with the content versions of [`versions`]: the review keeps only
 //! statements whose authority names their actor and recomputes every result from the
@@ -21,10 +29,12 @@ use boiduong_core::xapi::verbs;
 use leptos::prelude::*;
 use serde::Deserialize;
 
+use crate::crypto;
 use crate::error::AppError;
 use crate::net::lrs;
+use crate::platform::now_ms;
 use crate::state::{use_app_state, AppState};
-use crate::storage::REVIEW_MARK;
+use crate::storage::{Storage, REVIEW_MARK, REVIEW_OWNER};
 use crate::sync::{use_sync, SyncState};
 
 /// Verbs the review reads, by IRI. The verbs that end an attempt come first: a device sends
@@ -41,6 +51,90 @@ pub const VERBS: [&str; 5] = [
 const PAGE: usize = 100;
 /// Bound on pages per verb and refresh (1,000 pages = 100,000 statements).
 const MAX_PAGES: usize = 1_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// Whose the cache is and the salt of its key (meta `review_owner`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CacheOwner {
+    pub account: String,
+    /// Hex of the PBKDF2 salt.
+    pub salt: String,
+    pub created_ms: i64,
+}
+
+impl CacheOwner {
+    /// Whether a cache made at `created_ms` is still to be used at `now_ms`.
+    pub fn fresh(&self, account: &str, now_ms: i64, days: u32) -> bool {
+        self.account == account && now_ms - self.created_ms < i64::from(days) * DAY_MS
+    }
+}
+
+/// The key that seals `account`'s cache: the stored owner's salt when the cache is theirs
+/// and fresh; otherwise the cache is deleted and a new salt kept. Derived from the password.
+pub async fn cache_key(
+    storage: &Storage,
+    account: &str,
+    password: &str,
+    now_ms: i64,
+    days: u32,
+) -> Result<web_sys::CryptoKey, AppError> {
+    let owner: Option<CacheOwner> = storage
+        .meta(REVIEW_OWNER)
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok());
+    let salt = match owner.filter(|o| o.fresh(account, now_ms, days)) {
+        Some(o) => crypto::from_hex(&o.salt)
+            .ok_or_else(|| AppError::Damaged("review_owner salt".into()))?,
+        None => {
+            storage.review_clear().await?;
+            let salt = crypto::random_bytes(crypto::SALT_BYTES)?;
+            let owner = CacheOwner {
+                account: account.to_owned(),
+                salt: crypto::to_hex(&salt),
+                created_ms: now_ms,
+            };
+            let value =
+                serde_json::to_value(&owner).map_err(|e| AppError::Storage(e.to_string()))?;
+            storage.set_meta(REVIEW_OWNER, &value).await?;
+            salt
+        }
+    };
+    crypto::password_key(password, &salt).await
+}
+
+/// Reads the cache with `key`: the statements of every page it opens, and how many pages it
+/// could not open or read. When no page opens (the password changed), the cache is deleted.
+pub async fn read_cache(
+    storage: &Storage,
+    key: &web_sys::CryptoKey,
+) -> Result<(Vec<Statement>, usize), AppError> {
+    let (pages, mut damaged) = storage.review_pages().await?;
+    let mut all = Vec::new();
+    let mut opened = 0;
+    for page in &pages {
+        let Ok(bytes) = crypto::open(key, page).await else {
+            damaged += 1;
+            continue;
+        };
+        opened += 1;
+        let text = std::str::from_utf8(&bytes).ok();
+        if text.is_some_and(|t| !review::is_current_lean(t)) {
+            // Written before the cache kept each statement's authority: without it every
+            // statement would be set aside. Read the LRS again instead.
+            storage.review_clear().await?;
+            return Ok((Vec::new(), 0));
+        }
+        match text.and_then(|t| review::parse_page(t).ok()) {
+            Some(p) => all.extend(p.statements),
+            None => damaged += 1,
+        }
+    }
+    if !pages.is_empty() && opened == 0 {
+        storage.review_clear().await?;
+        return Ok((Vec::new(), 0));
+    }
+    Ok((all, damaged))
+}
 
 #[derive(Clone, Copy)]
 pub struct TrainerState {
@@ -68,6 +162,8 @@ pub struct TrainerState {
     pub dates: RwSignal<(String, String)>,
     /// The class as filtered, rebuilt when statements or the filter change.
     pub class: Memo<ClassRef>,
+    /// The key of the cache, for the account it was derived for (memory only).
+    key: StoredValue<Option<(String, web_sys::CryptoKey)>, LocalStorage>,
 }
 
 /// A built class, compared by identity (rebuilding is what changes it).
@@ -124,14 +220,26 @@ pub fn provide_trainer() -> TrainerState {
         filter,
         dates: RwSignal::new((String::new(), String::new())),
         class,
+        key: StoredValue::new_local(None),
     };
     provide_context(state);
+    // Read only once the LRS has accepted the password in this page session.
     Effect::new(move |done: Option<bool>| {
-        if done == Some(true) || !app.storage_ready.get() || !state.requested.get() {
+        if done == Some(true)
+            || !app.storage_ready.get()
+            || !state.requested.get()
+            || !sync.verified.get()
+        {
             return done.unwrap_or(false);
         }
         leptos::task::spawn_local(async move { state.load_cache().await });
         true
+    });
+    // The LRS refused the account: the class goes, from memory and from the device.
+    Effect::new(move |_| {
+        if sync.auth_required.get() {
+            leptos::task::spawn_local(async move { state.wipe().await });
+        }
     });
     // Another account (or a sign-out, which also deletes the cache): forget what is in
     // memory, so the next person on this device never sees the previous trainer's class.
@@ -147,6 +255,7 @@ pub fn provide_trainer() -> TrainerState {
                 state.statements.set(Arc::new(Vec::new()));
                 state.damaged.set(0);
                 state.error.set(None);
+                state.key.set_value(None);
                 if account.is_some() && state.loaded.get_untracked() {
                     leptos::task::spawn_local(async move { state.load_cache().await });
                 }
@@ -177,6 +286,46 @@ impl TrainerState {
         self.statements.with_untracked(|s| s.is_empty())
     }
 
+    /// The key of the cache for the signed-in trainer (derived once per page session).
+    async fn key(self, storage: &Storage) -> Result<web_sys::CryptoKey, AppError> {
+        let credentials = self.sync.credentials().ok_or(AppError::NotSignedIn)?;
+        if !self.sync.verified.get_untracked() {
+            return Err(AppError::NotSignedIn);
+        }
+        if let Some((account, key)) = self.key.get_value() {
+            if account == credentials.account {
+                return Ok(key);
+            }
+        }
+        let days = match self.sync.config.get_untracked() {
+            Some(Ok(c)) => c.trainer_cache_days(),
+            _ => crate::net::config::TRAINER_CACHE_DAYS,
+        };
+        let key = cache_key(
+            storage,
+            &credentials.account,
+            &credentials.password,
+            now_ms(),
+            days,
+        )
+        .await?;
+        self.key
+            .set_value(Some((credentials.account.clone(), key.clone())));
+        Ok(key)
+    }
+
+    /// Forgets the class: memory, key and the cache on the device.
+    async fn wipe(self) {
+        self.statements.set(Arc::new(Vec::new()));
+        self.damaged.set(0);
+        self.key.set_value(None);
+        if let Some(storage) = self.app.storage() {
+            if let Err(e) = storage.review_clear().await {
+                self.error.set(Some(e));
+            }
+        }
+    }
+
     async fn load_cache(self) {
         let Some(storage) = self.app.storage() else {
             return;
@@ -188,26 +337,17 @@ impl TrainerState {
                 Err(e) => self.error.set(Some(e)),
             }
         }
-        match storage.review_pages().await {
-            Ok(pages) if pages.iter().any(|p| !review::is_current_lean(p)) => {
-                // Written before the cache kept each statement's authority: without it every
-                // statement would be set aside. Read the LRS again instead.
-                if let Err(e) = storage.review_clear().await {
-                    self.error.set(Some(e));
-                }
-                self.statements.set(Arc::new(Vec::new()));
-            }
-            Ok(pages) => {
+        let read = match self.key(&storage).await {
+            Ok(key) => {
                 let timing = crate::platform::Timing::start("review-parse-cache");
-                let mut all = Vec::new();
-                let mut damaged = 0;
-                for page in &pages {
-                    match review::parse_page(page) {
-                        Ok(p) => all.extend(p.statements),
-                        Err(_) => damaged += 1,
-                    }
-                }
+                let read = read_cache(&storage, &key).await;
                 timing.end();
+                read
+            }
+            Err(e) => Err(e),
+        };
+        match read {
+            Ok((all, damaged)) => {
                 self.damaged.set(damaged);
                 self.statements.set(Arc::new(all));
                 self.load_missing_versions().await;
@@ -252,6 +392,10 @@ impl TrainerState {
         leptos::task::spawn_local(async move {
             let result = self.fetch_new().await;
             if let Err(e) = result {
+                if e == AppError::Unauthorized {
+                    // Refused by the LRS: sign in again; the class leaves the device.
+                    self.sync.refused_by_lrs().await;
+                }
                 self.error.set(Some(e));
             }
             self.busy.set(false);
@@ -277,6 +421,7 @@ impl TrainerState {
 
     async fn fetch_new(self) -> Result<(), AppError> {
         let storage = self.app.storage().ok_or(AppError::NotSignedIn)?;
+        let key = self.key(&storage).await?;
         let credentials = self.sync.credentials().ok_or(AppError::NotSignedIn)?;
         let endpoint = match self.sync.config.get_untracked() {
             Some(Ok(c)) => c.lrs_endpoint,
@@ -316,14 +461,15 @@ impl TrainerState {
                 }
                 if !page.statements.is_empty() {
                     let json = review::lean_json(&page.statements);
-                    let key = format!(
+                    let page_key = format!(
                         "{:015}-{:06}",
                         crate::platform::now_ms(),
                         self.fetched.get_untracked()
                     );
                     let mark = serde_json::to_value(&marks)
                         .map_err(|e| AppError::Storage(e.to_string()))?;
-                    storage.review_put(&key, &json, &mark).await?;
+                    let sealed = crypto::seal(&key, json.as_bytes()).await?;
+                    storage.review_put(&page_key, &sealed, &mark).await?;
                     self.fetched.update(|n| *n += page.statements.len());
                     added.extend(page.statements);
                 }

@@ -3,7 +3,7 @@
 // where it leads, follows a branch to its node, and nothing is recorded on the device.
 import { test, expect, axeReport } from './fixtures.mjs';
 import { localStoreCounts } from './lrs.mjs';
-import { loadScenario, text, vi } from './content.mjs';
+import { contentMeta, loadScenario, text, vi } from './content.mjs';
 
 // A scenario that branches on accumulated scores (its conditions must be shown).
 const SCENARIO_ID = 'nguoi-than-nho-giup';
@@ -40,6 +40,13 @@ test('preview opens a scenario at any node with every choice, consequence, feedb
   const branched = withBranch.choices.find((c) => (c.branches ?? []).length > 0);
   const target = branched.branches[0].to;
   await main.locator(`.preview-choice[data-choice="${branched.id}"] .preview-branches a`).first().click();
+  // the legal basis and last review from dist/content/meta.json, for the author
+  const meta = contentMeta('scenario', SCENARIO_ID);
+  expect(meta?.basis?.length, 'the scenario names its legal basis').toBeGreaterThan(0);
+  const basis = main.getByTestId('content-basis');
+  for (const b of meta.basis) await expect(basis).toContainText(b);
+  const [y, m, d] = meta.reviewed.split('-');
+  await expect(basis).toContainText(`${d}/${m}/${y}`);
   await expect(page).toHaveURL(new RegExp(`/preview/scenario/${SCENARIO_ID}/${target}$`));
   await expect(main.getByText(`${vi.preview_node} · ${target}`)).toBeVisible();
 

@@ -37,6 +37,11 @@ export function text(t, lang = 'vi') {
   return t[lang] ?? t.vi;
 }
 
+/** The trainer-facing facts (basis, reviewed) of a module or scenario, from meta.json. */
+export function contentMeta(kind, id) {
+  return readJson(join(DIST_CONTENT, 'meta.json')).entries.find((m) => m.kind === kind && m.id === id);
+}
+
 export function catalogIds(kind) {
   return catalog().entries.filter((e) => e.kind === kind).map((e) => e.id);
 }

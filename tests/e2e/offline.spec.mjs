@@ -96,8 +96,9 @@ test('offline: learn without a network, then the outbox drains to the LRS', asyn
   guard.takeProblems(NETWORK_NOISE);
 });
 
-// Guards "My records": an export, a cleared browser, an import: the attempts, the history and
-// the learner's copy of every statement are back, and a second import adds nothing.
+// Guards "My records": an export, a cleared browser, the same learner signed in again, an
+// import: the attempts, the history and the learner's copy of every statement are back
+// (statements rebuilt by the portal, equal to the originals), and a second import adds nothing.
 test('export, clear site data, import: everything is back', async ({ page, context }, testInfo) => {
   await signIn(page, ACCOUNTS.hocvien3, { remember: true });
   await playScenario(page, 'nguoi-than-nho-giup');
@@ -125,11 +126,17 @@ test('export, clear site data, import: everything is back', async ({ page, conte
   await context.clearCookies();
   await page.goto('/sync');
   expect(await localStatements(page)).toEqual([]);
+  // Records are imported into the signed-in account only.
+  await expect(page.getByTestId('import-file')).toHaveCount(0);
+  await signIn(page, ACCOUNTS.hocvien3);
+  await page.getByTestId('sync-badge').click();
 
   await page.getByTestId('import-file').setInputFiles(file);
   await expect(page.getByTestId('import-result')).toBeVisible();
-  const after = (await localStatements(page)).map((q) => q.id).sort();
-  expect(after).toEqual(before);
+  const local = await localStatements(page);
+  expect(local.map((q) => q.id).sort()).toEqual(before);
+  const exported = new Map(doc.stores.statements.map((q) => [q.id, q.body]));
+  for (const q of local) expect(JSON.parse(q.body), `rebuilt ${q.id}`).toEqual(JSON.parse(exported.get(q.id)));
   await page.goto('/history');
   await expect(page.getByTestId('history-row').first()).toBeVisible();
 

@@ -285,7 +285,7 @@ export class HistoryPage extends Base {
   }
 }
 
-/** The sign-in form (/sign-in): account, password, name, class code, "remember". */
+/** The sign-in form (/sign-in): account, password, name, class code, "shared computer", "remember". */
 export class SignInPage extends Base {
   async goto(next) {
     await this.page.goto(next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in');
@@ -312,14 +312,21 @@ export class SignInPage extends Base {
   }
 
   /** Fills the form (`user` as in tests/e2e/env.mjs ACCOUNTS) and submits it. */
-  async submitAs(user, { password = user.password, remember = false } = {}) {
+  async submitAs(user, { password = user.password, remember = false, shared = false } = {}) {
     await this.page.locator('#account').fill(user.account);
     await this.page.locator('#password').fill(password);
     await this.page.locator('#name').fill(user.name);
     await this.page.locator('#class').fill(user.classCode ?? '');
+    const sharedBox = this.page.locator('#shared');
+    if ((await sharedBox.isChecked()) !== shared) await sharedBox.click();
+    await expect(sharedBox).toBeChecked({ checked: shared });
     const box = this.page.locator('#remember');
-    if ((await box.isChecked()) !== remember) await box.click();
-    await expect(box).toBeChecked({ checked: remember });
+    if (shared) {
+      await expect(box, '"remember" is not offered on a shared computer').toBeDisabled();
+    } else {
+      if ((await box.isChecked()) !== remember) await box.click();
+      await expect(box).toBeChecked({ checked: remember });
+    }
     await this.submit.click();
   }
 }
@@ -393,10 +400,10 @@ export class SyncPage extends Base {
  * has the learner: the form is left and the header badge no longer asks to sign in.
  * `next` is where the form sends the learner afterwards (default the catalog).
  */
-export async function signIn(page, user, { remember = false, next, lang = 'vi' } = {}) {
+export async function signIn(page, user, { remember = false, shared = false, next, lang = 'vi' } = {}) {
   const form = new SignInPage(page, lang);
   await form.goto(next);
-  await form.submitAs(user, { remember });
+  await form.submitAs(user, { remember, shared });
   await expect(page).not.toHaveURL(/\/sign-in/);
   await expect(page.getByTestId('sync-badge')).not.toHaveText(strings[lang].badge_sign_in);
   return form;

@@ -206,6 +206,28 @@ function expectedEvaluations(statements, moduleId, classCode) {
   return { counted, anonymous, questions };
 }
 
+/**
+ * Position bias from the raw statements: per activity (`${prefix}${id}`), the places of the
+ * options chosen (`shown-position`, one or several per answer) of the class's answers.
+ */
+function expectedPlaces(statements, prefix, classCode) {
+  const out = {};
+  for (const s of statements) {
+    if (s.context?.extensions?.[ext('class-code')] !== classCode) continue;
+    if (s.verb.id !== VERB('answered') || !s.object.id.startsWith(prefix)) continue;
+    const id = s.object.id.slice(prefix.length);
+    const place = s.result?.extensions?.[ext('shown-position')];
+    const e = (out[id] ??= { chosen: 0, first: 0, unknown: 0 });
+    if (place == null) e.unknown += 1;
+    else
+      for (const p of [place].flat()) {
+        e.chosen += 1;
+        if (p === 1) e.first += 1;
+      }
+  }
+  return out;
+}
+
 const KIND_VI = { good: 'Tốt', mixed: 'Trung bình', bad: 'Chưa tốt' };
 /** The score cell of the trust tables: whole numbers without decimals. */
 const pts = (raw, max) => `${raw}/${max}`;
@@ -424,6 +446,16 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
   await expect(page.getByTestId('chart-endings')).toHaveAttribute('aria-label', /.+/);
   await expectCsvEqualsScreen(page, 'scenario-endings');
   await expectCsvEqualsScreen(page, 'scenario-nodes');
+  // Position bias: per decision node, the choices taken and those shown first, as counted
+  // from the seeded statements (every one records its place).
+  const bias = await expectCsvEqualsScreen(page, 'scenario-position-bias');
+  const places = expectedPlaces(seeded, `${BASE}/scenarios/${scenarioId}/nodes/`, CLASS);
+  const decisionNodes = scenario.nodes.filter((n) => (n.choices ?? []).length >= 2).map((n) => n.id);
+  expect(bias.slice(1).map((r) => r[0])).toEqual(decisionNodes);
+  for (const row of bias.slice(1)) {
+    const want = places[row[0]] ?? { chosen: 0, first: 0, unknown: 0 };
+    expect([row[2], row[3], row[8]], `position bias at ${row[0]}`).toEqual([String(want.chosen), String(want.first), String(want.unknown)]);
+  }
   expect(await axeReport(page, 'trainer scenario')).toBe('');
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, 'trainer-scenario.png'), fullPage: true });
@@ -442,6 +474,19 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
   const path = await tableCells(page, 'learner-path');
   expect(path.length - 1).toBe(decisions.length);
   await expectCsvEqualsScreen(page, 'learner-path');
+  // The replay shows each decision's choices in the order this learner saw them: attempts
+  // oldest first, decisions in the order made.
+  const startOf = (reg) => Math.min(...seeded.filter((s) => s.context?.registration === reg).map((s) => Date.parse(s.timestamp)));
+  const seenOrders = [...decisions]
+    .sort((a, b) => {
+      const [ra, rb] = [a.context.registration, b.context.registration];
+      return startOf(ra) - startOf(rb) || ra.localeCompare(rb) || a.context.extensions[ext('event-seq')] - b.context.extensions[ext('event-seq')];
+    })
+    .map((s) => s.result.extensions[ext('shown-order')].join(','));
+  const replaySteps = page.getByTestId('trainer-replay').getByTestId('replay-step');
+  await expect(replaySteps).toHaveCount(decisions.length);
+  expect(await replaySteps.evaluateAll((els) => els.map((e) => e.dataset.order))).toEqual(seenOrders);
+  await expect(replaySteps.first().locator('.replay-taken')).toHaveCount(1);
 
   // Three more learners of the class sync; "refresh" asks the LRS only for what it stored
   // since the last read (every statement query carries `since`) and the class grows.
@@ -528,6 +573,18 @@ test('a trainer opens a pool module: pre/post gains and evaluations match the se
   expect(anonymousRows.length).toBe(evals.anonymous.length);
   const shownText = texts.map((r) => r.join(' ')).join('\n');
   for (const a of evals.anonymous) expect(shownText, 'no anonymous account is shown').not.toContain(a.actor.account.name);
+  // Position bias of the module's single/multiple choice items: every answer's places, pre-tests
+  // included, as counted from the seeded statements.
+  const itemBias = await expectCsvEqualsScreen(page, 'item-position-bias');
+  const itemPlaces = expectedPlaces(seeded, `${BASE}/modules/${POOL}/items/`, CLASS);
+  const choiceItems = [...module.lessons.map((l) => l.practice), ...module.check.items]
+    .filter((i) => 'single' in i.answer || 'multiple' in i.answer)
+    .map((i) => i.id);
+  expect(itemBias.slice(1).map((r) => r[0])).toEqual(choiceItems);
+  for (const row of itemBias.slice(1)) {
+    const want = itemPlaces[row[0]] ?? { chosen: 0, first: 0, unknown: 0 };
+    expect([row[4], row[5], row[10]], `position bias of ${row[0]}`).toEqual([String(want.chosen), String(want.first), String(want.unknown)]);
+  }
   // the item analysis reads only knowledge-check answers of full attempts, never pre-tests
   const items = await tableCells(page, 'items-summary');
   const firstFull = new Set(

@@ -8,12 +8,13 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::model::{Answer, Content, ContentKind, EndingKind};
+use crate::model::{Answer, Content, ContentKind, EndingKind, Item, Node};
 use crate::module::{
     check_draw, draw_items, normalised_gain, AttemptMode, CheckScore, Draw, Gain, ModuleError,
     ModuleState, Position,
 };
 use crate::scenario::{self, CompetencyResult, PlayError, ScenarioState, Step};
+use crate::shuffle;
 
 #[derive(Debug, Error, PartialEq)]
 pub enum AttemptError {
@@ -56,6 +57,9 @@ pub struct AttemptEvent {
 pub enum Action {
     /// The first event. `mode`, `draw` and `practice_only` are module-only and absent from
     /// the JSON at their defaults, so an ordinary attempt's event reads as in format 2.
+    /// `order_seed` (format 4) draws the order choices and options are shown in
+    /// ([`crate::shuffle`]); absent in attempts recorded before it, which keep the written
+    /// order.
     Started {
         kind: ContentKind,
         content_id: String,
@@ -70,6 +74,8 @@ pub enum Action {
         /// the result is practice and never counts as a pass.
         #[serde(default, skip_serializing_if = "is_false")]
         practice_only: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order_seed: Option<u32>,
     },
     /// A practice or knowledge-check item answered (which one follows from the position).
     Answered {
@@ -91,6 +97,14 @@ pub enum Action {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// What a `started` event fixes for the whole attempt.
+struct Setup {
+    mode: AttemptMode,
+    draw: Option<Draw>,
+    practice_only: bool,
+    order_seed: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -122,12 +136,16 @@ pub enum Progress {
     Scenario(ScenarioState),
 }
 
-/// How a module attempt starts. Randomness comes in here: `seed` (None: derived from the
-/// attempt id, which the app generates at random).
+/// How an attempt starts. Randomness comes in here: `seed` and `order_seed` (None: derived
+/// from the attempt id, which the app generates at random). Only `order_seed` applies to a
+/// scenario.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StartOptions {
     pub mode: AttemptMode,
+    /// Seed of a question pool's draw.
     pub seed: Option<u32>,
+    /// Seed of the order choices and options are shown in ([`crate::shuffle`]).
+    pub order_seed: Option<u32>,
     /// Pool items to keep out of the draw when the pool allows (the latest pre-test's, see
     /// [`latest_pretest_items`]).
     pub avoid: Vec<String>,
@@ -144,6 +162,9 @@ pub struct Attempt {
     pub mode: AttemptMode,
     pub draw: Option<Draw>,
     pub practice_only: bool,
+    /// Seed of the shown order of choices and options; None for an attempt recorded before
+    /// the shuffle (written order).
+    pub order_seed: Option<u32>,
     pub started_ms: i64,
     pub updated_ms: i64,
     pub next_seq: u32,
@@ -194,14 +215,18 @@ pub struct AttemptSummary {
 
 /// A 32-bit seed derived from an attempt id (FNV-1a), for attempts started without one.
 pub fn seed_from_id(attempt_id: &str) -> u32 {
-    attempt_id.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+    shuffle::fnv1a(attempt_id)
+}
+
+/// The order seed of an attempt started without one: derived from its id, apart from the
+/// draw's seed.
+fn order_seed_from_id(attempt_id: &str) -> u32 {
+    shuffle::fnv1a(&format!("{attempt_id}/order"))
 }
 
 impl Attempt {
-    /// A new attempt and its first event: a full attempt, a pool drawn with a seed derived
-    /// from the attempt id.
+    /// A new attempt and its first event: a full attempt, a pool drawn and the shown order
+    /// seeded from the attempt id.
     pub fn start(
         content: &Content,
         attempt_id: impl Into<String>,
@@ -213,14 +238,18 @@ impl Attempt {
             Content::Module(m) => draw_items(&m.check, seed_from_id(&id), &[]),
             Content::Scenario(_) => None,
         };
+        let order_seed = Some(order_seed_from_id(&id));
         Self::build(
             content,
             id,
             learner_id.into(),
             now_ms,
-            AttemptMode::Full,
-            draw,
-            false,
+            Setup {
+                mode: AttemptMode::Full,
+                draw,
+                practice_only: false,
+                order_seed,
+            },
         )
     }
 
@@ -232,13 +261,33 @@ impl Attempt {
         now_ms: i64,
         options: StartOptions,
     ) -> Result<(Attempt, AttemptEvent), AttemptError> {
-        let Content::Module(m) = content else {
-            if options == StartOptions::default() {
-                return Ok(Self::start(content, attempt_id, learner_id, now_ms));
-            }
-            return Err(AttemptError::WrongKind("scenario"));
-        };
         let id = attempt_id.into();
+        let order_seed = Some(
+            options
+                .order_seed
+                .unwrap_or_else(|| order_seed_from_id(&id)),
+        );
+        let Content::Module(m) = content else {
+            let module_only = StartOptions {
+                order_seed: None,
+                ..options
+            };
+            if module_only != StartOptions::default() {
+                return Err(AttemptError::WrongKind("scenario"));
+            }
+            return Ok(Self::build(
+                content,
+                id,
+                learner_id.into(),
+                now_ms,
+                Setup {
+                    mode: AttemptMode::Full,
+                    draw: None,
+                    practice_only: false,
+                    order_seed,
+                },
+            ));
+        };
         let seed = options.seed.unwrap_or_else(|| seed_from_id(&id));
         let draw = draw_items(&m.check, seed, &options.avoid);
         Ok(Self::build(
@@ -246,9 +295,12 @@ impl Attempt {
             id,
             learner_id.into(),
             now_ms,
-            options.mode,
-            draw,
-            options.practice_only,
+            Setup {
+                mode: options.mode,
+                draw,
+                practice_only: options.practice_only,
+                order_seed,
+            },
         ))
     }
 
@@ -257,10 +309,14 @@ impl Attempt {
         id: String,
         learner_id: String,
         now_ms: i64,
-        mode: AttemptMode,
-        draw: Option<Draw>,
-        practice_only: bool,
+        setup: Setup,
     ) -> (Attempt, AttemptEvent) {
+        let Setup {
+            mode,
+            draw,
+            practice_only,
+            order_seed,
+        } = setup;
         let event = AttemptEvent {
             attempt_id: id.clone(),
             seq: 0,
@@ -273,6 +329,7 @@ impl Attempt {
                 mode,
                 draw: draw.clone(),
                 practice_only,
+                order_seed,
             },
         };
         let progress = match content {
@@ -291,6 +348,7 @@ impl Attempt {
             mode,
             draw,
             practice_only,
+            order_seed,
             started_ms: now_ms,
             updated_ms: now_ms,
             next_seq: 1,
@@ -321,6 +379,7 @@ impl Attempt {
             mode,
             draw,
             practice_only,
+            order_seed,
         } = &first.action
         else {
             return Err(AttemptError::NotStarted);
@@ -348,9 +407,12 @@ impl Attempt {
             first.attempt_id.clone(),
             learner_id.clone(),
             first.at_ms,
-            *mode,
-            draw.clone(),
-            *practice_only,
+            Setup {
+                mode: *mode,
+                draw: draw.clone(),
+                practice_only: *practice_only,
+                order_seed: *order_seed,
+            },
         );
         for event in sorted.into_iter().skip(1) {
             if event.seq != attempt.next_seq {
@@ -371,6 +433,18 @@ impl Attempt {
 
     pub fn is_finished(&self) -> bool {
         self.outcome.is_some()
+    }
+
+    /// The order this attempt shows a node's choices in: `order[k]` is the index (in
+    /// `node.choices`) of the choice at place `k` ([`crate::shuffle`]).
+    pub fn choice_order(&self, node: &Node) -> Vec<usize> {
+        shuffle::choice_order(self.order_seed, node)
+    }
+
+    /// The order this attempt shows an item's options in (indices into `item.options`):
+    /// shuffled for single and multiple choice, pinned options in place; written otherwise.
+    pub fn option_order(&self, item: &Item) -> Vec<usize> {
+        shuffle::option_order(self.order_seed, item)
     }
 
     /// Turns a learner intent into the events that record it, and the attempt after them.
@@ -919,8 +993,9 @@ mod tests {
         assert_eq!(Attempt::replay(&content, &full).expect("replay"), done);
     }
 
-    // Guards "without draw nothing changes": an ordinary attempt's first event has no new
-    // field in its JSON, and a tampered draw (an item outside the pool) does not replay.
+    // Guards "without draw nothing else changes": an ordinary attempt's first event adds only
+    // the order seed to its JSON, and a tampered draw (an item outside the pool) does not
+    // replay.
     #[test]
     fn ordinary_start_is_unchanged_and_tampered_draws_are_refused() {
         let content = Content::Module(sample_module());
@@ -929,7 +1004,14 @@ mod tests {
         let keys: Vec<&String> = json.as_object().expect("object").keys().collect();
         assert_eq!(
             keys,
-            ["content_id", "kind", "learner_id", "type", "version"]
+            [
+                "content_id",
+                "kind",
+                "learner_id",
+                "order_seed",
+                "type",
+                "version"
+            ]
         );
 
         let pool = Content::Module(pool_sample());
@@ -955,5 +1037,90 @@ mod tests {
             ),
             Err(AttemptError::WrongKind(_))
         ));
+    }
+
+    // Guards "a resume shows what the learner saw": the shown order comes from the seed in
+    // the `started` event, so the replayed attempt shows every node and item in the live
+    // attempt's order, and another attempt (another id) gets another seed.
+    #[test]
+    fn resume_keeps_the_shown_order() {
+        let scenario = Content::Scenario(sample_scenario());
+        let Content::Scenario(s) = &scenario else {
+            unreachable!()
+        };
+        let (live, first) = Attempt::start(&scenario, "att-1", "l", 0);
+        let Action::Started { order_seed, .. } = &first.action else {
+            panic!("started")
+        };
+        assert_eq!(*order_seed, live.order_seed);
+        assert!(order_seed.is_some());
+        let replayed = Attempt::replay(&scenario, &[first]).expect("replay");
+        for node in &s.nodes {
+            assert_eq!(replayed.choice_order(node), live.choice_order(node));
+        }
+        let (other, _) = Attempt::start(&scenario, "att-2", "l", 0);
+        assert_ne!(other.order_seed, live.order_seed);
+
+        let module = Content::Module(sample_module());
+        let Content::Module(m) = &module else {
+            unreachable!()
+        };
+        let (live, first) = Attempt::start_with(
+            &module,
+            "att-3",
+            "l",
+            0,
+            StartOptions {
+                order_seed: Some(7),
+                ..StartOptions::default()
+            },
+        )
+        .expect("start");
+        assert_eq!(live.order_seed, Some(7));
+        let replayed = Attempt::replay(&module, &[first]).expect("replay");
+        for item in m
+            .check
+            .items
+            .iter()
+            .chain(m.lessons.iter().map(|l| &l.practice))
+        {
+            assert_eq!(replayed.option_order(item), live.option_order(item));
+        }
+        // ordering and true/false items keep their written order here
+        let ordering = &m.check.items[1];
+        assert_eq!(live.option_order(ordering), [0, 1, 2]);
+    }
+
+    // Guards the attempts recorded before the shuffle: a `started` without a seed replays
+    // with the written order, so a resume shows what the learner saw then.
+    #[test]
+    fn an_attempt_without_a_seed_keeps_the_written_order() {
+        let content = Content::Scenario(sample_scenario());
+        let Content::Scenario(s) = &content else {
+            unreachable!()
+        };
+        let (_, mut first) = Attempt::start(&content, "old", "l", 0);
+        if let Action::Started { order_seed, .. } = &mut first.action {
+            *order_seed = None;
+        }
+        let old = Attempt::replay(&content, &[first]).expect("replay");
+        assert_eq!(old.order_seed, None);
+        for node in &s.nodes {
+            assert_eq!(
+                old.choice_order(node),
+                (0..node.choices.len()).collect::<Vec<_>>()
+            );
+        }
+        assert!(Attempt::start_with(
+            &content,
+            "s",
+            "l",
+            0,
+            StartOptions {
+                order_seed: Some(3),
+                ..StartOptions::default()
+            }
+        )
+        .is_ok_and(|(a, _)| a.order_seed == Some(3)));
     }
 }

@@ -4,6 +4,7 @@
 //! - [`scenario`]: the scenario engine (choices, branches, competency scores, recap);
 //! - [`module`]: the module engine (lessons, practice, knowledge check, pass mark);
 //! - [`attempt`]: the append-only attempt log, replay (resume) and summaries;
+//! - [`shuffle`]: the order choices and options are shown in, drawn per attempt;
 //! - [`record`]: the versioned storage format and its migrations;
 //! - [`review`]: the trainer review (statements read back from the LRS, aggregated);
 //! - [`selfassess`]: position standards, profile, gap report, self-ratings, evaluations, consent;
@@ -18,6 +19,7 @@ pub mod record;
 pub mod review;
 pub mod scenario;
 pub mod selfassess;
+pub mod shuffle;
 pub mod sync;
 pub mod text;
 pub mod xapi;

@@ -137,6 +137,21 @@ impl Content {
             Content::Scenario(s) => &s.title,
         }
     }
+
+    /// The version this content should carry: the first 16 hex digits of the SHA-256 of its
+    /// compiled JSON with the version left empty. The compiler stamps it; the app recomputes
+    /// it to refuse content that was changed after compiling (an imported records file).
+    pub fn computed_version(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut blank = self.clone();
+        match &mut blank {
+            Content::Module(m) => m.version.clear(),
+            Content::Scenario(s) => s.version.clear(),
+        }
+        let json = serde_json::to_vec(&blank).unwrap_or_default();
+        let digest = Sha256::digest(&json);
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

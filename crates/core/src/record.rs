@@ -1,13 +1,18 @@
 //! The stored record format, versioned, with a migration path.
 //!
-//! Records are JSON objects carrying `"v"`. Format 3 (current) stores an event as
-//! `{"v":3,"attempt_id","seq","at_ms","action":{"type":…}}`; its `started` action may carry
-//! `mode` (`pre_test`), `draw` (`{seed, items, avoided}`) and `practice_only`, and a summary
-//! `mode`, `drawn` and `practice_only`. Format 2 had the same envelope without those fields:
-//! it reads as format 3 with their defaults (a full attempt of the whole check, not practice),
-//! which is what it meant. Format 3 is a new number, not a silent extension, so that an older
-//! portal refuses (and keeps) a pre-test's records instead of replaying them as a module
-//! attempt. Format 1 stored the action's fields inline beside the envelope and had no `"v"`.
+//! Records are JSON objects carrying `"v"`. Format 4 (current) stores an event as
+//! `{"v":4,"attempt_id","seq","at_ms","action":{"type":…}}`; its `started` action carries
+//! `order_seed` (the seed of the order choices and options are shown in, see
+//! [`crate::shuffle`]) and may carry `mode` (`pre_test`), `draw` (`{seed, items, avoided}`)
+//! and `practice_only`, and a summary `mode`, `drawn` and `practice_only`. Format 3 had no
+//! `order_seed`: its attempts were shown in the written order, and read as format 4 without a
+//! seed they still are (a resume shows what the learner saw). Format 4 is a new number so that
+//! an older portal refuses (and keeps) a shuffled attempt instead of resuming it in another
+//! order. Format 2 had no `mode`, `draw` or `practice_only` either: it reads with their
+//! defaults (a full attempt of the whole check, not practice), which is what it meant; format
+//! 3 was a new number for the same reason (a pre-test is not replayed as a module attempt by an
+//! older portal). Format 1 stored the action's fields inline beside the envelope and had no
+//! `"v"`.
 //! Each step is kept so the path from an older layout is exercised by tests; a future layout
 //! change adds a step to [`decode_event`] the same way. Records are never rewritten in place
 //! by a read: the migrated form is written back only by an explicit upgrade.
@@ -18,7 +23,7 @@ use thiserror::Error;
 use crate::attempt::{AttemptEvent, AttemptSummary};
 
 /// Current format of stored records.
-pub const RECORD_FORMAT: u64 = 3;
+pub const RECORD_FORMAT: u64 = 4;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum RecordError {
@@ -50,6 +55,9 @@ pub fn decode_event(value: Value) -> Result<AttemptEvent, RecordError> {
         obj = migrate_event_v1(obj);
     }
     // Format 2 -> 3 adds only fields with defaults: nothing to move.
+    if format <= 3 {
+        migrate_event_v3(&mut obj);
+    }
     obj.remove("v");
     serde_json::from_value(Value::Object(obj)).map_err(|e| RecordError::Corrupt(e.to_string()))
 }
@@ -69,6 +77,14 @@ fn migrate_event_v1(mut obj: Map<String, Value>) -> Map<String, Value> {
     obj.insert("action".into(), Value::Object(action));
     obj.insert("v".into(), Value::from(2u64));
     obj
+}
+
+/// Format 3 -> 4: an attempt recorded before the shuffle has no order seed, whatever its
+/// JSON holds, so it replays in the written order it was shown in.
+fn migrate_event_v3(obj: &mut Map<String, Value>) {
+    if let Some(Value::Object(action)) = obj.get_mut("action") {
+        action.remove("order_seed");
+    }
 }
 
 pub fn encode_event(event: &AttemptEvent) -> Value {
@@ -164,10 +180,35 @@ mod tests {
             });
         }
         let stored = encode_event(&pre);
-        assert_eq!(stored["v"], json!(3));
+        assert_eq!(stored["v"], json!(RECORD_FORMAT));
         assert_eq!(stored["action"]["mode"], json!("pre_test"));
         assert_eq!(stored["action"]["draw"]["seed"], json!(42));
         assert_eq!(decode_event(stored).expect("round trip"), pre);
+    }
+
+    // Guards the 3 -> 4 step: a format-3 `started` reads without an order seed (its attempt
+    // keeps the written order on resume), even if its JSON somehow held one; a format-4 one
+    // keeps its seed through a round trip.
+    #[test]
+    fn format_3_event_reads_without_an_order_seed() {
+        let v3 = json!({
+            "v": 3, "attempt_id": "a1", "seq": 0, "at_ms": 7,
+            "action": {"type": "started", "kind": "scenario", "content_id": "s",
+                       "version": "v1", "learner_id": "l", "order_seed": 99}
+        });
+        let event = decode_event(v3).expect("reads");
+        let Action::Started { order_seed, .. } = &event.action else {
+            panic!("started expected");
+        };
+        assert_eq!(*order_seed, None);
+        let mut shuffled = event.clone();
+        if let Action::Started { order_seed, .. } = &mut shuffled.action {
+            *order_seed = Some(4_000_000_000);
+        }
+        let stored = encode_event(&shuffled);
+        assert_eq!(stored["v"], json!(4));
+        assert_eq!(stored["action"]["order_seed"], json!(4_000_000_000u32));
+        assert_eq!(decode_event(stored).expect("round trip"), shuffled);
     }
 
     // Guards against a newer portal's records being misread (or overwritten) by an older one.

@@ -184,6 +184,28 @@ fn version_follows_content() {
     assert_ne!(a.version(), c.version());
 }
 
+// Guards the import check's agreement with the compiler: every real module and scenario, read
+// back from the file the compiler wrote (as the app reads it), recomputes exactly its version,
+// and a one-character change to the file does not.
+#[test]
+fn version_is_recomputed_from_the_written_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let compiled = compile_dir(&root).expect("content compiles");
+    let out = std::env::temp_dir().join(format!("boiduong-version-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    write_output(&compiled, &out).expect("write");
+    assert!(compiled.contents.len() > 20);
+    for entry in &compiled.catalog.entries {
+        let text = std::fs::read_to_string(out.join(&entry.file)).expect("content file");
+        let read: Content = serde_json::from_str(&text).expect("parses");
+        assert_eq!(read.computed_version(), entry.version, "{}", entry.file);
+        let tampered: Content =
+            serde_json::from_str(&text.replacen("</p>", " </p>", 1)).expect("still parses");
+        assert_ne!(tampered.computed_version(), entry.version, "{}", entry.file);
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 // Guards NFC normalisation: a title typed in decomposed form (NFD) compiles to NFC.
 #[test]
 fn text_is_nfc_normalised() {

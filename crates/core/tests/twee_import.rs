@@ -113,10 +113,14 @@ fn a_twine_draft_becomes_a_scenario() {
             ),
             (
                 "b",
-                "Từ chối vì hồ sơ thiếu giấy chứng sinh",
+                "Từ chối vì hồ sơ thiếu giấy chứng sinh, hẹn khi nào có giấy thì anh quay lại",
                 "ve-tay-khong"
             ),
-            ("c", "Bảo anh ngồi chờ, hết người rồi tính", "hoi-them"),
+            (
+                "c",
+                "Mời anh lên trước vì bồng con nhỏ, xin phép người đang chờ",
+                "hoi-them"
+            ),
         ]
     );
     let a = &start.choices[0];
@@ -151,7 +155,7 @@ fn a_twine_draft_becomes_a_scenario() {
     assert_eq!(guide.branches.len(), 1);
     assert_eq!(guide.branches[0].to, "ket-thuc-tot");
     assert_eq!(play(&s, &["a", "a"]).node, "ket-thuc-tot"); // giao_tiep 2 + 1 = 3
-    assert_eq!(play(&s, &["c", "a"]).node, "ket-thuc-on"); // -1 + 1 = 0
+    assert_eq!(play(&s, &["c", "a"]).node, "ket-thuc-on"); // 1 + 1 = 2
 
     let endings: Vec<(&str, EndingKind, &str)> = s
         .endings()
@@ -172,7 +176,8 @@ fn a_twine_draft_becomes_a_scenario() {
         .node("ket-thuc-tot")
         .is_some_and(|n| n.ending.as_ref().is_some_and(|e| e.title.en.is_some())));
 
-    // and it meets the library's quality bar
+    // and it meets the library's quality and trust bar (a dilemma at the start: the baby
+    // first, or the queue's turn)
     let report = analyse(&s);
     assert_eq!(report.count(Severity::Error), 0, "{:#?}", report.findings);
     assert_eq!(report.count(Severity::Warning), 0, "{:#?}", report.findings);

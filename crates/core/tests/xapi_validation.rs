@@ -372,6 +372,30 @@ fn every_statement_kind_is_written_for_the_validator() {
         all.iter().any(|s| s.actor.name.is_none()),
         "no anonymous evaluation"
     );
+    // Every choice answer (single/multiple item, scenario node) says where the chosen option
+    // was shown and in which order; true/false and ordering items are not shuffled.
+    let result_ext = |s: &Statement, name: &str| {
+        s.result.as_ref().is_some_and(|r| {
+            r.extensions
+                .keys()
+                .any(|k| k.ends_with(&format!("/extensions/{name}")))
+        })
+    };
+    let mut placed = 0;
+    for s in &all {
+        let k = kind(s);
+        let choice = k == "answered cmi.interaction choice item"
+            || k == "answered cmi.interaction choice node";
+        if choice {
+            assert!(result_ext(s, "shown-position"), "no shown-position: {k}");
+            assert!(result_ext(s, "shown-order"), "no shown-order: {k}");
+            placed += 1;
+        } else {
+            assert!(!result_ext(s, "shown-position"), "shown-position on {k}");
+            assert!(!result_ext(s, "shown-order"), "shown-order on {k}");
+        }
+    }
+    assert!(placed > 0);
 
     let ids: BTreeSet<&str> = all.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids.len(), all.len(), "duplicate statement ids");

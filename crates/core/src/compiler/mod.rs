@@ -16,7 +16,6 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::model::{
@@ -251,19 +250,12 @@ pub fn compile_source_with_meta(
     framework: &Framework,
 ) -> Result<(Content, ContentMeta), Vec<Diagnostic>> {
     let (mut content, meta) = validate::compile(kind, path, src, framework)?;
-    let version = content_hash(&content);
+    let version = content.computed_version();
     match &mut content {
         Content::Module(m) => m.version = version,
         Content::Scenario(s) => s.version = version,
     }
     Ok((content, meta))
-}
-
-/// Content version: the first 16 hex digits of the SHA-256 of the compiled form.
-fn content_hash(content: &Content) -> String {
-    let json = serde_json::to_vec(content).unwrap_or_default();
-    let digest = Sha256::digest(&json);
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 pub fn content_file(kind: ContentKind, id: &str, version: &str) -> String {

@@ -113,6 +113,14 @@ fn one(s: &Statement) -> Value {
             ("ending-kind", r.ending_kind.as_ref().map(|v| json!(v))),
             ("competency-scores", numbers(&r.competency_scores)),
             ("competency-levels", numbers(&r.competency_levels)),
+            (
+                "shown-position",
+                (!r.shown_position.is_empty()).then(|| json!(r.shown_position)),
+            ),
+            (
+                "shown-order",
+                (!r.shown_order.is_empty()).then(|| json!(r.shown_order)),
+            ),
         ]) {
             result.insert("extensions".into(), e);
         }
@@ -184,7 +192,9 @@ mod tests {
             "object":{"objectType":"Activity","id":"https://b.example/xapi/scenarios/s/nodes/mo-dau","definition":{"description":{"vi":"dài"}}},
             "result":{"success":false,"response":"nhan-tam","duration":"PT47.25S","score":{"raw":1,"max":2,"scaled":0.5},
               "extensions":{"https://b.example/xapi/extensions/competency-deltas":{"giao_tiep":1,"phap_luat":-2},
-                            "https://b.example/xapi/extensions/next-node":"ket-xau"}},
+                            "https://b.example/xapi/extensions/next-node":"ket-xau",
+                            "https://b.example/xapi/extensions/shown-position":2,
+                            "https://b.example/xapi/extensions/shown-order":["huong-dan","nhan-tam"]}},
             "context":{"registration":"b7e3c1a4-2f6d-4e8a-9c5b-0d1e2f3a0003",
               "contextActivities":{"parent":[{"id":"https://b.example/xapi/scenarios/s"}],"grouping":[{"id":"https://b.example/xapi/fields/mot-cua"}]},
               "revision":"61a35171a2210a30",
@@ -203,6 +213,11 @@ mod tests {
         let back = parse_page(&lean).expect("lean page");
         assert_eq!(back.malformed, 0);
         assert_eq!(back.statements, page.statements);
+        let r = back.statements[0].result.as_ref().expect("result");
+        assert_eq!(
+            (r.shown_position.as_slice(), r.shown_order.len()),
+            (&[2][..], 2)
+        );
         assert_eq!(back.statements[1].authority.len(), 2);
         // pages written before the authority was kept are told apart
         assert!(is_current_lean(&lean));

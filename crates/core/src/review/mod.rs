@@ -6,7 +6,9 @@
 //!    the actor; a content version in [`Versions`]), groups them into attempts (by
 //!    registration) per learner and content, and recomputes every result from the content
 //!    version ([`recompute`]; what differs is listed as a [`Claim`]);
-//! 3. [`scenario_review`], [`learner_review`] and [`item_analysis`] compute the views, and
+//! 3. [`scenario_review`], [`learner_review`] and [`item_analysis`] compute the views,
+//!    [`item_position_bias`] and [`node_position_bias`] whether learners choose by the place
+//!    an option is shown at, and
 //!    [`pre_post`], [`evaluation_summary`] and [`ratings_vs_measured`] the self-assessment
 //!    figures (pre-tests, self-ratings and evaluations are never module attempts);
 //! 4. every view renders as [`Table`]s whose cells are final display text, and
@@ -18,6 +20,7 @@ mod assess;
 mod class;
 mod items;
 mod lean;
+mod position;
 mod scenario;
 mod statement;
 mod table;
@@ -26,6 +29,9 @@ mod trust;
 
 #[cfg(feature = "synth")]
 pub mod synth;
+
+#[cfg(feature = "report")]
+pub mod city;
 
 #[cfg(test)]
 mod tests;
@@ -43,6 +49,7 @@ pub use items::{
     MISLEADING_DISCRIMINATION, TOO_EASY_FACILITY, TOO_HARD_FACILITY, UPPER_LOWER_SHARE,
 };
 pub use lean::{is_current_lean, lean_json};
+pub use position::{item_position_bias, node_position_bias, PositionBias};
 pub use scenario::{
     flow_layout, learner_review, scenario_review, AttemptPath, ChoiceFlow, CompetencyAverage,
     DropOff, EndingCount, FirstBest, FirstBestSide, FlowEdge, LearnerReview, LoopStats, NodeFlow,
@@ -50,7 +57,8 @@ pub use scenario::{
 };
 pub use statement::{parse_page, parse_statement, Account, Page, ResultView, Statement};
 pub use table::{
-    builtin_label, layout_table, ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
+    builtin_label, csv_safe, item_position_table, layout_table, node_position_table,
+    ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
 };
 pub use time::{format_clock, format_local_minute, parse_duration_ms, parse_timestamp_ms};
 pub use trust::{

@@ -719,6 +719,14 @@ pub struct PathStep {
     /// Scored below the node's best total (from the scenario; `result.success == false`
     /// when the scenario does not know the choice).
     pub sub_optimal: bool,
+    /// The 1-based place the choice was shown at; None when not recorded.
+    pub shown_position: Option<u32>,
+    /// The node's choice ids in the order the learner saw them; None when not recorded (an
+    /// attempt recorded before the shuffle, shown in the written order, or another tool's).
+    pub shown_order: Option<Vec<String>>,
+    /// The node's choice ids as written in the scenario (empty when it does not have the
+    /// node): what to show when the order seen is unknown.
+    pub written_order: Vec<String>,
 }
 
 /// One attempt of a learner with its path.
@@ -791,6 +799,11 @@ pub fn learner_review(class: &Class, account: &Account, scenario: &Scenario) -> 
                         duration_ms: c.duration_ms,
                         deltas: c.deltas.clone(),
                         sub_optimal,
+                        shown_position: c.shown_position,
+                        shown_order: (!c.shown_order.is_empty()).then(|| c.shown_order.clone()),
+                        written_order: node
+                            .map(|n| n.choices.iter().map(|x| x.id.clone()).collect())
+                            .unwrap_or_default(),
                     }
                 })
                 .collect();

@@ -101,6 +101,12 @@ pub struct ResultView {
     pub ending_kind: Option<String>,
     pub competency_scores: BTreeMap<String, f64>,
     pub competency_levels: BTreeMap<String, f64>,
+    /// `shown-position`: the 1-based places the chosen option(s) were shown at (one for a
+    /// single choice item or a node, one per chosen id for multiple choice); empty when
+    /// absent (statements of attempts without a shuffled order) or not readable.
+    pub shown_position: Vec<u32>,
+    /// `shown-order`: the option (choice) ids in the order shown; empty when absent.
+    pub shown_order: Vec<String>,
 }
 
 /// One page of an LRS `GET /statements` answer.
@@ -292,6 +298,8 @@ struct Ext {
     ending_kind: Option<String>,
     scores: BTreeMap<String, f64>,
     levels: BTreeMap<String, f64>,
+    shown_position: Vec<u32>,
+    shown_order: Vec<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -307,6 +315,8 @@ enum ExtKey {
     EndingKind,
     Scores,
     Levels,
+    ShownPosition,
+    ShownOrder,
     Other,
 }
 
@@ -326,6 +336,8 @@ fn ext_key(iri: &str) -> ExtKey {
         "ending-kind" => ExtKey::EndingKind,
         "competency-scores" => ExtKey::Scores,
         "competency-levels" => ExtKey::Levels,
+        "shown-position" => ExtKey::ShownPosition,
+        "shown-order" => ExtKey::ShownOrder,
         _ => ExtKey::Other,
     }
 }
@@ -350,6 +362,41 @@ fn text(v: Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s),
         _ => None,
+    }
+}
+
+/// Places (integers >= 1, also written as `2.0`): one number or an array of them. Anything
+/// else reads as none.
+fn places(v: Value) -> Vec<u32> {
+    let place = |v: &Value| {
+        v.as_u64()
+            .or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= 1.0)
+                    .map(|f| f as u64)
+            })
+            .filter(|n| *n >= 1)
+            .and_then(|n| u32::try_from(n).ok())
+    };
+    match &v {
+        Value::Array(list) => list
+            .iter()
+            .map(place)
+            .collect::<Option<_>>()
+            .unwrap_or_default(),
+        one => place(one).into_iter().collect(),
+    }
+}
+
+/// An array of strings; anything else reads as none.
+fn texts(v: Value) -> Vec<String> {
+    match v {
+        Value::Array(list) => list
+            .into_iter()
+            .map(text)
+            .collect::<Option<_>>()
+            .unwrap_or_default(),
+        _ => Vec::new(),
     }
 }
 
@@ -395,6 +442,8 @@ impl<'de> Deserialize<'de> for Ext {
                         ExtKey::EndingKind => ext.ending_kind = text(v),
                         ExtKey::Scores => ext.scores = numbers(v),
                         ExtKey::Levels => ext.levels = numbers(v),
+                        ExtKey::ShownPosition => ext.shown_position = places(v),
+                        ExtKey::ShownOrder => ext.shown_order = texts(v),
                         ExtKey::Other => {}
                     }
                 }
@@ -501,6 +550,8 @@ impl WireStatement {
                 ending_kind: ext.ending_kind,
                 competency_scores: ext.scores,
                 competency_levels: ext.levels,
+                shown_position: ext.shown_position,
+                shown_order: ext.shown_order,
             });
         }
         Some(st)
@@ -523,6 +574,8 @@ mod tests {
                 "https://b.example/xapi/extensions/competency-scores": {"gt": 1, "pl": -2},
                 "https://b.example/xapi/extensions/ending": "ket-xau",
                 "https://b.example/xapi/extensions/ending-kind": "bad",
+                "https://b.example/xapi/extensions/shown-position": [3, 1.0],
+                "https://b.example/xapi/extensions/shown-order": ["c", "a", "b"],
                 "https://other.example/unknown": {"deep": [1, 2, {"x": null}]}
             }},
         "context": {"registration": "B7E3C1A4-2F6D-4E8A-9C5B-0D1E2F3A0003",
@@ -563,7 +616,29 @@ mod tests {
         assert_eq!(r.competency_scores["pl"], -2.0);
         // a level of the wrong type is dropped, the statement kept
         assert_eq!(r.competency_levels.len(), 1);
+        assert_eq!(r.shown_position, [3, 1]);
+        assert_eq!(r.shown_order, ["c", "a", "b"]);
         assert_eq!(s.authority, [Account::new("", "mailto:x@y")]);
+    }
+
+    // Guards the shown places: one number or an array, float integers accepted; a place 0, a
+    // fraction, a text or a mixed order is read as none and the statement is kept.
+    #[test]
+    fn shown_places_are_read_or_dropped() {
+        let read = |position: &str, order: &str| {
+            let json = GOOD
+                .replace(r#"[3, 1.0]"#, position)
+                .replace(r#"["c", "a", "b"]"#, order);
+            let r = parse_statement(&json)
+                .expect("kept")
+                .result
+                .expect("result");
+            (r.shown_position, r.shown_order)
+        };
+        assert_eq!(read("2", "[]"), (vec![2], vec![]));
+        assert_eq!(read("0", r#"["a", 1]"#), (vec![], vec![]));
+        assert_eq!(read("[1, 2.5]", r#""a""#), (vec![], vec![]));
+        assert_eq!(read(r#""1""#, r#"["x"]"#), (vec![], vec!["x".to_owned()]));
     }
 
     // Guards the authority read: an account agent, a group's members and the group's own

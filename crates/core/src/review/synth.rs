@@ -9,6 +9,10 @@
 //! others keep them private (no statement); most evaluate the modules they finish, some
 //! anonymously.
 //!
+//! Learners see choices and options in their attempt's shuffled order (the engine's), so the
+//! statements carry `shown-position` and `shown-order`; a weaker learner who guesses at a
+//! scenario node often takes the choice shown first, which the review's position bias shows.
+//!
 //! Used by `boiduong-synth` (demo seed, e2e data) and `boiduong-review-bench`.
 
 use std::collections::BTreeMap;
@@ -261,6 +265,9 @@ fn scenario_attempt(
                 let bests: Vec<&Choice> =
                     node.choices.iter().filter(|c| c.total() == best).collect();
                 bests[r.below(bests.len())]
+            } else if r.chance(0.5 * (1.0 - skill)) {
+                // a guess by place: the choice shown first (in this attempt's order)
+                &node.choices[*a.choice_order(node).first()?]
             } else {
                 &node.choices[r.below(node.choices.len())]
             };
@@ -1086,6 +1093,48 @@ mod tests {
                 .any(|r| r.phase.as_deref() == Some(phase) && r.module.is_some()));
         }
         assert!(class.self_ratings.iter().any(|r| r.phase.is_none()));
+        // learners see shuffled orders: every decision and every choice item answer says
+        // where the choice was shown, and the guesses by place show as a share at place 1
+        // above chance
+        assert!(class
+            .attempts
+            .iter()
+            .flat_map(|a| &a.choices)
+            .all(|c| c.shown_position.is_some() && !c.shown_order.is_empty()));
+        let mut placed = 0;
+        for (a, x) in class
+            .attempts
+            .iter()
+            .flat_map(|a| a.answers.iter().map(move |x| (a, x)))
+        {
+            let module = [m, &pool]
+                .into_iter()
+                .find(|m| m.id == a.content.id)
+                .expect("module");
+            let item = module
+                .lessons
+                .iter()
+                .map(|l| &l.practice)
+                .chain(&module.check.items)
+                .find(|i| i.id == x.item)
+                .expect("item");
+            let chosen = x.response.as_deref().map_or(0, |r| r.split("[,]").count());
+            if crate::shuffle::is_shuffled(item) {
+                assert_eq!(x.shown_position.len(), chosen, "{}", x.item);
+                assert_eq!(x.shown_order.len(), item.options.len(), "{}", x.item);
+                placed += 1;
+            } else {
+                assert!(x.shown_position.is_empty() && x.shown_order.is_empty());
+            }
+        }
+        assert!(placed > 100, "{placed}");
+        let bias = crate::review::node_position_bias(&class, s);
+        let first: usize = bias.iter().map(|b| b.first).sum();
+        let chance: f64 = bias.iter().map(|b| b.first_expected).sum();
+        assert!(
+            first as f64 > chance * 1.1,
+            "chosen first {first}, by chance {chance:.1}"
+        );
         let ev = crate::review::evaluation_summary(&class, &pool.id);
         assert!(ev.evaluations > 10 && ev.anonymous > 0 && ev.anonymous < ev.evaluations);
         assert!(!crate::review::ratings_vs_measured(&class).is_empty());

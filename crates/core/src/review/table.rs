@@ -9,6 +9,7 @@
 //! | rate, share, test score | one decimal, space, `%` | `83.3 %` |
 //! | normalised gain | two decimals | `0.45`, `-0.20` |
 //! | mean level (0–5), mean rating (1–5), mean score | one decimal | `3.4`, `-0.5` |
+//! | mean place shown (1-based) | two decimals | `1.75` |
 //! | facility | two decimals | `0.83` |
 //! | discrimination (point-biserial, upper-lower) | three decimals | `0.612` |
 //! | time span | `m:ss`, `h:mm:ss` (rounded to the second, no unit words) | `1:05` |
@@ -21,12 +22,13 @@
 //! localised through [`Labels::text`], called with the keys in [`LABEL_KEYS`]; content
 //! texts (titles, choices, feedback) come from the content in [`Labels::lang`].
 
-use crate::model::{Catalog, EndingKind, ItemKind};
+use crate::model::{Catalog, EndingKind, ItemKind, Module};
 use crate::text::{Lang, LocalText};
 
 use super::assess::{EvaluationSummary, PrePost, RatingVsMeasuredRow};
 use super::class::Class;
 use super::items::ItemAnalysis;
+use super::position::PositionBias;
 use super::scenario::{LearnerReview, ScenarioReview};
 use super::time::{format_clock, format_local_minute};
 use super::trust::{ClaimValue, Trust};
@@ -43,6 +45,7 @@ pub struct Table {
 impl Table {
     /// UTF-8 CSV with a byte-order mark (so spreadsheet programs read Vietnamese right),
     /// RFC 4180: fields with `,`, `"`, CR or LF quoted, `"` doubled, CRLF after every record.
+    /// Every cell goes through [`csv_safe`] first (the screen shows the same text).
     pub fn to_csv(&self) -> String {
         let mut out = String::from("\u{feff}");
         for row in std::iter::once(&self.headers).chain(&self.rows) {
@@ -50,18 +53,44 @@ impl Table {
                 if i > 0 {
                     out.push(',');
                 }
+                let cell = csv_safe(cell);
                 if cell.contains([',', '"', '\r', '\n']) {
                     out.push('"');
                     out.push_str(&cell.replace('"', "\"\""));
                     out.push('"');
                 } else {
-                    out.push_str(cell);
+                    out.push_str(&cell);
                 }
             }
             out.push_str("\r\n");
         }
         out
     }
+}
+
+/// A cell as the screen shows it and the CSV holds it: a cell that is not a number and starts
+/// like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading apostrophe, so a
+/// spreadsheet shows it as text instead of running it (`-1+HYPERLINK(…)` included). Numbers in
+/// the table's own formats (`12`, `-0.250`, `+2`, `83.3 %`) are left as they are.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A number as the tables write it: an optional sign, digits, an optional decimal part, and
+/// an optional ` %`.
+fn is_number(cell: &str) -> bool {
+    let body = cell.strip_suffix(" %").unwrap_or(cell);
+    let body = body.strip_prefix(['+', '-']).unwrap_or(body);
+    let (whole, fraction) = match body.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (body, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
 }
 
 /// How to word and format the tables.
@@ -466,6 +495,49 @@ pub const LABEL_KEYS: &[(&str, &str, &str)] = &[
         "Số người có cả hai",
         "Learners with both",
     ),
+    ("review_col_options_shown", "Số phương án", "Options"),
+    (
+        "review_col_chosen_placed",
+        "Lựa chọn biết vị trí",
+        "Choices with a known place",
+    ),
+    (
+        "review_col_first_count",
+        "Chọn ở vị trí 1",
+        "Chosen at place 1",
+    ),
+    (
+        "review_col_first_share",
+        "Tỷ lệ chọn ở vị trí 1",
+        "Share chosen at place 1",
+    ),
+    (
+        "review_col_first_chance",
+        "Tỷ lệ nếu chọn ngẫu nhiên",
+        "Share by chance",
+    ),
+    (
+        "review_col_mean_place",
+        "Vị trí trung bình đã chọn",
+        "Mean place chosen",
+    ),
+    (
+        "review_col_mean_place_chance",
+        "Vị trí trung bình nếu ngẫu nhiên",
+        "Mean place by chance",
+    ),
+    (
+        "review_col_order_unknown",
+        "Câu trả lời không rõ thứ tự",
+        "Answers, order unknown",
+    ),
+    ("review_col_place_shown", "Vị trí đã thấy", "Place shown"),
+    ("review_col_order_shown", "Thứ tự đã thấy", "Order shown"),
+    (
+        "review_order_unknown",
+        "Không rõ; thứ tự gốc:",
+        "Unknown; written order:",
+    ),
 ];
 
 /// The built-in text of a label key (the key itself when unknown).
@@ -868,8 +940,9 @@ impl ScenarioReview {
 }
 
 impl LearnerReview {
-    /// `learner-attempts`, `learner-path`, `learner-competencies` (each attempt's level and
-    /// score beside the class mean).
+    /// `learner-attempts`, `learner-path` (each decision, with the place and order the
+    /// learner saw the choices in, or "unknown" and the written order), `learner-competencies`
+    /// (each attempt's level and score beside the class mean).
     pub fn tables(&self, l: &Labels<'_>) -> Vec<Table> {
         let attempts = Table {
             id: "learner-attempts".into(),
@@ -913,6 +986,14 @@ impl LearnerReview {
                     .map(|(c, d)| format!("{} {}", l.competency(c), signed(*d)))
                     .collect::<Vec<_>>()
                     .join(", ");
+                let order = match &s.shown_order {
+                    Some(ids) => ids.join(", "),
+                    None => format!(
+                        "{} {}",
+                        l.t("review_order_unknown"),
+                        s.written_order.join(", ")
+                    ),
+                };
                 path_rows.push(vec![
                     count(a.number),
                     count(i + 1),
@@ -923,6 +1004,9 @@ impl LearnerReview {
                     clock(s.duration_ms),
                     deltas,
                     l.yes_no(s.sub_optimal),
+                    s.shown_position
+                        .map_or_else(|| NONE.to_owned(), |p| p.to_string()),
+                    order,
                 ]);
             }
         }
@@ -938,6 +1022,8 @@ impl LearnerReview {
                 "review_col_duration",
                 "review_col_deltas",
                 "review_col_sub_optimal",
+                "review_col_place_shown",
+                "review_col_order_shown",
             ]),
             rows: path_rows,
         };
@@ -1247,6 +1333,86 @@ pub fn ratings_vs_measured_table(rows: &[RatingVsMeasuredRow], l: &Labels<'_>) -
     }
 }
 
+/// The figures of one position-bias row, after its first cells.
+fn position_cells(r: &PositionBias) -> Vec<String> {
+    vec![
+        count(r.options),
+        count(r.chosen),
+        count(r.first),
+        pct(r.first_share()),
+        pct(r.first_chance()),
+        opt_dec(r.mean_place(), 2),
+        opt_dec(r.mean_chance(), 2),
+        count(r.unknown),
+    ]
+}
+
+const POSITION_HEADERS: [&str; 8] = [
+    "review_col_options_shown",
+    "review_col_chosen_placed",
+    "review_col_first_count",
+    "review_col_first_share",
+    "review_col_first_chance",
+    "review_col_mean_place",
+    "review_col_mean_place_chance",
+    "review_col_order_unknown",
+];
+
+/// `item-position-bias`: per single or multiple choice item of `module`, the chosen options
+/// by place shown against chance ([`super::item_position_bias`]).
+pub fn item_position_table(rows: &[PositionBias], module: &Module, l: &Labels<'_>) -> Table {
+    let mut headers = l.headers(&[
+        "review_col_item",
+        "review_col_item_kind",
+        "review_col_prompt",
+    ]);
+    headers.extend(l.headers(&POSITION_HEADERS));
+    let prompt = |id: &str| {
+        module
+            .lessons
+            .iter()
+            .map(|x| &x.practice)
+            .chain(&module.check.items)
+            .find(|i| i.id == id)
+            .map_or_else(String::new, |i| l.local(&i.prompt))
+    };
+    Table {
+        id: "item-position-bias".into(),
+        headers,
+        rows: rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    r.id.clone(),
+                    r.kind.map_or_else(String::new, |k| l.t(&item_kind_key(k))),
+                    prompt(&r.id),
+                ];
+                row.extend(position_cells(r));
+                row
+            })
+            .collect(),
+    }
+}
+
+/// `scenario-position-bias`: per decision node, the choices taken by place shown against
+/// chance ([`super::node_position_bias`]).
+pub fn node_position_table(rows: &[PositionBias], l: &Labels<'_>) -> Table {
+    let mut headers = l.headers(&["review_col_node"]);
+    headers.extend(l.headers(&POSITION_HEADERS));
+    Table {
+        id: "scenario-position-bias".into(),
+        headers,
+        rows: rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![r.id.clone()];
+                row.extend(position_cells(r));
+                row
+            })
+            .collect(),
+    }
+}
+
 /// `scenario-layout`: the layout of [`super::flow_layout`] as a table (for checking it).
 pub fn layout_table(layout: &[(String, usize, usize)], l: &Labels<'_>) -> Table {
     let rows = layout
@@ -1257,6 +1423,55 @@ pub fn layout_table(layout: &[(String, usize, usize)], l: &Labels<'_>) -> Table 
         id: "scenario-layout".into(),
         headers: l.headers(&["review_col_node", "review_col_layer", "review_col_order"]),
         rows,
+    }
+}
+
+/// The formats and label lookups above, for the crate's other reports: the city report
+/// (`super::city`) builds its own tables, in the same formats, through these.
+#[cfg(feature = "report")]
+pub(super) mod cells {
+    use super::{Labels, LocalText};
+    use crate::model::EndingKind;
+
+    pub const NONE: &str = super::NONE;
+
+    pub fn count(n: usize) -> String {
+        super::count(n)
+    }
+
+    /// `places` decimals, or the em dash.
+    pub fn dec(x: Option<f64>, places: usize) -> String {
+        super::opt_dec(x, places)
+    }
+
+    /// A share 0–1 as a percentage with one decimal.
+    pub fn share(x: Option<f64>) -> String {
+        super::pct(x)
+    }
+
+    /// A score already on 0–100, with one decimal.
+    pub fn percent(x: Option<f64>) -> String {
+        super::percent(x)
+    }
+
+    pub fn ratio(part: usize, whole: usize) -> String {
+        super::ratio(part, whole)
+    }
+
+    pub fn text(l: &Labels<'_>, key: &str) -> String {
+        l.t(key)
+    }
+
+    pub fn headers(l: &Labels<'_>, keys: &[&str]) -> Vec<String> {
+        l.headers(keys)
+    }
+
+    pub fn local(l: &Labels<'_>, text: &LocalText) -> String {
+        l.local(text)
+    }
+
+    pub fn kind(l: &Labels<'_>, kind: Option<EndingKind>) -> String {
+        l.kind(kind)
     }
 }
 
@@ -1282,6 +1497,51 @@ mod tests {
                 .as_bytes()
         );
         assert_eq!(&csv.as_bytes()[..3], &[0xEF, 0xBB, 0xBF]);
+    }
+
+    // Guards formula injection through any cell of an export (a name, a path, an ending, a
+    // competency, a "leads to"): every cell that is not a number and starts like a formula is
+    // text in the CSV, `-1+HYPERLINK(…)` included; the table's numbers stay numbers.
+    #[test]
+    fn every_cell_that_is_not_a_number_is_escaped_in_the_csv() {
+        let hostile = [
+            "=HYPERLINK(\"http://x\")",
+            "+cmd",
+            "-1+HYPERLINK(\"http://x\",\"y\")",
+            "-",
+            "@SUM(A1)",
+            "\tlệnh",
+            "\r=1",
+        ];
+        let numbers = ["12", "-5", "+2", "-0.250", "83.3 %", "0.45", "-100.0 %"];
+        let t = Table {
+            id: "t".into(),
+            headers: vec!["=đầu".into(), "Số".into()],
+            rows: hostile
+                .iter()
+                .zip(numbers.iter().cycle())
+                .map(|(h, n)| vec![(*h).to_owned(), (*n).to_owned()])
+                .collect(),
+        };
+        let csv = t.to_csv();
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(lines[0], "'=đầu,Số");
+        assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\")\",12");
+        assert_eq!(lines[2], "'+cmd,-5");
+        assert_eq!(lines[3], "\"'-1+HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",+2");
+        assert_eq!(lines[4], "'-,-0.250");
+        assert_eq!(lines[5], "'@SUM(A1),83.3 %");
+        assert_eq!(lines[6], "'\tlệnh,0.45");
+        assert_eq!(lines[7], "\"'\r=1\",-100.0 %");
+        for h in hostile {
+            assert_eq!(csv_safe(h), format!("'{h}"), "{h:?}");
+        }
+        for n in numbers {
+            assert_eq!(csv_safe(n), n, "{n:?}");
+        }
+        for plain in ["Lê Văn Tám", "—", "1:05", "2026-11-28 13:04", "'=x"] {
+            assert_eq!(csv_safe(plain), plain, "{plain:?}");
+        }
     }
 
     // Guards the number formats shared by screen and file.

@@ -698,6 +698,20 @@ fn learner_figures() {
             "4"
         ]
     );
+    // the place and order Bình saw at the first node: the attempt's own (same id, same seed)
+    let start = &f.scenario.nodes[0];
+    let (replayed, _) = Play::start(
+        &Content::Scenario(f.scenario.clone()),
+        "00000000-0000-4000-8000-000000000003",
+        "l",
+        0,
+    );
+    let shown: Vec<&str> = replayed
+        .choice_order(start)
+        .iter()
+        .map(|i| start.choices[*i].id.as_str())
+        .collect();
+    let place = shown.iter().position(|c| *c == "b").expect("b shown") + 1;
     assert_eq!(
         tables[1].rows[0],
         [
@@ -709,7 +723,9 @@ fn learner_figures() {
             "2026-11-28 11:04",
             "0:10",
             "gt -1",
-            "Yes"
+            "Yes",
+            &place.to_string(),
+            &shown.join(", ")
         ]
     );
     assert_eq!(tables[2].rows[0], ["gt", "1", "2.5", "1", "3.5", "1.2"]);
@@ -942,5 +958,6 @@ fn layout_barycentre() {
     assert_eq!(pos("Z"), Some((2, 1)));
 }
 
+mod position;
 mod selfassess;
 mod trust;

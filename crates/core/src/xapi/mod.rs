@@ -17,6 +17,11 @@
 //! | `Answered` | `answered` (the item as a `cmi.interaction`) |
 //! | `Advanced` | `experienced` (the lesson left, if a lesson) + `progressed` (module, unless done) |
 //! | `Chose` | `answered` (the node as a `choice` interaction) |
+//!
+//! In an attempt whose choices and options are shuffled (an `order_seed` in `Started`), the
+//! answers to single and multiple choice items and the scenario decisions also say where the
+//! learner saw what they chose (`shown-position`, 1-based) and the order shown
+//! (`shown-order`, the ids): the ids stay the statement's `response`.
 //! | `Finished` | `completed` (+ `passed`/`failed` for full modules), `terminated` |
 //!
 //! A pre-test attempt's root activity is `{module}/pretest` (an `assessment`, parent the
@@ -36,6 +41,7 @@ use crate::attempt::{Action, Attempt, AttemptError, AttemptEvent, Outcome};
 use crate::model::{Answer, Content, Item, Module, Node, Scenario};
 use crate::module::{check_item, AttemptMode, Draw, ModuleState, Position};
 use crate::scenario::{self, Step};
+use crate::shuffle;
 use crate::text::{Lang, LocalText};
 
 mod selfassess;
@@ -111,6 +117,12 @@ pub mod ext {
     /// result: `{competency: level 0..=5}` (closeness to the best choice, as the end screen),
     /// only for competencies some decision on the path could move.
     pub const COMPETENCY_LEVELS: &str = "competency-levels";
+    /// result, single/multiple item answers and node answers of a shuffled attempt: the
+    /// 1-based place the chosen option was shown at (an integer; for a multiple choice item
+    /// an array, one place per id of `response`, in its order).
+    pub const SHOWN_POSITION: &str = "shown-position";
+    /// result, same statements: the option (or choice) ids in the order they were shown.
+    pub const SHOWN_ORDER: &str = "shown-order";
 }
 
 #[derive(Debug, Error, PartialEq)]
@@ -867,6 +879,39 @@ struct Walker<'a> {
     answered: usize,
     /// Scenario: the path so far.
     steps: Vec<Step>,
+    /// The seed of the shown order (from `Started`); None: written order, not reported.
+    order_seed: Option<u32>,
+}
+
+/// `shown-position` and `shown-order` of an answer given with `ids` written in this order and
+/// shown in `order` (see [`shuffle`]): the places of `chosen` (an integer for one id, an array
+/// for several). None when a chosen id is not among `ids`.
+fn shown_extensions(
+    ctx: &StatementContext,
+    ids: &[&str],
+    order: &[usize],
+    chosen: &[&str],
+    several: bool,
+) -> Option<Extensions> {
+    let places: Vec<u32> = chosen
+        .iter()
+        .map(|c| {
+            let written = ids.iter().position(|id| id == c)?;
+            shuffle::place_of(order, written)
+        })
+        .collect::<Option<_>>()?;
+    let position = match (several, places.as_slice()) {
+        (false, [one]) => Value::from(*one),
+        _ => Value::from(places),
+    };
+    let shown: Vec<Value> = order
+        .iter()
+        .filter_map(|i| ids.get(*i).map(|id| Value::from(*id)))
+        .collect();
+    Some(Extensions::from([
+        (ext_key(ctx, ext::SHOWN_POSITION), position),
+        (ext_key(ctx, ext::SHOWN_ORDER), Value::Array(shown)),
+    ]))
 }
 
 impl<'a> Walker<'a> {
@@ -883,11 +928,13 @@ impl<'a> Walker<'a> {
                     mode,
                     draw,
                     practice_only,
+                    order_seed,
                     ..
                 },
                 _,
             ) => {
                 self.started_ms = event.at_ms;
+                self.order_seed = *order_seed;
                 self.opened_ms = event.at_ms;
                 self.mode = *mode;
                 self.drawn = draw.as_ref().map(|d| d.items.clone());
@@ -932,6 +979,17 @@ impl<'a> Walker<'a> {
                     duration: Some(duration(since_open)),
                     ..StatementResult::default()
                 };
+                if let Some(seed) = self.order_seed.filter(|_| shuffle::is_shuffled(found)) {
+                    let ids: Vec<&str> = found.options.iter().map(|o| o.id.as_str()).collect();
+                    let (chosen, several): (Vec<&str>, bool) = match answer {
+                        Answer::Single(id) => (vec![id.as_str()], false),
+                        Answer::Multiple(list) => (list.iter().map(String::as_str).collect(), true),
+                        _ => (Vec::new(), false),
+                    };
+                    let order = shuffle::option_order(Some(seed), found);
+                    result.extensions = shown_extensions(ctx, &ids, &order, &chosen, several)
+                        .ok_or_else(|| bad("answer names an option the item does not have"))?;
+                }
                 let mut d = match lesson {
                     Some(lesson) => {
                         // A practice item belongs to its lesson; the module is one step up.
@@ -1005,14 +1063,23 @@ impl<'a> Walker<'a> {
                     .iter()
                     .map(|(k, v)| (k.clone(), Value::from(*v)))
                     .collect();
+                let mut extensions = Extensions::from([
+                    (ext_key(ctx, ext::COMPETENCY_DELTAS), Value::Object(deltas)),
+                    (ext_key(ctx, ext::NEXT_NODE), Value::from(to.clone())),
+                ]);
+                if let Some(seed) = self.order_seed {
+                    let ids: Vec<&str> = n.choices.iter().map(|c| c.id.as_str()).collect();
+                    let order = shuffle::choice_order(Some(seed), n);
+                    extensions.extend(
+                        shown_extensions(ctx, &ids, &order, &[c.id.as_str()], false)
+                            .ok_or_else(|| bad("unknown choice"))?,
+                    );
+                }
                 d.result = Some(StatementResult {
                     success: Some(c.total() >= best),
                     response: Some(c.id.clone()),
                     duration: Some(duration(since_open)),
-                    extensions: Extensions::from([
-                        (ext_key(ctx, ext::COMPETENCY_DELTAS), Value::Object(deltas)),
-                        (ext_key(ctx, ext::NEXT_NODE), Value::from(to.clone())),
-                    ]),
+                    extensions,
                     ..StatementResult::default()
                 });
                 d.extensions
@@ -1225,6 +1292,7 @@ pub fn statements_from(
         opened_ms: first.at_ms,
         answered: 0,
         steps: Vec::new(),
+        order_seed: None,
     };
     let mut out = Vec::new();
     for event in sorted {
@@ -1541,6 +1609,18 @@ mod tests {
         let mut v = serde_json::to_value(q1).expect("json");
         let id = v["id"].take();
         assert!(id.as_str().and_then(normalize_uuid).is_some());
+        // the order the attempt showed q1's options in, from its state
+        let attempt = Attempt::replay(&content, &log).expect("replay");
+        let Content::Module(module) = &content else {
+            unreachable!()
+        };
+        let item = &module.check.items[0];
+        let shown: Vec<&str> = attempt
+            .option_order(item)
+            .iter()
+            .map(|i| item.options[*i].id.as_str())
+            .collect();
+        let place = |id: &str| shown.iter().position(|x| *x == id).map(|p| p + 1);
         let m = "https://boiduong.example/xapi/modules/m";
         let b = "https://boiduong.example/xapi";
         let expected = json!({
@@ -1573,7 +1653,11 @@ mod tests {
                 "score": {"scaled": 1.0, "raw": 2, "min": 0, "max": 2},
                 "success": true,
                 "response": "c[,]a",
-                "duration": "PT1M0.5S"
+                "duration": "PT1M0.5S",
+                "extensions": {
+                    format!("{b}/extensions/shown-order"): shown,
+                    format!("{b}/extensions/shown-position"): [place("c"), place("a")]
+                }
             },
             "context": {
                 "registration": ATTEMPT,
@@ -1611,6 +1695,96 @@ mod tests {
             "timestamp": "2026-11-28T03:09:07.623Z"
         });
         assert_eq!(v, expected);
+    }
+
+    // Guards the place a shuffled attempt's answers report: for single and multiple choice
+    // items and scenario nodes, `shown-order` is the attempt's order (ids) and `shown-position`
+    // the 1-based place of each chosen id in it; true/false and ordering items report none.
+    #[test]
+    fn shuffled_answers_say_where_the_choice_was_shown() {
+        let (module, mlog) = module_run(true);
+        let (scenario, slog) = scenario_run(&["a", "c"]);
+        for (content, log) in [(&module, &mlog), (&scenario, &slog)] {
+            let attempt = Attempt::replay(content, log).expect("replay");
+            let mut seen = 0;
+            for s in map(content, log)
+                .iter()
+                .filter(|s| s.verb.id == verbs::ANSWERED)
+            {
+                let r = s.result.as_ref().expect("result");
+                let part = s.object.id.rsplit('/').next().expect("id");
+                let written: Vec<String> = match content {
+                    Content::Module(m) => {
+                        let item = m
+                            .lessons
+                            .iter()
+                            .map(|l| &l.practice)
+                            .chain(&m.check.items)
+                            .find(|i| i.id == part)
+                            .expect("item");
+                        if !shuffle::is_shuffled(item) {
+                            assert_eq!(ext(&r.extensions, ext::SHOWN_POSITION), None, "{part}");
+                            assert_eq!(ext(&r.extensions, ext::SHOWN_ORDER), None, "{part}");
+                            continue;
+                        }
+                        attempt
+                            .option_order(item)
+                            .iter()
+                            .map(|i| item.options[*i].id.clone())
+                            .collect()
+                    }
+                    Content::Scenario(sc) => {
+                        let node = sc.node(part).expect("node");
+                        attempt
+                            .choice_order(node)
+                            .iter()
+                            .map(|i| node.choices[*i].id.clone())
+                            .collect()
+                    }
+                };
+                assert_eq!(
+                    ext(&r.extensions, ext::SHOWN_ORDER),
+                    Some(&json!(written)),
+                    "{part}"
+                );
+                let places: Vec<Value> = r
+                    .response
+                    .as_deref()
+                    .expect("response")
+                    .split("[,]")
+                    .map(|id| json!(written.iter().position(|w| w == id).expect("shown") + 1))
+                    .collect();
+                let several = r.response.as_deref().is_some_and(|x| x.contains("[,]"));
+                let want = if several {
+                    Value::Array(places)
+                } else {
+                    places[0].clone()
+                };
+                assert_eq!(
+                    ext(&r.extensions, ext::SHOWN_POSITION),
+                    Some(&want),
+                    "{part}"
+                );
+                seen += 1;
+            }
+            assert!(seen >= 2, "{} shuffled answers", content.id());
+        }
+    }
+
+    // Guards the statements of attempts recorded before the shuffle (no seed): unchanged, no
+    // place reported (re-deriving them gives the bodies already sent, never a 409).
+    #[test]
+    fn unshuffled_attempts_report_no_place() {
+        for (content, mut log) in [module_run(true), scenario_run(&["a", "c"])] {
+            if let Action::Started { order_seed, .. } = &mut log[0].action {
+                *order_seed = None;
+            }
+            for s in map(&content, &log) {
+                let r = s.result.unwrap_or_default();
+                assert_eq!(ext(&r.extensions, ext::SHOWN_POSITION), None);
+                assert_eq!(ext(&r.extensions, ext::SHOWN_ORDER), None);
+            }
+        }
     }
 
     // Guards the interaction mapping of each item kind (type, pattern, response, components).
