@@ -401,12 +401,16 @@ impl Class {
         let base = base.trim_end_matches('/');
         let mut skipped = SkipCounts::default();
         let mut set_aside: Vec<SetAside> = Vec::new();
-        // a statement is voided only by its own learner, vouched for
-        let voided: HashSet<(&str, &Account)> = statements
-            .iter()
-            .filter(|s| s.verb == VOIDED && s.object_is_statement_ref && trust::vouched(s).is_ok())
-            .map(|s| (s.object_id.as_str(), &s.actor))
-            .collect();
+        // a statement is voided only by its own learner, vouched for: target id -> voiders
+        let mut voided: HashMap<&str, Vec<&Account>> = HashMap::new();
+        for s in statements {
+            if s.verb == VOIDED && s.object_is_statement_ref && trust::vouched(s).is_ok() {
+                voided
+                    .entry(s.object_id.as_str())
+                    .or_default()
+                    .push(&s.actor);
+            }
+        }
         let mut seen: HashSet<&str> = HashSet::with_capacity(statements.len());
         let mut by_registration: HashMap<&str, usize> = HashMap::new();
         let mut builders: Vec<Builder<'_>> = Vec::new();
@@ -427,7 +431,10 @@ impl Class {
                 }
                 continue;
             }
-            if voided.contains(&(s.id.as_str(), &s.actor)) {
+            if voided
+                .get(s.id.as_str())
+                .is_some_and(|by| by.contains(&&s.actor))
+            {
                 skipped.voided += 1;
                 continue;
             }
