@@ -11,6 +11,7 @@ import {
   APP_ORIGIN,
   APP_PORT,
   DIST,
+  E2E_CONFIG,
   FAULT_APP_ORIGIN,
   FAULT_APP_PORT,
   LRS_ENDPOINT,
@@ -55,9 +56,10 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      // The portal, its config.json pointing at the e2e LRS (same as dist/ on the default port).
+      // The portal deployed against the e2e LRS (tests/e2e/config.json: the authoring preview
+      // and the anonymous account on; connect-src pinned to the LRS's origin).
       name: 'app',
-      command: `node scripts/serve-with-config.mjs ${DIST} ${APP_PORT} ${LRS_ENDPOINT}`,
+      command: `node scripts/serve-with-config.mjs ${DIST} ${APP_PORT} ${LRS_ENDPOINT} ${E2E_CONFIG}`,
       url: BASE_URL,
       reuseExistingServer: false,
       timeout: 30_000,
@@ -66,9 +68,9 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      // The same portal on another origin, its config.json pointing at the fault proxy.
+      // The same portal on another origin, deployed against the fault proxy.
       name: 'fault-app',
-      command: `node scripts/serve-with-config.mjs ${DIST} ${FAULT_APP_PORT} ${PROXY_ENDPOINT}`,
+      command: `node scripts/serve-with-config.mjs ${DIST} ${FAULT_APP_PORT} ${PROXY_ENDPOINT} ${E2E_CONFIG}`,
       url: FAULT_APP_ORIGIN,
       reuseExistingServer: false,
       timeout: 30_000,

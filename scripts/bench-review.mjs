@@ -93,6 +93,7 @@ try {
     if (m.type() === 'error') console.error(`page console: ${m.text()}`);
   });
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => console.error(`request failed: ${r.url()} ${r.failure()?.errorText}`));
   page.on('crash', () => console.error('page crashed'));
   await page.goto(`${base}/`);
   await page.getByTestId('sync-badge').waitFor();
@@ -172,7 +173,7 @@ try {
   const sum = (a) => a.reduce((x, y) => x + y, 0);
   const agg = build + sum(scenarioMs) + sum(itemsMs);
   console.log(`browser (headless Chromium, the portal's trainer area, ${written} statements from its IndexedDB cache):`);
-  console.log(`  parse cache (lean JSON)  ${parse.toFixed(1)} ms`);
+  console.log(`  open + parse cache       ${parse.toFixed(1)} ms  (AES-GCM pages of lean JSON)`);
   console.log(`  Class::build             ${build.toFixed(1)} ms`);
   console.log(`  scenario_review x${scenarioMs.length}       ${sum(scenarioMs).toFixed(1)} ms  (${scenarioMs.map((x) => x.toFixed(1)).join(', ')})`);
   console.log(`    reviewed: ${reviewed.join('; ')}`);

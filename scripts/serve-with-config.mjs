@@ -1,18 +1,22 @@
-// Serves a copy of a built portal whose config.json points at another LRS endpoint: copies
-// DIR to a temporary directory, rewrites config.json's lrs_endpoint, and runs
+// Serves a copy of a built portal deployed against another LRS endpoint: copies DIR to a
+// temporary directory, deploys CONFIG_JSON there with that endpoint (scripts/deploy.mjs:
+// config.json, connect-src pinned to the endpoint's origin), and runs
 // scripts/static-server.mjs on the copy. The copy is deleted when this process ends.
-// Used by the end-to-end tests (the portal against the e2e LRS, or against the fault proxy).
+// Used by the end-to-end tests (the portal against the e2e LRS, or against the fault proxy,
+// with tests/e2e/config.json: authoring preview and the anonymous account on).
 //
-// Usage: node scripts/serve-with-config.mjs DIR PORT LRS_ENDPOINT
-//   e.g. node scripts/serve-with-config.mjs dist 4174 http://127.0.0.1:8110/xAPI/
+// Usage: node scripts/serve-with-config.mjs DIR PORT LRS_ENDPOINT [CONFIG_JSON]
+//   (CONFIG_JSON defaults to DIR/config.json)
+//   e.g. node scripts/serve-with-config.mjs dist 4174 http://127.0.0.1:8110/xAPI/ tests/e2e/config.json
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { deploy } from './deploy.mjs';
 
-const [dir, port, endpoint] = process.argv.slice(2);
+const [dir, port, endpoint, configFile] = process.argv.slice(2);
 if (!dir || !/^\d+$/.test(port ?? '') || !/^https?:\/\/[^/]+\/.*$/.test(endpoint ?? '')) {
-  console.error('usage: node scripts/serve-with-config.mjs DIR PORT LRS_ENDPOINT');
+  console.error('usage: node scripts/serve-with-config.mjs DIR PORT LRS_ENDPOINT [CONFIG_JSON]');
   process.exit(64);
 }
 const source = resolve(dir);
@@ -24,12 +28,18 @@ const cleanup = () => {
   rmSync(copy, { recursive: true, force: true });
 };
 
-// Timestamps kept: the server sends a precompressed copy only if it is not older than its file.
+// Timestamps kept: the server sends a precompressed copy only if it is not older than its
+// file (the deploy step makes the copies of the files it rewrites again).
 cpSync(source, copy, { recursive: true, preserveTimestamps: true });
-const configPath = join(copy, 'config.json');
-const config = JSON.parse(readFileSync(configPath, 'utf8'));
+const config = JSON.parse(readFileSync(configFile ?? join(copy, 'config.json'), 'utf8'));
 config.lrs_endpoint = endpoint;
-writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+try {
+  deploy(copy, config);
+} catch (e) {
+  console.error(`serve-with-config: ${e.message}`);
+  cleanup();
+  process.exit(1);
+}
 console.log(`serve-with-config: ${source} -> ${copy}, lrs_endpoint ${endpoint}`);
 
 const server = spawn(process.execPath, [new URL('./static-server.mjs', import.meta.url).pathname, copy, port], {

@@ -2,7 +2,10 @@
 # The README's serve command: installs what is missing, builds the portal (release, both
 # apps, with brotli and gzip copies), starts the local reference LRS (Ralph) on
 # 127.0.0.1:8100 with the demo accounts, and serves the portal compressed at
-# http://127.0.0.1:8080 (the trainer app at /trainer/) until Ctrl-C (which also stops the LRS).
+# http://127.0.0.1:8080 (the trainer app at /trainer/) until Ctrl-C (which also stops the
+# LRS): a copy of dist/ deployed with the demo config (scripts/demo-config.json: authoring
+# preview, the anonymous account; connect-src pinned to the LRS) by scripts/deploy.mjs, with
+# the security headers (curl -sI http://127.0.0.1:8080/ shows them).
 # LRS data persist between runs in ${BOIDUONG_STATE:-$HOME/.local/state/boiduong}/lrs.
 #
 # On the first start on a data dir, a demo class (mã lớp QLNN-2026-01, 40 simulated learners
@@ -65,4 +68,4 @@ fi
 echo
 echo "Portal: http://127.0.0.1:${PORT}   (Ctrl-C stops the portal and the LRS)"
 echo
-node scripts/static-server.mjs dist "$PORT"
+node scripts/serve-with-config.mjs dist "$PORT" "http://127.0.0.1:${LRS_PORT}/xAPI/" scripts/demo-config.json

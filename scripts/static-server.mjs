@@ -3,11 +3,16 @@
 // /preview/… get trainer/index.html (the trainer app), anything else index.html (the learner
 // app). A file's brotli or gzip copy made by the build (scripts/precompress.mjs) is sent when
 // the browser accepts it and the copy is not older than the file. Hashed files are cached for
-// a year. Used by the serve command and by the end-to-end tests.
+// a year. Every answer carries the security headers of scripts/security-headers.mjs: the
+// Content-Security-Policy of the served app's page (as pinned by scripts/deploy.mjs) as a
+// header with frame-ancestors 'none', Referrer-Policy, Cross-Origin-Opener-Policy, nosniff.
+// Used by the serve command and by the end-to-end tests.
 // Usage: node scripts/static-server.mjs DIR PORT
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { securityHeaders } from './security-headers.mjs';
 
 const root = resolve(process.argv[2] ?? 'dist');
 const port = Number(process.argv[3] ?? 8080);
@@ -60,12 +65,18 @@ async function encodedCopy(path, accept) {
   return null;
 }
 
+// Read once; a deploy that rewrites the pages restarts the server. The trainer app's pages
+// and files carry its own page's policy (the same as the learner's once deployed).
+const security = securityHeaders(root);
+const trainerSecurity = existsSync(join(root, 'trainer', 'index.html')) ? securityHeaders(root, 'trainer/index.html') : security;
+const headersFor = (path) => (path.startsWith(join(root, 'trainer') + sep) ? trainerSecurity : security);
+
 createServer(async (req, res) => {
   try {
     let path = await fileFor(req.url ?? '/');
     const isAsset = extname((req.url ?? '').split('?')[0]) !== '';
     if (!path && isAsset) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(404, { ...security, 'content-type': 'text/plain; charset=utf-8' });
       res.end('not found');
       return;
     }
@@ -76,15 +87,15 @@ createServer(async (req, res) => {
     // named after their content version
     const hashed = /(-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg)|\.[0-9a-f]{16}\.json)$/.test(path);
     res.writeHead(200, {
+      ...headersFor(path),
       'content-type': types[extname(path)] ?? 'application/octet-stream',
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
       vary: 'accept-encoding',
       ...(copy ? { 'content-encoding': copy.encoding } : {}),
     });
     res.end(body);
   } catch (e) {
-    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    res.writeHead(500, { ...security, 'content-type': 'text/plain; charset=utf-8' });
     res.end(String(e));
   }
 }).listen(port, '127.0.0.1', () => {

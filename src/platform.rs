@@ -23,6 +23,20 @@ pub fn new_uuid() -> String {
         .to_string()
 }
 
+/// A random number from the browser's CSPRNG (Math.random when there is none).
+pub fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+        .is_some();
+    if filled {
+        u64::from_le_bytes(bytes)
+    } else {
+        (js_sys::Math::random() * (u64::MAX as f64)) as u64
+    }
+}
+
 /// Local date and time for display, in the UI language's conventions.
 pub fn format_datetime(ms: i64, lang: boiduong_core::Lang) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
@@ -51,5 +65,54 @@ impl Timing {
         if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
             let _ = p.measure_with_start_mark(self.0, &format!("{}:start", self.0));
         }
+    }
+}
+
+/// Runs `work` while holding the Web Lock `name` (`navigator.locks.request`): one holder at a
+/// time across every tab of this origin, released when `work` ends or the tab closes. A
+/// caller waits while another tab holds it. Where the browser has no Web Locks, `work` runs
+/// without one.
+pub async fn with_lock<F: std::future::Future<Output = ()>>(name: &str, work: F) {
+    use wasm_bindgen::JsCast;
+    let locks = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"locks".into()).ok())
+        .filter(|l| l.is_object());
+    let request = locks.as_ref().and_then(|l| {
+        js_sys::Reflect::get(l, &"request".into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()
+    });
+    let (Some(locks), Some(request)) = (locks, request) else {
+        work.await;
+        return;
+    };
+    // `granted` resolves when the lock's callback runs; the lock is held until the promise
+    // the callback returned (`done`) resolves, which this function does after `work`.
+    let mut grant = None;
+    let granted = js_sys::Promise::new(&mut |resolve, _| grant = Some(resolve));
+    let mut finish = None;
+    let done = js_sys::Promise::new(&mut |resolve, _| finish = Some(resolve));
+    let (Some(grant), Some(finish)) = (grant, finish) else {
+        work.await;
+        return;
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(
+        move |_lock: wasm_bindgen::JsValue| -> wasm_bindgen::JsValue {
+            let _ = grant.call0(&wasm_bindgen::JsValue::UNDEFINED);
+            done.into()
+        },
+    );
+    let held = request.call2(&locks, &wasm_bindgen::JsValue::from_str(name), &callback);
+    let Ok(held) = held else {
+        work.await;
+        return;
+    };
+    let _ = wasm_bindgen_futures::JsFuture::from(granted).await;
+    work.await;
+    let _ = finish.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    if let Ok(held) = held.dyn_into::<js_sys::Promise>() {
+        let _ = wasm_bindgen_futures::JsFuture::from(held).await;
     }
 }

@@ -87,6 +87,7 @@ fn attempt_of(account: &str, n: u32) -> (Attempt, Vec<AttemptEvent>, Vec<Queued>
                 account: account.into(),
                 order: f64::from(n) * 1_000.0 + i as f64,
                 body: serde_json::to_string(st).expect("json"),
+                anonymous_after_ms: None,
             })
             .collect();
     (next, log, statements)
@@ -889,4 +890,112 @@ async fn import_rebuilds_statements_from_the_answers() {
         want,
         "exactly the mapping's statements, bodies included"
     );
+}
+
+/// A catalog with the module the test evaluations are about.
+fn evaluation_catalog() -> boiduong_core::model::Catalog {
+    serde_json::from_value(json!({
+        "format": 1,
+        "fields": [],
+        "competencies": [],
+        "entries": [{
+            "kind": "module",
+            "id": "tiep-cong-dan",
+            "field": "tiep-dan",
+            "title": {"vi": "Tiếp công dân"},
+            "summary": {"vi": "Tóm tắt"},
+            "duration_min": 20,
+            "version": "v1",
+            "competencies": [],
+            "file": "modules/tiep-cong-dan.json"
+        }]
+    }))
+    .expect("catalog")
+}
+
+/// `evaluation`'s statements queued for `account`, anonymous ones after `after_ms`.
+fn evaluation_queued(
+    e: &boiduong_core::selfassess::Evaluation,
+    account: &str,
+    after_ms: Option<i64>,
+) -> Vec<Queued> {
+    let catalog = evaluation_catalog();
+    let entry = &catalog.entries[0];
+    xapi::evaluation_statements(e, entry, &ctx(account), &mut |s| xapi::derived_id(s))
+        .expect("maps")
+        .iter()
+        .enumerate()
+        .map(|(i, st)| Queued {
+            id: st.id.clone(),
+            attempt_id: e.id.clone(),
+            account: account.into(),
+            order: 20_000.0 + i as f64,
+            body: serde_json::to_string(st).expect("json"),
+            anonymous_after_ms: after_ms,
+        })
+        .collect()
+}
+
+// Guards the anonymous channel through "Import my records": an anonymous evaluation's
+// statements come back queued for the anonymous account even when the file drops the mark
+// (an older export, or an edited one), keeping the file's send time when it has one, and a
+// named evaluation's statements never take that channel whatever the file says.
+#[wasm_bindgen_test]
+async fn import_keeps_anonymous_evaluations_on_their_own_channel() {
+    let source = open(&db_name("anon-source")).await;
+    let anon = evaluation(&uuid(21), true);
+    let named = evaluation(&uuid(22), false);
+    let anon_q = evaluation_queued(&anon, "hocvien1", Some(12_345));
+    let named_q = evaluation_queued(&named, "hocvien1", None);
+    source
+        .save_self_record("hocvien1", &SelfRecord::Evaluation(anon.clone()), &anon_q)
+        .await
+        .expect("anonymous evaluation");
+    source
+        .save_self_record("hocvien1", &SelfRecord::Evaluation(named.clone()), &named_q)
+        .await
+        .expect("named evaluation");
+    let file = source
+        .export_records(
+            "hocvien1",
+            Some(json!({ "account": "hocvien1", "name": "A" })),
+            1,
+        )
+        .await
+        .expect("export");
+    let mut doc: Value = serde_json::from_str(&file).expect("json");
+    let first_anon = anon_q[0].id.clone();
+    for store in ["outbox", "statements"] {
+        for v in doc["stores"][store].as_array_mut().expect(store) {
+            let id = v["id"].as_str().expect("id").to_owned();
+            let obj = v.as_object_mut().expect("object");
+            if id == first_anon {
+                obj.remove("anonymous_after_ms");
+            } else if named_q.iter().any(|q| q.id == id) {
+                obj.insert("anonymous_after_ms".into(), json!(1));
+            }
+        }
+    }
+    let catalog = evaluation_catalog();
+    let mine = ctx("hocvien1");
+    let target = open(&db_name("anon-target")).await;
+    let mut import = import_ctx("hocvien1", &mine);
+    import.catalog = Some(&catalog);
+    let report = target
+        .import_records(&doc.to_string(), &import)
+        .await
+        .expect("imported");
+    assert_eq!(report.not_rebuilt, 0);
+    let outbox = target.outbox("hocvien1").await.expect("outbox");
+    assert_eq!(outbox.len(), anon_q.len() + named_q.len());
+    for q in &outbox {
+        let want = if q.id == first_anon {
+            Some(10) // the import's time: the file named none
+        } else if anon_q.iter().any(|a| a.id == q.id) {
+            Some(12_345)
+        } else {
+            None
+        };
+        assert_eq!(q.anonymous_after_ms, want, "{}", q.id);
+    }
 }

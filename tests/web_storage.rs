@@ -356,6 +356,7 @@ fn queued(id: &str, attempt: &str, order: f64) -> boiduong::storage::Queued {
         account: "learner".into(),
         order,
         body: format!(r#"{{"id":"{id}"}}"#),
+        anonymous_after_ms: None,
     }
 }
 
@@ -465,8 +466,98 @@ fn mapped(
         account: account.into(),
         order: f64::from(from_seq) * 100.0 + i as f64,
         body: serde_json::to_string(st).expect("json"),
+        anonymous_after_ms: None,
     })
     .collect()
+}
+
+// Guards "queue again": a rejected statement goes back to the outbox as it was first queued
+// (its place in production order, its channel: an anonymous one stays anonymous), leaves
+// the rejected store in the same transaction, and an unknown id or another account's
+// statement moves nothing.
+#[wasm_bindgen_test]
+async fn rejected_statements_go_back_to_the_outbox_as_first_queued() {
+    let storage = open(&db_name("requeue")).await;
+    let content = scenario();
+    let (attempt, first) = Attempt::start(&content, "a-10", "learner", 1_000);
+    let mut anonymous = queued("s-b", "e-1", 2.0);
+    anonymous.anonymous_after_ms = Some(99);
+    storage
+        .record_with_statements(
+            std::slice::from_ref(&first),
+            &attempt.summary(&content),
+            None,
+            &[
+                queued("s-a", "a-10", 1.0),
+                anonymous.clone(),
+                queued("s-c", "a-10", 3.0),
+            ],
+        )
+        .await
+        .expect("queued");
+    let mut other = queued("s-o", "a-11", 4.0);
+    other.account = "other".into();
+    storage
+        .record_with_statements(&[], &attempt.summary(&content), None, &[other])
+        .await
+        .expect("queued for another account");
+    let refuse = |id: &str, attempt: &str, account: &str| boiduong::storage::RejectedStatement {
+        id: id.into(),
+        attempt_id: attempt.into(),
+        account: account.into(),
+        status: 400,
+        reason: "bad".into(),
+        body: format!(r#"{{"id":"{id}"}}"#),
+        at_ms: 5,
+    };
+    storage
+        .settle(
+            "learner",
+            &[],
+            &[
+                refuse("s-a", "a-10", "learner"),
+                refuse("s-b", "e-1", "learner"),
+            ],
+            None,
+        )
+        .await
+        .expect("rejected");
+    storage
+        .settle("other", &[], &[refuse("s-o", "a-11", "other")], None)
+        .await
+        .expect("rejected for another account");
+    let moved = storage
+        .requeue_rejected(
+            "learner",
+            &[
+                "s-a".to_string(),
+                "s-b".to_string(),
+                "s-x".to_string(),
+                "s-o".to_string(),
+            ],
+        )
+        .await
+        .expect("queued again");
+    assert_eq!(moved, 2);
+    assert!(storage
+        .rejected("learner")
+        .await
+        .expect("rejected")
+        .is_empty());
+    assert_eq!(
+        storage.rejected("other").await.expect("rejected").len(),
+        1,
+        "another account's refused statement stays where it is"
+    );
+    assert!(storage.outbox("other").await.expect("outbox").is_empty());
+    let outbox = storage.outbox("learner").await.expect("outbox");
+    assert_eq!(
+        outbox.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
+        ["s-a", "s-b", "s-c"],
+        "back in production order"
+    );
+    assert_eq!(outbox[1], anonymous, "exactly as first queued");
+    assert_eq!(outbox[0].anonymous_after_ms, None);
 }
 
 // Guards "My records": an export imported on another device (same account) brings back every

@@ -11,7 +11,9 @@ on the LRS, under the home page the portal puts in its statements' actors
 statement the account posts, so the trainer review can check that the authority is the
 actor (a learner posting as another is set aside).
 
---account    a demo account (password hashed with bcrypt's default cost, as `ralph auth`).
+--account    a demo account (password hashed with bcrypt's default cost, as `ralph auth`);
+             an empty READ_SCOPE makes a write-only account (the portal's anonymous account:
+             statements/write alone, it reads nothing).
 --simulated  the simulated learners of `boiduong-synth --prefix PREFIX --learners N`:
              PREFIX01 ... PREFIXN (three digits from 100 learners on, as the simulator
              names them), password `<account>-pass`, scopes statements/write and
@@ -85,10 +87,11 @@ def main(argv: list[str]) -> int:
     entries = []
     for spec in args.account:
         parts = spec.split("|")
-        if len(parts) != 4 or parts[3] not in READ_SCOPES or not all(parts[:2]):
+        if len(parts) != 4 or parts[3] not in (*READ_SCOPES, "") or not all(parts[:2]):
             parser.error(f"--account needs 'USER|PASS|NAME|READ_SCOPE', got {spec!r}")
         user, password, name, read = parts
-        entries.append(entry(user, password, [WRITE, read], args.home_page, name, None))
+        scopes = [WRITE, read] if read else [WRITE]
+        entries.append(entry(user, password, scopes, args.home_page, name, None))
     for spec in args.simulated:
         prefix, _, count = spec.rpartition(":")
         if not prefix or not count.isdigit() or int(count) < 1:

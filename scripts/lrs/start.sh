@@ -40,6 +40,8 @@
 #   hocvien2 / hocvien2-pass   Trần Thị Bình
 #   hocvien3 / hocvien3-pass   Lê Minh Châu
 #   giangvien / giangvien-pass Phạm Thu Hà  (statements/read: the trainer)
+#   andanh / andanh-pass       (write only: the portal's anonymous account, through which
+#                               anonymous evaluations go; it can read nothing)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -181,6 +183,8 @@ ACCOUNTS=(
     "hocvien2|hocvien2-pass|Trần Thị Bình|statements/read/mine"
     "hocvien3|hocvien3-pass|Lê Minh Châu|statements/read/mine"
     "giangvien|giangvien-pass|Phạm Thu Hà|statements/read"
+    # Write only (no read scope): anonymous evaluations are posted with it, never read back.
+    "andanh|andanh-pass|Ẩn danh|"
 )
 account_args=(--out "${RALPH_AUTH_FILE}" --home-page "${HOME_PAGE}")
 for entry in "${ACCOUNTS[@]}"; do
@@ -200,7 +204,7 @@ print_accounts() {
         IFS='|' read -r user pass name read_scope <<<"${entry}"
         # Name last: printf pads by bytes, and Vietnamese letters are multi-byte.
         printf '  %-10s %-15s statements/write + %-21s %s\n' \
-            "${user}" "${pass}" "${read_scope}" "${name}"
+            "${user}" "${pass}" "${read_scope:-(nothing)}" "${name}"
     done
     for spec in "${SIMULATED[@]+"${SIMULATED[@]}"}"; do
         echo "  simulated learners ${spec%:*}01 ... (${spec##*:}), password <account>-pass"

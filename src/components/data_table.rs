@@ -1,7 +1,7 @@
 //! A table of the review, rendered cell for cell from `boiduong_core::review::Table`, with a
 //! CSV export of exactly those cells (UTF-8 with BOM, from the same `Table`).
 
-use boiduong_core::review::Table;
+use boiduong_core::review::{csv_safe, Table};
 use leptos::prelude::*;
 
 use crate::i18n::*;
@@ -31,10 +31,12 @@ pub fn DataTable(
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
+                    // the text the CSV holds (a formula-like cell escaped), so both agree
+                    let c = csv_safe(c).into_owned();
                     if i == 0 {
-                        view! { <th scope="row">{c.clone()}</th> }.into_any()
+                        view! { <th scope="row">{c}</th> }.into_any()
                     } else {
-                        view! { <td>{c.clone()}</td> }.into_any()
+                        view! { <td>{c}</td> }.into_any()
                     }
                 })
                 .collect_view();

@@ -90,6 +90,7 @@ fn SyncBadge() -> impl IntoView {
         if !sync.online.get()
             || sync.auth_required.get()
             || needs_password
+            || sync.misconfigured.read().is_some()
             || !sync.rejected.read().is_empty()
         {
             "sync-badge sync-badge-warn"

@@ -30,6 +30,50 @@ pub struct Config {
     /// Days the trainer's class cache is kept before it is read again from the LRS (default 7).
     #[serde(default)]
     pub trainer_cache_days: Option<u32>,
+    /// The write-only LRS account anonymous evaluations go through (never the learner's).
+    /// Without it, the evaluation form does not offer "send without my name".
+    #[serde(default)]
+    pub anonymous_account: Option<AnonymousAccount>,
+}
+
+/// A write-only LRS account (scope `statements/write` only) shared by every learner: the LRS
+/// stamps it, not the learner, as the `authority` of an anonymous evaluation.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnonymousAccount {
+    pub name: String,
+    pub password: String,
+    /// An anonymous evaluation waits a random delay in this range (seconds) before it is sent,
+    /// and is never sent within the lower bound of a request carrying a learner's own
+    /// statements. Default 60-900 s.
+    #[serde(default = "default_anonymous_delay_s")]
+    pub delay_s: [u64; 2],
+}
+
+fn default_anonymous_delay_s() -> [u64; 2] {
+    [60, 900]
+}
+
+impl AnonymousAccount {
+    /// The delay range in ms, lower bound first.
+    pub fn delay_ms(&self) -> (u64, u64) {
+        let [a, b] = self.delay_s;
+        (
+            a.min(b).saturating_mul(1_000),
+            a.max(b).saturating_mul(1_000),
+        )
+    }
+}
+
+impl std::fmt::Debug for AnonymousAccount {
+    // Never print the password (logs, panics).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "AnonymousAccount({}, ***, {:?} s)",
+            self.name, self.delay_s
+        )
+    }
 }
 
 /// Default of [`Config::remember_days`].
@@ -68,7 +112,13 @@ impl Config {
         if self.trainer_cache_days.is_some_and(|d| d == 0 || d > 365) {
             return Err("`trainer_cache_days` must be 1 to 365".into());
         }
-        Ok(())
+        if let Some(a) = &self.anonymous_account {
+            if a.name.trim().is_empty() || a.password.is_empty() {
+                return Err("`anonymous_account` needs a `name` and a `password`".into());
+            }
+        }
+        boiduong_core::urls::check_lrs_endpoint(&self.lrs_endpoint)
+            .map_err(|reason| format!("`lrs_endpoint`: {reason}"))
     }
 }
 

@@ -1,6 +1,8 @@
 //! The LRS client: sends what the sync policy asks for and reports what came back.
-//! Every request carries `X-Experience-API-Version: 1.0.3` and HTTP Basic credentials, and
-//! is aborted after [`TIMEOUT_MS`] (a timeout is a network outcome: re-sending is safe).
+//! Every request carries `X-Experience-API-Version: 1.0.3` and HTTP Basic credentials, is
+//! never kept in the browser's HTTP cache (`cache: "no-store"`: answers hold learners'
+//! records), and is aborted after [`TIMEOUT_MS`] (a timeout is a network outcome: re-sending
+//! is safe).
 
 use boiduong_core::sync::{parse_retry_after, Outcome, Request};
 use gloo_net::http::{Method, RequestBuilder};
@@ -84,6 +86,7 @@ impl Drop for Deadline {
 fn builder(method: Method, url: &str, credentials: &Credentials) -> RequestBuilder {
     RequestBuilder::new(url)
         .method(method)
+        .cache(web_sys::RequestCache::NoStore)
         .header("X-Experience-API-Version", XAPI_VERSION)
         .header("Authorization", &credentials.header())
 }
@@ -171,7 +174,7 @@ pub async fn scopes(
     endpoint: &str,
     credentials: &Credentials,
 ) -> Result<Option<Vec<String>>, AppError> {
-    let Some(origin) = origin_of(endpoint) else {
+    let Some(origin) = boiduong_core::urls::origin(endpoint) else {
         return Ok(None);
     };
     let url = format!("{origin}/whoami");
@@ -192,28 +195,5 @@ pub async fn scopes(
             status: 404 | 405, ..
         }) => Ok(None),
         Err(e) => Err(e),
-    }
-}
-
-/// `scheme://host[:port]` of an absolute URL.
-pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split('/').next()?;
-    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
-}
-
-/// Resolves the LRS's `more` link (a relative URL, or absolute) against the endpoint.
-pub fn resolve_more(endpoint: &str, more: &str) -> Option<String> {
-    if more.starts_with("http://") || more.starts_with("https://") {
-        return Some(more.to_owned());
-    }
-    if more.is_empty() {
-        return None;
-    }
-    let origin = origin_of(endpoint)?;
-    if more.starts_with('/') {
-        Some(format!("{origin}{more}"))
-    } else {
-        Some(format!("{}/{more}", endpoint.trim_end_matches('/')))
     }
 }

@@ -354,6 +354,7 @@ impl Player {
                     account: ctx.learner.account_name.clone(),
                     order: base + i as f64,
                     body: serde_json::to_string(st).map_err(|e| AppError::Xapi(e.to_string()))?,
+                    anonymous_after_ms: None,
                 })
             })
             .collect()

@@ -79,7 +79,8 @@ pub fn SignInPage(
         let next = query
             .read_untracked()
             .get("next")
-            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            // A path of this origin only (never `//x`, `/\x`, `/%09/x` or another site).
+            .filter(|n| boiduong_core::urls::local_path(n).is_some())
             .unwrap_or_else(|| home.into());
         leptos::task::spawn_local(async move {
             let mode = if shared.get_untracked() {

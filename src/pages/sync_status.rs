@@ -23,6 +23,15 @@ pub fn SyncPage() -> impl IntoView {
     let lang = use_lang();
     let confirming = RwSignal::new(false);
     let signed_out = RwSignal::new(false);
+    let requeued = RwSignal::new(None::<usize>);
+    let requeue = move |_| {
+        leptos::task::spawn_local(async move {
+            match sync.requeue_rejected().await {
+                Ok(n) => requeued.set(Some(n)),
+                Err(e) => sync.last_error.set(Some(e.to_string())),
+            }
+        });
+    };
     let sign_out = move |confirmed: bool| {
         leptos::task::spawn_local(async move {
             match sync.sign_out(confirmed).await {
@@ -50,6 +59,16 @@ pub fn SyncPage() -> impl IntoView {
                 <Show when=move || !sync.online.get()>
                     <p class="notice notice-warning" data-testid="offline">{t!(i18n, sync_offline)}</p>
                 </Show>
+                {move || sync.misconfigured.get().map(|(status, reason)| view! {
+                    <div class="notice notice-error" role="alert" data-testid="sync-misconfigured">
+                        <p>{t_string!(i18n, sync_misconfigured, status = status, reason = reason.clone())}</p>
+                    </div>
+                })}
+                {move || sync.anonymous_refused.get().map(|reason| view! {
+                    <p class="notice notice-warning" data-testid="sync-anonymous-refused">
+                        {t_string!(i18n, sync_anonymous_refused, reason = reason.clone())}
+                    </p>
+                })}
                 <Show when=move || sync.auth_required.get()>
                     <div class="notice notice-error" role="alert" data-testid="auth-required">
                         <p>{t!(i18n, sync_auth_required)}</p>
@@ -114,10 +133,26 @@ pub fn SyncPage() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <button type="button" class="button button-secondary" on:click=move |_| download_rejected(&sync.rejected.get_untracked())>
-                        {t!(i18n, rejected_export)}
-                    </button>
+                    <div class="actions">
+                        <button
+                            type="button"
+                            class="button button-secondary"
+                            data-testid="requeue-rejected"
+                            disabled=move || !sync.signed_in.get()
+                            on:click=requeue
+                        >
+                            {t!(i18n, rejected_requeue)}
+                        </button>
+                        <button type="button" class="button button-secondary" on:click=move |_| download_rejected(&sync.rejected.get_untracked())>
+                            {t!(i18n, rejected_export)}
+                        </button>
+                    </div>
                 </Show>
+                {move || requeued.get().map(|n| view! {
+                    <p class="notice notice-info" role="status" data-testid="requeued">
+                        {t_string!(i18n, rejected_requeued, n = n)}
+                    </p>
+                })}
             </section>
 
             <super::records::MyRecords />
@@ -144,7 +179,14 @@ pub fn SyncPage() -> impl IntoView {
                             }
                         >
                             <div class="notice notice-warning" role="alert" data-testid="sign-out-warning">
-                                <p>{t!(i18n, sign_out_warning, n = sync.pending.get())}</p>
+                                <Show when=move || { sync.pending.get() > 0 }>
+                                    <p>{t!(i18n, sign_out_warning, n = sync.pending.get())}</p>
+                                </Show>
+                                <Show when=move || !sync.rejected.read().is_empty()>
+                                    <p data-testid="sign-out-warning-rejected">
+                                        {t!(i18n, sign_out_warning_rejected, n = sync.rejected.read().len())}
+                                    </p>
+                                </Show>
                                 <div class="actions">
                                     <button type="button" class="button button-primary" on:click=move |_| { confirming.set(false); sync.sync_now(); }>
                                         {t!(i18n, sign_out_sync_first)}

@@ -24,6 +24,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::chart::{Bar, BarChart, FlowDiagram, FlowEdge, FlowNode, Tone};
+use crate::components::content_basis::ContentBasis;
 use crate::components::data_table::DataTable;
 use crate::i18n::*;
 use crate::pages::sign_in::SignInPage;
@@ -509,6 +510,25 @@ fn content_resource(kind: ContentKind) -> LocalResource<Option<Content>> {
     })
 }
 
+/// The legal basis and last review of the module or scenario on the page (`meta.json`).
+#[component]
+fn BasisOf(
+    /// Module or scenario: the page's `:id` names it.
+    kind: ContentKind,
+) -> impl IntoView {
+    let params = use_params_map();
+    let meta = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move {
+            crate::net::content::fetch_meta(kind, &id)
+                .await
+                .ok()
+                .flatten()
+        }
+    });
+    move || meta.get().map(|m| view! { <ContentBasis meta=m /> })
+}
+
 #[component]
 pub fn TrainerScenario() -> impl IntoView {
     view! {
@@ -727,6 +747,7 @@ fn TrainerScenarioView() -> impl IntoView {
             <FetchBar />
             <Filters />
             {body}
+            <BasisOf kind=ContentKind::Scenario />
         </div>
     }
 }
@@ -921,6 +942,7 @@ fn TrainerModuleView() -> impl IntoView {
             <FetchBar />
             <Filters />
             {body}
+            <BasisOf kind=ContentKind::Module />
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! The module evaluation (đánh giá học phần): usefulness, clarity and relevance on a 1-5
 //! agreement scale, what the learner will do differently, an optional comment, and the choice
-//! to send it without their name. Durable and queued in one transaction.
+//! to send it without their name (offered only when `config.json` names the anonymous account
+//! it then goes through). Durable and queued in one transaction.
 
 use boiduong_core::model::Catalog;
 use boiduong_core::selfassess::evaluation::{
@@ -58,7 +59,7 @@ pub fn EvaluationForm(
             relevance: answers[2].get_untracked().unwrap_or(0),
             intended_use: intended.get_untracked().trim().to_owned(),
             comment: (!comment_text.trim().is_empty()).then(|| comment_text.trim().to_owned()),
-            anonymous: anonymous.get_untracked(),
+            anonymous: anonymous.get_untracked() && state.anonymous_account().is_some(),
             at_ms: now_ms(),
         };
         if let Err(list) = evaluation.validate() {
@@ -183,18 +184,22 @@ pub fn EvaluationForm(
                     on:input=move |ev| comment.set(event_target_value(&ev))
                 ></textarea>
             </div>
-            <div class="choice-row">
-                <input
-                    id="eval-anonymous"
-                    type="checkbox"
-                    prop:checked=move || anonymous.get()
-                    disabled=move || saved.get()
-                    on:change=move |_| anonymous.update(|a| *a = !*a)
-                    aria-describedby="eval-anonymous-hint"
-                />
-                <label for="eval-anonymous">{t!(i18n, eval_anonymous)}</label>
-            </div>
-            <p id="eval-anonymous-hint" class="meta">{t!(i18n, eval_anonymous_hint)}</p>
+            // Offered only when config.json names the anonymous account it goes through.
+            <Show when=move || state.anonymous_account().is_some()>
+                <div class="choice-row">
+                    <input
+                        id="eval-anonymous"
+                        type="checkbox"
+                        data-testid="evaluation-anonymous"
+                        prop:checked=move || anonymous.get()
+                        disabled=move || saved.get()
+                        on:change=move |_| anonymous.update(|a| *a = !*a)
+                        aria-describedby="eval-anonymous-hint"
+                    />
+                    <label for="eval-anonymous">{t!(i18n, eval_anonymous)}</label>
+                </div>
+                <p id="eval-anonymous-hint" class="meta">{t!(i18n, eval_anonymous_hint)}</p>
+            </Show>
             <Show when=move || !problems.read().is_empty()>
                 <ul class="field-error" role="alert" data-testid="evaluation-problems">{problem_text}</ul>
             </Show>

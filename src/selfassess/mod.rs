@@ -18,7 +18,10 @@ use boiduong_core::xapi::{self, Statement};
 use boiduong_core::Lang;
 use leptos::prelude::*;
 
+use boiduong_core::sync::anonymous_send_after;
+
 use crate::error::AppError;
+use crate::net::config::AnonymousAccount;
 use crate::platform::now_ms;
 use crate::state::{use_app_state, AppState};
 use crate::storage::selfassess::SelfRecord;
@@ -81,11 +84,14 @@ pub fn provide_selfassess() -> SelfAssessState {
 }
 
 /// Statements of one self-assessment record, ready for the outbox (the record's id stands
-/// where an attempt id stands for attempt statements).
+/// where an attempt id stands for attempt statements), owned by `account`.
+/// `anonymous_after_ms`: an anonymous record, sent through the anonymous account not before
+/// that time.
 fn queued(
     statements: &[Statement],
     record_id: &str,
     account: &str,
+    anonymous_after_ms: Option<i64>,
 ) -> Result<Vec<Queued>, AppError> {
     let base = now_ms() as f64 * 1000.0;
     statements
@@ -98,6 +104,7 @@ fn queued(
                 account: account.to_owned(),
                 order: base + i as f64,
                 body: serde_json::to_string(st).map_err(|e| AppError::Xapi(e.to_string()))?,
+                anonymous_after_ms,
             })
         })
         .collect()
@@ -214,7 +221,7 @@ impl SelfAssessState {
                 &mut |slot| xapi::derived_id(slot),
             )
             .map_err(|e| AppError::Xapi(e.to_string()))?;
-            queued(&list, &rating.id, &account)?
+            queued(&list, &rating.id, &account, None)?
         } else {
             Vec::new()
         };
@@ -233,12 +240,24 @@ impl SelfAssessState {
         Ok(())
     }
 
-    /// Stores an evaluation and queues its statements in one transaction.
+    /// Stores an evaluation and queues its statements in one transaction. An anonymous one
+    /// is queued for the anonymous account, after a random delay (see `sync`); without that
+    /// account in `config.json` it is refused (the form does not offer it).
     pub async fn save_evaluation(
         self,
         evaluation: Evaluation,
         catalog: &Catalog,
     ) -> Result<(), AppError> {
+        let anonymous_after_ms = if evaluation.anonymous {
+            let account = self
+                .anonymous_account()
+                .ok_or_else(|| AppError::Xapi("no anonymous account is configured".into()))?;
+            let now = now_ms().max(0) as u64;
+            let at = anonymous_send_after(now, account.delay_ms(), crate::platform::random_u64());
+            Some(i64::try_from(at).unwrap_or(i64::MAX))
+        } else {
+            None
+        };
         let entry = catalog
             .entry(ContentKind::Module, &evaluation.module)
             .ok_or_else(|| AppError::Xapi(format!("unknown module {}", evaluation.module)))?;
@@ -250,7 +269,7 @@ impl SelfAssessState {
             xapi::evaluation_statements(&evaluation, entry, &ctx, &mut |s| xapi::derived_id(s))
                 .map_err(|e| AppError::Xapi(e.to_string()))?;
         let account = self.account()?;
-        let statements = queued(&list, &evaluation.id, &account)?;
+        let statements = queued(&list, &evaluation.id, &account, anonymous_after_ms)?;
         self.storage()?
             .save_self_record(
                 &account,
@@ -261,6 +280,15 @@ impl SelfAssessState {
         self.evaluations.update(|all| all.push(evaluation));
         self.sync.kick();
         Ok(())
+    }
+
+    /// The write-only account anonymous evaluations go through, when `config.json` names one
+    /// (otherwise "send without my name" is not offered).
+    pub fn anonymous_account(self) -> Option<AnonymousAccount> {
+        match self.sync.config.read().as_ref() {
+            Some(Ok(c)) => c.anonymous_account.clone(),
+            _ => None,
+        }
     }
 
     /// The learner's latest rating of a module in a phase (this learner only).

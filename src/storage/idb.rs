@@ -455,6 +455,60 @@ impl IdbStore {
         tx.commit().await.map_err(map_err)
     }
 
+    /// Moves `account`'s rejected statements back to the outbox as first queued (from the
+    /// learner's copy in `statements`), in one transaction: all of them or none. Another
+    /// account's ids are left where they are.
+    pub async fn requeue_rejected(&self, account: &str, ids: &[String]) -> Result<usize, AppError> {
+        let tx = self
+            .db
+            .transaction([OUTBOX, STATEMENTS, REJECTED])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        let raw: web_sys::IdbTransaction = tx.as_sys().clone().into();
+        let mut moved = 0;
+        {
+            let outbox = tx.object_store(OUTBOX).map_err(map_err)?;
+            let ledger = tx.object_store(STATEMENTS).map_err(map_err)?;
+            let rejected = tx.object_store(REJECTED).map_err(map_err)?;
+            for id in ids {
+                let found: Option<JsValue> = rejected
+                    .get::<JsValue, String, _>(id.clone())
+                    .primitive()
+                    .map_err(map_err)?
+                    .await
+                    .map_err(map_err)?;
+                let Some(found) = found else {
+                    continue;
+                };
+                let r: RejectedStatement = serde_json::from_value(from_js(&found)?)
+                    .map_err(|e| AppError::Damaged(e.to_string()))?;
+                if r.account != account {
+                    continue;
+                }
+                let copy: Option<JsValue> = ledger
+                    .get::<JsValue, String, _>(id.clone())
+                    .primitive()
+                    .map_err(map_err)?
+                    .await
+                    .map_err(map_err)?;
+                let queued = match copy {
+                    Some(v) => v,
+                    None => to_js(
+                        &serde_json::to_value(super::requeued(&r))
+                            .map_err(|e| AppError::Storage(e.to_string()))?,
+                    )?,
+                };
+                outbox.put(queued).primitive().map_err(map_err)?;
+                rejected.delete(id.clone()).primitive().map_err(map_err)?;
+                moved += 1;
+            }
+        }
+        commit(tx, raw).await?;
+        Ok(moved)
+    }
+
     /// Number of `account`'s statements waiting.
     pub async fn outbox_count(&self, account: &str) -> Result<usize, AppError> {
         Ok(self.outbox(account).await?.len())

@@ -124,6 +124,35 @@ impl MemoryStore {
         }
     }
 
+    pub fn requeue_rejected(&self, account: &str, ids: &[String]) -> usize {
+        let mut inner = self.inner.borrow_mut();
+        let mut moved = 0;
+        for id in ids {
+            if inner.rejected.get(id).is_none_or(|r| r.account != account) {
+                continue;
+            }
+            let Some(r) = inner.rejected.remove(id) else {
+                continue;
+            };
+            let queued = inner
+                .statements
+                .iter()
+                .find(|q| &q.id == id)
+                .cloned()
+                .unwrap_or_else(|| super::requeued(&r));
+            if !inner.outbox.iter().any(|q| &q.id == id) {
+                inner.outbox.push(queued);
+            }
+            moved += 1;
+        }
+        inner.outbox.sort_by(|a, b| {
+            a.order
+                .partial_cmp(&b.order)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        moved
+    }
+
     pub fn meta(&self, key: &str) -> Option<serde_json::Value> {
         self.inner.borrow().meta.get(key).cloned()
     }

@@ -71,6 +71,11 @@ pub struct Queued {
     pub order: f64,
     /// The statement as JSON text, exactly as it is sent.
     pub body: String,
+    /// An anonymous record's statement (an anonymous evaluation): sent through the portal's
+    /// anonymous account, in a request of its own, never before this time (ms since epoch).
+    /// Absent for the learner's own statements (and in records written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous_after_ms: Option<i64>,
 }
 
 /// A statement the LRS refused, kept with the LRS's reason.
@@ -85,6 +90,19 @@ pub struct RejectedStatement {
     pub reason: String,
     pub body: String,
     pub at_ms: i64,
+}
+
+/// A rejected statement back in the outbox when the learner's copy of it is gone: in the
+/// order it was refused, through the learner's own channel.
+fn requeued(r: &RejectedStatement) -> Queued {
+    Queued {
+        id: r.id.clone(),
+        attempt_id: r.attempt_id.clone(),
+        account: r.account.clone(),
+        order: r.at_ms as f64 * 1000.0,
+        body: r.body.clone(),
+        anonymous_after_ms: None,
+    }
 }
 
 /// What a read of the summaries found.
@@ -197,6 +215,15 @@ impl Storage {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// Moves `account`'s rejected statements back to the outbox, as they were first queued
+    /// (order and channel from the learner's copy), in one transaction. Returns how many moved.
+    pub async fn requeue_rejected(&self, account: &str, ids: &[String]) -> Result<usize, AppError> {
+        match self {
+            Storage::Idb(s) => s.requeue_rejected(account, ids).await,
+            Storage::Memory(s) => Ok(s.requeue_rejected(account, ids)),
         }
     }
 

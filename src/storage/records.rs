@@ -374,6 +374,15 @@ impl Storage {
         }
 
         let default_lang = ctx.statements.language;
+        // An anonymous evaluation's statements go through the anonymous account whatever the
+        // file says (never with the learner's credentials), and only they do.
+        let anonymous: std::collections::HashSet<&str> = selfrecords
+            .iter()
+            .filter_map(|r| match r {
+                SelfRecord::Evaluation(e) if e.anonymous => Some(e.id.as_str()),
+                _ => None,
+            })
+            .collect();
         let queued = |v: &Value, i: usize, not_rebuilt: &mut usize| -> Option<Queued> {
             let id = v.get("id")?.as_str()?;
             let body = v.get("body").and_then(Value::as_str).unwrap_or_default();
@@ -386,12 +395,18 @@ impl Storage {
                 .and_then(Value::as_f64)
                 .filter(|o| o.is_finite())
                 .unwrap_or(ctx.now_ms as f64 * 1000.0 + i as f64);
+            let anonymous_after_ms = anonymous.contains(record.as_str()).then(|| {
+                v.get("anonymous_after_ms")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(ctx.now_ms)
+            });
             Some(Queued {
                 id: id.to_owned(),
                 attempt_id: record.clone(),
                 account: ctx.account.to_owned(),
                 order,
                 body: rebuilt_body.clone(),
+                anonymous_after_ms,
             })
         };
         let mut to_add: Vec<(&str, Vec<(String, Value)>)> = Vec::new();

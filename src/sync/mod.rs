@@ -4,15 +4,25 @@
 //! Sync runs at start-up, after each learner action, on the browser's `online` event, every
 //! minute, and on "Sync now". One drive loop at a time; a kick during a run asks for one more.
 //! It sends only the signed-in account's outbox (records are kept per account).
+//! One tab at a time too: a run holds the Web Lock [`SYNC_LOCK`], so two open tabs never send
+//! the same outbox (the second waits, then finds what the first sent gone from it).
 //!
 //! A sign-in is one of three [`SessionMode`]s: the default keeps the identity on the device
 //! and the password in memory; "remember me" (learners only) also keeps the credential, sealed
 //! ([`device`]), for the configured days; "máy dùng chung" (shared computer) keeps nothing
 //! beyond the page. Sign-out deletes the account's records once they are sent.
+//!
+//! Anonymous evaluations never travel with the learner's statements: a run sends the
+//! learner's outbox first, then at most one anonymous record, through the anonymous account
+//! of `config.json`, when its random delay and the quiet time after the last request are
+//! over (the policy is `boiduong_core::sync::anonymous_step`). They stay the account's records
+//! on the device (shown to it alone, deleted with its records), never linked on the LRS.
 
 pub mod device;
 
-use boiduong_core::sync::{Effect as SyncEffect, Pending, SyncConfig, SyncPolicy};
+use boiduong_core::sync::{
+    anonymous_step, AnonymousStep, Effect as SyncEffect, Pending, SyncConfig, SyncPolicy,
+};
 use boiduong_core::xapi::{Learner, StatementContext};
 use boiduong_core::Lang;
 use leptos::prelude::*;
@@ -23,11 +33,13 @@ use crate::net::config::{fetch_config, Config};
 use crate::net::lrs::{self, Credentials};
 use crate::platform::now_ms;
 use crate::state::AppState;
-use crate::storage::{last_sync_key, RejectedStatement, IDENTITY_KEY};
+use crate::storage::{last_sync_key, Queued, RejectedStatement, Storage, IDENTITY_KEY};
 
 pub use device::REMEMBER_KEY;
 
 const PERIOD_MS: i32 = 60_000;
+/// The Web Lock a sync run holds (one tab at a time).
+pub const SYNC_LOCK: &str = "boiduong-sync";
 
 /// How a sign-in treats the device.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -83,8 +95,21 @@ pub struct SyncState {
     /// Last problem talking to the LRS, in plain words.
     pub last_error: RwSignal<Option<String>>,
     pub syncing: RwSignal<bool>,
+    /// The LRS refused or does not have its statements resource (403/404): its address or
+    /// the account's rights are wrong (status, reason). Nothing is sent or rejected until
+    /// "Sync now" or a new sign-in.
+    pub misconfigured: RwSignal<Option<(u16, String)>>,
+    /// Anonymous evaluations cannot be sent: the anonymous account or its rights were
+    /// refused (the LRS's reason). They wait, kept, until "Sync now".
+    pub anonymous_refused: RwSignal<Option<String>>,
     again: StoredValue<bool>,
     policy: StoredValue<SyncPolicy, LocalStorage>,
+    /// The policy of anonymous records (their own account, their own backoff).
+    anonymous_policy: StoredValue<SyncPolicy, LocalStorage>,
+    /// When the last request carrying the learner's statements or an anonymous record left.
+    last_sent_ms: StoredValue<u64>,
+    /// The time a wake-up timer is set for (one at a time: the earliest).
+    wake: StoredValue<Option<u64>>,
     /// The identity, counts and remembered credentials have been read from storage.
     local_loaded: StoredValue<bool>,
 }
@@ -126,8 +151,13 @@ pub fn provide_sync(app: AppState) -> SyncState {
         auth_required: RwSignal::new(false),
         last_error: RwSignal::new(None),
         syncing: RwSignal::new(false),
+        misconfigured: RwSignal::new(None),
+        anonymous_refused: RwSignal::new(None),
         again: StoredValue::new(false),
         policy: StoredValue::new_local(SyncPolicy::new(SyncConfig::default())),
+        anonymous_policy: StoredValue::new_local(SyncPolicy::new(SyncConfig::default())),
+        last_sent_ms: StoredValue::new(0),
+        wake: StoredValue::new(None),
         local_loaded: StoredValue::new(false),
     };
     provide_context(state);
@@ -331,6 +361,7 @@ impl SyncState {
         self.verified.set(checked);
         self.shared.set(mode == SessionMode::Shared);
         self.auth_required.set(false);
+        self.misconfigured.set(None);
         self.policy.update_value(|p| p.signed_in());
         self.refresh_counts().await;
         self.kick();
@@ -368,10 +399,12 @@ impl SyncState {
     }
 
     /// Signs out and deletes the account's records on this device (other accounts' stay),
-    /// with the trainer's cache and what was remembered. Refused while records are unsent
-    /// unless `confirmed` (the learner chose to lose them).
+    /// with the trainer's cache and what was remembered. Refused while records are unsent or
+    /// statements the LRS refused are kept, unless `confirmed` (the learner chose to lose
+    /// them).
     pub async fn sign_out(self, confirmed: bool) -> Result<(), AppError> {
-        if self.pending.get_untracked() > 0 && !confirmed {
+        let unsent = self.pending.get_untracked() > 0 || !self.rejected.read_untracked().is_empty();
+        if unsent && !confirmed {
             return Err(AppError::Storage("unsent records".into()));
         }
         if let Some(storage) = self.app.storage() {
@@ -389,15 +422,45 @@ impl SyncState {
         self.identity.set(None);
         self.pending.set(0);
         self.rejected.set(Vec::new());
+        self.misconfigured.set(None);
         self.last_sync_ms.set(None);
         self.app.switch_account("").await;
         Ok(())
     }
 
-    /// "Sync now": also cancels our own backoff (never the LRS's Retry-After).
+    /// "Sync now": also cancels our own backoff (never the LRS's Retry-After) and tries a
+    /// misconfigured LRS or a refused anonymous account once more.
     pub fn sync_now(self) {
         self.policy.update_value(|p| p.retry_now());
+        self.anonymous_policy.update_value(|p| {
+            p.retry_now();
+            p.signed_in();
+        });
+        self.misconfigured.set(None);
+        self.anonymous_refused.set(None);
         self.kick();
+    }
+
+    /// Puts the statements the LRS refused back in the outbox (the learner chose to, e.g.
+    /// once the training centre fixed what the LRS objected to), then syncs.
+    pub async fn requeue_rejected(self) -> Result<usize, AppError> {
+        let storage = self
+            .app
+            .storage()
+            .ok_or_else(|| AppError::StorageUnavailable("storage not open".into()))?;
+        let ids: Vec<String> = self
+            .rejected
+            .get_untracked()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let Some(account) = self.identity.get_untracked().map(|i| i.account) else {
+            return Ok(0);
+        };
+        let moved = storage.requeue_rejected(&account, &ids).await?;
+        self.refresh_counts().await;
+        self.sync_now();
+        Ok(moved)
     }
 
     /// Runs the drive loop now, or once more after the current run.
@@ -408,13 +471,18 @@ impl SyncState {
         }
         self.syncing.set(true);
         leptos::task::spawn_local(async move {
-            loop {
-                self.again.set_value(false);
-                self.drive().await;
-                if !self.again.get_value() {
-                    break;
+            // One tab at a time: another tab's run makes this one wait, then this one reads
+            // the outbox afresh.
+            crate::platform::with_lock(SYNC_LOCK, async move {
+                loop {
+                    self.again.set_value(false);
+                    self.drive().await;
+                    if !self.again.get_value() {
+                        break;
+                    }
                 }
-            }
+            })
+            .await;
             self.syncing.set(false);
         });
     }
@@ -426,20 +494,51 @@ impl SyncState {
         let Some(Ok(config)) = self.config.get_untracked() else {
             return;
         };
-        let Some(credentials) = self.credentials.get_value() else {
-            self.refresh_counts().await;
-            return;
-        };
         // The outbox is read once per run and kept in step locally (re-reading 10,000 records
         // per request would dominate a large drain); statements queued meanwhile are picked up
         // by the next run, which `kick` schedules.
-        let mut outbox = match storage.outbox(&credentials.account).await {
+        // The account whose outbox this is: the one signed in on the device (its password
+        // may be unknown after a reload: then only its anonymous records can go).
+        let Some(account) = self.identity.get_untracked().map(|i| i.account) else {
+            self.refresh_counts().await;
+            return;
+        };
+        let outbox = match storage.outbox(&account).await {
             Ok(o) => o,
             Err(e) => {
                 self.last_error.set(Some(e.to_string()));
                 return;
             }
         };
+        let (anonymous, named): (Vec<Queued>, Vec<Queued>) = outbox
+            .into_iter()
+            .partition(|q| q.anonymous_after_ms.is_some());
+        let named_done = match self.credentials.get_value() {
+            Some(credentials) => {
+                self.drive_named(&storage, &config, &credentials, named, anonymous.len())
+                    .await
+            }
+            None => {
+                self.refresh_counts().await;
+                true
+            }
+        };
+        if named_done {
+            self.drive_anonymous(&storage, &config, &account, anonymous)
+                .await;
+        }
+    }
+
+    /// Sends the learner's own statements. Returns false when the run must stop (the
+    /// session or the address was refused, or the outbox could not be written).
+    async fn drive_named(
+        self,
+        storage: &Storage,
+        config: &Config,
+        credentials: &Credentials,
+        mut outbox: Vec<Queued>,
+        anonymous_waiting: usize,
+    ) -> bool {
         let mut pending: Vec<Pending> = outbox
             .iter()
             .map(|q| Pending {
@@ -451,7 +550,7 @@ impl SyncState {
             None;
         // Bounded: each round sends one request; the policy's waits end the loop.
         for _ in 0..100_000 {
-            self.pending.set(pending.len());
+            self.pending.set(pending.len() + anonymous_waiting);
             let now = now_ms().max(0) as u64;
             let request = self
                 .policy
@@ -460,22 +559,28 @@ impl SyncState {
             let Some(request) = request else {
                 if let Some(previous) = commit.take() {
                     if let Err(e) = previous.await {
-                        self.last_error.set(Some(e.to_string()));
+                        self.save_failed(e);
+                        return false;
                     }
                 }
                 self.schedule_wake();
-                return;
+                return true;
             };
+            self.last_sent_ms.set_value(now);
             // The previous round's outbox commit runs while this request is in flight (at most
             // one outstanding). If the page dies before it lands, the acknowledged statements
             // are simply sent again, and the LRS answers an identical copy with 204.
-            let send = lrs::send(&request, &config.lrs_endpoint, &credentials);
+            let send = lrs::send(&request, &config.lrs_endpoint, credentials);
             let outcome = match commit.take() {
                 Some(previous) => {
                     let (outcome, committed) = futures::future::join(send, previous).await;
                     if let Err(e) = committed {
-                        self.last_error.set(Some(e.to_string()));
-                        return;
+                        // The answer to this request is not applied either: everything the
+                        // failed write would have removed is still in the outbox and goes
+                        // again after a backoff (the policy is told, so it never waits for
+                        // an answer that will not come).
+                        self.save_failed(e);
+                        return false;
                     }
                     outcome
                 }
@@ -489,22 +594,23 @@ impl SyncState {
             let mut acked = Vec::new();
             let mut rejected = Vec::new();
             let mut auth = false;
+            let mut misconfigured = None;
             for effect in effects {
                 match effect {
                     SyncEffect::Acked(ids) => acked.extend(ids),
                     SyncEffect::Rejected { id, status, reason } => {
-                        let queued = outbox.iter().find(|q| q.id == id);
-                        rejected.push(RejectedStatement {
-                            attempt_id: queued.map(|q| q.attempt_id.clone()).unwrap_or_default(),
-                            account: credentials.account.clone(),
-                            body: queued.map(|q| q.body.clone()).unwrap_or_default(),
+                        rejected.push(rejected_record(
+                            &outbox,
+                            &credentials.account,
                             id,
                             status,
                             reason,
-                            at_ms: now_ms(),
-                        });
+                        ));
                     }
                     SyncEffect::AuthRequired => auth = true,
+                    SyncEffect::Misconfigured { status, reason } => {
+                        misconfigured = Some((status, reason));
+                    }
                     SyncEffect::WaitUntil(_) => {}
                 }
             }
@@ -521,8 +627,8 @@ impl SyncState {
                     commit = Some(Box::pin(write));
                 } else if let Err(e) = write.await {
                     // Rejections are rare and shown at once: written before going on.
-                    self.last_error.set(Some(e.to_string()));
-                    return;
+                    self.save_failed(e);
+                    return false;
                 }
                 let done: std::collections::HashSet<&str> = acked
                     .iter()
@@ -531,12 +637,13 @@ impl SyncState {
                     .collect();
                 pending.retain(|p| !done.contains(p.id.as_str()));
                 outbox.retain(|q| !done.contains(q.id.as_str()));
-                self.pending.set(pending.len());
+                self.pending.set(pending.len() + anonymous_waiting);
             }
             if !acked.is_empty() {
                 self.last_sync_ms.set(Some(now_ms()));
                 self.last_error.set(None);
                 self.unverified.set(false);
+                self.misconfigured.set(None);
             }
             if !rejected.is_empty() {
                 self.refresh_counts().await;
@@ -545,36 +652,206 @@ impl SyncState {
                 self.policy
                     .with_value(|p| p.last_error().map(str::to_owned)),
             );
-            if auth {
+            if auth || misconfigured.is_some() {
                 if let Some(previous) = commit.take() {
-                    let _ = previous.await;
+                    if let Err(e) = previous.await {
+                        self.last_error.set(Some(e.to_string()));
+                    }
                 }
-                self.auth_required.set(true);
-                self.signed_in.set(false);
-                self.verified.set(false);
-                self.credentials.set_value(None);
-                device::forget(&storage).await;
+                if auth {
+                    self.auth_required.set(true);
+                    self.signed_in.set(false);
+                    self.verified.set(false);
+                    self.credentials.set_value(None);
+                    device::forget(storage).await;
+                }
+                if misconfigured.is_some() {
+                    // Stopped, kept, said: never a rejection of the learner's statements.
+                    self.misconfigured.set(misconfigured);
+                }
                 self.refresh_counts().await;
-                return;
+                return false;
             }
         }
         if let Some(previous) = commit.take() {
             if let Err(e) = previous.await {
-                self.last_error.set(Some(e.to_string()));
+                self.save_failed(e);
+                return false;
             }
+        }
+        true
+    }
+
+    /// An outbox write failed: say why, and let the policy send again after a backoff.
+    fn save_failed(self, error: AppError) {
+        let now = now_ms().max(0) as u64;
+        self.policy.update_value(|p| {
+            p.apply_failed(error.to_string(), now, random_u64());
+        });
+        self.last_error.set(Some(error.to_string()));
+        self.schedule_wake();
+    }
+
+    /// Sends at most one anonymous record, through the anonymous account, in a request of its
+    /// own, when its delay and the quiet time after the last request are over.
+    /// `owner` is the account whose records they are on this device (never sent with them).
+    async fn drive_anonymous(
+        self,
+        storage: &Storage,
+        config: &Config,
+        owner: &str,
+        outbox: Vec<Queued>,
+    ) {
+        // Without the account (removed from config.json since), the records wait, kept.
+        let Some(account) = config.anonymous_account.clone() else {
+            return;
+        };
+        // A refused anonymous account, or an LRS that refuses everything (shown already),
+        // waits for "Sync now".
+        if outbox.is_empty()
+            || self.anonymous_refused.get_untracked().is_some()
+            || self.misconfigured.get_untracked().is_some()
+        {
+            return;
+        }
+        let (quiet_ms, _) = account.delay_ms();
+        let mut due: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+        for q in &outbox {
+            let at = q.anonymous_after_ms.unwrap_or(0).max(0) as u64;
+            let entry = due.entry(q.attempt_id.as_str()).or_insert(at);
+            *entry = (*entry).min(at);
+        }
+        let records: Vec<(&str, u64)> = due.into_iter().collect();
+        let now = now_ms().max(0) as u64;
+        let record = match anonymous_step(&records, now, self.last_sent_ms.get_value(), quiet_ms) {
+            AnonymousStep::Idle => return,
+            AnonymousStep::WaitUntil(at) => {
+                self.wake_at(at);
+                return;
+            }
+            AnonymousStep::Send(record) => record.to_owned(),
+        };
+        let credentials = Credentials {
+            account: account.name.clone(),
+            password: account.password.clone(),
+        };
+        let mut pending: Vec<Pending> = outbox
+            .iter()
+            .filter(|q| q.attempt_id == record)
+            .map(|q| Pending {
+                id: q.id.clone(),
+                body: q.body.clone(),
+            })
+            .collect();
+        // One record: one request, or a few if the LRS asks to split or probe.
+        for _ in 0..100 {
+            let now = now_ms().max(0) as u64;
+            let request = self
+                .anonymous_policy
+                .try_update_value(|p| p.next_request(&pending, now))
+                .flatten();
+            let Some(request) = request else {
+                break;
+            };
+            self.last_sent_ms.set_value(now);
+            let outcome = lrs::send(&request, &config.lrs_endpoint, &credentials).await;
+            let now = now_ms().max(0) as u64;
+            let effects = self
+                .anonymous_policy
+                .try_update_value(|p| p.on_outcome(&request, outcome, now, random_u64()))
+                .unwrap_or_default();
+            let mut acked = Vec::new();
+            let mut rejected = Vec::new();
+            for effect in effects {
+                match effect {
+                    SyncEffect::Acked(ids) => acked.extend(ids),
+                    SyncEffect::Rejected { id, status, reason } => {
+                        rejected.push(rejected_record(&outbox, owner, id, status, reason));
+                    }
+                    SyncEffect::AuthRequired => {
+                        let reason = self
+                            .anonymous_policy
+                            .with_value(|p| p.last_error().map(str::to_owned))
+                            .unwrap_or_default();
+                        self.anonymous_refused.set(Some(reason));
+                    }
+                    SyncEffect::Misconfigured { status, reason } => {
+                        self.anonymous_refused
+                            .set(Some(format!("{status}: {reason}")));
+                    }
+                    SyncEffect::WaitUntil(at) => self.wake_at(at),
+                }
+            }
+            if !acked.is_empty() || !rejected.is_empty() {
+                if let Err(e) = storage.settle(owner, &acked, &rejected, None).await {
+                    let now = now_ms().max(0) as u64;
+                    self.anonymous_policy.update_value(|p| {
+                        p.apply_failed(e.to_string(), now, random_u64());
+                    });
+                    self.last_error.set(Some(e.to_string()));
+                    break;
+                }
+                pending
+                    .retain(|p| !acked.contains(&p.id) && !rejected.iter().any(|r| r.id == p.id));
+                self.refresh_counts().await;
+            }
+            if self.anonymous_refused.get_untracked().is_some() {
+                break;
+            }
+        }
+        self.last_sent_ms.set_value(now_ms().max(0) as u64);
+        // The next record (if any) waits for the quiet time after this one.
+        if records.len() > 1 {
+            self.wake_at(now_ms().max(0) as u64 + quiet_ms);
         }
     }
 
     /// Wakes the loop when the policy's backoff or Retry-After ends.
     fn schedule_wake(self) {
-        let Some(at) = self.policy.with_value(|p| p.next_wake()) else {
+        if let Some(at) = self.policy.with_value(|p| p.next_wake()) {
+            self.wake_at(at);
+        }
+    }
+
+    /// Runs the loop again at `at` (ms since epoch; at once when past), unless a timer is
+    /// already set for no later than that (the run it starts sets the next one).
+    fn wake_at(self, at: u64) {
+        let now = now_ms().max(0) as u64;
+        if self.wake.get_value().is_some_and(|t| t > now && t <= at) {
             return;
-        };
-        let delay = (at as i64 - now_ms()).clamp(0, i64::from(i32::MAX));
+        }
+        self.wake.set_value(Some(at));
+        let delay = at.saturating_sub(now).min(i32::MAX as u64);
         set_timeout(
-            move || self.kick(),
-            std::time::Duration::from_millis(delay as u64),
+            move || {
+                if self.wake.get_value() == Some(at) {
+                    self.wake.set_value(None);
+                }
+                self.kick();
+            },
+            std::time::Duration::from_millis(delay),
         );
+    }
+}
+
+/// A refused statement as kept in the rejected store (as `account`'s), with what the outbox
+/// knew of it.
+fn rejected_record(
+    outbox: &[Queued],
+    account: &str,
+    id: String,
+    status: u16,
+    reason: String,
+) -> RejectedStatement {
+    let queued = outbox.iter().find(|q| q.id == id);
+    RejectedStatement {
+        attempt_id: queued.map(|q| q.attempt_id.clone()).unwrap_or_default(),
+        account: account.to_owned(),
+        body: queued.map(|q| q.body.clone()).unwrap_or_default(),
+        id,
+        status,
+        reason,
+        at_ms: now_ms(),
     }
 }
 

@@ -3,8 +3,9 @@
 //! review opened once reopens offline, and aggregated by `boiduong_core::review`.
 //!
 //! What is read: the verbs the review needs (launched, answered, completed, passed, failed),
-//! each with its own high-water mark (the newest `stored` seen), so "refresh" asks only for
-//! what is new. The cache is not the record: the LRS is.
+//! oldest first, each with its own high-water mark (`review::refresh::page_mark`), stored with
+//! each page in one transaction, so "refresh" asks only for what is new and an interrupted
+//! refresh resumes where the cache ends. The cache is not the record: the LRS is.
 //!
 //! The class is every learner's data, so the cache is the trainer's alone and only while they
 //! are there: nothing of it is read before the LRS has accepted the password in this page
@@ -434,13 +435,12 @@ impl TrainerState {
             .unwrap_or_default();
         let statements_url = format!("{}/statements", endpoint.trim_end_matches('/'));
         for verb in VERBS {
+            // Oldest first, so the mark only ever passes pages the cache holds (see
+            // `review::refresh`): an interrupted refresh is resumed, not skipped over.
             let mut url = format!(
-                "{statements_url}?verb={}&limit={PAGE}",
-                js_sys::encode_uri_component(verb)
+                "{statements_url}?{}",
+                review::refresh::statements_query(verb, PAGE, marks.get(verb).map(String::as_str))
             );
-            if let Some(since) = marks.get(verb) {
-                url.push_str(&format!("&since={}", js_sys::encode_uri_component(since)));
-            }
             let mut added = Vec::new();
             for _ in 0..MAX_PAGES {
                 let text = lrs::get_text(&url, &credentials).await?;
@@ -453,11 +453,16 @@ impl TrainerState {
                     url: url.clone(),
                     reason: e.to_string(),
                 })?;
-                if let Some(newest) = raw.statements.iter().filter_map(|s| s.stored.clone()).max() {
-                    let entry = marks.entry(verb.to_owned()).or_default();
-                    if newest > *entry {
-                        *entry = newest;
-                    }
+                let stored: Vec<&str> = raw
+                    .statements
+                    .iter()
+                    .filter_map(|s| s.stored.as_deref())
+                    .collect();
+                let last = page.more.as_deref().is_none_or(|m| m.trim().is_empty());
+                if let Some(mark) =
+                    review::refresh::page_mark(marks.get(verb).map(String::as_str), &stored, last)
+                {
+                    marks.insert(verb.to_owned(), mark);
                 }
                 if !page.statements.is_empty() {
                     let json = review::lean_json(&page.statements);
@@ -476,9 +481,19 @@ impl TrainerState {
                 match page
                     .more
                     .as_deref()
-                    .and_then(|m| lrs::resolve_more(&endpoint, m))
+                    .map(str::trim)
+                    .filter(|m| !m.is_empty())
                 {
-                    Some(next) => url = next,
+                    // Followed only on the LRS's own origin: the request carries the password.
+                    Some(more) => match boiduong_core::urls::lrs_link(&endpoint, more) {
+                        Some(next) => url = next,
+                        None => {
+                            return Err(AppError::Malformed {
+                                url: url.clone(),
+                                reason: format!("the next page is on another site: {more}"),
+                            })
+                        }
+                    },
                     None => break,
                 }
             }

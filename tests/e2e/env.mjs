@@ -16,7 +16,16 @@ const port = (name, fallback) => {
 /** The built portal to serve (E2E_DIST, default dist/; e.g. a deliberately broken build). */
 export const DIST = process.env.E2E_DIST || 'dist';
 
-/** The portal as shipped: its config.json points straight at the e2e LRS. */
+/** The config the e2e copies of the portal are deployed with (preview, anonymous account). */
+export const E2E_CONFIG = process.env.E2E_CONFIG || 'tests/e2e/config.json';
+
+/**
+ * The anonymous account of that config (write only, see scripts/lrs/start.sh); its LRS agent,
+ * like every account's, is the xAPI account {homePage: ACCOUNT_HOME_PAGE, name}.
+ */
+export const ANONYMOUS = { account: 'andanh', password: 'andanh-pass' };
+
+/** The portal as deployed for the run: its config.json points straight at the e2e LRS. */
 export const APP_PORT = port('E2E_APP_PORT', 4173);
 export const APP_ORIGIN = `http://127.0.0.1:${APP_PORT}`;
 

@@ -367,6 +367,16 @@ export class SyncPage extends Base {
     return this.page.getByTestId('auth-required');
   }
 
+  /** The notice of a misconfigured LRS (403/404 on its statements resource). */
+  get misconfigured() {
+    return this.page.getByTestId('sync-misconfigured');
+  }
+
+  /** "Send these records again" (the rejected statements back into the outbox). */
+  get requeue() {
+    return this.page.getByTestId('requeue-rejected');
+  }
+
   get needPassword() {
     return this.page.getByTestId('need-password');
   }

@@ -7,10 +7,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, axeReport } from './fixtures.mjs';
-import { ModulePlayer, ScenarioPlayer, openSync, signIn } from './pages.mjs';
-import { ACCOUNTS } from './env.mjs';
+import { ModulePlayer, ScenarioPlayer, openFromCatalog, openSync, signIn } from './pages.mjs';
+import { ACCOUNT_HOME_PAGE, ACCOUNTS, ANONYMOUS, E2E_CONFIG } from './env.mjs';
 import { correctAnswer, en, loadModule, loadScenario, text, vi, walk, wrongAnswer } from './content.mjs';
-import { expectLrsHoldsExactly, localStatements, statementsOfRegistrations } from './lrs.mjs';
+import { expectLrsHoldsExactly, getStatements, localStatements, statementsOfRegistrations } from './lrs.mjs';
 
 const MODULE_ID = 'tiep-cong-dan';
 const POSITION = 'cong-chuc-chuyen-mon-xa';
@@ -100,6 +100,43 @@ async function shoot(page, name, region, { viewport = false } = {}) {
     await page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
   } else {
     await region.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+  }
+}
+
+/**
+ * Reads an anonymous evaluation back from the LRS as a trainer and checks that nothing in it
+ * links it to `user`: not the actor, not the authority (the LRS stamps the account that sent
+ * it: the write-only anonymous account, never the learner's), not the registration, session,
+ * platform or language (none in the context; only the class code the form mentions), not a
+ * time finer than the day, and not the LRS's `stored` time (sent in a request of its own, at
+ * least the quiet time away from every request carrying the learner's own statements).
+ */
+async function expectAnonymousUnlinked(anonymous, named, user) {
+  expect(anonymous.length, 'an anonymous evaluation was made').toBeGreaterThan(0);
+  const remote = [];
+  for (const r of anonymous) remote.push(...(await getStatements({ statementId: r.id })));
+  expect(remote.map((s) => s.id).sort(), 'the LRS holds the anonymous evaluation').toEqual(anonymous.map((r) => r.id).sort());
+  const mine = await statementsOfRegistrations([...new Set(named.map((r) => r.attempt_id))]);
+  expect(mine.length).toBe(named.length);
+  const myAuthority = mine[0].authority;
+  expect(JSON.stringify(myAuthority), 'the learner\'s own statements carry their account').toContain(user.account);
+  const delay = JSON.parse(readFileSync(join(ROOT, E2E_CONFIG), 'utf8')).anonymous_account.delay_s[0] * 1_000;
+  const namedStored = mine.map((s) => Date.parse(s.stored));
+  const text = JSON.stringify(remote);
+  for (const word of [user.account, user.name, ...new Set(named.map((r) => r.attempt_id))]) {
+    expect(text.includes(word), `the anonymous statements mention ${word}`).toBe(false);
+  }
+  for (const s of remote) {
+    expect(s.actor.name).toBeUndefined();
+    expect(s.actor.account.name).not.toBe(user.account);
+    expect(s.authority?.account, 'stamped with the anonymous account').toEqual({ homePage: ACCOUNT_HOME_PAGE, name: ANONYMOUS.account });
+    expect(JSON.stringify(s.authority)).not.toBe(JSON.stringify(myAuthority));
+    expect(Object.keys(s.context).sort(), 'context: activities and the class code only').toEqual(['contextActivities', 'extensions']);
+    expect(Object.values(s.context.extensions), 'the class code, nothing else').toEqual([user.classCode]);
+    expect(s.timestamp, 'day-only timestamp').toMatch(/T00:00:00(\.0+)?(Z|\+00:00)$/);
+    const stored = Date.parse(s.stored);
+    const nearest = Math.min(...namedStored.map((t) => Math.abs(t - stored)));
+    expect(nearest, 'stored apart from every request of the learner').toBeGreaterThanOrEqual(delay);
   }
 }
 
@@ -256,11 +293,15 @@ test('a: profile, gap report, ratings, pre-test, module, post-test, gain, evalua
   await shoot(page, 'pretest-gain-mobile', page.getByTestId('gain'), { viewport: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 
-  // Sync, then compare the LRS with the device, statement by statement.
+  // Sync, then compare the LRS with the device, statement by statement (the anonymous
+  // evaluation waits for its delay and goes on its own: drained too).
   const sync = await openSync(page);
   await sync.drain();
   const local = await localStatements(page);
-  await expectLrsHoldsExactly(local, { label: 'self-assessment run' });
+  const isAnonymous = (r) => JSON.parse(r.body).actor.name === undefined;
+  const named = local.filter((r) => !isAnonymous(r));
+  await expectLrsHoldsExactly(named, { label: 'self-assessment run' });
+  await expectAnonymousUnlinked(local.filter(isAnonymous), named, ACCOUNTS.hocvien3);
   const bodies = local.map((r) => JSON.parse(r.body));
   const objects = bodies.map((s) => s.object.id);
   expect(objects.some((id) => id.endsWith(`/modules/${MODULE_ID}/pretest`)), 'pre-test statements').toBe(true);
@@ -270,7 +311,7 @@ test('a: profile, gap report, ratings, pre-test, module, post-test, gain, evalua
   expect(evals.length, '3 likert + what I will do differently').toBe(4);
   for (const s of evals) {
     expect(s.actor.name, 'anonymous evaluation has no name').toBeUndefined();
-    expect(s.actor.account.name).toBe(s.context.registration);
+    expect(s.context.registration, 'anonymous evaluation has no registration').toBeUndefined();
   }
   const records = await localSelfRecords(page);
   const privateRatings = records.filter((r) => r.kind === 'rating' && !r.shared);
@@ -330,4 +371,43 @@ test('c: the self-assessment page in English', async ({ page }) => {
   await expect(page.getByRole('heading', { name: en.consent_title })).toBeVisible();
   expect(await axeReport(page, 'self-assessment page (en)'), 'axe on /tu-danh-gia in English').toBe('');
   await page.getByTestId('lang-switch').click();
+});
+
+// Guards: "send without my name" offered where no anonymous account exists, so the
+// evaluation would go with the learner's own credentials after all.
+test.describe('without an anonymous account in config.json', () => {
+  // The page's own requests only (a service worker would answer config.json itself).
+  test.use({ serviceWorkers: 'block' });
+
+  test('d: the evaluation form does not offer "send without my name"', async ({ page, guard }) => {
+    test.setTimeout(120_000);
+    await page.route('**/config.json', async (route) => {
+      const response = await route.fetch();
+      const config = await response.json();
+      delete config.anonymous_account;
+      await route.fulfill({ response, json: config });
+    });
+    await signIn(page, ACCOUNTS.hocvien3);
+    const mod = loadModule('tiep-nhan-ho-so-mot-cua');
+    const player = await openFromCatalog(page, 'module', 'tiep-nhan-ho-so-mot-cua');
+    await player.start();
+    for (const lesson of mod.lessons) {
+      await expect(player.stepHeading).toHaveText(text(lesson.title));
+      await player.answer(lesson.practice);
+      await player.continue();
+    }
+    for (const item of mod.check.items) {
+      await expect(player.item).toHaveAttribute('data-item', item.id);
+      await player.answer(item, correctAnswer(item));
+      await player.continue();
+    }
+    await expect(player.result).toBeVisible();
+    const evaluation = page.getByTestId('evaluation-form');
+    await expect(evaluation).toBeVisible();
+    await expect(evaluation.getByTestId('evaluation-send')).toBeVisible();
+    await expect(evaluation.getByLabel(vi.eval_anonymous, { exact: true })).toHaveCount(0);
+    await expect(evaluation.getByText(vi.eval_anonymous_hint)).toHaveCount(0);
+    // The service worker blocked on purpose (above): Chromium says so, nothing else may.
+    guard.takeProblems(/^console\.warning on \S+: Service Worker registration blocked by Playwright( \(.*\))?$/);
+  });
 });

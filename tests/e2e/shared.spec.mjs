@@ -5,14 +5,18 @@
 // the LRS checked the password in this page session, is sealed at rest and leaves with the
 // trainer. Real Ralph, real Chromium, Vietnamese UI.
 import { readFileSync } from 'node:fs';
-import { test, expect } from './fixtures.mjs';
+import { test, expect, axeReport } from './fixtures.mjs';
 import { HistoryPage, SignInPage, SyncPage, openFromCatalog, openHistory, openSync, signIn, signInTrainer } from './pages.mjs';
-import { ACCOUNTS, TRAINER } from './env.mjs';
+import { ACCOUNTS, FAULT_APP_ORIGIN, FAULT_SEED, LRS_URL, PROXY_PORT, PROXY_URL, TRAINER } from './env.mjs';
 import { fill, loadScenario, node, vi } from './content.mjs';
 import { localStatements, localStoreCounts } from './lrs.mjs';
+import { startFaultProxy } from '../../scripts/fault-proxy.mjs';
 
 const SHORT_SCENARIO = 'nguoi-than-nho-giup';
 const REMEMBER_KEY = 'boiduong.remember';
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Console errors Chromium logs for the proxy's provoked 401 answers. */
+const PROXY_401 = new RegExp(`^console\\.error .*the server responded with a status of 401.*\\(${escapeRe(PROXY_URL)}/`);
 
 /** Every record of a store of the portal's database, as JSON text (typed arrays as objects). */
 async function rawRecords(page, store) {
@@ -206,6 +210,7 @@ test('trainer: the class only after the password is checked; sealed at rest; gon
   await expect(page.getByTestId('trainer-locked')).toContainText(vi.trainer_locked);
   await expect(page.getByTestId('trainer-fetch')).toHaveCount(0);
   await expect(page.getByText(learner.account)).toHaveCount(0);
+  expect(await axeReport(page, 'trainer area locked after a reload')).toBe('');
 
   // The password again, on the form the trainer app shows there (checked by the LRS): the
   // class is back.
@@ -222,4 +227,44 @@ test('trainer: the class only after the password is checked; sealed at rest; gon
   expect(await rawRecords(page, 'review')).toEqual([]);
   await page.goto('/trainer');
   await expect(page.getByTestId('trainer-refused')).toBeVisible();
+});
+
+test.describe('through the fault proxy', () => {
+  // The copy of the portal whose config.json points at the proxy.
+  test.use({ baseURL: FAULT_APP_ORIGIN });
+
+  /** @type {Awaited<ReturnType<typeof startFaultProxy>>} */
+  let proxy;
+  test.beforeAll(async () => {
+    proxy = await startFaultProxy({ port: PROXY_PORT, target: LRS_URL, seed: FAULT_SEED });
+  });
+  test.afterAll(async () => {
+    await proxy?.close();
+  });
+
+  // Guards the class staying on an office PC after the trainer's password is changed or
+  // revoked: when the LRS refuses the account (401), the sealed cache leaves the device and
+  // the area asks to sign in again.
+  test('trainer: the LRS refusing the account deletes the class from the device', async ({ page, guard }) => {
+    test.setTimeout(180_000);
+    proxy.setPlan({ mode: 'pass' });
+    const learner = ACCOUNTS.hocvien2;
+    await signIn(page, learner);
+    await playScenario(page);
+    const sync = await openSync(page);
+    await sync.drain();
+
+    await signIn(page, TRAINER);
+    await expect(page).toHaveURL(/\/trainer$/);
+    await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+    await expect(page.getByTestId('table-class-learners')).toContainText(learner.account);
+    expect((await rawRecords(page, 'review')).length).toBeGreaterThan(0);
+
+    proxy.setPlan({ mode: 'always', fault: 'unauthorized' });
+    await page.getByTestId('trainer-refresh').click();
+    await expect(page.getByTestId('trainer-locked')).toBeVisible({ timeout: 30_000 });
+    await expect.poll(() => rawRecords(page, 'review')).toEqual([]);
+    await expect(page.getByText(learner.account)).toHaveCount(0);
+    expect(guard.takeProblems(PROXY_401).length, 'the 401 showed as a failed request').toBeGreaterThan(0);
+  });
 });

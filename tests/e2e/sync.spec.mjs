@@ -453,6 +453,183 @@ test.describe('through the fault proxy', () => {
     expect(guard.takeProblems(PROXY_FAILURES).length, 'the dropped connections showed as failed requests').toBeGreaterThan(0);
   });
 
+  // Guards: a wrong LRS address or an account without write rights (404/403 on every
+  // request) moving the learner's whole outbox into "rejected", or failing silently, or
+  // being retried in a loop.
+  test('g: 404 or 403 on the statements resource is a configuration error: sync stops and says so, nothing is rejected, it drains once fixed', async ({ page, guard }) => {
+    const user = ACCOUNTS.hocvien2;
+    await signIn(page, user);
+    const refuse = (status, detail) => ({ mode: 'always', fault: { kind: 'status', status, cors: true, body: { detail } } });
+    proxy.setPlan(refuse(404, 'Not Found'));
+    const mod = loadModule(MODULE_ID);
+    const player = await openFromCatalog(page, 'module', MODULE_ID);
+    await player.start();
+    await playLessons(player, mod, 0, 1);
+
+    const sync = await openSync(page);
+    await expect(sync.misconfigured).toBeVisible({ timeout: 30_000 });
+    await expect(sync.misconfigured).toContainText('404');
+    await expect(sync.rejectedRows).toHaveCount(0);
+    const pending = await sync.pendingCount();
+    expect(pending, 'the records wait').toBeGreaterThan(0);
+    expect((await localStoreCounts(page)).rejected ?? 0, 'nothing moved to "rejected"').toBe(0);
+    // Stopped: no request until someone acts.
+    const sent = proxy.stats().counts.status404;
+    await page.waitForTimeout(2_500);
+    expect(proxy.stats().counts.status404, 'no retry loop against a wrong address').toBe(sent);
+
+    // 403 (the account may not write) is the same.
+    proxy.setPlan(refuse(403, 'Forbidden'));
+    await sync.syncNow.click();
+    await expect(sync.misconfigured).toContainText('403', { timeout: 30_000 });
+    await expect(sync.rejectedRows).toHaveCount(0);
+    expect(await sync.pendingCount()).toBe(pending);
+
+    // Fixed: "Sync now" sends everything, the notice goes.
+    proxy.setPlan({ mode: 'pass' });
+    await sync.drain();
+    await expect(sync.misconfigured).toHaveCount(0);
+    await expect(sync.rejectedRows).toHaveCount(0);
+    await expectLrsHoldsExactly(await localStatements(page), { as: TRAINER, label: 'LRS once fixed' });
+    expect(guard.takeProblems(PROXY_FAILURES).length, 'the 404/403 showed as failed requests').toBeGreaterThan(0);
+  });
+
+  // Guards: statements the LRS refused that can never be sent again once the problem is
+  // fixed, and a sign-out that deletes them without asking.
+  test('h: rejected statements can be queued again, and sign-out asks before deleting them', async ({ page, guard }) => {
+    const user = ACCOUNTS.hocvien1;
+    await signIn(page, user);
+    proxy.addRule({ name: 'reject-batch', method: 'POST', path: '/xAPI/statements', fault: { kind: 'status', status: 400, cors: true, body: { detail: 'injected: batch refused' } } });
+    proxy.addRule({ name: 'reject-one', method: 'PUT', path: '/xAPI/statements', fault: { kind: 'status', status: 400, cors: true, body: { detail: 'injected: statement refused' } } });
+    const player = await openFromCatalog(page, 'module', MODULE_ID);
+    await player.start();
+    let sync = await openSync(page);
+    await expect(sync.rejectedRows).toHaveCount(1, { timeout: 30_000 });
+    await expect(sync.pending).toHaveAttribute('data-count', '0', { timeout: 30_000 });
+
+    // Nothing is pending, but a refused statement is kept: sign-out asks first.
+    await sync.signOut.click();
+    await expect(sync.signOutWarning).toBeVisible();
+    await expect(page.getByTestId('sign-out-warning-rejected')).toContainText('1');
+    await sync.signOutWarning.getByRole('button', { name: vi.cancel, exact: true }).click();
+    await expect(page.getByTestId('identity')).toContainText(user.account);
+    expect((await localStoreCounts(page)).rejected).toBe(1);
+
+    // The LRS takes it now: queued again, sent, gone from "rejected".
+    await sync.requeue.click();
+    await expect(page.getByTestId('requeued')).toBeVisible();
+    await expect(sync.rejectedRows).toHaveCount(0);
+    await sync.drain();
+    const local = await localStatements(page);
+    await expectLrsHoldsExactly(local, { as: TRAINER, label: 'LRS after queuing again' });
+    expect((await localStoreCounts(page)).rejected ?? 0).toBe(0);
+    // Everything sent: sign-out clears the device without a warning.
+    sync = await openSync(page);
+    await sync.signOut.click();
+    await expect(page.getByText(vi.sign_out_done)).toBeVisible();
+    await expect(sync.signOutWarning).toHaveCount(0);
+    expect(guard.takeProblems(PROXY_FAILURES).length, 'the refusals showed as failed requests').toBeGreaterThan(0);
+  });
+
+  // Guards: a sync that stops for good (until a reload) when an outbox write fails while the
+  // next request is in flight.
+  test('i: an outbox write that fails mid-sync does not stop sync: it resumes on its own, nothing lost or doubled', async ({ page, guard }) => {
+    const user = ACCOUNTS.hocvien2;
+    await signIn(page, user);
+    proxy.setPlan({ mode: 'down' });
+    const mod = loadModule(MODULE_ID);
+    const player = await openFromCatalog(page, 'module', MODULE_ID);
+    await player.start();
+    await playLessons(player, mod, 0, 2);
+    const sync = await openSync(page);
+    await expect.poll(() => sync.pendingCount()).toBeGreaterThanOrEqual(4);
+
+    // The next write of what the LRS answered (outbox + rejected + meta) fails, once.
+    await page.evaluate(() => {
+      const original = IDBDatabase.prototype.transaction;
+      window.__e2eFailedWrites = 0;
+      IDBDatabase.prototype.transaction = function transaction(names, mode, options) {
+        const list = [].concat(names);
+        if (window.__e2eFailedWrites === 0 && mode === 'readwrite' && list.includes('outbox') && list.includes('rejected') && list.includes('meta')) {
+          window.__e2eFailedWrites += 1;
+          throw new DOMException('injected: the disk failed', 'UnknownError');
+        }
+        return original.call(this, names, mode, options);
+      };
+    });
+    // The LRS asks to split the batch (413): the first half is acknowledged and its outbox
+    // write runs while the second half is in flight; that write is the one that fails.
+    proxy.addRule({ name: 'split', method: 'POST', path: '/xAPI/statements', fault: { kind: 'status', status: 413, cors: true, body: { detail: 'injected: too large' } } });
+    proxy.setPlan({ mode: 'pass' });
+    await sync.syncNow.click();
+    await expect.poll(() => page.evaluate(() => window.__e2eFailedWrites)).toBe(1);
+    // No reload, no click: the portal sends again after its backoff and drains.
+    await expect(sync.pending).toHaveAttribute('data-count', '0', { timeout: 30_000 });
+    await expect(sync.rejectedRows).toHaveCount(0);
+    await expectLrsHoldsExactly(await localStatements(page), { as: TRAINER, label: 'LRS after a failed write' });
+    guard.takeProblems(PROXY_FAILURES);
+  });
+
+  // Guards: two open tabs of the portal both sending the same outbox at once (twice the
+  // traffic, and two concurrent writes of the same statements to an LRS without locking).
+  test('j: with two tabs open, one syncs at a time (the other waits, then finds nothing left)', async ({ page, context, guard }) => {
+    const user = ACCOUNTS.hocvien3;
+    await signIn(page, user);
+    const page2 = await context.newPage();
+    await guard.watch(page2);
+    await signIn(page2, user);
+    proxy.setPlan({ mode: 'down' });
+    const mod = loadModule(MODULE_ID);
+    const player = await openFromCatalog(page, 'module', MODULE_ID);
+    await player.start();
+    await playLessons(player, mod, 0, 2);
+    const sync1 = await openSync(page);
+    const sync2 = await openSync(page2);
+    await expect.poll(() => sync1.pendingCount()).toBeGreaterThan(0);
+    await expect(sync2.syncNow).toBeEnabled();
+
+    // Every answer held 3 s: time enough for the other tab to send too, if it may.
+    proxy.setPlan({ mode: 'always', fault: { kind: 'delay', ms: 3_000 } });
+    proxy.resetStats();
+    await Promise.all([sync1.syncNow.click(), sync2.syncNow.click()]);
+    await expect(sync1.pending).toHaveAttribute('data-count', '0', { timeout: 30_000 });
+    await expect(sync2.syncNow).toBeEnabled({ timeout: 30_000 });
+    const writes = proxy
+      .stats()
+      .log.filter((e) => (e.method === 'POST' || e.method === 'PUT') && e.path.startsWith('/xAPI/statements'))
+      .sort((a, b) => a.t - b.t);
+    expect(writes.length, 'the outbox was sent').toBeGreaterThan(0);
+    for (let i = 1; i < writes.length; i += 1) {
+      const [a, b] = [writes[i - 1], writes[i]];
+      expect(b.t, `write ${i} started while write ${i - 1} was in flight`).toBeGreaterThanOrEqual(a.t + (a.delayMs ?? 0));
+    }
+    proxy.setPlan({ mode: 'pass' });
+    await expectLrsHoldsExactly(await localStatements(page), { as: TRAINER, label: 'LRS after two tabs' });
+    guard.takeProblems(PROXY_FAILURES);
+  });
+
+  // Guards: the trainer's credentials sent to another site because an LRS page said its
+  // next page was there.
+  test('k: a `more` link to another site is not followed: the trainer is told, no request leaves', async ({ page, guard }) => {
+    const elsewhere = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(FAULT_APP_ORIGIN) && !r.url().startsWith(PROXY_URL)) elsewhere.push(r.url());
+    });
+    // The sign-in check and the trainer's first read both get a page whose `more` is elsewhere.
+    proxy.addRule({
+      name: 'more-elsewhere',
+      method: 'GET',
+      path: '/xAPI/statements?',
+      times: 2,
+      fault: { kind: 'status', status: 200, cors: true, body: { statements: [], more: 'https://evil.example/xAPI/statements?page=2' } },
+    });
+    await signIn(page, TRAINER);
+    await expect(page).toHaveURL(/\/trainer$/);
+    await expect(page.getByTestId('trainer-error')).toContainText('evil.example', { timeout: 30_000 });
+    expect(elsewhere, 'requests to another origin').toEqual([]);
+    guard.takeProblems(PROXY_FAILURES);
+  });
+
   // Guards: WCAG 2.1 A/AA failures on the sign-in form and on every state of the sync page.
   test('f: axe finds no WCAG 2.1 A/AA violation on /sign-in and /sync (pending, synced, rejected, auth required, sign-out warning)', async ({ page, guard }) => {
     const reports = [];

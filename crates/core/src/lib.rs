@@ -8,6 +8,8 @@
 //! - [`record`]: the versioned storage format and its migrations;
 //! - [`review`]: the trainer review (statements read back from the LRS, aggregated);
 //! - [`selfassess`]: position standards, profile, gap report, self-ratings, evaluations, consent;
+//! - [`sync`]: the sync policy (what to send, what an LRS answer means);
+//! - [`urls`]: rules for addresses from outside (`?next=`, LRS `more` links, LRS endpoints);
 //! - `compiler` (feature `compiler`): the native content compiler and its validation rules.
 //!
 //! Clocks and randomness come in as arguments, never from the environment.
@@ -23,6 +25,7 @@ pub mod selfassess;
 pub mod shuffle;
 pub mod sync;
 pub mod text;
+pub mod urls;
 pub mod xapi;
 
 #[cfg(feature = "compiler")]

@@ -63,6 +63,11 @@ impl ScenarioState {
 
     /// Where `choice` at the current node leads, given the scores after it is applied.
     pub fn resolve(&self, scenario: &Scenario, choice_id: &str) -> Result<String, PlayError> {
+        self.route(scenario, choice_id).map(|r| r.to)
+    }
+
+    /// The current node, the choice, where it leads and the scores after it.
+    fn route<'a>(&self, scenario: &'a Scenario, choice_id: &str) -> Result<Route<'a>, PlayError> {
         let node = self.current(scenario)?;
         if node.ending.is_some() {
             return Err(PlayError::Ended(node.id.clone()));
@@ -80,7 +85,33 @@ impl ScenarioState {
             .find(|b| b.when.holds(&after))
             .map(|b| b.to.clone())
             .unwrap_or_else(|| choice.to.clone());
-        Ok(to)
+        Ok(Route {
+            node,
+            choice,
+            to,
+            after,
+        })
+    }
+
+    /// Takes `choice_id` at the current node at `at_ms`: what [`Self::resolve`] then
+    /// [`Self::apply`] do, in one pass (the trainer review replays every recorded path).
+    /// Returns the step taken.
+    pub fn take(
+        &mut self,
+        scenario: &Scenario,
+        choice_id: &str,
+        at_ms: i64,
+    ) -> Result<&Step, PlayError> {
+        let r = self.route(scenario, choice_id)?;
+        self.steps.push(Step {
+            node: r.node.id.clone(),
+            choice: r.choice.id.clone(),
+            to: r.to.clone(),
+            at_ms,
+        });
+        self.scores = r.after;
+        self.node = r.to;
+        Ok(&self.steps[self.steps.len() - 1])
     }
 
     /// Applies a recorded step. The step must start at the current node and lead where the
@@ -108,6 +139,14 @@ impl ScenarioState {
         self.steps.push(step.clone());
         Ok(())
     }
+}
+
+/// A choice resolved at the current node (see [`ScenarioState::resolve`]).
+struct Route<'a> {
+    node: &'a Node,
+    choice: &'a Choice,
+    to: String,
+    after: BTreeMap<String, i32>,
 }
 
 /// Fewest choices from `from` to any ending (None when no ending can be reached).
@@ -351,6 +390,29 @@ pub(crate) mod tests {
             .unwrap_err();
         assert!(matches!(err, PlayError::WrongNode { .. }));
         assert!(st.steps.is_empty());
+    }
+
+    // Guards `take` (one pass) against drifting from `resolve` then `apply`: the same
+    // states along every path of the sample (branches included), the same refusals.
+    #[test]
+    fn take_is_resolve_then_apply() {
+        let s = sample();
+        for path in [["a", "c"], ["b", "c"], ["a", "d"], ["b", "d"]] {
+            let mut st = ScenarioState::new(&s);
+            for (i, c) in path.iter().enumerate() {
+                let step = st.take(&s, c, i as i64).expect("valid choice").clone();
+                assert_eq!(step.choice, *c);
+            }
+            assert_eq!(st, play(&s, &path));
+        }
+        let mut st = ScenarioState::new(&s);
+        assert!(matches!(
+            st.take(&s, "c", 0),
+            Err(PlayError::UnknownChoice { .. })
+        ));
+        assert_eq!(st, ScenarioState::new(&s));
+        let mut done = play(&s, &["a", "d"]);
+        assert_eq!(done.take(&s, "a", 9), Err(PlayError::Ended("bad".into())));
     }
 
     // Guards against choosing after an ending.

@@ -16,8 +16,11 @@
 //!       Acked(ids)   -> delete these ids from the outbox (one transaction)
 //!       Rejected{..} -> move that statement to the rejected store with status and reason
 //!       AuthRequired -> ask the learner to sign in again, then call signed_in()
+//!       Misconfigured{..} -> say the LRS address or the account's rights are wrong; nothing
+//!                   is sent until retry_now() ("Sync now") or signed_in()
 //!       WaitUntil(t) -> set a timer for t (next_wake() tells the same)
 //!     }
+//!     if applying Acked/Rejected durably failed: apply_failed(now_ms, random_u64), stop
 //!   }
 //! ```
 //!
@@ -38,19 +41,25 @@
 //!   HTML): it is retried like a network error, and the re-send is answered by the LRS.
 //! - **401** (and 407): stop, emit `AuthRequired`, keep everything, until
 //!   [`SyncPolicy::signed_in`].
+//! - **403, 404**: the statements resource itself is refused or missing (a wrong endpoint, an
+//!   account without the right to write): a configuration error, never a rejection of the
+//!   statements. Stop, emit `Misconfigured`, keep everything, until [`SyncPolicy::retry_now`]
+//!   or [`SyncPolicy::signed_in`].
 //! - **413**: on a batch, the count and byte limits drop to half of what was sent and the
 //!   next batch goes at once; on a single statement, that statement is rejected as too large.
 //! - **429, 5xx, 408, network errors, unexpected answers**: retry after an exponential
 //!   backoff with jitter (`base * 2^(n-1)` capped at `max_backoff_ms`, drawn in the upper
 //!   half), and never before a `Retry-After` the LRS gave.
-//! - **Other 4xx** (400, 403, 404, 409, 422, ...): on a single statement, that statement is
+//! - **Other 4xx** (400, 409, 422, ...): on a single statement, that statement is
 //!   rejected with the LRS's reason. On a batch, the LRS refused the whole batch for one
 //!   statement (Ralph: 409 when one id exists with another body, 422 when one statement is
 //!   invalid, 400 for duplicate ids), so the batch is *probed*: one `PUT
 //!   /statements?statementId=ID` per statement, in order; each answer then acks or rejects
-//!   only that statement. This includes 403 and 404: a misconfigured endpoint or account
-//!   fills the rejected list (visible; the app can offer to queue them again) rather than
-//!   blocking silently.
+//!   only that statement. (The learner can queue rejected statements again.)
+//! - **The app could not apply an answer** (its outbox write failed): it calls
+//!   [`SyncPolicy::apply_failed`]; the statements stay in the outbox and go again after a
+//!   backoff (an LRS answers a re-send of what it holds with 204), so sync never stalls on a
+//!   failed write and never hammers a broken storage.
 //!
 //! # Decisions beyond the brief, and why
 //! - **Poison statements do not block the queue.** Ralph answers 500 for some statements it
@@ -81,6 +90,16 @@
 //!   POST of one, that would reject a statement the LRS holds. POSTs carry two or more.
 //! - **A batch never holds the same id twice** (Ralph answers 400 to that): a duplicate waits
 //!   for a later batch.
+//!
+//! # Anonymous records
+//! An anonymous record (an anonymous module evaluation) must not be linkable to the learner
+//! who made it, also not through how it reached the LRS. So its statements never travel with
+//! the learner's own: they go through a separate, write-only account (the LRS stamps that
+//! account as `authority`, not the learner's), one record per request, by a [`SyncPolicy`] of
+//! their own, and later: not before a delay drawn at random when the record is made
+//! ([`anonymous_send_after`]), and never within a quiet time of a request carrying the
+//! learner's own statements or another anonymous record ([`anonymous_step`]), so the LRS's
+//! `stored` times do not pair them either.
 //!
 //! # What the app must guarantee
 //! - `Pending::id` is the statement's `id` and is unique in the outbox (never reused for
@@ -216,6 +235,10 @@ pub enum Effect {
     /// The credentials were refused: ask the learner to sign in again, then call
     /// [`SyncPolicy::signed_in`]. Nothing is sent until then; nothing is lost.
     AuthRequired,
+    /// The LRS answered 403 or 404 on its statements resource: the endpoint or the account's
+    /// rights are wrong. Say so; nothing is sent until [`SyncPolicy::retry_now`] or
+    /// [`SyncPolicy::signed_in`]; nothing is rejected, nothing is lost.
+    Misconfigured { status: u16, reason: String },
     /// Nothing will be sent before this time (ms): call `next_request` again then.
     WaitUntil(u64),
 }
@@ -233,6 +256,8 @@ pub struct SyncPolicy {
     /// No request before this (the LRS's `Retry-After`).
     retry_after_until_ms: u64,
     auth_blocked: bool,
+    /// 403/404 on the statements resource: the status and the LRS's reason.
+    misconfigured: Option<(u16, String)>,
     in_flight: bool,
     /// Ids to send one by one with PUT, front first.
     probe: VecDeque<String>,
@@ -253,6 +278,7 @@ impl SyncPolicy {
             backoff_until_ms: 0,
             retry_after_until_ms: 0,
             auth_blocked: false,
+            misconfigured: None,
             in_flight: false,
             probe: VecDeque::new(),
             held: BTreeSet::new(),
@@ -267,9 +293,14 @@ impl SyncPolicy {
     }
 
     /// The next request to send, or `None`: nothing to send, a request is in flight, the
-    /// learner must sign in again, or it is too early (see [`SyncPolicy::next_wake`]).
+    /// learner must sign in again, the LRS said it is misconfigured, or it is too early (see
+    /// [`SyncPolicy::next_wake`]).
     pub fn next_request(&mut self, outbox: &[Pending], now_ms: u64) -> Option<Request> {
-        if self.in_flight || self.auth_blocked || now_ms < self.not_before_ms() {
+        if self.in_flight
+            || self.auth_blocked
+            || self.misconfigured.is_some()
+            || now_ms < self.not_before_ms()
+        {
             return None;
         }
         let request = self.probe_request(outbox).or_else(|| {
@@ -392,6 +423,17 @@ impl SyncPolicy {
                 self.failures = 0;
                 self.last_error = Some(lrs_reason(code, &body));
                 vec![Effect::AuthRequired]
+            }
+            403 | 404 => {
+                // The resource, not a statement: refused or missing whatever is sent.
+                let reason = lrs_reason(code, &body);
+                self.failures = 0;
+                self.last_error = Some(reason.clone());
+                self.misconfigured = Some((code, reason.clone()));
+                vec![Effect::Misconfigured {
+                    status: code,
+                    reason,
+                }]
             }
             413 if several => {
                 self.limit_count = (request.ids().len() / 2).max(1);
@@ -523,24 +565,45 @@ impl SyncPolicy {
     /// past means due now).
     pub fn next_wake(&self) -> Option<u64> {
         let t = self.not_before_ms();
-        (t > 0 && !self.auth_blocked).then_some(t)
+        (t > 0 && !self.auth_blocked && self.misconfigured.is_none()).then_some(t)
+    }
+
+    /// The app could not apply the answer to the last request durably (its outbox write
+    /// failed). Whatever that answer said, the statements are still in the outbox: they go
+    /// again after a backoff, like after a network error. Returns the wait.
+    pub fn apply_failed(&mut self, reason: String, now_ms: u64, rand: u64) -> Vec<Effect> {
+        self.in_flight = false;
+        self.failures = self.failures.saturating_add(1);
+        self.backoff_until_ms = now_ms.saturating_add(self.backoff_ms(rand));
+        self.last_error = Some(reason);
+        vec![Effect::WaitUntil(self.not_before_ms())]
     }
 
     /// "Sync now" or the browser came back online: forget the backoff (never a
-    /// `Retry-After`) and give held statements their turn again.
+    /// `Retry-After`), give held statements their turn again, and try a misconfigured LRS
+    /// once more (it may have been fixed).
     pub fn retry_now(&mut self) {
         self.backoff_until_ms = 0;
         self.held.clear();
+        self.misconfigured = None;
     }
 
-    /// The learner signed in again after [`Effect::AuthRequired`].
+    /// The learner signed in again after [`Effect::AuthRequired`] (or with another account
+    /// after [`Effect::Misconfigured`]).
     pub fn signed_in(&mut self) {
         self.auth_blocked = false;
+        self.misconfigured = None;
         self.last_error = None;
     }
 
     pub fn auth_required(&self) -> bool {
         self.auth_blocked
+    }
+
+    /// The LRS said its statements resource is refused or missing (status, reason), until
+    /// [`SyncPolicy::retry_now`] or [`SyncPolicy::signed_in`].
+    pub fn misconfigured(&self) -> Option<(u16, &str)> {
+        self.misconfigured.as_ref().map(|(c, r)| (*c, r.as_str()))
     }
 
     pub fn in_flight(&self) -> bool {
@@ -560,6 +623,45 @@ impl SyncPolicy {
     /// The current batch limits (count, bytes), lowered after a 413.
     pub fn batch_limits(&self) -> (usize, usize) {
         (self.limit_count, self.limit_bytes)
+    }
+}
+
+/// When an anonymous record made at `made_ms` may be sent: after a delay drawn uniformly in
+/// `[min_ms, max_ms]` from `rand`.
+pub fn anonymous_send_after(made_ms: u64, delay_ms: (u64, u64), rand: u64) -> u64 {
+    let (lo, hi) = (delay_ms.0.min(delay_ms.1), delay_ms.0.max(delay_ms.1));
+    made_ms.saturating_add(lo + rand % (hi - lo + 1))
+}
+
+/// What to do about the anonymous records waiting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnonymousStep<'a> {
+    /// Send this record now (all its statements, in a request of its own).
+    Send(&'a str),
+    /// Nothing before this time (ms): a record's delay or the quiet time is not over.
+    WaitUntil(u64),
+    /// No anonymous record is waiting.
+    Idle,
+}
+
+/// The next step for the anonymous `records` waiting (record id, time it may be sent), given
+/// when the last request went that carried the learner's own statements or an anonymous
+/// record (`last_sent_ms`, 0 for never): the record due first (ties: the smaller id), once
+/// `quiet_ms` have passed since that request.
+pub fn anonymous_step<'a>(
+    records: &[(&'a str, u64)],
+    now_ms: u64,
+    last_sent_ms: u64,
+    quiet_ms: u64,
+) -> AnonymousStep<'a> {
+    let Some(&(record, due)) = records.iter().min_by_key(|(id, t)| (*t, *id)) else {
+        return AnonymousStep::Idle;
+    };
+    let at = due.max(last_sent_ms.saturating_add(quiet_ms));
+    if now_ms >= at {
+        AnonymousStep::Send(record)
+    } else {
+        AnonymousStep::WaitUntil(at)
     }
 }
 
@@ -765,7 +867,7 @@ mod tests {
                     outbox.retain(|p| &p.id != id);
                     rejected.push((id.clone(), *status, reason.clone()));
                 }
-                Effect::AuthRequired | Effect::WaitUntil(_) => {}
+                Effect::AuthRequired | Effect::Misconfigured { .. } | Effect::WaitUntil(_) => {}
             }
         }
         rejected
@@ -1004,15 +1106,67 @@ mod tests {
         // A lone statement refused with any other 4xx is rejected at once.
         let outbox = pending(1);
         let req = policy.next_request(&outbox, 0).expect("single");
-        let effects = policy.on_outcome(&req, status(403, "Forbidden"), 0, 0);
+        let effects = policy.on_outcome(&req, status(400, "Bad Request"), 0, 0);
         assert_eq!(
             effects,
             vec![Effect::Rejected {
                 id: "id-0".into(),
-                status: 403,
-                reason: "Forbidden".into()
+                status: 400,
+                reason: "Bad Request".into()
             }]
         );
+    }
+
+    // Guards a wrong endpoint or an account without write rights emptying the outbox into
+    // "rejected": 403 and 404 stop sync with a configuration error and reject nothing, on a
+    // batch and on a lone statement, until "Sync now" or a new sign-in.
+    #[test]
+    fn a_403_or_404_is_a_configuration_error_never_a_rejection() {
+        for (n, code) in [(5, 404), (1, 404), (5, 403), (1, 403)] {
+            let mut outbox = pending(n);
+            let mut policy = SyncPolicy::new(config());
+            let req = policy.next_request(&outbox, 0).expect("request");
+            let effects = policy.on_outcome(&req, status(code, r#"{"detail":"Not Found"}"#), 0, 0);
+            assert_eq!(
+                effects,
+                vec![Effect::Misconfigured {
+                    status: code,
+                    reason: "Not Found".into()
+                }],
+                "{n} statements, {code}"
+            );
+            assert!(apply(&mut outbox, &effects).is_empty());
+            assert_eq!(outbox.len(), n, "nothing leaves the outbox");
+            assert_eq!(policy.misconfigured(), Some((code, "Not Found")));
+            assert_eq!(policy.next_request(&outbox, 10_000_000), None);
+            assert_eq!(policy.next_wake(), None, "no timer retries a wrong address");
+            policy.retry_now();
+            assert_eq!(policy.next_request(&outbox, 0), Some(req.clone()));
+            policy.on_outcome(&req, status(code, ""), 0, 0);
+            policy.signed_in();
+            assert_eq!(policy.misconfigured(), None);
+            assert_eq!(policy.next_request(&outbox, 0), Some(req));
+        }
+    }
+
+    // Guards a sync that stalls for good when the app's outbox write fails: the statements
+    // the LRS acknowledged stay in the outbox and go again after a backoff, not never.
+    #[test]
+    fn a_failed_save_sends_the_same_statements_again_after_a_backoff() {
+        let outbox = pending(3);
+        let mut policy = SyncPolicy::new(config());
+        let req = policy.next_request(&outbox, 0).expect("batch");
+        let effects = policy.on_outcome(&req, status(204, ""), 10, 0);
+        assert_eq!(effects, vec![Effect::Acked(req.ids().to_vec())]);
+        // ... but the app could not delete them: they are still in its outbox.
+        let effects = policy.apply_failed("storage error".into(), 10, 0);
+        let [Effect::WaitUntil(t)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        assert!((510..=1_010).contains(t), "{t}");
+        assert_eq!(policy.last_error(), Some("storage error"));
+        assert_eq!(policy.next_request(&outbox, t - 1), None);
+        assert_eq!(policy.next_request(&outbox, *t), Some(req));
     }
 
     #[test]
@@ -1092,6 +1246,39 @@ mod tests {
         assert_eq!(acked, vec!["id-0", "id-2", "id-3", "id-4", "id-5"]);
         // Never dropped: still in the outbox, still retried.
         assert_eq!(outbox, pending(2)[1..].to_vec());
+    }
+
+    // Guards an anonymous record sent with the learner's own statements or right next to
+    // them: it waits for its drawn delay and for a quiet time after any other request, and
+    // records go one at a time.
+    #[test]
+    fn anonymous_records_wait_for_their_delay_and_a_quiet_time() {
+        assert_eq!(anonymous_send_after(1_000, (60_000, 60_000), 12345), 61_000);
+        for rand in [0, 1, 7, u64::MAX] {
+            let t = anonymous_send_after(1_000, (60_000, 600_000), rand);
+            assert!((61_000..=601_000).contains(&t), "{t}");
+        }
+        assert_eq!(anonymous_step(&[], 5, 0, 10), AnonymousStep::Idle);
+        let records = [("b", 5_000), ("a", 9_000), ("c", 5_000)];
+        // before any record is due
+        assert_eq!(
+            anonymous_step(&records, 4_000, 0, 1_000),
+            AnonymousStep::WaitUntil(5_000)
+        );
+        // due, and nothing was sent for a while: the first due, ties by id
+        assert_eq!(
+            anonymous_step(&records, 5_000, 0, 1_000),
+            AnonymousStep::Send("b")
+        );
+        // due, but the learner's statements just went: wait for the quiet time
+        assert_eq!(
+            anonymous_step(&records, 6_000, 5_500, 1_000),
+            AnonymousStep::WaitUntil(6_500)
+        );
+        assert_eq!(
+            anonymous_step(&records, 6_500, 5_500, 1_000),
+            AnonymousStep::Send("b")
+        );
     }
 
     #[test]

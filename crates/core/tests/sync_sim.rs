@@ -4,7 +4,10 @@
 //! a bounded number of steps in which the learner produces statements (some invalid, some
 //! reusing an id the LRS already holds with another body, some too large), the client crashes
 //! (its `SyncPolicy` is dropped, its outbox and rejected store are kept, effects may be half
-//! applied), the session expires, the learner presses "Sync now", and every request may meet
+//! applied), the session expires, the LRS is misconfigured for a while (403 or 404 on its
+//! statements resource, until an administrator fixes it and the learner presses "Sync now"),
+//! the client fails to write what an answer says to its outbox (a failed save: the answer is
+//! not applied), the learner presses "Sync now", and every request may meet
 //! a fault: connection refused, timeout before sending, timeout after the LRS stored the batch,
 //! 500 before or after storing (sometimes seen as a network error, as a browser sees a
 //! CORS-less 500), 503 and 429 with or without `Retry-After`. Then faults stop and sync runs
@@ -12,7 +15,8 @@
 //! - the LRS holds exactly its own earlier statements plus every valid statement produced,
 //!   each once, identical;
 //! - the outbox is empty; the rejected store holds exactly the invalid (422), conflicting (409)
-//!   and oversized (413) statements, each once, each with a reason;
+//!   and oversized (413) statements, each once, each with a reason (never one refused by a
+//!   misconfigured LRS);
 //! - along the way: every ack is true (the LRS holds that statement identically when the ack is
 //!   applied), no request is sent before a `Retry-After` the policy was given, no request holds
 //!   a duplicate id or exceeds the batch bounds, `WaitUntil` is never in the past.
@@ -112,6 +116,9 @@ struct Lrs {
     index: BTreeMap<String, usize>,
     max_bytes: usize,
     signed_in: bool,
+    /// A wrong endpoint or an account without write rights: every request answered with this
+    /// status (403 or 404) until fixed.
+    misconfigured: Option<u16>,
     /// Ralph with `RALPH_LRS_PARTIAL_SUCCESS_DEFAULT=true`: POST stores the valid statements
     /// of a batch and reports the others (200, or 400 when it stored none).
     partial_success: bool,
@@ -134,6 +141,9 @@ impl Lrs {
     }
 
     fn answer(&mut self, req: &Request) -> (u16, String) {
+        if let Some(code) = self.misconfigured {
+            return (code, r#"{"detail":"Not Found"}"#.into());
+        }
         if !self.signed_in {
             return (
                 401,
@@ -297,6 +307,8 @@ struct Summary {
     auth_expiries: u64,
     status_413: u64,
     puts: u64,
+    misconfigurations: u64,
+    save_failures: u64,
     /// Hash of everything that happened (determinism check).
     trace: u64,
 }
@@ -312,6 +324,8 @@ struct Sim {
     /// No request before this: the `Retry-After` the current policy instance was given.
     retry_after_until: u64,
     sign_in_at: Option<u64>,
+    /// When the administrator fixes a misconfigured LRS (and the learner presses "Sync now").
+    fix_at: Option<u64>,
     produced: Vec<(String, String, Kind)>,
     /// Ids the LRS held before the learner started (another device), free for a conflict.
     foreign: Vec<String>,
@@ -319,6 +333,8 @@ struct Sim {
     initial: Vec<(String, String)>,
     fault_rate: u64,
     crash_rate: u64,
+    /// Per mille of answers the client fails to write to its outbox.
+    save_fail_rate: u64,
     max_pad: usize,
     seq: u64,
     summary: Summary,
@@ -343,6 +359,7 @@ impl Sim {
             // Any valid statement fits alone ("[" + statement + "]"); batches may not.
             max_bytes: largest_valid + 2 + rng.range(0, 6_000) as usize,
             signed_in: true,
+            misconfigured: None,
             partial_success: rng.chance(250),
         };
         let mut foreign = Vec::new();
@@ -356,6 +373,7 @@ impl Sim {
         let initial = lrs.log.clone();
         let fault_rate = rng.range(0, 700);
         let crash_rate = rng.range(0, 60);
+        let save_fail_rate = rng.range(0, 80);
         Sim {
             rng,
             policy: SyncPolicy::new(config.clone()),
@@ -366,11 +384,13 @@ impl Sim {
             now: 1_700_000_000_000,
             retry_after_until: 0,
             sign_in_at: None,
+            fix_at: None,
             produced: Vec::new(),
             foreign,
             initial,
             fault_rate,
             crash_rate,
+            save_fail_rate,
             max_pad,
             seq: 0,
             summary: Summary::default(),
@@ -555,6 +575,25 @@ impl Sim {
         }
         let rand = self.rng.next();
         let effects = self.policy.on_outcome(&req, outcome, self.now, rand);
+        if faulty && self.rng.chance(self.save_fail_rate) {
+            // The outbox write failed: acks and rejections are not applied; the rest is
+            // state in memory and still happens.
+            self.summary.save_failures += 1;
+            self.trace(0x5AFE);
+            for effect in effects {
+                if !matches!(effect, Effect::Acked(_) | Effect::Rejected { .. }) {
+                    self.apply(effect)?;
+                }
+            }
+            let rand = self.rng.next();
+            for effect in self
+                .policy
+                .apply_failed("save failed".into(), self.now, rand)
+            {
+                self.apply(effect)?;
+            }
+            return Ok(true);
+        }
         let crash_at = if faulty && self.rng.chance(self.crash_rate) {
             Some(self.rng.below(effects.len() as u64 + 1) as usize)
         } else {
@@ -603,6 +642,18 @@ impl Sim {
                     self.sign_in_at = Some(self.now + self.rng.range(0, 120_000));
                 }
             }
+            Effect::Misconfigured { status, reason } => {
+                self.trace(u64::from(status) << 16);
+                if self.lrs.misconfigured != Some(status) {
+                    return Err(format!("Misconfigured({status}) from a working LRS"));
+                }
+                if reason.trim().is_empty() {
+                    return Err("misconfiguration without a reason".into());
+                }
+                if self.fix_at.is_none() {
+                    self.fix_at = Some(self.now + self.rng.range(0, 120_000));
+                }
+            }
             Effect::WaitUntil(t) => {
                 if t < self.now {
                     return Err(format!("WaitUntil({t}) is in the past (now {})", self.now));
@@ -637,6 +688,13 @@ impl Sim {
             if self.sign_in_at.is_some_and(|t| t <= self.now) {
                 self.sign_in();
             }
+            if self.lrs.misconfigured.is_none() && self.rng.chance(5) {
+                self.lrs.misconfigured = Some(if self.rng.chance(500) { 403 } else { 404 });
+                self.summary.misconfigurations += 1;
+            }
+            if self.fix_at.is_some_and(|t| t <= self.now) {
+                self.fix();
+            }
             if self.rng.chance(30) {
                 // "Sync now", or the browser's `online` event.
                 self.policy.retry_now();
@@ -647,7 +705,9 @@ impl Sim {
                 }
             }
         }
-        // Faults stop; the learner signs in if asked; sync runs until there is nothing to do.
+        // Faults stop; the LRS is fixed; the learner signs in if asked; sync runs until there
+        // is nothing to do.
+        self.fix();
         self.sign_in();
         let mut quiet = false;
         for _ in 0..100_000 {
@@ -668,7 +728,18 @@ impl Sim {
         if self.policy.auth_required() {
             return Err("still waiting for a sign-in".into());
         }
+        if let Some((status, _)) = self.policy.misconfigured() {
+            return Err(format!("still stopped by a misconfiguration ({status})"));
+        }
         self.check_end()
+    }
+
+    /// The administrator fixes the LRS; the learner presses "Sync now".
+    fn fix(&mut self) {
+        if self.lrs.misconfigured.take().is_some() || self.fix_at.is_some() {
+            self.policy.retry_now();
+        }
+        self.fix_at = None;
     }
 
     fn sign_in(&mut self) {
@@ -800,13 +871,16 @@ fn nothing_is_lost_nothing_is_doubled() {
                 total.auth_expiries += s.auth_expiries;
                 total.status_413 += s.status_413;
                 total.puts += s.puts;
+                total.misconfigurations += s.misconfigurations;
+                total.save_failures += s.save_failures;
             }
             Err(e) => failures.push(e),
         }
     }
     eprintln!(
         "sync_sim: {} seeds, {} statements ({} rejected as expected), {} requests ({} of them PUT, \
-         {} answered 413), {} injected faults, {} client crashes, {} session expiries",
+         {} answered 413), {} injected faults, {} client crashes, {} session expiries, \
+         {} misconfigurations (403/404), {} failed saves",
         seeds.len(),
         total.statements,
         total.rejected,
@@ -815,7 +889,9 @@ fn nothing_is_lost_nothing_is_doubled() {
         total.status_413,
         total.faults,
         total.crashes,
-        total.auth_expiries
+        total.auth_expiries,
+        total.misconfigurations,
+        total.save_failures
     );
     if !failures.is_empty() {
         for failure in failures.iter().take(10) {
@@ -837,6 +913,7 @@ fn nothing_is_lost_nothing_is_doubled() {
     if seeds.len() >= 100 {
         assert!(total.faults > 1_000 && total.crashes > 100 && total.auth_expiries > 10);
         assert!(total.puts > 100 && total.status_413 > 100 && total.rejected > 100);
+        assert!(total.misconfigurations > 10 && total.save_failures > 100);
     }
 }
 

@@ -6,18 +6,25 @@
 //!                [--base https://boiduong.example/xapi]
 //!                [--home-page http://127.0.0.1:8100] [--from 2026-11-28] [--days 14]
 //!                [--rounds 1] [--prefix hocvien-seed-] [--out FILE] > statements.json
+//!                [--classes N [--spread-days D]] [--jsonl]
 //! ```
 //! Compiles the content directory with the portal's compiler (same ids and versions as the
 //! build), simulates the class through the portal's engine and xAPI mapping (attempts,
 //! pre-tests of question pools, shared self-ratings, evaluations), and writes the
-//! statements as one JSON array (stdout unless `--out`), each with the `authority` an LRS
-//! would stamp: the learner's own account, who posts it. A summary goes to stderr. Seed it
-//! into an LRS with `node scripts/seed-lrs.mjs statements.json URL --as-authority` (each
-//! statement posted by its learner's account; `scripts/lrs/start.sh --simulated` makes them).
+//! statements as one JSON array (stdout unless `--out`), or with `--jsonl` one statement per
+//! line (as `ralph read` writes them), each with the `authority` an LRS would stamp: the
+//! learner's own account, who posts it. A summary goes to stderr. Seed it into an LRS with
+//! `node scripts/seed-lrs.mjs statements.json URL --as-authority` (each statement posted by
+//! its learner's account; `scripts/lrs/start.sh --simulated` makes them).
+//!
+//! `--classes N` simulates N classes of `--learners` each, one after the other (class codes
+//! `{class}-001`…, accounts `{prefix}001-01`…, seeds `seed`, `seed + 1`…), the k-th starting
+//! `k · D / N` days after `--from`; each class is written as soon as it is simulated, so a
+//! million statements never sit in memory (the city report's benchmark).
 
 #![allow(clippy::print_stdout)] // a command-line tool reports on stdout/stderr by design
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,7 +36,7 @@ use boiduong_core::review::synth::{simulate_posted, SynthConfig};
 const USAGE: &str =
     "usage: boiduong-synth [--content DIR] [--learners N] [--class CODE] [--seed N] \
 [--scenarios all|N|ID,...] [--modules all|N|ID,...] [--base IRI] [--home-page IRI] [--from YYYY-MM-DD] \
-[--days N] [--rounds N] [--prefix ACCOUNT_PREFIX] [--out FILE]";
+[--days N] [--rounds N] [--prefix ACCOUNT_PREFIX] [--out FILE] [--classes N] [--spread-days D] [--jsonl]";
 
 /// `all`, the first N, or ids separated by commas (in that order).
 fn take(limit: &str, mut contents: Vec<Content>) -> Result<Vec<Content>, String> {
@@ -71,11 +78,16 @@ fn real_main() -> Result<(), String> {
     let mut content = PathBuf::from("content");
     let (mut scenarios, mut modules) = ("all".to_owned(), "all".to_owned());
     let mut out: Option<PathBuf> = None;
+    let (mut classes, mut spread_days, mut jsonl) = (None::<u64>, 0u64, false);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
             println!("{USAGE}");
             return Ok(());
+        }
+        if flag == "--jsonl" {
+            jsonl = true;
+            continue;
         }
         let value = args
             .next()
@@ -101,6 +113,8 @@ fn real_main() -> Result<(), String> {
             "--rounds" => cfg.rounds = number(&value)? as u32,
             "--out" => out = Some(PathBuf::from(value)),
             "--prefix" => cfg.account_prefix = value,
+            "--classes" => classes = Some(number(&value)?.max(1)),
+            "--spread-days" => spread_days = number(&value)?,
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -121,29 +135,55 @@ fn real_main() -> Result<(), String> {
     }
     let mut chosen = take(&scenarios, ss)?;
     chosen.extend(take(&modules, ms)?);
-    let posted = simulate_posted(&chosen, &compiled.catalog, &cfg).map_err(|e| e.to_string())?;
-    let statements = posted
-        .iter()
-        .map(|p| p.with_authority())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
-    let json = serde_json::to_string(&statements).map_err(|e| e.to_string())?;
-    match &out {
-        Some(path) => std::fs::write(path, json.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(json.as_bytes())
-                .and_then(|()| stdout.write_all(b"\n"))
-                .map_err(|e| format!("cannot write: {e}"))?;
+    let sink: Box<dyn Write> = match &out {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut sink = std::io::BufWriter::with_capacity(1 << 20, sink);
+    let io = |e: std::io::Error| format!("cannot write: {e}");
+    let runs: Vec<SynthConfig> = match classes {
+        None => vec![cfg.clone()],
+        Some(n) => (0..n)
+            .map(|k| SynthConfig {
+                class_code: format!("{}-{:03}", cfg.class_code, k + 1),
+                account_prefix: format!("{}{:03}-", cfg.account_prefix, k + 1),
+                seed: cfg.seed + k,
+                start_ms: cfg.start_ms + (k * spread_days / n) as i64 * 86_400_000,
+                ..cfg.clone()
+            })
+            .collect(),
+    };
+    let mut written = 0usize;
+    if !jsonl {
+        sink.write_all(b"[").map_err(io)?;
+    }
+    for run in &runs {
+        let posted = simulate_posted(&chosen, &compiled.catalog, run).map_err(|e| e.to_string())?;
+        for p in &posted {
+            let st = p.with_authority().map_err(|e| e.to_string())?;
+            if !jsonl && written > 0 {
+                sink.write_all(b",").map_err(io)?;
+            }
+            serde_json::to_writer(&mut sink, &st).map_err(|e| e.to_string())?;
+            if jsonl {
+                sink.write_all(b"\n").map_err(io)?;
+            }
+            written += 1;
         }
     }
+    if !jsonl {
+        sink.write_all(b"]\n").map_err(io)?;
+    }
+    sink.flush().map_err(io)?;
     let ids: Vec<&str> = chosen.iter().map(Content::id).collect();
     eprintln!(
-        "boiduong-synth: {} statements, {} learners, class {}, contents: {}",
-        statements.len(),
-        cfg.learners,
+        "boiduong-synth: {} statements, {} learners in {} class(es), class {}, contents: {}",
+        written,
+        cfg.learners * runs.len(),
+        runs.len(),
         if cfg.class_code.is_empty() {
             "(none)"
         } else {

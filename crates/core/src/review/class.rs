@@ -9,7 +9,7 @@ use crate::xapi::verbs;
 use super::statement::{Account, Statement};
 use super::trust::{self, SetAside, SetAsideReason, Trust, Versions};
 
-const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
+pub(super) const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
 
 /// Which attempts a review covers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,13 +41,13 @@ pub struct ChoiceMade {
     pub duration_ms: Option<i64>,
     pub deltas: BTreeMap<String, f64>,
     pub success: Option<bool>,
+    /// The statement's id.
+    pub statement: String,
     /// `shown-position`: the 1-based place the choice was shown at; None when not recorded
     /// (an attempt shown in the written order, before the shuffle).
     pub shown_position: Option<u32>,
     /// `shown-order`: the node's choice ids as shown; empty when not recorded.
     pub shown_order: Vec<String>,
-    /// The statement's id.
-    pub statement: String,
 }
 
 /// An answer to a module item (`answered` on `…/items/{item}`).
@@ -63,13 +63,13 @@ pub struct ItemAnswer {
     pub max: Option<f64>,
     pub at_ms: i64,
     pub duration_ms: Option<i64>,
+    /// The statement's id.
+    pub statement: String,
     /// `shown-position`: the places the chosen option(s) were shown at, one per id of the
     /// response; empty when not recorded.
     pub shown_position: Vec<u32>,
     /// `shown-order`: the item's option ids as shown; empty when not recorded.
     pub shown_order: Vec<String>,
-    /// The statement's id.
-    pub statement: String,
 }
 
 /// How an attempt ended (`completed`, and `passed`/`failed` for modules).
@@ -201,6 +201,19 @@ impl EvaluationRecord {
     pub fn is_anonymous(&self) -> bool {
         self.account.is_none()
     }
+
+    /// Once all its answers are in: an evaluation without a name whose account name is its own
+    /// registration (UUID) is anonymous, and its account is dropped.
+    pub(super) fn settle_anonymous(&mut self) {
+        if self.name.is_none()
+            && self
+                .account
+                .as_ref()
+                .is_some_and(|a| a.name.eq_ignore_ascii_case(&self.registration))
+        {
+            self.account = None;
+        }
+    }
 }
 
 /// Statements left out while building, by reason.
@@ -244,7 +257,7 @@ pub struct Class {
 }
 
 /// What an activity id names under the base.
-enum Part {
+pub(super) enum Part {
     Root,
     PreTest,
     Node(String),
@@ -254,14 +267,14 @@ enum Part {
 }
 
 /// A self-assessment record's activity: not part of any attempt.
-enum RecordPart {
+pub(super) enum RecordPart {
     /// `{base}/competencies/{c}/self-rating`
     SelfRating(String),
     /// `{base}/modules/{m}/evaluation/{question}`
     Evaluation { module: String, question: String },
 }
 
-fn parse_record(iri: &str, base: &str) -> Option<RecordPart> {
+pub(super) fn parse_record(iri: &str, base: &str) -> Option<RecordPart> {
     let rest = iri.strip_prefix(base)?.strip_prefix('/')?;
     let segs: Vec<&str> = rest.split('/').collect();
     match segs.as_slice() {
@@ -278,7 +291,7 @@ fn parse_record(iri: &str, base: &str) -> Option<RecordPart> {
     }
 }
 
-fn percent_decode(seg: &str) -> String {
+pub(super) fn percent_decode(seg: &str) -> String {
     if !seg.contains('%') {
         return seg.to_owned();
     }
@@ -300,7 +313,7 @@ fn percent_decode(seg: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn parse_activity(iri: &str, base: &str) -> Option<(ContentRef, Part)> {
+pub(super) fn parse_activity(iri: &str, base: &str) -> Option<(ContentRef, Part)> {
     let rest = iri.strip_prefix(base)?.strip_prefix('/')?;
     let mut segs = rest.split('/');
     let kind = match segs.next()? {
@@ -376,7 +389,8 @@ impl Class {
     ///
     /// Self-assessment records are not attempts: `answered` on a self-rating activity goes to
     /// [`Class::self_ratings`], on an evaluation question to [`Class::evaluations`] (grouped
-    /// by registration), whatever their parent or grouping; neither makes a learner. A
+    /// by registration; an anonymous one, which has none, by its actor's account, the
+    /// evaluation's own UUID), whatever their parent or grouping; neither makes a learner. A
     /// pre-test is an attempt of its own, flagged [`Attempt::pretest`].
     pub fn build(
         statements: &[Statement],
@@ -387,12 +401,16 @@ impl Class {
         let base = base.trim_end_matches('/');
         let mut skipped = SkipCounts::default();
         let mut set_aside: Vec<SetAside> = Vec::new();
-        // a statement is voided only by its own learner, vouched for
-        let voided: HashSet<(&str, &Account)> = statements
-            .iter()
-            .filter(|s| s.verb == VOIDED && s.object_is_statement_ref && trust::vouched(s).is_ok())
-            .map(|s| (s.object_id.as_str(), &s.actor))
-            .collect();
+        // a statement is voided only by its own learner, vouched for: target id -> voiders
+        let mut voided: HashMap<&str, Vec<&Account>> = HashMap::new();
+        for s in statements {
+            if s.verb == VOIDED && s.object_is_statement_ref && trust::vouched(s).is_ok() {
+                voided
+                    .entry(s.object_id.as_str())
+                    .or_default()
+                    .push(&s.actor);
+            }
+        }
         let mut seen: HashSet<&str> = HashSet::with_capacity(statements.len());
         let mut by_registration: HashMap<&str, usize> = HashMap::new();
         let mut builders: Vec<Builder<'_>> = Vec::new();
@@ -413,12 +431,23 @@ impl Class {
                 }
                 continue;
             }
-            if voided.contains(&(s.id.as_str(), &s.actor)) {
+            if voided
+                .get(s.id.as_str())
+                .is_some_and(|by| by.contains(&&s.actor))
+            {
                 skipped.voided += 1;
                 continue;
             }
             if let Some(record) = parse_record(&s.object_id, base) {
-                let Some(reg) = s.registration.as_deref() else {
+                // An anonymous evaluation has no registration: its actor's account name (the
+                // evaluation's own UUID, naming no one) groups its answers.
+                let anonymous =
+                    matches!(record, RecordPart::Evaluation { .. }) && s.actor_name.is_none();
+                let key = s
+                    .registration
+                    .as_deref()
+                    .or_else(|| anonymous.then_some(s.actor.name.as_str()));
+                let Some(reg) = key else {
                     skipped.no_registration += 1;
                     continue;
                 };
@@ -554,14 +583,7 @@ impl Class {
             ))
         });
         for e in &mut evaluations {
-            // anonymous: no name, and the account name is the evaluation's own UUID
-            if e.name.is_none()
-                && e.account
-                    .as_ref()
-                    .is_some_and(|a| a.name.eq_ignore_ascii_case(&e.registration))
-            {
-                e.account = None;
-            }
+            e.settle_anonymous();
         }
         evaluations
             .retain(|e| code_matches(filter, e.class_code.as_deref()) && in_range(filter, e.at_ms));
@@ -636,7 +658,7 @@ impl Class {
 }
 
 /// One competency of a self-rating; None when the response is not a level 1–5.
-fn self_rating(
+pub(super) fn self_rating(
     s: &Statement,
     registration: &str,
     competency: String,
@@ -674,7 +696,7 @@ fn self_rating(
 
 /// Adds one answer to an evaluation; None when it does not fit (another module or learner
 /// under the same registration, an unknown question, a level outside 1–5).
-fn evaluation_answer(
+pub(super) fn evaluation_answer(
     e: &mut EvaluationRecord,
     s: &Statement,
     module: &str,
@@ -706,6 +728,169 @@ fn evaluation_answer(
     Some(())
 }
 
+/// A statement of a module's pre-test (`item-role` = `pretest`, or the pre-test activity as
+/// its object or parent).
+pub(super) fn is_pretest(s: &Statement, base: &str) -> bool {
+    s.item_role.as_deref() == Some("pretest")
+        || std::iter::once(&s.object_id)
+            .chain(&s.parents)
+            .any(|iri| matches!(parse_activity(iri, base), Some((_, Part::PreTest))))
+}
+
+/// The `result` of a `completed` statement, as [`apply`] reads it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub(super) struct CompletedResult {
+    pub ending: Option<String>,
+    pub ending_kind: Option<EndingKind>,
+    pub competency_scores: BTreeMap<String, f64>,
+    pub competency_levels: BTreeMap<String, f64>,
+    pub score_raw: Option<f64>,
+    pub score_max: Option<f64>,
+}
+
+/// What one statement adds to its attempt: all an attempt keeps of it. The trainer review
+/// reads an attempt's statements in order ([`digest`]); the city report streams, keeping only
+/// the steps with their order keys and applying them at the end; both go through here.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Step {
+    Choice(ChoiceMade),
+    Answer(ItemAnswer),
+    Completed {
+        statement: String,
+        at_ms: i64,
+        duration_ms: Option<i64>,
+        result: Option<CompletedResult>,
+    },
+    Verdict {
+        statement: String,
+        passed: bool,
+        at_ms: i64,
+        duration_ms: Option<i64>,
+        score_raw: Option<f64>,
+        score_max: Option<f64>,
+    },
+    /// Counts in the attempt's times only (launched, progressed, …).
+    Nothing,
+}
+
+/// Reads one statement of an attempt of `content`.
+pub(super) fn step(s: &Statement, content: &ContentRef, base: &str) -> Step {
+    let part = parse_activity(&s.object_id, base)
+        .filter(|(c, _)| c == content)
+        .map(|(_, p)| p);
+    let r = s.result.as_ref();
+    match (s.verb.as_str(), part) {
+        (verbs::ANSWERED, Some(Part::Node(node))) => Step::Choice(ChoiceMade {
+            node,
+            choice: r.and_then(|r| r.response.clone()).unwrap_or_default(),
+            to: r.and_then(|r| r.next_node.clone()),
+            at_ms: s.time_ms(),
+            duration_ms: r.and_then(|r| r.duration_ms),
+            deltas: r.map(|r| r.competency_deltas.clone()).unwrap_or_default(),
+            success: r.and_then(|r| r.success),
+            statement: s.id.clone(),
+            shown_position: r.and_then(|r| match r.shown_position.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }),
+            shown_order: r.map(|r| r.shown_order.clone()).unwrap_or_default(),
+        }),
+        (verbs::ANSWERED, Some(Part::Item(item))) => {
+            let check = match s.item_role.as_deref() {
+                Some(role) => role == "check",
+                None => !s
+                    .parents
+                    .iter()
+                    .any(|p| matches!(parse_activity(p, base), Some((_, Part::Lesson)))),
+            };
+            Step::Answer(ItemAnswer {
+                item,
+                check,
+                response: r.and_then(|r| r.response.clone()),
+                success: r.and_then(|r| r.success),
+                raw: r.and_then(|r| r.score_raw),
+                max: r.and_then(|r| r.score_max),
+                at_ms: s.time_ms(),
+                duration_ms: r.and_then(|r| r.duration_ms),
+                statement: s.id.clone(),
+                shown_position: r.map(|r| r.shown_position.clone()).unwrap_or_default(),
+                shown_order: r.map(|r| r.shown_order.clone()).unwrap_or_default(),
+            })
+        }
+        (verbs::COMPLETED, Some(Part::Root | Part::PreTest)) => Step::Completed {
+            statement: s.id.clone(),
+            at_ms: s.time_ms(),
+            duration_ms: r.and_then(|r| r.duration_ms),
+            result: r.map(|r| CompletedResult {
+                ending: r.ending.clone().or_else(|| s.node_id.clone()),
+                ending_kind: r.ending_kind.as_deref().and_then(ending_kind),
+                competency_scores: r.competency_scores.clone(),
+                competency_levels: r.competency_levels.clone(),
+                score_raw: r.score_raw,
+                score_max: r.score_max,
+            }),
+        },
+        (v @ (verbs::PASSED | verbs::FAILED), Some(Part::Root)) => Step::Verdict {
+            statement: s.id.clone(),
+            passed: v == verbs::PASSED,
+            at_ms: s.time_ms(),
+            duration_ms: r.and_then(|r| r.duration_ms),
+            score_raw: r.and_then(|r| r.score_raw),
+            score_max: r.and_then(|r| r.score_max),
+        },
+        _ => Step::Nothing,
+    }
+}
+
+/// Adds one step to the attempt, in the attempt's order.
+pub(super) fn apply(a: &mut Attempt, step: Step) {
+    match step {
+        Step::Choice(c) => a.choices.push(c),
+        Step::Answer(x) => a.answers.push(x),
+        Step::Completed {
+            statement,
+            at_ms,
+            duration_ms,
+            result,
+        } => {
+            let f = a.finish.get_or_insert_with(Finish::default);
+            f.at_ms = at_ms;
+            f.completed_statement = Some(statement);
+            f.duration_ms = duration_ms;
+            if let Some(r) = result {
+                f.ending = r.ending;
+                f.ending_kind = r.ending_kind;
+                f.competency_scores = r.competency_scores;
+                f.competency_levels = r.competency_levels;
+                // a pre-test's or practice-only attempt's score (a verdict's wins)
+                if f.passed.is_none() && r.score_raw.is_some() {
+                    f.score_raw = r.score_raw;
+                    f.score_max = r.score_max;
+                }
+            }
+        }
+        Step::Verdict {
+            statement,
+            passed,
+            at_ms,
+            duration_ms,
+            score_raw,
+            score_max,
+        } => {
+            let f = a.finish.get_or_insert_with(|| Finish {
+                at_ms,
+                duration_ms,
+                ..Finish::default()
+            });
+            f.passed = Some(passed);
+            f.verdict_statement = Some(statement);
+            f.score_raw = score_raw;
+            f.score_max = score_max;
+        }
+        Step::Nothing => {}
+    }
+}
+
 /// Orders an attempt's statements (by event-seq when all have one, else by time) and reads
 /// its decisions, answers and ending.
 fn digest<'a>(
@@ -722,12 +907,7 @@ fn digest<'a>(
     let mut a = Attempt {
         registration: first.registration.clone().unwrap_or_default(),
         learner: 0,
-        pretest: statements.iter().any(|s| {
-            s.item_role.as_deref() == Some("pretest")
-                || std::iter::once(&s.object_id)
-                    .chain(&s.parents)
-                    .any(|iri| matches!(parse_activity(iri, base), Some((_, Part::PreTest))))
-        }),
+        pretest: statements.iter().any(|s| is_pretest(s, base)),
         content,
         version: statements.iter().find_map(|s| s.revision.clone()),
         class_code: statements.iter().find_map(|s| s.class_code.clone()),
@@ -746,78 +926,8 @@ fn digest<'a>(
                 name = Some((s.time_ms(), n));
             }
         }
-        let part = parse_activity(&s.object_id, base)
-            .filter(|(c, _)| *c == a.content)
-            .map(|(_, p)| p);
-        let r = s.result.as_ref();
-        match (s.verb.as_str(), part) {
-            (verbs::ANSWERED, Some(Part::Node(node))) => a.choices.push(ChoiceMade {
-                node,
-                choice: r.and_then(|r| r.response.clone()).unwrap_or_default(),
-                to: r.and_then(|r| r.next_node.clone()),
-                at_ms: s.time_ms(),
-                duration_ms: r.and_then(|r| r.duration_ms),
-                deltas: r.map(|r| r.competency_deltas.clone()).unwrap_or_default(),
-                success: r.and_then(|r| r.success),
-                shown_position: r.and_then(|r| match r.shown_position.as_slice() {
-                    [one] => Some(*one),
-                    _ => None,
-                }),
-                shown_order: r.map(|r| r.shown_order.clone()).unwrap_or_default(),
-                statement: s.id.clone(),
-            }),
-            (verbs::ANSWERED, Some(Part::Item(item))) => {
-                let check = match s.item_role.as_deref() {
-                    Some(role) => role == "check",
-                    None => !s
-                        .parents
-                        .iter()
-                        .any(|p| matches!(parse_activity(p, base), Some((_, Part::Lesson)))),
-                };
-                a.answers.push(ItemAnswer {
-                    item,
-                    check,
-                    response: r.and_then(|r| r.response.clone()),
-                    success: r.and_then(|r| r.success),
-                    raw: r.and_then(|r| r.score_raw),
-                    max: r.and_then(|r| r.score_max),
-                    at_ms: s.time_ms(),
-                    duration_ms: r.and_then(|r| r.duration_ms),
-                    shown_position: r.map(|r| r.shown_position.clone()).unwrap_or_default(),
-                    shown_order: r.map(|r| r.shown_order.clone()).unwrap_or_default(),
-                    statement: s.id.clone(),
-                });
-            }
-            (verbs::COMPLETED, Some(Part::Root | Part::PreTest)) => {
-                let f = a.finish.get_or_insert_with(Finish::default);
-                f.at_ms = s.time_ms();
-                f.completed_statement = Some(s.id.clone());
-                f.duration_ms = r.and_then(|r| r.duration_ms);
-                if let Some(r) = r {
-                    f.ending = r.ending.clone().or_else(|| s.node_id.clone());
-                    f.ending_kind = r.ending_kind.as_deref().and_then(ending_kind);
-                    f.competency_scores = r.competency_scores.clone();
-                    f.competency_levels = r.competency_levels.clone();
-                    // a pre-test's or practice-only attempt's score (a verdict's wins)
-                    if f.passed.is_none() && r.score_raw.is_some() {
-                        f.score_raw = r.score_raw;
-                        f.score_max = r.score_max;
-                    }
-                }
-            }
-            (v @ (verbs::PASSED | verbs::FAILED), Some(Part::Root)) => {
-                let f = a.finish.get_or_insert_with(|| Finish {
-                    at_ms: s.time_ms(),
-                    duration_ms: r.and_then(|r| r.duration_ms),
-                    ..Finish::default()
-                });
-                f.passed = Some(v == verbs::PASSED);
-                f.verdict_statement = Some(s.id.clone());
-                f.score_raw = r.and_then(|r| r.score_raw);
-                f.score_max = r.and_then(|r| r.score_max);
-            }
-            _ => {}
-        }
+        let step = step(s, &a.content, base);
+        apply(&mut a, step);
     }
     (a, name.map(|(_, n)| n))
 }

@@ -14,13 +14,15 @@
 //! 4. every view renders as [`Table`]s whose cells are final display text, and
 //!    [`Table::to_csv`] exports exactly those cells.
 //!
-//! Nothing here reads a clock or the network; the app fetches the pages and hands them in.
+//! Nothing here reads a clock or the network; the app fetches the pages and hands them in,
+//! reading them as [`refresh`] says (oldest first, a mark that never runs ahead of the cache).
 
 mod assess;
 mod class;
 mod items;
 mod lean;
 mod position;
+pub mod refresh;
 mod scenario;
 mod statement;
 mod table;
@@ -29,6 +31,9 @@ mod trust;
 
 #[cfg(feature = "synth")]
 pub mod synth;
+
+#[cfg(feature = "report")]
+pub mod city;
 
 #[cfg(test)]
 mod tests;
@@ -54,7 +59,7 @@ pub use scenario::{
 };
 pub use statement::{parse_page, parse_statement, Account, Page, ResultView, Statement};
 pub use table::{
-    builtin_label, item_position_table, layout_table, node_position_table,
+    builtin_label, csv_safe, item_position_table, layout_table, node_position_table,
     ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
 };
 pub use time::{format_clock, format_local_minute, parse_duration_ms, parse_timestamp_ms};

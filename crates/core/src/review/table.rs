@@ -45,6 +45,7 @@ pub struct Table {
 impl Table {
     /// UTF-8 CSV with a byte-order mark (so spreadsheet programs read Vietnamese right),
     /// RFC 4180: fields with `,`, `"`, CR or LF quoted, `"` doubled, CRLF after every record.
+    /// Every cell goes through [`csv_safe`] first (the screen shows the same text).
     pub fn to_csv(&self) -> String {
         let mut out = String::from("\u{feff}");
         for row in std::iter::once(&self.headers).chain(&self.rows) {
@@ -52,18 +53,44 @@ impl Table {
                 if i > 0 {
                     out.push(',');
                 }
+                let cell = csv_safe(cell);
                 if cell.contains([',', '"', '\r', '\n']) {
                     out.push('"');
                     out.push_str(&cell.replace('"', "\"\""));
                     out.push('"');
                 } else {
-                    out.push_str(cell);
+                    out.push_str(&cell);
                 }
             }
             out.push_str("\r\n");
         }
         out
     }
+}
+
+/// A cell as the screen shows it and the CSV holds it: a cell that is not a number and starts
+/// like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading apostrophe, so a
+/// spreadsheet shows it as text instead of running it (`-1+HYPERLINK(…)` included). Numbers in
+/// the table's own formats (`12`, `-0.250`, `+2`, `83.3 %`) are left as they are.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A number as the tables write it: an optional sign, digits, an optional decimal part, and
+/// an optional ` %`.
+fn is_number(cell: &str) -> bool {
+    let body = cell.strip_suffix(" %").unwrap_or(cell);
+    let body = body.strip_prefix(['+', '-']).unwrap_or(body);
+    let (whole, fraction) = match body.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (body, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
 }
 
 /// How to word and format the tables.
@@ -108,7 +135,7 @@ impl Labels<'_> {
     }
 
     fn local(&self, text: &LocalText) -> String {
-        safe_text(text.get(self.lang))
+        text.get(self.lang).to_owned()
     }
 
     fn competency(&self, id: &str) -> String {
@@ -526,18 +553,6 @@ pub fn builtin_label(key: &str, lang: Lang) -> &str {
 
 const NONE: &str = "—";
 
-/// Learner-controlled text (names) starting like a spreadsheet formula gets a leading
-/// apostrophe, on screen and in the file alike.
-fn safe_text(s: &str) -> String {
-    if s.starts_with(['=', '+', '@', '\t', '\r'])
-        || (s.starts_with('-') && s.len() > 1 && !s[1..].starts_with(|c: char| c.is_ascii_digit()))
-    {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
-
 fn count(n: usize) -> String {
     n.to_string()
 }
@@ -598,8 +613,8 @@ impl Class {
                     .collect();
                 let done = attempts.iter().filter(|a| a.is_completed()).count();
                 vec![
-                    safe_text(&learner.account.name),
-                    safe_text(&learner.name),
+                    learner.account.name.clone(),
+                    learner.name.clone(),
                     format_local_minute(learner.last_synced_ms, l.utc_offset_min),
                     count(attempts.len()),
                     count(done),
@@ -663,7 +678,7 @@ impl Trust {
                 raw.map_or_else(|| NONE.to_owned(), number),
                 max.map_or_else(|| NONE.to_owned(), number)
             ),
-            ClaimValue::Text(t) => safe_text(t),
+            ClaimValue::Text(t) => t.clone(),
             ClaimValue::Kind(k) => l.kind(Some(*k)),
             ClaimValue::Numbers(map) if map.is_empty() => NONE.to_owned(),
             ClaimValue::Numbers(map) => map
@@ -684,10 +699,12 @@ impl Trust {
                     .and_then(|cat| cat.entry(c.content.kind, &c.content.id))
                     .map_or_else(|| c.content.id.clone(), |e| l.local(&e.title));
                 vec![
-                    safe_text(&c.account.name),
-                    safe_text(&name),
+                    c.account.name.clone(),
+                    name,
                     title,
-                    c.part.as_deref().map_or_else(|| NONE.to_owned(), safe_text),
+                    c.part
+                        .as_deref()
+                        .map_or_else(|| NONE.to_owned(), str::to_owned),
                     l.t(&format!("review_field_{}", c.field.as_str())),
                     value(&c.claimed),
                     value(&c.recomputed),
@@ -1112,7 +1129,7 @@ impl ItemAnalysis {
             for p in &i.patterns {
                 response_rows.push(vec![
                     i.item.clone(),
-                    safe_text(&p.response),
+                    p.response.clone(),
                     l.yes_no(p.correct),
                     count(p.count),
                     ratio(p.count, i.n),
@@ -1184,8 +1201,8 @@ impl PrePost {
                 .map(|r| {
                     let learner = &class.learners[r.learner];
                     vec![
-                        safe_text(&learner.account.name),
-                        safe_text(&learner.name),
+                        learner.account.name.clone(),
+                        learner.name.clone(),
                         percent(Some(r.pre)),
                         percent(r.post),
                         opt_dec(r.gain, 2),
@@ -1251,14 +1268,14 @@ impl EvaluationSummary {
                     vec![
                         match &t.learner {
                             Some((account, name)) => {
-                                safe_text(&format!("{name} ({})", account.name))
+                                format!("{name} ({})", account.name)
                             }
                             None => l.t("review_anonymous"),
                         },
-                        safe_text(&t.intended_use),
+                        t.intended_use.clone(),
                         t.comment
                             .as_deref()
-                            .map_or_else(|| NONE.to_owned(), safe_text),
+                            .map_or_else(|| NONE.to_owned(), str::to_owned),
                     ]
                 })
                 .collect(),
@@ -1399,6 +1416,55 @@ pub fn layout_table(layout: &[(String, usize, usize)], l: &Labels<'_>) -> Table 
     }
 }
 
+/// The formats and label lookups above, for the crate's other reports: the city report
+/// (`super::city`) builds its own tables, in the same formats, through these.
+#[cfg(feature = "report")]
+pub(super) mod cells {
+    use super::{Labels, LocalText};
+    use crate::model::EndingKind;
+
+    pub const NONE: &str = super::NONE;
+
+    pub fn count(n: usize) -> String {
+        super::count(n)
+    }
+
+    /// `places` decimals, or the em dash.
+    pub fn dec(x: Option<f64>, places: usize) -> String {
+        super::opt_dec(x, places)
+    }
+
+    /// A share 0–1 as a percentage with one decimal.
+    pub fn share(x: Option<f64>) -> String {
+        super::pct(x)
+    }
+
+    /// A score already on 0–100, with one decimal.
+    pub fn percent(x: Option<f64>) -> String {
+        super::percent(x)
+    }
+
+    pub fn ratio(part: usize, whole: usize) -> String {
+        super::ratio(part, whole)
+    }
+
+    pub fn text(l: &Labels<'_>, key: &str) -> String {
+        l.t(key)
+    }
+
+    pub fn headers(l: &Labels<'_>, keys: &[&str]) -> Vec<String> {
+        l.headers(keys)
+    }
+
+    pub fn local(l: &Labels<'_>, text: &LocalText) -> String {
+        l.local(text)
+    }
+
+    pub fn kind(l: &Labels<'_>, kind: Option<EndingKind>) -> String {
+        l.kind(kind)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1423,6 +1489,51 @@ mod tests {
         assert_eq!(&csv.as_bytes()[..3], &[0xEF, 0xBB, 0xBF]);
     }
 
+    // Guards formula injection through any cell of an export (a name, a path, an ending, a
+    // competency, a "leads to"): every cell that is not a number and starts like a formula is
+    // text in the CSV, `-1+HYPERLINK(…)` included; the table's numbers stay numbers.
+    #[test]
+    fn every_cell_that_is_not_a_number_is_escaped_in_the_csv() {
+        let hostile = [
+            "=HYPERLINK(\"http://x\")",
+            "+cmd",
+            "-1+HYPERLINK(\"http://x\",\"y\")",
+            "-",
+            "@SUM(A1)",
+            "\tlệnh",
+            "\r=1",
+        ];
+        let numbers = ["12", "-5", "+2", "-0.250", "83.3 %", "0.45", "-100.0 %"];
+        let t = Table {
+            id: "t".into(),
+            headers: vec!["=đầu".into(), "Số".into()],
+            rows: hostile
+                .iter()
+                .zip(numbers.iter().cycle())
+                .map(|(h, n)| vec![(*h).to_owned(), (*n).to_owned()])
+                .collect(),
+        };
+        let csv = t.to_csv();
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(lines[0], "'=đầu,Số");
+        assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\")\",12");
+        assert_eq!(lines[2], "'+cmd,-5");
+        assert_eq!(lines[3], "\"'-1+HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",+2");
+        assert_eq!(lines[4], "'-,-0.250");
+        assert_eq!(lines[5], "'@SUM(A1),83.3 %");
+        assert_eq!(lines[6], "'\tlệnh,0.45");
+        assert_eq!(lines[7], "\"'\r=1\",-100.0 %");
+        for h in hostile {
+            assert_eq!(csv_safe(h), format!("'{h}"), "{h:?}");
+        }
+        for n in numbers {
+            assert_eq!(csv_safe(n), n, "{n:?}");
+        }
+        for plain in ["Lê Văn Tám", "—", "1:05", "2026-11-28 13:04", "'=x"] {
+            assert_eq!(csv_safe(plain), plain, "{plain:?}");
+        }
+    }
+
     // Guards the number formats shared by screen and file.
     #[test]
     fn formats() {
@@ -1433,9 +1544,6 @@ mod tests {
         assert_eq!(signed(2.0), "+2");
         assert_eq!(signed(-2.0), "-2");
         assert_eq!(signed(0.0), "0");
-        assert_eq!(safe_text("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        assert_eq!(safe_text("-5"), "-5");
-        assert_eq!(safe_text("Lê Văn Tám"), "Lê Văn Tám");
     }
 
     // Guards the label keys: unique, both languages present, unknown keys fall back to the key.

@@ -190,7 +190,7 @@ fn play(
 
 /// The statements as an LRS returns them: each with the `authority` the LRS stamps from the
 /// account that posted it, the learner's own (an anonymous evaluation's: another account of
-/// the portal, the learner who posted it).
+/// the portal, the write-only anonymous one it goes through).
 fn lrs_values(all: &[xapi::Statement]) -> Vec<serde_json::Value> {
     all.iter()
         .map(|s| {

@@ -21,8 +21,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::model::{Answer, Content, ContentKind, EndingKind, Item, ItemKind, Module, Scenario};
-use crate::scenario::{profile, ScenarioState, Step};
+use crate::model::{Answer, Choice, Content, EndingKind, Item, ItemKind, Module, Scenario};
+use crate::scenario::{profile, ScenarioState};
 
 use super::class::{content_of, Attempt, ContentRef};
 use super::statement::{Account, Statement};
@@ -30,7 +30,9 @@ use super::statement::{Account, Statement};
 /// The compiled content versions a review checks statements against.
 #[derive(Clone, Debug, Default)]
 pub struct Versions {
-    by_key: HashMap<(ContentKind, String, String), Content>,
+    /// By content id (looked up without allocating, once per statement); each id's few
+    /// versions, both kinds, in a list.
+    by_id: HashMap<String, Vec<Content>>,
 }
 
 impl Versions {
@@ -40,26 +42,30 @@ impl Versions {
 
     /// Adds one version (a second copy of a version already there is ignored).
     pub fn insert(&mut self, content: Content) {
-        let key = (
-            content.kind(),
-            content.id().to_owned(),
-            content.version().to_owned(),
-        );
-        self.by_key.entry(key).or_insert(content);
+        let list = self.by_id.entry(content.id().to_owned()).or_default();
+        if !list
+            .iter()
+            .any(|c| c.kind() == content.kind() && c.version() == content.version())
+        {
+            list.push(content);
+        }
     }
 
     /// The content of this module or scenario at `version`.
     pub fn get(&self, content: &ContentRef, version: &str) -> Option<&Content> {
-        self.by_key
-            .get(&(content.kind, content.id.clone(), version.to_owned()))
+        self.by_id
+            .get(content.id.as_str())?
+            .iter()
+            .find(|c| c.kind() == content.kind && c.version() == version)
     }
 
+    /// Number of versions.
     pub fn len(&self) -> usize {
-        self.by_key.len()
+        self.by_id.values().map(Vec::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_key.is_empty()
+        self.by_id.is_empty()
     }
 }
 
@@ -263,8 +269,9 @@ pub fn vouched(s: &Statement) -> Result<(), SetAsideReason> {
 }
 
 /// An anonymous evaluation: its actor has no name and an account of the portal named by the
-/// evaluation's registration, which no LRS account is. It counts when an account of the same
-/// home page posted it (a learner of this portal; the review never says who, as the learner
+/// evaluation's own UUID (the key its answers are grouped by), which no LRS account is. It
+/// counts when an account of the same home page posted it (the portal's write-only anonymous
+/// account, or a learner's on an older portal; the review never says which, as the learner
 /// chose). Anything else goes through [`vouched`].
 pub fn vouched_anonymous(s: &Statement, registration: &str) -> Result<(), SetAsideReason> {
     let anonymous = s.actor_name.is_none()
@@ -323,6 +330,25 @@ fn same_numbers(a: &BTreeMap<String, f64>, b: &BTreeMap<String, f64>) -> bool {
         && a.iter()
             .zip(b)
             .all(|((ka, va), (kb, vb))| ka == kb && (va - vb).abs() < EPSILON)
+}
+
+/// A choice's deltas as the statement mapping writes them (every competency it scores).
+fn deltas_of(choice: &Choice) -> BTreeMap<String, f64> {
+    choice
+        .scores
+        .iter()
+        .map(|(k, v)| (k.clone(), f64::from(*v)))
+        .collect()
+}
+
+/// Whether claimed deltas are the choice's own (compared without building a map: the
+/// common, honest case allocates nothing).
+fn same_deltas(claimed: &BTreeMap<String, f64>, choice: &Choice) -> bool {
+    claimed.len() == choice.scores.len()
+        && claimed
+            .iter()
+            .zip(&choice.scores)
+            .all(|((ka, va), (kb, vb))| ka == kb && (va - f64::from(*vb)).abs() < EPSILON)
 }
 
 fn score_value(raw: Option<f64>, max: Option<f64>) -> ClaimValue {
@@ -570,11 +596,11 @@ fn module_changes(audit: &mut Auditor<'_>, m: &Module) -> ModuleChanges {
     ModuleChanges { answers, finish }
 }
 
-/// One choice as the content scores it.
+/// One choice as the content scores it (None: the claimed value is the right one).
 struct ChoiceResult {
     success: bool,
-    deltas: BTreeMap<String, f64>,
-    to: String,
+    deltas: Option<BTreeMap<String, f64>>,
+    to: Option<String>,
 }
 
 /// Recomputed choices (by index; None = set aside) and the attempt's ending.
@@ -596,8 +622,12 @@ impl ScenarioChanges {
         for (mut c, change) in a.choices.drain(..).zip(self.choices) {
             if let Some(r) = change {
                 c.success = Some(r.success);
-                c.deltas = r.deltas;
-                c.to = Some(r.to);
+                if let Some(deltas) = r.deltas {
+                    c.deltas = deltas;
+                }
+                if let Some(to) = r.to {
+                    c.to = Some(to);
+                }
                 kept.push(c);
             }
         }
@@ -622,27 +652,27 @@ fn scenario_changes(audit: &mut Auditor<'_>, s: &Scenario) -> ScenarioChanges {
     let mut state = ScenarioState::new(s);
     let mut choices = Vec::with_capacity(a.choices.len());
     for c in &a.choices {
-        let found = (c.node == state.node && !state.is_ended(s))
+        // the choice must be where the attempt stands; the engine takes it (or refuses)
+        let found = (c.node == state.node)
             .then(|| s.node(&c.node))
             .flatten()
             .and_then(|n| Some((n, n.choice(&c.choice)?)));
-        let Some((node, choice)) = found else {
-            audit.set_aside(&c.statement, &c.node, c.at_ms);
-            choices.push(None);
-            continue;
+        let taken = match found {
+            Some((node, choice)) => state
+                .take(s, &choice.id, c.at_ms)
+                .ok()
+                .map(|step| (node, choice, step.to.clone())),
+            None => None,
         };
-        let Ok(to) = state.resolve(s, &choice.id) else {
+        let Some((node, choice, to)) = taken else {
             audit.set_aside(&c.statement, &c.node, c.at_ms);
             choices.push(None);
             continue;
         };
         let best = node.choices.iter().map(|x| x.total()).max().unwrap_or(0);
         let success = choice.total() >= best;
-        let deltas: BTreeMap<String, f64> = choice
-            .scores
-            .iter()
-            .map(|(k, v)| (k.clone(), f64::from(*v)))
-            .collect();
+        // recomputed values are built only where the claim differs (None: as claimed)
+        let deltas = (!same_deltas(&c.deltas, choice)).then(|| deltas_of(choice));
         let (id, part, at) = (Some(c.statement.as_str()), Some(c.node.as_str()), c.at_ms);
         if c.success != Some(success) {
             audit.claim(
@@ -654,7 +684,7 @@ fn scenario_changes(audit: &mut Auditor<'_>, s: &Scenario) -> ScenarioChanges {
                 at,
             );
         }
-        if !same_numbers(&c.deltas, &deltas) {
+        if let Some(deltas) = &deltas {
             audit.claim(
                 id,
                 part,
@@ -664,7 +694,8 @@ fn scenario_changes(audit: &mut Auditor<'_>, s: &Scenario) -> ScenarioChanges {
                 at,
             );
         }
-        if c.to.as_deref() != Some(to.as_str()) {
+        let to_differs = c.to.as_deref() != Some(to.as_str());
+        if to_differs {
             audit.claim(
                 id,
                 part,
@@ -674,22 +705,10 @@ fn scenario_changes(audit: &mut Auditor<'_>, s: &Scenario) -> ScenarioChanges {
                 at,
             );
         }
-        let step = Step {
-            node: node.id.clone(),
-            choice: choice.id.clone(),
-            to: to.clone(),
-            at_ms: c.at_ms,
-        };
-        if state.apply(s, &step).is_err() {
-            // cannot happen after `resolve`; kept out rather than trusted
-            audit.set_aside(&c.statement, &c.node, c.at_ms);
-            choices.push(None);
-            continue;
-        }
         choices.push(Some(ChoiceResult {
             success,
             deltas,
-            to,
+            to: to_differs.then_some(to),
         }));
     }
     let finish = a.finish.as_ref().map(|f| {

@@ -436,14 +436,20 @@ impl Score {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Context {
-    pub registration: String,
+    /// The attempt or record id; absent on an anonymous evaluation (it would name a record
+    /// that exists on the learner's device only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<String>,
     pub context_activities: ContextActivities,
     /// The content version (also in the `content-version` extension, where queries reach it);
     /// absent on self-ratings, which belong to no content version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
-    pub platform: String,
-    pub language: String,
+    /// Absent on an anonymous evaluation, like `language` (they narrow down who sent it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     pub extensions: Extensions,
 }
 
@@ -1320,15 +1326,15 @@ pub fn statements_from(
                 object: d.object,
                 result: d.result,
                 context: Context {
-                    registration: registration.clone(),
+                    registration: Some(registration.clone()),
                     context_activities: ContextActivities {
                         parent: d.parent,
                         grouping: d.grouping,
                         category: category.clone(),
                     },
                     revision: Some(content.version().to_owned()),
-                    platform: ctx.platform.clone(),
-                    language: ctx.language.as_str().to_owned(),
+                    platform: Some(ctx.platform.clone()),
+                    language: Some(ctx.language.as_str().to_owned()),
                     extensions,
                 },
                 timestamp: at.clone(),
@@ -1877,7 +1883,9 @@ mod tests {
     fn registration_is_the_attempt_id() {
         let (content, log) = scenario_run(&["a", "c"]);
         let st = map(&content, &log);
-        assert!(st.iter().all(|s| s.context.registration == ATTEMPT));
+        assert!(st
+            .iter()
+            .all(|s| s.context.registration.as_deref() == Some(ATTEMPT)));
         let upper: Vec<AttemptEvent> = log
             .iter()
             .cloned()
@@ -1887,7 +1895,9 @@ mod tests {
             })
             .collect();
         let st = map(&content, &upper);
-        assert!(st.iter().all(|s| s.context.registration == ATTEMPT));
+        assert!(st
+            .iter()
+            .all(|s| s.context.registration.as_deref() == Some(ATTEMPT)));
         let bad: Vec<AttemptEvent> = log
             .into_iter()
             .map(|mut e| {

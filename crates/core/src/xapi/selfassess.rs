@@ -26,6 +26,9 @@ struct Part {
 struct Record<'a> {
     ctx: &'a StatementContext,
     registration: String,
+    /// No registration, platform or language in the statements (an anonymous evaluation):
+    /// the registration still derives the statement ids.
+    anonymous: bool,
     actor: Agent,
     parent: Vec<Activity>,
     grouping: Vec<Activity>,
@@ -64,15 +67,15 @@ impl Record<'_> {
                     ..StatementResult::default()
                 }),
                 context: Context {
-                    registration: self.registration.clone(),
+                    registration: (!self.anonymous).then(|| self.registration.clone()),
                     context_activities: ContextActivities {
                         parent: self.parent.clone(),
                         grouping: self.grouping.clone(),
                         category: category.clone(),
                     },
                     revision: None,
-                    platform: self.ctx.platform.clone(),
-                    language: self.ctx.language.as_str().to_owned(),
+                    platform: (!self.anonymous).then(|| self.ctx.platform.clone()),
+                    language: (!self.anonymous).then(|| self.ctx.language.as_str().to_owned()),
                     extensions: self.extensions.clone(),
                 },
                 timestamp: at.clone(),
@@ -225,6 +228,7 @@ pub fn self_rating_statements(
     Record {
         ctx,
         registration,
+        anonymous: false,
         actor: learner(ctx),
         parent,
         grouping,
@@ -276,9 +280,10 @@ fn fill_in(id: String, name: LocalText) -> Activity {
 /// The statements of a module evaluation: `answered` on three `likert` questions, a `fill-in`
 /// for what the learner will do differently and one for the comment (when there is one). An
 /// anonymous evaluation's actor is an account agent without a name whose account name is the
-/// evaluation's own random UUID, and its timestamp is cut to the day (00:00 UTC), so that it
-/// links to no learner and to none of their attempts; the class code stays, so the trainer
-/// can still aggregate per class.
+/// evaluation's own random UUID, its timestamp is cut to the day (00:00 UTC), and its context
+/// has no registration, platform or language, so that it links to no learner and to none of
+/// their attempts; the class code stays (the form says so), so the trainer can still
+/// aggregate per class. (How it travels matters too: see `sync`'s anonymous records.)
 pub fn evaluation_statements(
     evaluation: &Evaluation,
     module: &CatalogEntry,
@@ -367,6 +372,7 @@ pub fn evaluation_statements(
     Record {
         ctx,
         registration,
+        anonymous: evaluation.anonymous,
         actor,
         parent: vec![form],
         grouping: vec![
@@ -508,8 +514,8 @@ mod tests {
             Some("4")
         );
         assert_eq!(
-            gt.context.registration,
-            "3b241101-e2bb-4255-8caf-4136c566a962"
+            gt.context.registration.as_deref(),
+            Some("3b241101-e2bb-4255-8caf-4136c566a962")
         );
         assert_eq!(
             gt.context.context_activities.parent[0].id,
@@ -554,6 +560,15 @@ mod tests {
         assert!(anon.iter().all(|s| s.actor.name.is_none()
             && s.actor.account.name == e.id
             && s.timestamp == "2026-11-28T00:00:00.000Z"));
+        // nothing in the context names a record, a device's version or a language
+        assert!(anon.iter().all(|s| s.context.registration.is_none()
+            && s.context.platform.is_none()
+            && s.context.language.is_none()));
+        assert!(!json.contains("registration") && !json.contains("\"language\""));
+        assert!(!json.contains("Boiduong 0.1.0"));
+        assert!(named.iter().all(
+            |s| s.context.registration.is_some() && s.context.language.as_deref() == Some("vi")
+        ));
         assert!(json.contains("QLNN-2026-01"));
         let kinds: Vec<&str> = anon
             .iter()

@@ -43,7 +43,18 @@ fn answered(
     })
 }
 
+/// The statements as the trust checks accept them: posted by their learner's own account
+/// (the `authority`), on the fixture's content version.
 fn build(values: Vec<serde_json::Value>) -> Class {
+    let values: Vec<serde_json::Value> = values
+        .into_iter()
+        .map(|mut v| {
+            v["authority"] =
+                json!({"objectType": "Agent", "account": v["actor"]["account"].clone()});
+            v["context"]["revision"] = json!("v1");
+            v
+        })
+        .collect();
     let page = parse_page(&serde_json::to_string(&values).expect("json")).expect("page");
     assert_eq!(page.malformed, 0);
     Class::build(&page.statements, BASE, &Filter::default(), &versions())

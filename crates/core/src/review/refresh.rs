@@ -1,0 +1,202 @@
+//! How the trainer's refresh reads the LRS so that an interrupted refresh loses nothing: each
+//! verb is read **oldest first** (`ascending=true`; the xAPI default is newest first), and its
+//! high-water mark (the `since` of the next refresh) moves only over pages the cache holds.
+//!
+//! Read newest first, a refresh that stops after its first page has already seen the newest
+//! `stored` time: the next one asks only for what is newer and never fetches the older pages
+//! it skipped. Read oldest first, the mark after a page is a time every earlier statement is
+//! older than. The app stores each page with its mark in one transaction, so the mark never
+//! runs ahead of the cache.
+//!
+//! A page boundary can fall inside a batch the LRS stored at one instant (several statements,
+//! one `stored` time). `since` is exclusive, so a mark equal to that instant would skip the
+//! rest of the batch on the next page. Unless a page is the last, its mark is therefore the
+//! newest time *strictly older* than its newest statement: the next refresh reads the
+//! statements of the boundary instant again (the review counts a statement id once).
+
+use super::time::parse_timestamp_ms;
+
+/// The query string (after `?`) of the first page of `verb`'s statements: `limit` per page,
+/// oldest first, stored after `since` when there is a mark.
+pub fn statements_query(verb: &str, limit: usize, since: Option<&str>) -> String {
+    let mut query = format!("verb={}&limit={limit}&ascending=true", encode(verb));
+    if let Some(since) = since {
+        query.push_str("&since=");
+        query.push_str(&encode(since));
+    }
+    query
+}
+
+/// Percent-encodes everything but unreserved characters.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The mark once this page (its statements' `stored` times as the LRS wrote them) is held:
+/// on the `last` page, its newest time; on any other page, the newest time strictly older
+/// than the page's newest (see the module docs); `previous` when the page gives no such time.
+/// The result is one of the LRS's own strings (sent back verbatim) or `previous`.
+pub fn page_mark(previous: Option<&str>, stored: &[&str], last: bool) -> Option<String> {
+    let mut times: Vec<(i64, &str)> = stored
+        .iter()
+        .filter_map(|s| parse_timestamp_ms(s).map(|ms| (ms, *s)))
+        .collect();
+    times.sort_unstable();
+    let candidate = match times.last() {
+        None => None,
+        Some(&(newest, text)) if last => Some((newest, text)),
+        Some(&(newest, _)) => times.iter().rev().find(|(ms, _)| *ms < newest).copied(),
+    };
+    match (candidate, previous.and_then(parse_timestamp_ms)) {
+        (Some((ms, _)), Some(before)) if ms <= before => previous.map(str::to_owned),
+        (Some((_, text)), _) => Some(text.to_owned()),
+        (None, _) => previous.map(str::to_owned),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spec-following LRS in miniature: statements (id, stored ms) in stored order; a GET
+    /// answers `limit` of those stored after `since`, newest first unless `ascending`.
+    struct Lrs(Vec<(String, i64)>);
+
+    fn iso(ms: i64) -> String {
+        format!("2026-11-28T10:00:{:02}.{:03}Z", ms / 1_000, ms % 1_000)
+    }
+
+    impl Lrs {
+        /// The pages a query reads, in order: (stored strings, ids) per page.
+        fn pages(
+            &self,
+            ascending: bool,
+            since: Option<&str>,
+            limit: usize,
+        ) -> Vec<Vec<(String, String)>> {
+            let since = since.and_then(parse_timestamp_ms);
+            let mut hits: Vec<&(String, i64)> = self
+                .0
+                .iter()
+                .filter(|(_, t)| since.is_none_or(|s| parse_timestamp_ms(&iso(*t)) > Some(s)))
+                .collect();
+            if !ascending {
+                hits.reverse();
+            }
+            hits.chunks(limit)
+                .map(|page| page.iter().map(|(id, t)| (iso(*t), id.clone())).collect())
+                .collect()
+        }
+    }
+
+    /// Refreshes from `mark`, holding at most `pages_before_failure` pages (the cache and the
+    /// mark are written together per page); returns the new mark.
+    fn refresh(
+        lrs: &Lrs,
+        ascending: bool,
+        mark: Option<String>,
+        held: &mut Vec<String>,
+        pages_before_failure: usize,
+        rule: impl Fn(Option<&str>, &[&str], bool) -> Option<String>,
+    ) -> Option<String> {
+        let pages = lrs.pages(ascending, mark.as_deref(), 3);
+        let mut mark = mark;
+        for (i, page) in pages.iter().enumerate().take(pages_before_failure) {
+            let stored: Vec<&str> = page.iter().map(|(s, _)| s.as_str()).collect();
+            held.extend(page.iter().map(|(_, id)| id.clone()));
+            mark = rule(mark.as_deref(), &stored, i + 1 == pages.len());
+        }
+        mark
+    }
+
+    /// 10 statements, 3 per page; s5 and s6 stored at the same instant (one batch) and split
+    /// by a page boundary.
+    fn lrs() -> Lrs {
+        let times = [
+            1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 6_000, 7_000, 8_000, 9_000,
+        ];
+        Lrs(times
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("s{i}"), *t))
+            .collect())
+    }
+
+    // Guards a refresh interrupted after any number of pages: the next refresh, from the mark
+    // held with the cache, fetches every statement it had not (duplicates are fine).
+    #[test]
+    fn an_interrupted_refresh_then_another_holds_everything() {
+        let lrs = lrs();
+        let all: Vec<String> = lrs.0.iter().map(|(id, _)| id.clone()).collect();
+        for stop_after in 0..5 {
+            let mut held = Vec::new();
+            let mark = refresh(&lrs, true, None, &mut held, stop_after, page_mark);
+            refresh(&lrs, true, mark, &mut held, usize::MAX, page_mark);
+            held.sort();
+            held.dedup();
+            assert_eq!(held, all, "stopped after {stop_after} pages");
+        }
+    }
+
+    // Guards the two causes of loss this rule replaces: reading newest first, and a mark
+    // equal to an instant shared across a page boundary.
+    #[test]
+    fn newest_first_or_a_boundary_mark_would_lose_statements() {
+        let lrs = lrs();
+        let newest = |prev: Option<&str>, stored: &[&str], _: bool| {
+            stored
+                .iter()
+                .copied()
+                .chain(prev)
+                .max_by_key(|s| parse_timestamp_ms(s))
+                .map(str::to_owned)
+        };
+        let mut held = Vec::new();
+        let mark = refresh(&lrs, false, None, &mut held, 1, newest);
+        refresh(&lrs, false, mark, &mut held, usize::MAX, newest);
+        held.sort();
+        held.dedup();
+        assert_eq!(
+            held.len(),
+            3,
+            "newest first: the older pages are never read"
+        );
+        // Oldest first but marking the page's newest instant: s6 (stored with s5, on the
+        // next page) is skipped.
+        let mut held = Vec::new();
+        let mark = refresh(&lrs, true, None, &mut held, 2, newest);
+        refresh(&lrs, true, mark, &mut held, usize::MAX, newest);
+        assert!(held.contains(&"s5".to_owned()) && !held.contains(&"s6".to_owned()));
+    }
+
+    // Guards the mark itself: the LRS's own string, never moving back, the last page marking
+    // its newest statement.
+    #[test]
+    fn marks_move_forward_only_and_keep_the_lrs_text() {
+        let a = "2026-11-28T10:00:01.000+00:00";
+        let b = "2026-11-28T10:00:02.000+00:00";
+        let c = "2026-11-28T10:00:02.000+00:00";
+        assert_eq!(page_mark(None, &[a, b], true).as_deref(), Some(b));
+        assert_eq!(page_mark(None, &[a, b], false).as_deref(), Some(a));
+        assert_eq!(page_mark(None, &[b, c], false), None);
+        assert_eq!(page_mark(Some(b), &[a], true).as_deref(), Some(b));
+        assert_eq!(page_mark(Some(a), &[], true).as_deref(), Some(a));
+        assert_eq!(
+            page_mark(Some(a), &["not a time"], true).as_deref(),
+            Some(a)
+        );
+        assert_eq!(
+            statements_query("http://adlnet.gov/expapi/verbs/answered", 100, Some(a)),
+            "verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Fanswered&limit=100&ascending=true\
+             &since=2026-11-28T10%3A00%3A01.000%2B00%3A00"
+        );
+    }
+}
