@@ -5,7 +5,9 @@
 //! - [`module`]: the module engine (lessons, practice, knowledge check, pass mark);
 //! - [`attempt`]: the append-only attempt log, replay (resume) and summaries;
 //! - [`shuffle`]: the order choices and options are shown in, drawn per attempt;
+//! - [`calendar`]: the one Gregorian calendar (days since the epoch to a date and back);
 //! - [`record`]: the versioned storage format and its migrations;
+//! - [`rng`]: the seeded PRNG of the simulators;
 //! - [`review`]: the trainer review (statements read back from the LRS, aggregated);
 //! - [`selfassess`]: position standards, profile, gap report, self-ratings, evaluations, consent;
 //! - [`sync`]: the sync policy (what to send, what an LRS answer means);
@@ -15,11 +17,13 @@
 //! Clocks and randomness come in as arguments, never from the environment.
 
 pub mod attempt;
+pub mod calendar;
 pub mod model;
 pub mod module;
 pub mod order;
 pub mod record;
 pub mod review;
+pub mod rng;
 pub mod scenario;
 pub mod selfassess;
 pub mod shuffle;

@@ -422,19 +422,11 @@ pub fn is_iso_date(text: &str) -> bool {
     if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
         return false;
     }
-    let (y, m, d): (u32, u32, u32) = match (y.parse(), m.parse(), d.parse()) {
+    let (y, m, d): (i64, u32, u32) = match (y.parse(), m.parse(), d.parse()) {
         (Ok(y), Ok(m), Ok(d)) => (y, m, d),
         _ => return false,
     };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
+    (1..=crate::calendar::days_in_month(y, m)).contains(&d)
 }
 
 fn check_header(

@@ -1,24 +1,10 @@
-//! Time as xAPI writes it: the proleptic Gregorian calendar, `timestamp` (UTC, milliseconds)
-//! and `duration` (ISO 8601).
+//! Time as xAPI writes it: `timestamp` (UTC, milliseconds) and `duration` (ISO 8601), on the
+//! crate's one calendar ([`crate::calendar`]).
 
 use std::fmt::Write as _;
 
 use super::XapiError;
-
-/// Days since 1970-01-01 -> (year, month, day) in the proleptic Gregorian calendar
-/// (H. Hinnant's `civil_from_days`).
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11], March-based
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month as u32, day as u32)
-}
+pub use crate::calendar::civil_from_days;
 
 /// Milliseconds since the Unix epoch -> `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn timestamp(ms: i64) -> Result<String, XapiError> {
@@ -73,7 +59,6 @@ pub fn duration(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     const T0: i64 = 1_795_835_045_123; // 2026-11-28T03:04:05.123Z
 
@@ -116,36 +101,5 @@ mod tests {
             timestamp(-62_135_596_800_000).as_deref(),
             Ok("0001-01-01T00:00:00.000Z")
         );
-    }
-
-    fn is_leap(y: i64) -> bool {
-        (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-    }
-
-    fn days_in(y: i64, m: u32) -> u32 {
-        match m {
-            2 if is_leap(y) => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        }
-    }
-
-    proptest! {
-        // Guards the calendar arithmetic everywhere in 0000-9999: each day is the calendar
-        // successor of the day before (month lengths and leap rule checked independently).
-        #[test]
-        fn consecutive_days_are_calendar_successors(d in -719_528i64..2_932_896) {
-            let (y, m, day) = civil_from_days(d);
-            let next = civil_from_days(d + 1);
-            let expected = if day < days_in(y, m) {
-                (y, m, day + 1)
-            } else if m < 12 {
-                (y, m + 1, 1)
-            } else {
-                (y + 1, 1, 1)
-            };
-            prop_assert_eq!(next, expected);
-        }
     }
 }

@@ -2,11 +2,11 @@
 //! (`{base}/modules/{id}`, `{base}/extensions/{name}`, …), the [`StatementContext`] that
 //! carries that base with the learner, and the check that a base is an absolute IRI.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::text::Lang;
+// One IRI path segment: content ids are slugs already; this only guards hand-made content.
+use crate::urls::percent_encode as seg;
 
 /// The learner as an xAPI account agent (never an mbox: no e-mail leaves the device).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,20 +114,6 @@ pub(super) fn is_absolute_iri(s: &str) -> bool {
                 || c.is_control()
                 || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
         })
-}
-
-/// One IRI path segment: unreserved characters as they are, everything else percent-encoded
-/// (content ids are slugs already; this only guards hand-made content).
-fn seg(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -677,7 +677,7 @@ pub struct CityReport {
 
 fn month_of(ms: i64, utc_offset_min: i32) -> String {
     let local = ms + i64::from(utc_offset_min) * 60_000;
-    let (y, m, _) = crate::xapi::civil_from_days(local.div_euclid(86_400_000));
+    let (y, m, _) = crate::calendar::civil_from_days(local.div_euclid(86_400_000));
     format!("{y:04}-{m:02}")
 }
 
