@@ -9,6 +9,8 @@
 //! - [`record`]: the versioned storage format and its migrations;
 //! - [`rng`]: the seeded PRNG of the simulators;
 //! - [`review`]: the trainer review (statements read back from the LRS, aggregated);
+//! - `simulator` (feature `synth`): a simulated class through the portal's own engine and
+//!   mapping (demo seed, benchmark, e2e data);
 //! - [`selfassess`]: position standards, profile, gap report, self-ratings, evaluations, consent;
 //! - [`sync`]: the sync policy (what to send, what an LRS answer means);
 //! - [`urls`]: rules for addresses from outside (`?next=`, LRS `more` links, LRS endpoints);
@@ -27,6 +29,8 @@ pub mod rng;
 pub mod scenario;
 pub mod selfassess;
 pub mod shuffle;
+#[cfg(feature = "synth")]
+pub mod simulator;
 pub mod sync;
 pub mod text;
 pub mod urls;
