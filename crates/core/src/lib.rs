@@ -1,5 +1,6 @@
 //! The learning model of Boiduong, free of browser APIs so it is tested natively.
 //!
+//! - [`locales`]: the portal's texts (`locales/*.json`) for the native tools;
 //! - [`model`]: compiled content (modules, scenarios, catalog) as the browser receives it;
 //! - [`scenario`]: the scenario engine (choices, branches, competency scores, recap);
 //! - [`module`]: the module engine (lessons, practice, knowledge check, pass mark);
@@ -20,6 +21,7 @@
 
 pub mod attempt;
 pub mod calendar;
+pub mod locales;
 pub mod model;
 pub mod module;
 pub mod order;

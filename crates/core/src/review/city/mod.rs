@@ -50,7 +50,7 @@ mod tests;
 
 pub use jsonl::{read_json_lines, read_json_lines_parallel, LineError, LinesSummary};
 pub use stats::{t975, wilson, Interval, Sample};
-pub use tables::city_labels;
+pub use tables::{city_labels, CITY_KEYS};
 
 /// Which statements the report covers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
