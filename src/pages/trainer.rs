@@ -379,11 +379,10 @@ fn TrainerHomeView() -> impl IntoView {
                         ContentKind::Scenario => format!("/trainer/scenario/{}", e.id),
                         ContentKind::Module => format!("/trainer/module/{}", e.id),
                     };
-                    let kind = match (e.kind, l) {
-                        (ContentKind::Scenario, Lang::Vi) => "Tình huống",
-                        (ContentKind::Scenario, Lang::En) => "Scenario",
-                        (ContentKind::Module, Lang::Vi) => "Học phần",
-                        (ContentKind::Module, Lang::En) => "Module",
+                    let strings = Locale::of(l).strings();
+                    let kind = match e.kind {
+                        ContentKind::Scenario => strings.trainer_kind_scenario,
+                        ContentKind::Module => strings.trainer_kind_module,
                     };
                     let title = e.title.get(l).to_owned();
                     view! {
