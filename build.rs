@@ -81,6 +81,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         writeln!(out, "    pub {key}: &'static str,")?;
     }
     out.push_str("}\n");
+    // Lookup by key, for texts the core names by key (the review's labels and captions).
+    out.push_str("impl Strings {\n    /// The text of `key`, `None` for a key the locales do not have.\n    #[allow(dead_code)]\n    pub fn get(&self, key: &str) -> Option<&'static str> {\n        match key {\n");
+    for key in vi.keys() {
+        writeln!(out, "            {key:?} => Some(self.{key}),")?;
+    }
+    out.push_str("            _ => None,\n        }\n    }\n}\n");
     for (name, locale) in [("VI", &vi), ("EN", &en)] {
         writeln!(out, "pub static {name}: Strings = Strings {{")?;
         for (key, value) in locale.iter() {

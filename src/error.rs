@@ -51,25 +51,16 @@ impl From<boiduong_core::attempt::AttemptError> for AppError {
 }
 
 impl AppError {
-    /// A short reason for learners, in the UI language.
+    /// A short reason for learners, in the UI language (texts in `locales/*.json`).
     pub fn plain(&self, lang: boiduong_core::Lang) -> String {
-        use boiduong_core::Lang::{En, Vi};
-        match (self, lang) {
-            (AppError::StorageFull, Vi) => "bộ nhớ của trình duyệt đã đầy".into(),
-            (AppError::StorageFull, En) => "the browser's storage is full".into(),
-            (AppError::StorageUnavailable(_), Vi) => {
-                "trình duyệt không cho phép lưu dữ liệu".into()
-            }
-            (AppError::StorageUnavailable(_), En) => {
-                "the browser does not allow storing data".into()
-            }
-            (AppError::Network(_), Vi) => "không kết nối được máy chủ".into(),
-            (AppError::NotSignedIn, Vi) => "cần đăng nhập trước khi làm bài".into(),
-            (AppError::NotSignedIn, En) => "please sign in before starting".into(),
-            (AppError::Network(_), En) => "the server could not be reached".into(),
-            (AppError::Unauthorized, Vi) => "kho dữ liệu học tập (LRS) từ chối tài khoản".into(),
-            (AppError::Unauthorized, En) => "the learning record store refused the account".into(),
-            (other, _) => other.to_string(),
+        let t = crate::i18n::Locale::of(lang).strings();
+        match self {
+            AppError::StorageFull => t.error_storage_full.into(),
+            AppError::StorageUnavailable(_) => t.error_storage_unavailable.into(),
+            AppError::Network(_) => t.error_network.into(),
+            AppError::NotSignedIn => t.error_not_signed_in.into(),
+            AppError::Unauthorized => t.error_unauthorized.into(),
+            other => other.to_string(),
         }
     }
 }

@@ -26,6 +26,14 @@ impl Locale {
         }
     }
 
+    /// The locale of the core's language.
+    pub fn of(lang: boiduong_core::Lang) -> Self {
+        match lang {
+            boiduong_core::Lang::Vi => Locale::vi,
+            boiduong_core::Lang::En => Locale::en,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Locale::vi => "vi",

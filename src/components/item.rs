@@ -291,14 +291,8 @@ fn Feedback(item: Item, response: ItemResponse, #[prop(into)] lang: Signal<Lang>
                     } else {
                         "; "
                     }),
-                Answer::TrueFalse(true) => match lang {
-                    Lang::Vi => "Đúng".into(),
-                    Lang::En => "True".into(),
-                },
-                Answer::TrueFalse(false) => match lang {
-                    Lang::Vi => "Sai".into(),
-                    Lang::En => "False".into(),
-                },
+                Answer::TrueFalse(true) => Locale::of(lang).strings().true_label.into(),
+                Answer::TrueFalse(false) => Locale::of(lang).strings().false_label.into(),
             }
         }
     };

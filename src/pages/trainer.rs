@@ -16,7 +16,7 @@
 
 use boiduong_core::model::{Catalog, Content, ContentKind, Scenario};
 use boiduong_core::review::{
-    self, builtin_label, flow_layout, Filter, Labels, LearnerReview, ScenarioReview, Table,
+    self, flow_layout, Filter, Labels, LearnerReview, ScenarioReview, Table,
 };
 use boiduong_core::Lang;
 use leptos::prelude::*;
@@ -41,7 +41,8 @@ fn utc_offset_min() -> i32 {
 /// Runs `f` with the review's labels in `lang` (header words from the core's table,
 /// competency names from the catalog, the browser's time zone).
 fn with_labels<R>(lang: Lang, catalog: Option<&Catalog>, f: impl FnOnce(&Labels<'_>) -> R) -> R {
-    let text = move |k: &str| builtin_label(k, lang).to_owned();
+    let strings = Locale::of(lang).strings();
+    let text = move |k: &str| strings.get(k).unwrap_or(k).to_owned();
     let labels = Labels {
         lang,
         utc_offset_min: utc_offset_min(),
@@ -53,79 +54,11 @@ fn with_labels<R>(lang: Lang, catalog: Option<&Catalog>, f: impl FnOnce(&Labels<
 
 /// Caption of a review table, by its id.
 fn caption(id: &str, lang: Lang) -> String {
-    let (vi, en) = match id {
-        "class-learners" => ("Học viên của lớp", "Learners of the class"),
-        "scenario-summary" => ("Tổng quan", "Summary"),
-        "scenario-endings" => ("Phân bố kết thúc", "Endings"),
-        "scenario-scores" => ("Phân bố tổng điểm", "Total scores"),
-        "scenario-nodes" => (
-            "Từng bước: số người đến, thời gian, bỏ dở",
-            "Nodes: reached, time, drop-off",
-        ),
-        "scenario-choices" => (
-            "Từng lựa chọn: số người chọn và dẫn tới đâu",
-            "Choices: taken and where they led",
-        ),
-        "scenario-sub-optimal" => ("Lựa chọn chưa tốt thường gặp", "Most common weaker choices"),
-        "scenario-competencies" => (
-            "Năng lực: trung bình của lớp",
-            "Competencies: class average",
-        ),
-        "scenario-first-best" => ("Lần đầu và lần tốt nhất", "First and best attempt"),
-        "learner-attempts" => ("Các lần làm", "Attempts"),
-        "learner-path" => ("Đường đi từng bước", "Path, step by step"),
-        "learner-competencies" => (
-            "Năng lực so với lớp",
-            "Competencies compared with the class",
-        ),
-        "items-summary" => ("Tổng quan bài kiểm tra", "Knowledge check summary"),
-        "items" => ("Phân tích câu hỏi", "Item analysis"),
-        "item-options" => ("Số lần chọn từng phương án", "Option counts"),
-        "item-responses" => ("Các câu trả lời", "Responses"),
-        "prepost-summary" => (
-            "Điểm trung bình của lớp và tiến bộ chuẩn hoá",
-            "Class means and normalised gain",
-        ),
-        "prepost-learners" => (
-            "Từng học viên: đầu vào và cuối học phần",
-            "Pre- and post-test by learner",
-        ),
-        "evaluation-overview" => ("Số phiếu đánh giá", "Evaluations received"),
-        "evaluation-questions" => (
-            "Mức đồng ý: trung bình và phân bố",
-            "Agreement: mean and distribution",
-        ),
-        "evaluation-texts" => (
-            "Học viên sẽ làm khác đi điều gì, và góp ý",
-            "What learners will do differently, and comments",
-        ),
-        "trust-summary" => ("Bản ghi không được tính", "Statements not counted"),
-        "trust-set-aside" => (
-            "Bản ghi bị để riêng, theo lý do",
-            "Statements set aside, by reason",
-        ),
-        "trust-claims" => (
-            "Kết quả thiết bị khai khác với kết quả tính lại",
-            "Claimed results that differ from the recomputed ones",
-        ),
-        "selfrating-measured" => (
-            "Tự đánh giá (1–5) và mức đo qua tình huống (0–5), theo năng lực",
-            "Self-rating (1–5) and measured level (0–5), by competency",
-        ),
-        "scenario-position-bias" => (
-            "Vị trí của lựa chọn được chọn, so với ngẫu nhiên",
-            "Place of the choice taken, against chance",
-        ),
-        "item-position-bias" => (
-            "Vị trí của phương án được chọn, so với ngẫu nhiên",
-            "Place of the option chosen, against chance",
-        ),
-        _ => (id, id),
-    };
-    match lang {
-        Lang::Vi => vi.to_owned(),
-        Lang::En => en.to_owned(),
-    }
+    Locale::of(lang)
+        .strings()
+        .get(&review::caption_key(id))
+        .unwrap_or(id)
+        .to_owned()
 }
 
 fn tables_view(tables: Vec<Table>, lang: Lang) -> impl IntoView {
@@ -148,11 +81,7 @@ fn self_rating_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang
             .and_then(|c| c.competency(id))
             .map_or_else(|| id.to_owned(), |c| c.name.get(l).to_owned())
     };
-    let strings = match l {
-        Lang::Vi => Locale::vi,
-        Lang::En => Locale::en,
-    }
-    .strings();
+    let strings = Locale::of(l).strings();
     let (self_word, measured_word) = (
         strings.trainer_selfrating_self,
         strings.trainer_selfrating_measured,
@@ -450,11 +379,10 @@ fn TrainerHomeView() -> impl IntoView {
                         ContentKind::Scenario => format!("/trainer/scenario/{}", e.id),
                         ContentKind::Module => format!("/trainer/module/{}", e.id),
                     };
-                    let kind = match (e.kind, l) {
-                        (ContentKind::Scenario, Lang::Vi) => "Tình huống",
-                        (ContentKind::Scenario, Lang::En) => "Scenario",
-                        (ContentKind::Module, Lang::Vi) => "Học phần",
-                        (ContentKind::Module, Lang::En) => "Module",
+                    let strings = Locale::of(l).strings();
+                    let kind = match e.kind {
+                        ContentKind::Scenario => strings.trainer_kind_scenario,
+                        ContentKind::Module => strings.trainer_kind_module,
                     };
                     let title = e.title.get(l).to_owned();
                     view! {

@@ -9,7 +9,7 @@
 use boiduong_core::record::{from_value, to_value, RecordError};
 use boiduong_core::selfassess::profile::{decode_profile, encode_profile};
 use boiduong_core::selfassess::{Consent, Evaluation, Profile, SelfRating};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{Queued, Storage};
 use crate::error::AppError;
@@ -29,69 +29,7 @@ pub fn consent_key(account: &str) -> String {
     format!("consent:{account}")
 }
 
-/// Format of a stored self-assessment record (the envelope below). Format 2 adds `account`;
-/// a format-1 record gets it once from [`super::owners`].
-pub const SELF_RECORD_FORMAT: u64 = 2;
-
-/// A self-rating or an evaluation as stored: `{id, v, account, kind, shared, record}`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SelfRecord {
-    /// `shared`: statements were queued for it (the learner consented at the time).
-    Rating {
-        rating: SelfRating,
-        shared: bool,
-    },
-    Evaluation(Evaluation),
-}
-
-impl SelfRecord {
-    pub fn id(&self) -> &str {
-        match self {
-            SelfRecord::Rating { rating, .. } => &rating.id,
-            SelfRecord::Evaluation(e) => &e.id,
-        }
-    }
-
-    /// The stored form, owned by `account`.
-    pub fn encode(&self, account: &str) -> Value {
-        let (kind, shared, record) = match self {
-            SelfRecord::Rating { rating, shared } => ("rating", *shared, to_value(rating)),
-            SelfRecord::Evaluation(e) => ("evaluation", true, to_value(e)),
-        };
-        json!({
-            "id": self.id(),
-            "v": SELF_RECORD_FORMAT,
-            "account": account,
-            "kind": kind,
-            "shared": shared,
-            "record": record.unwrap_or(Value::Null),
-        })
-    }
-
-    pub fn decode(value: Value) -> Result<SelfRecord, RecordError> {
-        let v = value.get("v").and_then(Value::as_u64).unwrap_or(0);
-        if v > SELF_RECORD_FORMAT {
-            return Err(RecordError::TooNew(v));
-        }
-        let record = value.get("record").cloned().unwrap_or(Value::Null);
-        let corrupt = |e: serde_json::Error| RecordError::Corrupt(e.to_string());
-        match value.get("kind").and_then(Value::as_str) {
-            Some("rating") => Ok(SelfRecord::Rating {
-                rating: from_value(&record).map_err(corrupt)?,
-                shared: value
-                    .get("shared")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-            }),
-            Some("evaluation") => Ok(SelfRecord::Evaluation(
-                from_value(&record).map_err(corrupt)?,
-            )),
-            _ => Err(RecordError::Corrupt(
-                "unknown self-assessment record".into(),
-            )),
-        }
-    }
-}
+pub use boiduong_core::selfassess::stored::{SelfRecord, SELF_RECORD_FORMAT};
 
 /// What a read of the self-assessment records found.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -173,7 +173,10 @@ impl Request {
         match self {
             Request::Post { .. } => format!("{base}/statements"),
             Request::Put { id, .. } => {
-                format!("{base}/statements?statementId={}", encode_query(id))
+                format!(
+                    "{base}/statements?statementId={}",
+                    crate::urls::percent_encode(id)
+                )
             }
         }
     }
@@ -191,19 +194,6 @@ impl Request {
             Request::Put { id, .. } => std::slice::from_ref(id),
         }
     }
-}
-
-/// Percent-encodes everything but unreserved characters (a UUID passes unchanged).
-fn encode_query(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// What came back.
@@ -806,19 +796,8 @@ fn parse_imf_fixdate(value: &str) -> Option<u64> {
     if *h > 23 || *m > 59 || *s > 60 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
+    let days = crate::calendar::days_from_civil(year as i64, month as u32, day as u32) as u64;
     Some(((days * 24 + h) * 60 + m) * 60_000 + s * 1_000)
-}
-
-/// Days since 1970-01-01 of a Gregorian date (year >= 1970).
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

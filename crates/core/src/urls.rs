@@ -4,6 +4,9 @@
 //! A browser's URL parser forgives a lot: it drops tabs and newlines, reads `\` as `/` and
 //! treats `//host` as another origin. These rules refuse anything that could reach another
 //! origin through such forgiveness, rather than trying to predict the parser.
+//!
+//! The crate's one percent-encoder ([`percent_encode`]: query values, IRI path segments) and
+//! decoder ([`percent_decode`]) live here too.
 
 /// `next` when it is a path of this origin (`/module/x`, `/sync?y#z`), else `None`.
 ///
@@ -12,11 +15,11 @@
 /// becomes `//evil.example` once a parser drops the tab).
 pub fn local_path(next: &str) -> Option<&str> {
     let rest = next.strip_prefix('/')?;
-    if rest.starts_with(['/', '\\']) || !plain(next) || !plain(&percent_decoded(next)) {
+    if rest.starts_with(['/', '\\']) || !plain(next) || !plain(&percent_decode(next)) {
         return None;
     }
     // Decoded, the path must still start with one slash only (`/%2F%2Fevil.example`).
-    let decoded = percent_decoded(next);
+    let decoded = percent_decode(next);
     if decoded[1..].starts_with(['/', '\\']) {
         return None;
     }
@@ -29,8 +32,27 @@ fn plain(s: &str) -> bool {
         .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
 }
 
+/// `value` with everything but the unreserved characters of RFC 3986 (`A-Z a-z 0-9 - . _ ~`)
+/// percent-encoded as UTF-8 bytes: safe as a query value and as one path segment (a UUID or
+/// a content slug passes unchanged).
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
 /// `s` with its `%XX` escapes decoded once (invalid escapes and non-UTF-8 bytes kept as is).
-fn percent_decoded(s: &str) -> String {
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -269,5 +291,21 @@ mod tests {
             origin("HTTPS://Lrs.Example.vn:443/xAPI/").as_deref(),
             Some("https://lrs.example.vn")
         );
+    }
+
+    // Guards the one percent-encoder: unreserved characters (a UUID, a slug) pass unchanged,
+    // everything else as upper-case `%XX` of its UTF-8 bytes, and decoding gives the text back;
+    // a broken escape is kept as written rather than lost.
+    #[test]
+    fn percent_encoding_round_trips() {
+        let uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        assert_eq!(percent_encode(uuid), uuid);
+        assert_eq!(percent_encode("a b/c?d&e"), "a%20b%2Fc%3Fd%26e");
+        assert_eq!(percent_encode("á"), "%C3%A1");
+        for text in ["Nguyễn Văn An", "x%y", "http://a/b?c=d", "~._-"] {
+            assert_eq!(percent_decode(&percent_encode(text)), text);
+        }
+        assert_eq!(percent_decode("a%"), "a%");
+        assert_eq!(percent_decode("%zz%C3%A1"), "%zzá");
     }
 }

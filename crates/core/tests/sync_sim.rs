@@ -32,28 +32,20 @@ use serde_json::{json, Value};
 
 const DEFAULT_SEEDS: u64 = 1_000;
 
-/// splitmix64.
-struct Rng(u64);
+/// The core's seeded PRNG with the simulator's integer draws.
+struct Rng(boiduong_core::rng::Rng);
 
 impl Rng {
     fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x5EED_B01D_0000_0000)
+        Rng(boiduong_core::rng::Rng::new(seed))
     }
 
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn below(&mut self, n: u64) -> u64 {
-        if n == 0 {
-            0
-        } else {
-            self.next() % n
-        }
+        self.0.below(n as usize) as u64
     }
 
     /// Inclusive range.
@@ -66,17 +58,7 @@ impl Rng {
     }
 
     fn uuid(&mut self) -> String {
-        let a = self.next();
-        let b = self.next();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xfff,
-            8 + (b >> 62),
-            (b >> 48) & 0xfff,
-            b & 0xffff_ffff_ffff
-        )
+        self.0.uuid()
     }
 }
 

@@ -25,11 +25,11 @@ use std::time::Instant;
 
 use boiduong_core::compiler::compile_dir;
 use boiduong_core::model::Content;
-use boiduong_core::review::synth::{
-    demo_catalog, demo_module, demo_scenario, simulate_posted, SynthConfig,
-};
 use boiduong_core::review::{
     item_analysis, lean_json, parse_page, scenario_review, Class, Filter, Labels, Table, Versions,
+};
+use boiduong_core::simulator::{
+    demo_catalog, demo_module, demo_scenario, simulate_posted, SynthConfig,
 };
 use boiduong_core::Lang;
 

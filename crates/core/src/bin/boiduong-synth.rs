@@ -31,7 +31,7 @@ use std::process::ExitCode;
 use boiduong_core::compiler::compile_dir;
 use boiduong_core::model::Content;
 use boiduong_core::review::parse_timestamp_ms;
-use boiduong_core::review::synth::{simulate_posted, SynthConfig};
+use boiduong_core::simulator::{simulate_posted, SynthConfig};
 
 const USAGE: &str =
     "usage: boiduong-synth [--content DIR] [--learners N] [--class CODE] [--seed N] \

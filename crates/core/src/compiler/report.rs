@@ -920,7 +920,7 @@ pub fn days_of(date: &str) -> Option<i64> {
     let y: i64 = date.get(0..4)?.parse().ok()?;
     let m: u32 = date.get(5..7)?.parse().ok()?;
     let d: u32 = date.get(8..10)?.parse().ok()?;
-    Some(crate::review::time::days_from_civil(y, m, d))
+    Some(crate::calendar::days_from_civil(y, m, d))
 }
 
 /// Everything `boiduong-content report` prints.

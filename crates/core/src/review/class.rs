@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::model::{Content, ContentKind, EndingKind};
+pub(super) use crate::urls::percent_decode;
 use crate::xapi::verbs;
 
 use super::statement::{Account, Statement};
@@ -289,28 +290,6 @@ pub(super) fn parse_record(iri: &str, base: &str) -> Option<RecordPart> {
         }
         _ => None,
     }
-}
-
-pub(super) fn percent_decode(seg: &str) -> String {
-    if !seg.contains('%') {
-        return seg.to_owned();
-    }
-    let b = seg.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| char::from(c).to_digit(16);
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub(super) fn parse_activity(iri: &str, base: &str) -> Option<(ContentRef, Part)> {

@@ -29,8 +29,9 @@ mod table;
 pub(crate) mod time;
 mod trust;
 
+/// The class simulator, now [`crate::simulator`] (this path kept for the tools).
 #[cfg(feature = "synth")]
-pub mod synth;
+pub use crate::simulator as synth;
 
 #[cfg(feature = "report")]
 pub mod city;
@@ -59,8 +60,8 @@ pub use scenario::{
 };
 pub use statement::{parse_page, parse_statement, Account, Page, ResultView, Statement};
 pub use table::{
-    builtin_label, csv_safe, item_position_table, layout_table, node_position_table,
-    ratings_vs_measured_table, Labels, Table, LABEL_KEYS,
+    builtin_label, caption_key, csv_safe, item_position_table, layout_table, node_position_table,
+    ratings_vs_measured_table, Labels, Table, LABEL_KEYS, TABLE_IDS,
 };
 pub use time::{format_clock, format_local_minute, parse_duration_ms, parse_timestamp_ms};
 pub use trust::{

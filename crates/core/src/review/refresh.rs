@@ -15,6 +15,7 @@
 //! statements of the boundary instant again (the review counts a statement id once).
 
 use super::time::parse_timestamp_ms;
+use crate::urls::percent_encode as encode;
 
 /// The query string (after `?`) of the first page of `verb`'s statements: `limit` per page,
 /// oldest first, stored after `since` when there is a mark.
@@ -25,19 +26,6 @@ pub fn statements_query(verb: &str, limit: usize, since: Option<&str>) -> String
         query.push_str(&encode(since));
     }
     query
-}
-
-/// Percent-encodes everything but unreserved characters.
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// The mark once this page (its statements' `stored` times as the LRS wrote them) is held:

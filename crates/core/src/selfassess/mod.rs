@@ -7,6 +7,7 @@
 //! - [`gap`]: the gap report (met / not met / unknown per requirement, and what closes it);
 //! - [`rating`]: competency self-ratings (before / after a module) and their comparisons;
 //! - [`evaluation`]: the learner's evaluation of a module (đánh giá khóa học);
+//! - [`stored`]: a self-rating or an evaluation as the device stores it (versioned envelope);
 //! - [`Consent`]: what the learner agrees to share; nothing else leaves the device.
 //!
 //! Pre-tests and the normalised gain live with the module engine ([`crate::module`]).
@@ -17,6 +18,7 @@ pub mod levels;
 pub mod profile;
 pub mod rating;
 pub mod standards;
+pub mod stored;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +30,7 @@ pub use levels::{
 pub use profile::Profile;
 pub use rating::{compare, compare_with_measured, measured_levels, Phase, SelfRating};
 pub use standards::{PositionStandard, Standards};
+pub use stored::{SelfRecord, SELF_RECORD_FORMAT};
 
 /// What the learner agrees to share with the training centre's LRS. Private by default: the
 /// xAPI mapping produces no statement for a self-rating unless `share_self_ratings`, and never

@@ -50,7 +50,7 @@ mod tests;
 
 pub use jsonl::{read_json_lines, read_json_lines_parallel, LineError, LinesSummary};
 pub use stats::{t975, wilson, Interval, Sample};
-pub use tables::city_labels;
+pub use tables::{city_labels, CITY_KEYS};
 
 /// Which statements the report covers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -677,7 +677,7 @@ pub struct CityReport {
 
 fn month_of(ms: i64, utc_offset_min: i32) -> String {
     let local = ms + i64::from(utc_offset_min) * 60_000;
-    let (y, m, _) = crate::xapi::civil_from_days(local.div_euclid(86_400_000));
+    let (y, m, _) = crate::calendar::civil_from_days(local.div_euclid(86_400_000));
     format!("{y:04}-{m:02}")
 }
 

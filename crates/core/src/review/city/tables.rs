@@ -7,7 +7,7 @@ use crate::text::Lang;
 use super::super::table::cells::{
     count, dec, headers, kind, local, percent, ratio, share, text, NONE,
 };
-use super::super::{builtin_label, ratings_vs_measured_table, Labels, Table};
+use super::super::{builtin_label, caption_key, ratings_vs_measured_table, Labels, Table};
 use super::{CityReport, ClassFigures, Interval, Tally};
 
 /// Most comments of anonymous evaluations listed per module (the count says how many there are).
@@ -15,206 +15,67 @@ pub const MAX_COMMENTS: usize = 30;
 /// Most weaker choices listed per scenario.
 pub const MAX_WEAKER: usize = 5;
 
-/// The report's own label keys (Vietnamese, English); the trainer review's keys are used too.
-pub const CITY_KEYS: &[(&str, &str, &str)] = &[
-    (
-        "city_title",
-        "Báo cáo chất lượng bồi dưỡng toàn thành phố",
-        "City-wide training-quality report",
-    ),
-    ("city_classes", "Số lớp (mã lớp)", "Classes (class codes)"),
-    ("city_class", "Lớp", "Class"),
-    ("city_no_class", "(không có mã lớp)", "(no class code)"),
-    ("city_rank", "Hạng", "Rank"),
-    ("city_module", "Học phần", "Module"),
-    ("city_scenario", "Tình huống", "Scenario"),
-    ("city_month", "Tháng", "Month"),
-    (
-        "city_completion_ci",
-        "Tỷ lệ hoàn thành, KTC 95 %",
-        "Completion rate, 95 % CI",
-    ),
-    ("city_pass_ci", "Tỷ lệ đạt, KTC 95 %", "Pass rate, 95 % CI"),
-    (
-        "city_gain_ci",
-        "Tiến bộ chuẩn hoá trung bình (g), KTC 95 %",
-        "Mean normalised gain (g), 95 % CI",
-    ),
-    ("city_ci_low", "KTC 95 % – cận dưới", "95 % CI – low"),
-    ("city_ci_high", "KTC 95 % – cận trên", "95 % CI – high"),
-    (
-        "city_verdicts",
-        "Lượt có kết quả đạt/chưa đạt",
-        "Attempts with a verdict",
-    ),
-    ("city_passed", "Đạt", "Passed"),
-    ("city_pass_rate", "Tỷ lệ đạt", "Pass rate"),
-    (
-        "city_gain_pairs",
-        "Cặp đầu vào – cuối học phần (n)",
-        "Pre/post pairs (n)",
-    ),
-    (
-        "city_mean_gain",
-        "Tiến bộ chuẩn hoá trung bình (g)",
-        "Mean normalised gain (g)",
-    ),
-    ("city_evaluations", "Phiếu đánh giá", "Evaluations"),
-    (
-        "city_self_ratings",
-        "Tự đánh giá được chia sẻ (theo năng lực)",
-        "Shared self-ratings (per competency)",
-    ),
-    ("city_comment_count", "Góp ý ẩn danh", "Anonymous comments"),
-    (
-        "city_statements",
-        "Bản ghi xAPI đọc được",
-        "Readable xAPI statements",
-    ),
-    (
-        "city_lines_unreadable",
-        "Dòng không đọc được (bỏ qua)",
-        "Unreadable lines (skipped)",
-    ),
-    ("city_used", "Bản ghi được dùng", "Statements used"),
-    ("city_duplicates", "Bản ghi trùng", "Duplicates"),
-    ("city_voided", "Bản ghi bị huỷ (voided)", "Voided"),
-    (
-        "city_foreign",
-        "Bản ghi của hệ thống khác",
-        "Other systems' statements",
-    ),
-    (
-        "city_no_registration",
-        "Không có mã lượt làm",
-        "No registration",
-    ),
-    (
-        "city_conflicting",
-        "Mã lượt làm trùng người/nội dung khác",
-        "Registration of another learner or content",
-    ),
-    (
-        "city_unknown_content",
-        "Nội dung không có trong thư viện",
-        "Content not in the library",
-    ),
-    (
-        "city_outside_filter",
-        "Ngoài bộ lọc (lĩnh vực, học phần, tình huống, lớp)",
-        "Outside the filter (field, module, scenario, class)",
-    ),
-    (
-        "city_untrusted_authority",
-        "Gác lại: không có hoặc sai người gửi (authority)",
-        "Set aside: no authority, or not the learner's",
-    ),
-    (
-        "city_untrusted_result",
-        "Kết quả khai báo khác kết quả tính lại (số liệu dùng kết quả tính lại)",
-        "Claimed result differs from the recomputed one (figures use the recomputed)",
-    ),
-    (
-        "city_unknown_version",
-        "Gác lại: phiên bản nội dung không có",
-        "Set aside: content version not available",
-    ),
-    (
-        "city_does_not_fit",
-        "Gác lại: không khớp nội dung hoặc lượt làm",
-        "Set aside: does not fit the content or the attempt",
-    ),
-    (
-        "city_outside_period",
-        "Lượt làm bắt đầu ngoài kỳ báo cáo",
-        "Attempts started outside the period",
-    ),
-    (
-        "city_ending_share",
-        "Tỷ lệ trong các lượt hoàn thành",
-        "Share of completed attempts",
-    ),
-    (
-        "city_weaker_share",
-        "Tỷ lệ trong các lựa chọn tại nút",
-        "Share of the decisions at the node",
-    ),
-    ("city_question", "Câu hỏi đánh giá", "Evaluation statement"),
-    ("city_flagged", "Câu hỏi bị cảnh báo", "Items flagged"),
-    // captions, one per table id
-    ("caption:city-overview", "Tổng quan", "Overview"),
-    (
-        "caption:city-data",
-        "Dữ liệu đầu vào và bản ghi bị gác lại",
-        "Input data and statements set aside",
-    ),
-    (
-        "caption:city-classes-completion",
-        "Xếp hạng lớp theo tỷ lệ hoàn thành (theo cận dưới KTC 95 % Wilson)",
-        "Classes ranked by completion (by the lower bound of the 95 % Wilson CI)",
-    ),
-    (
-        "caption:city-classes-gain",
-        "Xếp hạng lớp theo tiến bộ chuẩn hoá (theo cận dưới KTC 95 % t)",
-        "Classes ranked by normalised gain (by the lower bound of the 95 % t CI)",
-    ),
-    (
-        "caption:city-trends",
-        "Xu hướng theo tháng (tháng bắt đầu lượt làm)",
-        "Trends by month (month the attempt started)",
-    ),
-    (
-        "caption:city-modules",
-        "Học phần: lượt làm, hoàn thành, đạt",
-        "Modules: attempts, completion, pass",
-    ),
-    (
-        "caption:city-prepost",
-        "Kiểm tra đầu vào → cuối học phần",
-        "Pre-test → post-test",
-    ),
-    (
-        "caption:city-evaluations",
-        "Đánh giá học phần: trung bình và phân bố (1–5)",
-        "Module evaluations: means and distributions (1–5)",
-    ),
-    (
-        "caption:city-evaluation-comments",
-        "Góp ý của các phiếu đánh giá ẩn danh",
-        "Comments of anonymous evaluations",
-    ),
-    (
-        "caption:city-scenarios",
-        "Tình huống: lượt làm, hoàn thành, kết thúc",
-        "Scenarios: attempts, completion, endings",
-    ),
-    (
-        "caption:city-endings",
-        "Các kết thúc của từng tình huống",
-        "Endings of each scenario",
-    ),
-    (
-        "caption:city-weaker-choices",
-        "Lựa chọn chưa tối ưu thường gặp nhất",
-        "Most common weaker choices",
-    ),
-    (
-        "caption:city-competencies",
-        "Năng lực: tự đánh giá được chia sẻ và mức đo qua tình huống",
-        "Competencies: shared self-ratings and levels measured by scenarios",
-    ),
-    (
-        "caption:city-items-flagged",
-        "Câu hỏi bị cảnh báo qua phân tích câu hỏi",
-        "Items flagged by the item analysis",
-    ),
+/// The report's own label keys (texts in `locales/*.json`); the trainer review's keys are
+/// used too.
+pub const CITY_KEYS: &[&str] = &[
+    "city_title",
+    "city_classes",
+    "city_class",
+    "city_no_class",
+    "city_rank",
+    "city_module",
+    "city_scenario",
+    "city_month",
+    "city_completion_ci",
+    "city_pass_ci",
+    "city_gain_ci",
+    "city_ci_low",
+    "city_ci_high",
+    "city_verdicts",
+    "city_passed",
+    "city_pass_rate",
+    "city_gain_pairs",
+    "city_mean_gain",
+    "city_evaluations",
+    "city_self_ratings",
+    "city_comment_count",
+    "city_statements",
+    "city_lines_unreadable",
+    "city_used",
+    "city_duplicates",
+    "city_voided",
+    "city_foreign",
+    "city_no_registration",
+    "city_conflicting",
+    "city_unknown_content",
+    "city_outside_filter",
+    "city_untrusted_authority",
+    "city_untrusted_result",
+    "city_unknown_version",
+    "city_does_not_fit",
+    "city_outside_period",
+    "city_ending_share",
+    "city_weaker_share",
+    "city_question",
+    "city_flagged",
+    "caption_city_overview",
+    "caption_city_data",
+    "caption_city_classes_completion",
+    "caption_city_classes_gain",
+    "caption_city_trends",
+    "caption_city_modules",
+    "caption_city_prepost",
+    "caption_city_evaluations",
+    "caption_city_evaluation_comments",
+    "caption_city_scenarios",
+    "caption_city_endings",
+    "caption_city_weaker_choices",
+    "caption_city_competencies",
+    "caption_city_items_flagged",
 ];
 
 fn lookup(key: &str) -> String {
-    let (vi, en) = match CITY_KEYS.iter().find(|(k, _, _)| *k == key) {
-        Some((_, vi, en)) => (*vi, *en),
-        None => (builtin_label(key, Lang::Vi), builtin_label(key, Lang::En)),
-    };
+    let (vi, en) = (builtin_label(key, Lang::Vi), builtin_label(key, Lang::En));
     if vi == en {
         vi.to_owned()
     } else {
@@ -235,7 +96,7 @@ pub fn city_labels(catalog: Option<&Catalog>) -> Labels<'_> {
 
 /// The caption of a table (`caption:{id}`).
 pub fn caption(id: &str) -> String {
-    lookup(&format!("caption:{id}"))
+    lookup(&caption_key(id))
 }
 
 fn interval_cells(i: Option<Interval>, f: impl Fn(f64) -> String) -> [String; 2] {
