@@ -72,7 +72,7 @@ pub fn use_go_to() -> impl Fn(&str) + Clone + 'static {
         if AppKind::of(path) == kind {
             navigate(path, Default::default());
         } else {
-            let _ = window().location().assign(path);
+            crate::platform::dom::load_page(path);
         }
     }
 }
@@ -152,7 +152,7 @@ fn Shell<P: FnOnce() + 'static>(
     provide_context(kind);
     let app = provide_app_state();
     crate::sync::provide_sync(app);
-    crate::pwa::provide_pwa();
+    crate::platform::pwa::provide_pwa();
     provide();
     let i18n = use_i18n();
     view! {

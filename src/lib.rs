@@ -17,7 +17,6 @@ pub mod error;
 pub mod net;
 pub mod pages;
 pub mod platform;
-pub mod pwa;
 pub mod selfassess;
 pub mod state;
 pub mod storage;

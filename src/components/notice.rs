@@ -57,7 +57,7 @@ pub fn ErrorNotice(
 /// mid-way; the switch happens on the learner's click.
 #[component]
 pub fn UpdateBanner() -> impl IntoView {
-    let pwa = crate::pwa::use_pwa();
+    let pwa = crate::platform::pwa::use_pwa();
     let i18n = use_i18n();
     let location = leptos_router::hooks::use_location();
     let in_player = move || {

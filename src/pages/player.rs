@@ -15,6 +15,7 @@ use leptos_router::params::Params;
 
 use crate::error::AppError;
 use crate::net::content::{fetch_content, parse_content};
+use crate::platform::dom::focus_by_id;
 use crate::platform::{new_uuid, now_ms};
 use crate::state::use_lang;
 use crate::state::AppState;
@@ -303,7 +304,7 @@ impl Player {
                     self.events.set_value(log);
                     self.sync.kick();
                     if next.is_finished() {
-                        crate::pwa::request_persist();
+                        crate::platform::quota::request_persist();
                     }
                     self.state.put_summary(summary);
                     self.attempt.set(Some(next));
@@ -378,37 +379,21 @@ impl Player {
 const DURABLE_MARK: &str = "boiduong-record-start";
 
 fn mark_durable_start() {
-    if let Some(p) = window().performance() {
-        let _ = p.mark(DURABLE_MARK);
-    }
+    crate::platform::mark(DURABLE_MARK);
 }
 
 /// Records, in the browser's performance timeline, how long a learner action took to become
 /// durable (IndexedDB commit). `scripts/bench-durability.mjs` reads these entries.
 fn measure_durable(ok: bool) {
-    if let Some(p) = window().performance() {
-        let name = if ok {
-            "boiduong-durable"
-        } else {
-            "boiduong-durable-failed"
-        };
-        let _ = p.measure_with_start_mark(name, DURABLE_MARK);
-    }
+    let name = if ok {
+        "boiduong-durable"
+    } else {
+        "boiduong-durable-failed"
+    };
+    crate::platform::measure(name, DURABLE_MARK);
 }
 
 /// Moves keyboard and screen-reader focus to the heading of the new step.
 pub fn focus_step_heading() {
     focus_by_id("step-heading");
-}
-
-fn focus_by_id(id: &'static str) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    });
 }

@@ -12,7 +12,7 @@ use crate::sync::use_sync;
 /// Offers the rejected statements as a JSON file (the learner or trainer can forward it).
 fn download_rejected(list: &[RejectedStatement]) {
     if let Ok(text) = serde_json::to_string_pretty(list) {
-        super::records::download("boiduong-rejected.json", &text);
+        crate::platform::file::download("boiduong-rejected.json", &text);
     }
 }
 

@@ -31,7 +31,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 use crate::net::config::{fetch_config, Config};
 use crate::net::lrs::{self, Credentials};
-use crate::platform::now_ms;
+use crate::platform::network::online as browser_online;
+use crate::platform::timer::sleep_ms;
+use crate::platform::{now_ms, random_u64};
 use crate::state::AppState;
 use crate::storage::{last_sync_key, Queued, RejectedStatement, Storage, IDENTITY_KEY};
 
@@ -116,21 +118,6 @@ pub struct SyncState {
 
 pub fn use_sync() -> SyncState {
     expect_context::<SyncState>()
-}
-
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-fn browser_online() -> bool {
-    window().navigator().on_line()
-}
-
-fn random_u64() -> u64 {
-    (js_sys::Math::random() * (u64::MAX as f64)) as u64
 }
 
 /// Provides the sync state; starts loading the config and the identity once storage is open.

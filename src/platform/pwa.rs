@@ -75,62 +75,10 @@ impl Pwa {
         };
         let container = window().navigator().service_worker();
         let reload = Closure::<dyn FnMut()>::new(move || {
-            let _ = window().location().reload();
+            super::dom::reload();
         });
         container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
         reload.forget();
         let _ = waiting.post_message(&"skip-waiting".into());
     }
-}
-
-/// What the browser says about keeping the portal's data.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct StorageInfo {
-    pub usage: f64,
-    pub quota: f64,
-    /// `navigator.storage.persisted()`; `None` when unsupported.
-    pub persisted: Option<bool>,
-}
-
-fn storage_manager() -> Option<web_sys::StorageManager> {
-    let navigator = window().navigator();
-    js_sys::Reflect::has(&navigator, &"storage".into())
-        .unwrap_or(false)
-        .then(|| navigator.storage())
-}
-
-pub async fn storage_info() -> StorageInfo {
-    let Some(manager) = storage_manager() else {
-        return StorageInfo::default();
-    };
-    let mut info = StorageInfo::default();
-    if let Ok(promise) = manager.estimate() {
-        if let Ok(value) = JsFuture::from(promise).await {
-            let get = |k: &str| {
-                js_sys::Reflect::get(&value, &k.into())
-                    .ok()
-                    .and_then(|v| v.as_f64())
-                    .unwrap_or(0.0)
-            };
-            info.usage = get("usage");
-            info.quota = get("quota");
-        }
-    }
-    if let Ok(promise) = manager.persisted() {
-        info.persisted = JsFuture::from(promise).await.ok().and_then(|v| v.as_bool());
-    }
-    info
-}
-
-/// Asks the browser to keep the portal's data (called after the first completed activity:
-/// browsers grant it more readily once the site has been used).
-pub fn request_persist() {
-    let Some(manager) = storage_manager() else {
-        return;
-    };
-    leptos::task::spawn_local(async move {
-        if let Ok(promise) = manager.persist() {
-            let _ = JsFuture::from(promise).await;
-        }
-    });
 }
