@@ -55,6 +55,24 @@ pub fn random_u64() -> u64 {
     }
 }
 
+/// Minutes east of UTC of the browser's clock (Việt Nam: 420).
+pub fn utc_offset_min() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
+/// Milliseconds at local midnight of the day `year`-`month`-`day` (month 1-12; a day past
+/// the month's end rolls over, as the browser's `Date` does), `None` when out of range.
+pub fn local_midnight_ms(year: i32, month: i32, day: i32) -> Option<i64> {
+    let date = js_sys::Date::new_with_year_month_day(year as u32, month - 1, day);
+    let ms = date.get_time();
+    ms.is_finite().then_some(ms as i64)
+}
+
+/// `text` encoded for one URL path segment or query value (`encodeURIComponent`).
+pub fn encode_uri_component(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
+}
+
 /// Local date and time for display, in the UI language's conventions.
 pub fn format_datetime(ms: i64, lang: boiduong_core::Lang) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
