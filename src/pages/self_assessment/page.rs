@@ -16,24 +16,23 @@ use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::player::LoadError;
-use super::shared::{LoadFailure, Loading};
+use crate::components::loading::{LoadError, LoadFailure, Loading};
 use crate::components::notice::ErrorNotice;
+use crate::components::self_rating_form::RatingForm;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::selfassess::rating_form::RatingForm;
-use crate::selfassess::use_selfassess;
+use crate::state::self_assessment::use_self_assessment;
 use crate::state::{use_app_state, use_lang};
 
 #[component]
 pub fn SelfAssessmentPage() -> impl IntoView {
     let state = use_app_state();
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
     let standards = LocalResource::new(crate::net::content::fetch_standards);
     let profile_problem = Signal::derive(move || {
-        selfassess
+        self_assessment
             .profile_error
             .get()
             .map(|e| t_string!(i18n, profile_unreadable, reason = e.plain(lang.get())))
@@ -43,16 +42,16 @@ pub fn SelfAssessmentPage() -> impl IntoView {
         <article class="page selfassess" data-testid="selfassess-page">
             <h1 class="page-title">{t!(i18n, selfassess_title)}</h1>
             <p class="lead">{t!(i18n, selfassess_intro)}</p>
-            <Show when=move || selfassess.profile_error.read().is_some()>
+            <Show when=move || self_assessment.profile_error.read().is_some()>
                 <ErrorNotice message=profile_problem />
             </Show>
-            <Show when=move || { selfassess.damaged.get() > 0 }>
+            <Show when=move || { self_assessment.damaged.get() > 0 }>
                 <div class="notice notice-warning" role="status">
-                    <p>{t!(i18n, storage_damaged_warning, n = selfassess.damaged.get())}</p>
+                    <p>{t!(i18n, storage_damaged_warning, n = self_assessment.damaged.get())}</p>
                 </div>
             </Show>
             <Show
-                when=move || selfassess.loaded.get() && state.storage_ready.get()
+                when=move || self_assessment.loaded.get() && state.storage_ready.get()
                 fallback=|| view! { <Loading /> }
             >
                 <Suspense fallback=|| view! { <Loading /> }>
@@ -75,8 +74,8 @@ pub fn SelfAssessmentPage() -> impl IntoView {
 #[component]
 fn SelfAssessment(catalog: Catalog, standards: Standards) -> impl IntoView {
     let state = use_app_state();
-    let selfassess = use_selfassess();
-    let sync = crate::sync::use_sync();
+    let self_assessment = use_self_assessment();
+    let session = crate::session::use_session();
     let i18n = use_i18n();
     let standards = StoredValue::new(standards);
     let catalog = StoredValue::new(catalog);
@@ -90,14 +89,14 @@ fn SelfAssessment(catalog: Catalog, standards: Standards) -> impl IntoView {
             .collect::<Vec<AttemptSummary>>()
     });
     let report = Memo::new(move |_| {
-        let profile = selfassess.profile.get()?;
+        let profile = self_assessment.profile.get()?;
         profile.position.as_ref()?;
-        let evidence = Evidence::from_records(&selfassess.my_ratings(), &my_summaries.get());
+        let evidence = Evidence::from_records(&self_assessment.my_ratings(), &my_summaries.get());
         standards.with_value(|s| catalog.with_value(|c| gap_report(&profile, s, c, &evidence).ok()))
     });
     // The competencies to rate: those of my position, else the whole framework.
     let to_rate = Memo::new(move |_| {
-        let position = selfassess.profile.get().and_then(|p| p.position);
+        let position = self_assessment.profile.get().and_then(|p| p.position);
         standards
             .with_value(|s| {
                 position.and_then(|id| s.position(&id).cloned()).map(|p| {
@@ -116,7 +115,7 @@ fn SelfAssessment(catalog: Catalog, standards: Standards) -> impl IntoView {
                 })
             })
     });
-    let signed_in = move || sync.identity.read().is_some();
+    let signed_in = move || session.identity.read().is_some();
     view! {
         <section class="card" aria-labelledby="profile-heading">
             <h2 id="profile-heading">{t!(i18n, profile_title)}</h2>
@@ -198,10 +197,10 @@ fn capitalised(s: &str) -> String {
 
 #[component]
 fn ProfileForm(standards: Standards) -> impl IntoView {
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
-    let stored = selfassess.profile.get_untracked();
+    let stored = self_assessment.profile.get_untracked();
     let position = RwSignal::new(
         stored
             .as_ref()
@@ -233,7 +232,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
         busy.set(true);
         saved.set(false);
         leptos::task::spawn_local(async move {
-            match selfassess.save_profile(profile).await {
+            match self_assessment.save_profile(profile).await {
                 Ok(()) => {
                     saved.set(true);
                     error.set(None);
@@ -451,12 +450,12 @@ fn GapReportView(report: GapReport) -> impl IntoView {
 /// My latest self-rating of each competency beside what my scenarios measured.
 #[component]
 fn VsMeasured(catalog: Catalog, summaries: Memo<Vec<AttemptSummary>>) -> impl IntoView {
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
     let catalog = StoredValue::new(catalog);
     let rows = Memo::new(move |_| {
-        let mine = selfassess.my_ratings();
+        let mine = self_assessment.my_ratings();
         if mine.is_empty() {
             return Vec::new();
         }
@@ -488,7 +487,7 @@ fn VsMeasured(catalog: Catalog, summaries: Memo<Vec<AttemptSummary>>) -> impl In
 /// What is shared with the training centre, and the learner's two choices.
 #[component]
 fn ConsentBlock() -> impl IntoView {
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
     let busy = RwSignal::new(false);
@@ -498,7 +497,7 @@ fn ConsentBlock() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let mut consent = selfassess.consent.get_untracked();
+        let mut consent = self_assessment.consent.get_untracked();
         if ratings {
             consent.share_self_ratings = !consent.share_self_ratings;
         } else {
@@ -507,7 +506,7 @@ fn ConsentBlock() -> impl IntoView {
         busy.set(true);
         saved.set(false);
         leptos::task::spawn_local(async move {
-            match selfassess.save_consent(consent).await {
+            match self_assessment.save_consent(consent).await {
                 Ok(()) => {
                     saved.set(true);
                     error.set(None);
@@ -534,7 +533,7 @@ fn ConsentBlock() -> impl IntoView {
                 <input
                     id="consent-ratings"
                     type="checkbox"
-                    prop:checked=move || selfassess.consent.get().share_self_ratings
+                    prop:checked=move || self_assessment.consent.get().share_self_ratings
                     disabled=move || busy.get()
                     on:change=move |_| change(true)
                     aria-describedby="consent-ratings-hint"
@@ -546,7 +545,7 @@ fn ConsentBlock() -> impl IntoView {
                 <input
                     id="consent-position"
                     type="checkbox"
-                    prop:checked=move || selfassess.consent.get().share_profile
+                    prop:checked=move || self_assessment.consent.get().share_profile
                     disabled=move || busy.get()
                     on:change=move |_| change(false)
                     aria-describedby="consent-position-hint"

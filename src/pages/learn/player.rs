@@ -13,14 +13,15 @@ use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::params::Params;
 
+use crate::components::loading::LoadError;
 use crate::error::AppError;
 use crate::net::content::{fetch_content, parse_content};
 use crate::platform::dom::focus_by_id;
 use crate::platform::{new_uuid, now_ms};
+use crate::session::{use_session, Session};
 use crate::state::use_lang;
 use crate::state::AppState;
 use crate::storage::{content_key, Queued};
-use crate::sync::{use_sync, SyncState};
 
 #[derive(Params, PartialEq, Clone, Debug)]
 pub struct ContentParams {
@@ -49,21 +50,15 @@ pub struct Loaded {
     pub notice: Option<VersionNotice>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum LoadError {
-    NotFound,
-    Failed(AppError),
-}
-
 pub async fn load(
     state: AppState,
-    sync: SyncState,
+    session: Session,
     kind: ContentKind,
     id: String,
 ) -> Result<Loaded, LoadError> {
     // The learner's identity decides which unfinished attempt is theirs: wait until it is read
     // (bounded), or a reload could offer "Start" instead of resuming.
-    sync.ready().await;
+    session.ready().await;
     let catalog = state.catalog.await.map_err(LoadError::Failed)?;
     let entry = catalog
         .entry(kind, &id)
@@ -132,7 +127,7 @@ pub async fn load(
 #[derive(Clone, Copy)]
 pub struct Player {
     state: AppState,
-    sync: SyncState,
+    session: Session,
     lang: Signal<Lang>,
     /// The attempt's log so far (statements are mapped from the whole log).
     events: StoredValue<Vec<AttemptEvent>>,
@@ -156,7 +151,7 @@ impl Player {
         };
         Self {
             state,
-            sync: use_sync(),
+            session: use_session(),
             lang: use_lang(),
             events: StoredValue::new(events),
             current: StoredValue::new(loaded.current.clone()),
@@ -182,7 +177,7 @@ impl Player {
             Content::Module(m) => m.check.draw.is_some(),
             Content::Scenario(_) => false,
         };
-        pool && !self.sync.online.get()
+        pool && !self.session.online.get()
     }
 
     /// Starts a new attempt in `mode`: a pre-test, or a full attempt whose pool draw avoids the
@@ -212,7 +207,7 @@ impl Player {
                     .collect();
                 StartOptions {
                     avoid: latest_pretest_items(&mine, &m.id),
-                    practice_only: !self.sync.online.get_untracked(),
+                    practice_only: !self.session.online.get_untracked(),
                     ..StartOptions::default()
                 }
             }
@@ -247,7 +242,7 @@ impl Player {
             {
                 Ok(()) => {
                     self.events.set_value(log);
-                    self.sync.kick();
+                    self.session.kick();
                     self.state.put_summary(summary);
                     self.content.set(content);
                     self.attempt.set(Some(attempt));
@@ -302,7 +297,7 @@ impl Player {
             match result {
                 Ok(()) => {
                     self.events.set_value(log);
-                    self.sync.kick();
+                    self.session.kick();
                     if next.is_finished() {
                         crate::platform::quota::request_persist();
                     }
@@ -337,7 +332,7 @@ impl Player {
         attempt_id: &str,
     ) -> Result<Vec<Queued>, AppError> {
         let ctx = self
-            .sync
+            .session
             .statement_context(self.lang.get_untracked())
             .ok_or(AppError::NotSignedIn)?;
         let statements = xapi::statements_from(log, from_seq, &ctx, content, &mut |slot| {

@@ -8,10 +8,10 @@ use crate::i18n::*;
 use crate::platform::file::{download, PickedFile};
 use crate::platform::now_ms;
 use crate::platform::quota::storage_info;
-use crate::selfassess::use_selfassess;
+use crate::session::use_session;
+use crate::state::self_assessment::use_self_assessment;
 use crate::state::{use_app_state, use_lang};
 use crate::storage::records::{ImportContext, ImportRefusal, IMPORT_MAX_BYTES};
-use crate::sync::use_sync;
 
 const MB: f64 = 1024.0 * 1024.0;
 
@@ -67,17 +67,17 @@ fn human_bytes(n: f64) -> String {
 #[component]
 pub fn MyRecords() -> impl IntoView {
     let app = use_app_state();
-    let sync = use_sync();
+    let session = use_session();
     let i18n = use_i18n();
     let info = LocalResource::new(storage_info);
     let message = RwSignal::new(None::<(bool, String)>);
 
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let lang = use_lang();
-    let signed_in = move || sync.identity.read().is_some();
+    let signed_in = move || session.identity.read().is_some();
     let export = move |_| {
         let Some(storage) = app.storage() else { return };
-        let Some(identity) = sync.identity.get_untracked() else {
+        let Some(identity) = session.identity.get_untracked() else {
             return;
         };
         let learner = boiduong_core::record::to_value(&identity).ok();
@@ -107,7 +107,7 @@ pub fn MyRecords() -> impl IntoView {
             file.clear();
             return;
         }
-        let statements = sync.statement_context(lang.get_untracked());
+        let statements = session.statement_context(lang.get_untracked());
         leptos::task::spawn_local(async move {
             let text = file.text().await;
             file.clear();
@@ -116,20 +116,20 @@ pub fn MyRecords() -> impl IntoView {
                 return;
             };
             let catalog = app.catalog.await.ok();
-            let profile = selfassess.profile.get_untracked();
+            let profile = self_assessment.profile.get_untracked();
             let ctx = ImportContext {
                 account: &statements.learner.account_name.clone(),
                 statements: &statements,
                 catalog: catalog.as_ref(),
                 profile: profile.as_ref(),
-                consent: selfassess.consent.get_untracked(),
+                consent: self_assessment.consent.get_untracked(),
                 now_ms: now_ms(),
             };
             match storage.import_records(&text, &ctx).await {
                 Ok(report) => {
                     app.switch_account(ctx.account).await;
-                    selfassess.reload().await;
-                    sync.kick();
+                    self_assessment.reload().await;
+                    session.kick();
                     let mut text = t_string!(
                         i18n,
                         import_done,

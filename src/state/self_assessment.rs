@@ -8,9 +8,6 @@
 //! pure core's `boiduong_core::selfassess` and `xapi::{self_rating_statements,
 //! evaluation_statements}`; this module only wires them to storage and the outbox.
 
-pub mod evaluation_form;
-pub mod rating_form;
-
 use boiduong_core::model::{Catalog, ContentKind};
 use boiduong_core::selfassess::rating::Phase;
 use boiduong_core::selfassess::{Consent, Evaluation, Profile, SelfRating};
@@ -23,15 +20,15 @@ use boiduong_core::sync::anonymous_send_after;
 use crate::error::AppError;
 use crate::net::config::AnonymousAccount;
 use crate::platform::now_ms;
+use crate::session::{use_session, Session};
 use crate::state::{use_app_state, AppState};
-use crate::storage::selfassess::SelfRecord;
+use crate::storage::self_assessment::SelfRecord;
 use crate::storage::Queued;
-use crate::sync::{use_sync, SyncState};
 
 #[derive(Clone, Copy)]
-pub struct SelfAssessState {
+pub struct SelfAssessment {
     app: AppState,
-    sync: SyncState,
+    sync: Session,
     /// The UI language (statements carry it in `context.language`).
     lang: Signal<Lang>,
     /// Profile, consent and records have been read from storage.
@@ -47,16 +44,16 @@ pub struct SelfAssessState {
     pub damaged: RwSignal<usize>,
 }
 
-pub fn use_selfassess() -> SelfAssessState {
-    expect_context::<SelfAssessState>()
+pub fn use_self_assessment() -> SelfAssessment {
+    expect_context::<SelfAssessment>()
 }
 
 /// Provides the state (once, by the shell) and reads it from storage when storage is open.
-pub fn provide_selfassess() -> SelfAssessState {
+pub fn provide_self_assessment() -> SelfAssessment {
     let app = use_app_state();
-    let state = SelfAssessState {
+    let state = SelfAssessment {
         app,
-        sync: use_sync(),
+        sync: use_session(),
         lang: crate::state::use_lang(),
         loaded: RwSignal::new(false),
         profile: RwSignal::new(None),
@@ -110,7 +107,7 @@ fn queued(
         .collect()
 }
 
-impl SelfAssessState {
+impl SelfAssessment {
     fn forget(self) {
         self.loaded.set(false);
         self.profile.set(None);

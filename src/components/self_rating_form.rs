@@ -8,12 +8,12 @@ use boiduong_core::selfassess::rating::ModuleLink;
 use boiduong_core::selfassess::SelfRating;
 use leptos::prelude::*;
 
-use super::use_selfassess;
 use crate::components::likert::Likert;
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::platform::{new_uuid, now_ms};
+use crate::state::self_assessment::use_self_assessment;
 use crate::state::{use_app_state, use_lang};
 
 #[component]
@@ -29,7 +29,7 @@ pub fn RatingForm(
     #[prop(into)]
     id: String,
 ) -> impl IntoView {
-    let state = use_selfassess();
+    let state = use_self_assessment();
     let app = use_app_state();
     let i18n = use_i18n();
     let lang = use_lang();

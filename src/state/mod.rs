@@ -1,5 +1,7 @@
 //! App-wide state, provided once by `App` and read through `use_app_state()`.
 
+pub mod self_assessment;
+
 use boiduong_core::attempt::AttemptSummary;
 use boiduong_core::model::{Catalog, ContentKind};
 use boiduong_core::Lang;

@@ -10,12 +10,12 @@ use boiduong_core::selfassess::evaluation::{
 use boiduong_core::selfassess::Evaluation;
 use leptos::prelude::*;
 
-use super::use_selfassess;
 use crate::components::likert::Likert;
 use crate::components::notice::ErrorNotice;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::platform::{new_uuid, now_ms};
+use crate::state::self_assessment::use_self_assessment;
 use crate::state::use_lang;
 
 #[component]
@@ -26,7 +26,7 @@ pub fn EvaluationForm(
     /// The catalog (the module's entry names the statements' activities).
     catalog: Catalog,
 ) -> impl IntoView {
-    let state = use_selfassess();
+    let state = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
     let answers = [
