@@ -10,7 +10,8 @@ use wasm_bindgen_futures::JsFuture;
 #[derive(Clone, Copy)]
 pub struct Pwa {
     /// A new version is installed and waiting for the learner's click.
-    pub update_ready: RwSignal<bool>,
+    pub update_ready: ReadSignal<bool>,
+    set_update_ready: WriteSignal<bool>,
     registration: StoredValue<Option<web_sys::ServiceWorkerRegistration>, LocalStorage>,
 }
 
@@ -20,8 +21,10 @@ pub fn use_pwa() -> Pwa {
 
 /// Registers `/sw.js` (when the browser supports it) and watches for updates.
 pub fn provide_pwa() -> Pwa {
+    let (update_ready, set_update_ready) = signal(false);
     let pwa = Pwa {
-        update_ready: RwSignal::new(false),
+        update_ready,
+        set_update_ready,
         registration: StoredValue::new_local(None),
     };
     provide_context(pwa);
@@ -40,7 +43,7 @@ pub fn provide_pwa() -> Pwa {
         };
         let has_controller = window().navigator().service_worker().controller().is_some();
         if registration.waiting().is_some() && has_controller {
-            pwa.update_ready.set(true);
+            pwa.set_update_ready.set(true);
         }
         let reg = registration.clone();
         let on_update = Closure::<dyn FnMut()>::new(move || {
@@ -51,7 +54,7 @@ pub fn provide_pwa() -> Pwa {
             let on_state = Closure::<dyn FnMut()>::new(move || {
                 let controlled = window().navigator().service_worker().controller().is_some();
                 if worker.state() == web_sys::ServiceWorkerState::Installed && controlled {
-                    pwa.update_ready.set(true);
+                    pwa.set_update_ready.set(true);
                 }
             });
             installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));

@@ -77,34 +77,49 @@ pub struct Identity {
 #[derive(Clone, Copy)]
 pub struct Session {
     app: AppState,
-    pub config: RwSignal<Option<Result<Config, AppError>>>,
-    pub identity: RwSignal<Option<Identity>>,
+    pub config: ReadSignal<Option<Result<Config, AppError>>>,
+    set_config: WriteSignal<Option<Result<Config, AppError>>>,
+    pub identity: ReadSignal<Option<Identity>>,
+    set_identity: WriteSignal<Option<Identity>>,
     credentials: StoredValue<Option<Credentials>>,
     /// Credentials are present (in memory) for this session.
-    pub signed_in: RwSignal<bool>,
+    pub signed_in: ReadSignal<bool>,
+    set_signed_in: WriteSignal<bool>,
     /// Signed in while the LRS could not be reached: the account is checked at the first sync.
-    pub unverified: RwSignal<bool>,
+    pub unverified: ReadSignal<bool>,
+    set_unverified: WriteSignal<bool>,
     /// The LRS accepted the password in this page session (not a remembered credential, not
     /// an offline sign-in): what the trainer's class needs before anything of it is shown.
-    pub verified: RwSignal<bool>,
+    pub verified: ReadSignal<bool>,
+    set_verified: WriteSignal<bool>,
     /// Signed in as "máy dùng chung" (shared computer).
-    pub shared: RwSignal<bool>,
-    pub pending: RwSignal<usize>,
-    pub rejected: RwSignal<Vec<RejectedStatement>>,
-    pub last_sync_ms: RwSignal<Option<i64>>,
-    pub online: RwSignal<bool>,
+    pub shared: ReadSignal<bool>,
+    set_shared: WriteSignal<bool>,
+    pub pending: ReadSignal<usize>,
+    set_pending: WriteSignal<usize>,
+    pub rejected: ReadSignal<Vec<RejectedStatement>>,
+    set_rejected: WriteSignal<Vec<RejectedStatement>>,
+    pub last_sync_ms: ReadSignal<Option<i64>>,
+    set_last_sync_ms: WriteSignal<Option<i64>>,
+    pub online: ReadSignal<bool>,
+    set_online: WriteSignal<bool>,
     /// The LRS refused the credentials: sign in again (nothing is lost meanwhile).
-    pub auth_required: RwSignal<bool>,
+    pub auth_required: ReadSignal<bool>,
+    set_auth_required: WriteSignal<bool>,
     /// Last problem talking to the LRS, in plain words.
-    pub last_error: RwSignal<Option<String>>,
-    pub syncing: RwSignal<bool>,
+    pub last_error: ReadSignal<Option<String>>,
+    set_last_error: WriteSignal<Option<String>>,
+    pub syncing: ReadSignal<bool>,
+    set_syncing: WriteSignal<bool>,
     /// The LRS refused or does not have its statements resource (403/404): its address or
     /// the account's rights are wrong (status, reason). Nothing is sent or rejected until
     /// "Sync now" or a new sign-in.
-    pub misconfigured: RwSignal<Option<(u16, String)>>,
+    pub misconfigured: ReadSignal<Option<(u16, String)>>,
+    set_misconfigured: WriteSignal<Option<(u16, String)>>,
     /// Anonymous evaluations cannot be sent: the anonymous account or its rights were
     /// refused (the LRS's reason). They wait, kept, until "Sync now".
-    pub anonymous_refused: RwSignal<Option<String>>,
+    pub anonymous_refused: ReadSignal<Option<String>>,
+    set_anonymous_refused: WriteSignal<Option<String>>,
     again: StoredValue<bool>,
     policy: StoredValue<SyncPolicy, LocalStorage>,
     /// The policy of anonymous records (their own account, their own backoff).
@@ -123,24 +138,54 @@ pub fn use_session() -> Session {
 
 /// Provides the sync state; starts loading the config and the identity once storage is open.
 pub fn provide_session(app: AppState) -> Session {
+    let config = signal(None);
+    let identity = signal(None);
+    let signed_in = signal(false);
+    let unverified = signal(false);
+    let verified = signal(false);
+    let shared = signal(false);
+    let pending = signal(0);
+    let rejected = signal(Vec::new());
+    let last_sync_ms = signal(None);
+    let online = signal(browser_online());
+    let auth_required = signal(false);
+    let last_error = signal(None);
+    let syncing = signal(false);
+    let misconfigured = signal(None);
+    let anonymous_refused = signal(None);
     let state = Session {
         app,
-        config: RwSignal::new(None),
-        identity: RwSignal::new(None),
+        config: config.0,
+        set_config: config.1,
+        identity: identity.0,
+        set_identity: identity.1,
         credentials: StoredValue::new(None),
-        signed_in: RwSignal::new(false),
-        unverified: RwSignal::new(false),
-        verified: RwSignal::new(false),
-        shared: RwSignal::new(false),
-        pending: RwSignal::new(0),
-        rejected: RwSignal::new(Vec::new()),
-        last_sync_ms: RwSignal::new(None),
-        online: RwSignal::new(browser_online()),
-        auth_required: RwSignal::new(false),
-        last_error: RwSignal::new(None),
-        syncing: RwSignal::new(false),
-        misconfigured: RwSignal::new(None),
-        anonymous_refused: RwSignal::new(None),
+        signed_in: signed_in.0,
+        set_signed_in: signed_in.1,
+        unverified: unverified.0,
+        set_unverified: unverified.1,
+        verified: verified.0,
+        set_verified: verified.1,
+        shared: shared.0,
+        set_shared: shared.1,
+        pending: pending.0,
+        set_pending: pending.1,
+        rejected: rejected.0,
+        set_rejected: rejected.1,
+        last_sync_ms: last_sync_ms.0,
+        set_last_sync_ms: last_sync_ms.1,
+        online: online.0,
+        set_online: online.1,
+        auth_required: auth_required.0,
+        set_auth_required: auth_required.1,
+        last_error: last_error.0,
+        set_last_error: last_error.1,
+        syncing: syncing.0,
+        set_syncing: syncing.1,
+        misconfigured: misconfigured.0,
+        set_misconfigured: misconfigured.1,
+        anonymous_refused: anonymous_refused.0,
+        set_anonymous_refused: anonymous_refused.1,
         again: StoredValue::new(false),
         policy: StoredValue::new_local(SyncPolicy::new(SyncConfig::default())),
         anonymous_policy: StoredValue::new_local(SyncPolicy::new(SyncConfig::default())),
@@ -150,14 +195,14 @@ pub fn provide_session(app: AppState) -> Session {
     };
     provide_context(state);
     leptos::task::spawn_local(async move {
-        state.config.set(Some(fetch_config().await));
+        state.set_config.set(Some(fetch_config().await));
     });
     let _ = window_event_listener(leptos::ev::online, move |_| {
-        state.online.set(true);
+        state.set_online.set(true);
         state.policy.update_value(|p| p.retry_now());
         state.kick();
     });
-    let _ = window_event_listener(leptos::ev::offline, move |_| state.online.set(false));
+    let _ = window_event_listener(leptos::ev::offline, move |_| state.set_online.set(false));
     let _ = set_interval_with_handle(
         move || state.kick(),
         std::time::Duration::from_millis(PERIOD_MS as u64),
@@ -196,14 +241,14 @@ impl Session {
                 match remembered.filter(|c| c.account == identity.account && !identity.trainer) {
                     Some(c) => {
                         self.credentials.set_value(Some(c));
-                        self.signed_in.set(true);
+                        self.set_signed_in.set(true);
                     }
                     None => device::forget(&storage).await,
                 }
                 if let Ok(Some(v)) = storage.meta(&last_sync_key(&identity.account)).await {
-                    self.last_sync_ms.set(v.as_i64());
+                    self.set_last_sync_ms.set(v.as_i64());
                 }
-                self.identity.set(Some(identity));
+                self.set_identity.set(Some(identity));
             }
             None => {
                 device::forget(&storage).await;
@@ -232,16 +277,21 @@ impl Session {
             return;
         };
         let Some(account) = self.identity.get_untracked().map(|i| i.account) else {
-            self.pending.set(0);
-            self.rejected.set(Vec::new());
+            self.set_pending.set(0);
+            self.set_rejected.set(Vec::new());
             return;
         };
         if let Ok(n) = storage.outbox_count(&account).await {
-            self.pending.set(n);
+            self.set_pending.set(n);
         }
         if let Ok(rejected) = storage.rejected(&account).await {
-            self.rejected.set(rejected);
+            self.set_rejected.set(rejected);
         }
+    }
+
+    /// Shows a problem on the sync page (in plain words) until the next sync run.
+    pub fn report_error(self, error: &AppError) {
+        self.set_last_error.set(Some(error.to_string()));
     }
 
     /// The context statements are made in; `None` until signed in and configured.
@@ -335,7 +385,7 @@ impl Session {
             device::forget(&storage).await;
         }
         self.app.switch_account(&identity.account).await;
-        self.last_sync_ms.set(
+        self.set_last_sync_ms.set(
             storage
                 .meta(&last_sync_key(&identity.account))
                 .await
@@ -343,13 +393,15 @@ impl Session {
                 .flatten()
                 .and_then(|v| v.as_i64()),
         );
-        self.identity.set(Some(identity));
+        self.set_identity.set(Some(identity));
         self.credentials.set_value(Some(credentials));
-        self.signed_in.set(true);
-        self.verified.set(checked);
-        self.shared.set(mode == SessionMode::Shared);
-        self.auth_required.set(false);
-        self.misconfigured.set(None);
+        self.set_signed_in.set(true);
+        self.set_verified.set(checked);
+        // Not checked (LRS unreachable): the shell says so until the first sync.
+        self.set_unverified.set(!checked);
+        self.set_shared.set(mode == SessionMode::Shared);
+        self.set_auth_required.set(false);
+        self.set_misconfigured.set(None);
         self.policy.update_value(|p| p.signed_in());
         self.refresh_counts().await;
         self.kick();
@@ -372,9 +424,9 @@ impl Session {
     /// The LRS refused the account outside the sync (a trainer read): as when a sync is
     /// refused, sign in again; nothing of the records is lost.
     pub async fn refused_by_lrs(self) {
-        self.auth_required.set(true);
-        self.signed_in.set(false);
-        self.verified.set(false);
+        self.set_auth_required.set(true);
+        self.set_signed_in.set(false);
+        self.set_verified.set(false);
         self.credentials.set_value(None);
         if let Some(storage) = self.app.storage() {
             device::forget(&storage).await;
@@ -404,14 +456,14 @@ impl Session {
             device::forget_now();
         }
         self.credentials.set_value(None);
-        self.signed_in.set(false);
-        self.verified.set(false);
-        self.shared.set(false);
-        self.identity.set(None);
-        self.pending.set(0);
-        self.rejected.set(Vec::new());
-        self.misconfigured.set(None);
-        self.last_sync_ms.set(None);
+        self.set_signed_in.set(false);
+        self.set_verified.set(false);
+        self.set_shared.set(false);
+        self.set_identity.set(None);
+        self.set_pending.set(0);
+        self.set_rejected.set(Vec::new());
+        self.set_misconfigured.set(None);
+        self.set_last_sync_ms.set(None);
         self.app.switch_account("").await;
         Ok(())
     }

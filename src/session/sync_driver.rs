@@ -14,8 +14,8 @@ impl Session {
             p.retry_now();
             p.signed_in();
         });
-        self.misconfigured.set(None);
-        self.anonymous_refused.set(None);
+        self.set_misconfigured.set(None);
+        self.set_anonymous_refused.set(None);
         self.kick();
     }
 
@@ -47,7 +47,7 @@ impl Session {
             self.again.set_value(true);
             return;
         }
-        self.syncing.set(true);
+        self.set_syncing.set(true);
         leptos::task::spawn_local(async move {
             // One tab at a time: another tab's run makes this one wait, then this one reads
             // the outbox afresh.
@@ -61,7 +61,7 @@ impl Session {
                 }
             })
             .await;
-            self.syncing.set(false);
+            self.set_syncing.set(false);
         });
     }
 
@@ -84,7 +84,7 @@ impl Session {
         let outbox = match storage.outbox(&account).await {
             Ok(o) => o,
             Err(e) => {
-                self.last_error.set(Some(e.to_string()));
+                self.set_last_error.set(Some(e.to_string()));
                 return;
             }
         };
@@ -128,7 +128,7 @@ impl Session {
             None;
         // Bounded: each round sends one request; the policy's waits end the loop.
         for _ in 0..100_000 {
-            self.pending.set(pending.len() + anonymous_waiting);
+            self.set_pending.set(pending.len() + anonymous_waiting);
             let now = now_ms().max(0) as u64;
             let request = self
                 .policy
@@ -215,37 +215,37 @@ impl Session {
                     .collect();
                 pending.retain(|p| !done.contains(p.id.as_str()));
                 outbox.retain(|q| !done.contains(q.id.as_str()));
-                self.pending.set(pending.len() + anonymous_waiting);
+                self.set_pending.set(pending.len() + anonymous_waiting);
             }
             if !acked.is_empty() {
-                self.last_sync_ms.set(Some(now_ms()));
-                self.last_error.set(None);
-                self.unverified.set(false);
-                self.misconfigured.set(None);
+                self.set_last_sync_ms.set(Some(now_ms()));
+                self.set_last_error.set(None);
+                self.set_unverified.set(false);
+                self.set_misconfigured.set(None);
             }
             if !rejected.is_empty() {
                 self.refresh_counts().await;
             }
-            self.last_error.set(
+            self.set_last_error.set(
                 self.policy
                     .with_value(|p| p.last_error().map(str::to_owned)),
             );
             if auth || misconfigured.is_some() {
                 if let Some(previous) = commit.take() {
                     if let Err(e) = previous.await {
-                        self.last_error.set(Some(e.to_string()));
+                        self.set_last_error.set(Some(e.to_string()));
                     }
                 }
                 if auth {
-                    self.auth_required.set(true);
-                    self.signed_in.set(false);
-                    self.verified.set(false);
+                    self.set_auth_required.set(true);
+                    self.set_signed_in.set(false);
+                    self.set_verified.set(false);
                     self.credentials.set_value(None);
                     device::forget(storage).await;
                 }
                 if misconfigured.is_some() {
                     // Stopped, kept, said: never a rejection of the learner's statements.
-                    self.misconfigured.set(misconfigured);
+                    self.set_misconfigured.set(misconfigured);
                 }
                 self.refresh_counts().await;
                 return false;
@@ -266,7 +266,7 @@ impl Session {
         self.policy.update_value(|p| {
             p.apply_failed(error.to_string(), now, random_u64());
         });
-        self.last_error.set(Some(error.to_string()));
+        self.set_last_error.set(Some(error.to_string()));
         self.schedule_wake();
     }
 
@@ -351,10 +351,10 @@ impl Session {
                             .anonymous_policy
                             .with_value(|p| p.last_error().map(str::to_owned))
                             .unwrap_or_default();
-                        self.anonymous_refused.set(Some(reason));
+                        self.set_anonymous_refused.set(Some(reason));
                     }
                     SyncEffect::Misconfigured { status, reason } => {
-                        self.anonymous_refused
+                        self.set_anonymous_refused
                             .set(Some(format!("{status}: {reason}")));
                     }
                     SyncEffect::WaitUntil(at) => self.wake_at(at),
@@ -366,7 +366,7 @@ impl Session {
                     self.anonymous_policy.update_value(|p| {
                         p.apply_failed(e.to_string(), now, random_u64());
                     });
-                    self.last_error.set(Some(e.to_string()));
+                    self.set_last_error.set(Some(e.to_string()));
                     break;
                 }
                 pending

@@ -134,12 +134,16 @@ pub struct Player {
     current: StoredValue<Arc<Content>>,
     current_json: StoredValue<Arc<String>>,
     /// The content version the attempt runs on.
-    pub content: RwSignal<Arc<Content>>,
-    pub attempt: RwSignal<Option<Attempt>>,
+    pub content: ReadSignal<Arc<Content>>,
+    set_content: WriteSignal<Arc<Content>>,
+    pub attempt: ReadSignal<Option<Attempt>>,
+    set_attempt: WriteSignal<Option<Attempt>>,
     /// A write is in flight: buttons wait.
-    pub busy: RwSignal<bool>,
+    pub busy: ReadSignal<bool>,
+    set_busy: WriteSignal<bool>,
     /// The last write failed: the message, and the intent to retry.
-    pub error: RwSignal<Option<AppError>>,
+    pub error: ReadSignal<Option<AppError>>,
+    set_error: WriteSignal<Option<AppError>>,
     retry: StoredValue<Option<Intent>>,
 }
 
@@ -149,6 +153,10 @@ impl Player {
             Some((a, c, e)) => (Some(a.clone()), c.clone(), e.clone()),
             None => (None, loaded.current.clone(), Vec::new()),
         };
+        let (content, set_content) = signal(content);
+        let (attempt, set_attempt) = signal(attempt);
+        let (busy, set_busy) = signal(false);
+        let (error, set_error) = signal(None);
         Self {
             state,
             session: use_session(),
@@ -156,10 +164,14 @@ impl Player {
             events: StoredValue::new(events),
             current: StoredValue::new(loaded.current.clone()),
             current_json: StoredValue::new(loaded.current_json.clone()),
-            content: RwSignal::new(content),
-            attempt: RwSignal::new(attempt),
-            busy: RwSignal::new(false),
-            error: RwSignal::new(None),
+            content,
+            set_content,
+            attempt,
+            set_attempt,
+            busy,
+            set_busy,
+            error,
+            set_error,
             retry: StoredValue::new(None),
         }
     }
@@ -193,7 +205,7 @@ impl Player {
         let json = self.current_json.get_value();
         let learner = self.state.learner_id.get_untracked();
         if learner.is_empty() {
-            self.error.set(Some(AppError::NotSignedIn));
+            self.set_error.set(Some(AppError::NotSignedIn));
             return;
         }
         let options = match (&*content, mode) {
@@ -220,7 +232,7 @@ impl Player {
             match Attempt::start_with(&content, new_uuid(), learner, now_ms(), options) {
                 Ok(x) => x,
                 Err(e) => {
-                    self.error.set(Some(e.into()));
+                    self.set_error.set(Some(e.into()));
                     return;
                 }
             };
@@ -228,11 +240,11 @@ impl Player {
         let statements = match self.queue(&content, &log, 0, &attempt.id) {
             Ok(s) => s,
             Err(e) => {
-                self.error.set(Some(e));
+                self.set_error.set(Some(e));
                 return;
             }
         };
-        self.busy.set(true);
+        self.set_busy.set(true);
         leptos::task::spawn_local(async move {
             let summary = attempt.summary(&content);
             let key = content_key(content.kind(), content.id(), content.version());
@@ -244,14 +256,14 @@ impl Player {
                     self.events.set_value(log);
                     self.session.kick();
                     self.state.put_summary(summary);
-                    self.content.set(content);
-                    self.attempt.set(Some(attempt));
-                    self.error.set(None);
+                    self.set_content.set(content);
+                    self.set_attempt.set(Some(attempt));
+                    self.set_error.set(None);
                     focus_step_heading();
                 }
-                Err(e) => self.error.set(Some(e)),
+                Err(e) => self.set_error.set(Some(e)),
             }
-            self.busy.set(false);
+            self.set_busy.set(false);
         });
     }
 
@@ -272,7 +284,7 @@ impl Player {
         let (next, events) = match attempt.decide(&content, intent.clone(), now_ms()) {
             Ok(x) => x,
             Err(e) => {
-                self.error.set(Some(e.into()));
+                self.set_error.set(Some(e.into()));
                 return;
             }
         };
@@ -282,11 +294,11 @@ impl Player {
         let statements = match self.queue(&content, &log, from_seq, &attempt.id) {
             Ok(s) => s,
             Err(e) => {
-                self.error.set(Some(e));
+                self.set_error.set(Some(e));
                 return;
             }
         };
-        self.busy.set(true);
+        self.set_busy.set(true);
         leptos::task::spawn_local(async move {
             let summary = next.summary(&content);
             mark_durable_start();
@@ -302,8 +314,8 @@ impl Player {
                         crate::platform::quota::request_persist();
                     }
                     self.state.put_summary(summary);
-                    self.attempt.set(Some(next));
-                    self.error.set(None);
+                    self.set_attempt.set(Some(next));
+                    self.set_error.set(None);
                     self.retry.set_value(None);
                     // Focus follows the learner: the next step's heading, or the feedback
                     // that replaced the submit button (so keyboard users are not dropped).
@@ -315,10 +327,10 @@ impl Player {
                 }
                 Err(e) => {
                     self.retry.set_value(Some(intent));
-                    self.error.set(Some(e));
+                    self.set_error.set(Some(e));
                 }
             }
-            self.busy.set(false);
+            self.set_busy.set(false);
         });
     }
 
@@ -359,15 +371,15 @@ impl Player {
     pub fn retry(self) {
         match self.retry.get_value() {
             Some(intent) => self.act(intent),
-            None => self.error.set(None),
+            None => self.set_error.set(None),
         }
     }
 
     /// Leaves the result screen for the intro (a new attempt starts from there).
     pub fn close(self) {
-        self.attempt.set(None);
+        self.set_attempt.set(None);
         self.events.set_value(Vec::new());
-        self.content.set(self.current.get_value());
+        self.set_content.set(self.current.get_value());
     }
 }
 

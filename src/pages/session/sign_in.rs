@@ -93,10 +93,8 @@ pub fn SignInPage(
             let result = session.sign_in(identity, pass, mode).await;
             busy.set(false);
             match result {
-                Ok(checked) => {
+                Ok(_) => {
                     password.set(String::new());
-                    // Not checked (LRS unreachable): the shell says so until the first sync.
-                    session.unverified.set(!checked);
                     if !embedded {
                         // A trainer signing in on the learner app goes on to the trainer app
                         // (a page load: that app asks for the password in its own page).

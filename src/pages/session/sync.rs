@@ -28,7 +28,7 @@ pub fn SyncPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match session.requeue_rejected().await {
                 Ok(n) => requeued.set(Some(n)),
-                Err(e) => session.last_error.set(Some(e.to_string())),
+                Err(e) => session.report_error(&e),
             }
         });
     };
