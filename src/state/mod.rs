@@ -1,5 +1,6 @@
 //! App-wide state, provided once by `App` and read through `use_app_state()`.
 
+pub mod save;
 pub mod self_assessment;
 
 use boiduong_core::attempt::AttemptSummary;

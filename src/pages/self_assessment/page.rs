@@ -19,8 +19,8 @@ use leptos_router::components::A;
 use crate::components::loading::{LoadError, LoadFailure, Loading};
 use crate::components::notice::ErrorNotice;
 use crate::components::self_rating_form::RatingForm;
-use crate::error::AppError;
 use crate::i18n::*;
+use crate::state::save::Save;
 use crate::state::self_assessment::use_self_assessment;
 use crate::state::{use_app_state, use_lang};
 
@@ -214,13 +214,11 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
             (q, RwSignal::new(held.to_owned()))
         })
         .collect();
-    let busy = RwSignal::new(false);
-    let saved = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
+    let save = Save::new(move |profile| self_assessment.save_profile(profile));
     let all = StoredValue::new(levels.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if save.busy_untracked() {
             return;
         }
         let mut profile = Profile::new(0);
@@ -229,18 +227,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
         for (q, v) in all.get_value() {
             set_level(&mut profile, q, &v.get_untracked());
         }
-        busy.set(true);
-        saved.set(false);
-        leptos::task::spawn_local(async move {
-            match self_assessment.save_profile(profile).await {
-                Ok(()) => {
-                    saved.set(true);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        save.dispatch(profile);
     };
     let positions = standards.positions.clone();
     let selects = levels
@@ -261,7 +248,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
             view! {
                 <div class="form-row">
                     <label for=id.clone()>{move || capitalised(label.get(lang.get()))}</label>
-                    <select id=id on:change=move |ev| { value.set(event_target_value(&ev)); saved.set(false); }>
+                    <select id=id on:change=move |ev| { value.set(event_target_value(&ev)); save.edited(); }>
                         <option value="" selected=move || value.get().is_empty()>{t!(i18n, profile_not_stated)}</option>
                         {options}
                     </select>
@@ -270,8 +257,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
         })
         .collect_view();
     let message = Signal::derive(move || {
-        error
-            .get()
+        save.error()
             .map(|e| t_string!(i18n, error_save_rating, reason = e.plain(lang.get())))
             .unwrap_or_default()
     });
@@ -279,7 +265,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
         <form class="form" data-testid="profile-form" on:submit=submit>
             <div class="form-row">
                 <label for="profile-position">{t!(i18n, profile_position)}</label>
-                <select id="profile-position" on:change=move |ev| { position.set(event_target_value(&ev)); saved.set(false); }>
+                <select id="profile-position" on:change=move |ev| { position.set(event_target_value(&ev)); save.edited(); }>
                     <option value="" selected=move || position.get().is_empty()>{t!(i18n, profile_choose_position)}</option>
                     {positions
                         .into_iter()
@@ -296,14 +282,14 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
                 </select>
             </div>
             {selects}
-            <Show when=move || error.get().is_some()>
+            <Show when=move || save.error().is_some()>
                 <ErrorNotice message=message />
             </Show>
             <div class="actions">
-                <button type="submit" class="button button-primary" data-testid="profile-save" disabled=move || busy.get()>
+                <button type="submit" class="button button-primary" data-testid="profile-save" disabled=move || save.busy()>
                     {t!(i18n, profile_save)}
                 </button>
-                <Show when=move || saved.get()>
+                <Show when=move || save.saved()>
                     <span class="saved-note" role="status" data-testid="profile-saved">{t!(i18n, profile_saved)}</span>
                 </Show>
             </div>
@@ -490,11 +476,9 @@ fn ConsentBlock() -> impl IntoView {
     let self_assessment = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
-    let busy = RwSignal::new(false);
-    let saved = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
+    let save = Save::new(move |consent| self_assessment.save_consent(consent));
     let change = move |ratings: bool| {
-        if busy.get_untracked() {
+        if save.busy_untracked() {
             return;
         }
         let mut consent = self_assessment.consent.get_untracked();
@@ -503,22 +487,10 @@ fn ConsentBlock() -> impl IntoView {
         } else {
             consent.share_profile = !consent.share_profile;
         }
-        busy.set(true);
-        saved.set(false);
-        leptos::task::spawn_local(async move {
-            match self_assessment.save_consent(consent).await {
-                Ok(()) => {
-                    saved.set(true);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        save.dispatch(consent);
     };
     let message = Signal::derive(move || {
-        error
-            .get()
+        save.error()
             .map(|e| t_string!(i18n, error_save_rating, reason = e.plain(lang.get())))
             .unwrap_or_default()
     });
@@ -534,7 +506,7 @@ fn ConsentBlock() -> impl IntoView {
                     id="consent-ratings"
                     type="checkbox"
                     prop:checked=move || self_assessment.consent.get().share_self_ratings
-                    disabled=move || busy.get()
+                    disabled=move || save.busy()
                     on:change=move |_| change(true)
                     aria-describedby="consent-ratings-hint"
                 />
@@ -546,17 +518,17 @@ fn ConsentBlock() -> impl IntoView {
                     id="consent-position"
                     type="checkbox"
                     prop:checked=move || self_assessment.consent.get().share_profile
-                    disabled=move || busy.get()
+                    disabled=move || save.busy()
                     on:change=move |_| change(false)
                     aria-describedby="consent-position-hint"
                 />
                 <label for="consent-position">{t!(i18n, consent_share_position)}</label>
             </div>
             <p id="consent-position-hint" class="meta">{t!(i18n, consent_share_position_hint)}</p>
-            <Show when=move || error.get().is_some()>
+            <Show when=move || save.error().is_some()>
                 <ErrorNotice message=message />
             </Show>
-            <Show when=move || saved.get()>
+            <Show when=move || save.saved()>
                 <p class="saved-note" role="status" data-testid="consent-saved">{t!(i18n, consent_saved)}</p>
             </Show>
         </section>
