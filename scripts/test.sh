@@ -54,7 +54,7 @@ rm -rf "$LRS_DATA"
 [ "$lrs_rc" -eq 0 ] || { echo "LRS smoke test failed" >&2; exit 1; }
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
-cargo test -p boiduong --target wasm32-unknown-unknown --test web_storage --test web_accounts
+cargo test -p boiduong --target wasm32-unknown-unknown --test web_storage --test web_accounts --test web_state
 
 step "release build (both apps, trunk; precompressed copies)"
 scripts/build.sh

@@ -17,15 +17,15 @@ use leptos_router::path;
 use crate::components::header::Header;
 use crate::components::notice::{StorageNotice, UpdateBanner};
 use crate::i18n::*;
-use crate::pages::catalog::CatalogPage;
-use crate::pages::history::HistoryPage;
-use crate::pages::module::ModulePage;
+use crate::pages::learn::catalog::CatalogPage;
+use crate::pages::learn::history::HistoryPage;
+use crate::pages::learn::module::ModulePage;
+use crate::pages::learn::scenario::ScenarioPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::preview::PreviewPage;
-use crate::pages::scenario::ScenarioPage;
-use crate::pages::self_assessment::SelfAssessmentPage;
-use crate::pages::sign_in::SignInPage;
-use crate::pages::sync_status::SyncPage;
+use crate::pages::self_assessment::page::SelfAssessmentPage;
+use crate::pages::session::sign_in::SignInPage;
+use crate::pages::session::sync::SyncPage;
 use crate::pages::trainer::{TrainerHome, TrainerLearner, TrainerModule, TrainerScenario};
 use crate::state::provide_app_state;
 
@@ -72,7 +72,7 @@ pub fn use_go_to() -> impl Fn(&str) + Clone + 'static {
         if AppKind::of(path) == kind {
             navigate(path, Default::default());
         } else {
-            let _ = window().location().assign(path);
+            crate::platform::dom::load_page(path);
         }
     }
 }
@@ -98,7 +98,7 @@ pub fn sign_in_href() -> &'static str {
 pub fn LearnerApp() -> impl IntoView {
     view! {
         <I18nContextProvider>
-            <Shell kind=AppKind::Learner provide=|| { crate::selfassess::provide_selfassess(); }>
+            <Shell kind=AppKind::Learner provide=|| { crate::state::self_assessment::provide_self_assessment(); }>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=CatalogPage />
                     <Route path=path!("/module/:id") view=ModulePage />
@@ -151,8 +151,8 @@ fn Shell<P: FnOnce() + 'static>(
 ) -> impl IntoView {
     provide_context(kind);
     let app = provide_app_state();
-    crate::sync::provide_sync(app);
-    crate::pwa::provide_pwa();
+    crate::session::provide_session(app);
+    crate::platform::pwa::provide_pwa();
     provide();
     let i18n = use_i18n();
     view! {

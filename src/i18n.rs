@@ -70,25 +70,13 @@ impl I18n {
     /// Switching never touches learner records.
     pub fn set_locale(&self, locale: Locale) {
         self.locale.set(locale);
-        if let Some(storage) = window().local_storage().ok().flatten() {
-            let _ = storage.set_item(LANG_KEY, locale.as_str());
-        }
-        set_html_lang(locale);
-    }
-}
-
-fn set_html_lang(locale: Locale) {
-    if let Some(html) = document().document_element() {
-        let _ = html.set_attribute("lang", locale.as_str());
+        let _ = crate::platform::prefs::set(LANG_KEY, locale.as_str());
+        crate::platform::dom::set_html_lang(locale.as_str());
     }
 }
 
 fn remembered_locale() -> Locale {
-    window()
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+    crate::platform::prefs::get(LANG_KEY)
         .and_then(|v| Locale::parse(&v))
         .unwrap_or(Locale::vi)
 }
@@ -97,7 +85,7 @@ fn remembered_locale() -> Locale {
 #[component]
 pub fn I18nContextProvider(children: Children) -> impl IntoView {
     let locale = remembered_locale();
-    set_html_lang(locale);
+    crate::platform::dom::set_html_lang(locale.as_str());
     provide_context(I18n {
         locale: RwSignal::new(locale),
     });

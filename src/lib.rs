@@ -2,11 +2,22 @@
 //!
 //! Two apps share this library: the learner app (`src/main.rs`, at `/`) and the trainer app
 //! (`src/bin/trainer.rs`, at `/trainer/`), each its own wasm so the learner's download holds
-//! none of the trainer's code. `app` holds their shells and route tables; `pages` the routes;
-//! `components` shared, presentational pieces; `state` the app-wide context; `storage`
-//! (IndexedDB) and `net` (HTTP) the only adapters that touch the outside; `crypto` wraps
-//! WebCrypto. The learning model lives in the pure
-//! crate `boiduong-core`.
+//! none of the trainer's code. The learning model lives in the pure crate `boiduong-core`.
+//! The layers, each importing only from the ones below it (see `docs/architecture.md`):
+//!
+//! - `app`: the two shells and their route tables;
+//! - `pages`: the routes, one folder per feature (`learn`, `self_assessment`, `session`,
+//!   the trainer's `trainer` and `preview`), one file per route;
+//! - `components`: pieces shared by several routes;
+//! - state: `state` (the signed-in account's records, the catalog; `state::self_assessment`),
+//!   `session` (who is signed in; its `sync_driver` moves the outbox to the LRS following
+//!   the core's `SyncPolicy`), `trainer` (the trainer's class and its cache), each written
+//!   only through its own methods;
+//! - adapters, the only code calling the browser: `storage` (IndexedDB), `net` (HTTP:
+//!   content, config, the LRS), `platform` (every other browser API: clock, randomness,
+//!   files, focus, localStorage, timers, the service worker, storage quota), `crypto`
+//!   (WebCrypto);
+//! - `i18n` (the UI texts, checked at compile time) and `error` (`AppError`), used by all.
 
 #[macro_use]
 pub mod i18n;
@@ -17,11 +28,10 @@ pub mod error;
 pub mod net;
 pub mod pages;
 pub mod platform;
-pub mod pwa;
-pub mod selfassess;
+
+pub mod session;
 pub mod state;
 pub mod storage;
-pub mod sync;
 pub mod trainer;
 
 /// Mounts the learner app on `<body>`.

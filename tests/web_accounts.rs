@@ -6,10 +6,10 @@
 
 use boiduong::crypto;
 use boiduong::net::lrs::Credentials;
+use boiduong::session::device;
 use boiduong::storage::records::{ImportContext, ImportRefusal, IMPORT_MAX_BYTES};
-use boiduong::storage::selfassess::SelfRecord;
+use boiduong::storage::self_assessment::SelfRecord;
 use boiduong::storage::{content_key, Queued, Storage};
-use boiduong::sync::device;
 use boiduong_core::attempt::{Attempt, AttemptEvent, Intent};
 use boiduong_core::model::Content;
 use boiduong_core::selfassess::{Consent, Profile, SelfRating};

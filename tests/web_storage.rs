@@ -763,7 +763,7 @@ async fn put_raw_after_open(name: &str, json: &str) {
 // queuing anything; consent reads back, private by default.
 #[wasm_bindgen_test]
 async fn self_records_share_their_transaction_and_private_ones_queue_nothing() {
-    use boiduong::storage::selfassess::SelfRecord;
+    use boiduong::storage::self_assessment::SelfRecord;
     use boiduong_core::selfassess::{Consent, SelfRating};
     let name = db_name("selfrecords");
     let storage = open(&name).await;

@@ -52,7 +52,7 @@ pub fn DataTable(
                     type="button"
                     class="button button-secondary"
                     data-testid=format!("csv-{id}")
-                    on:click=move |_| crate::pages::records::download_as(&file, &csv, "text/csv;charset=utf-8")
+                    on:click=move |_| crate::platform::file::download_as(&file, &csv, "text/csv;charset=utf-8")
                 >
                     {t!(i18n, trainer_csv)}
                 </button>

@@ -10,7 +10,7 @@ use crate::i18n::*;
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = crate::sync::use_sync();
+    let session = crate::session::use_session();
     let switch = move |_| {
         let next = match i18n.get_locale() {
             Locale::vi => Locale::en,
@@ -39,7 +39,7 @@ pub fn Header() -> impl IntoView {
                     >
                         {t!(i18n, nav_selfassess)}
                     </A>
-                    <Show when=move || sync.identity.read().as_ref().is_some_and(|i| i.trainer)>
+                    <Show when=move || session.identity.read().as_ref().is_some_and(|i| i.trainer)>
                         <A
                             href="/trainer"
                             attr:class="nav-link"
@@ -68,30 +68,30 @@ pub fn Header() -> impl IntoView {
 /// Sync state at a glance, linking to the sync page: offline, unsent count, or synced.
 #[component]
 fn SyncBadge() -> impl IntoView {
-    let sync = crate::sync::use_sync();
+    let session = crate::session::use_session();
     let i18n = use_i18n();
     let label = move || {
-        if sync.identity.read().is_none() {
+        if session.identity.read().is_none() {
             t_string!(i18n, badge_sign_in).to_string()
-        } else if !sync.online.get() {
+        } else if !session.online.get() {
             format!(
                 "{} · {}",
                 t_string!(i18n, badge_offline),
-                t_string!(i18n, badge_pending, n = sync.pending.get())
+                t_string!(i18n, badge_pending, n = session.pending.get())
             )
-        } else if sync.pending.get() > 0 {
-            t_string!(i18n, badge_pending, n = sync.pending.get())
+        } else if session.pending.get() > 0 {
+            t_string!(i18n, badge_pending, n = session.pending.get())
         } else {
             t_string!(i18n, badge_synced).to_string()
         }
     };
     let class = move || {
-        let needs_password = sync.identity.read().is_some() && !sync.signed_in.get();
-        if !sync.online.get()
-            || sync.auth_required.get()
+        let needs_password = session.identity.read().is_some() && !session.signed_in.get();
+        if !session.online.get()
+            || session.auth_required.get()
             || needs_password
-            || sync.misconfigured.read().is_some()
-            || !sync.rejected.read().is_empty()
+            || session.misconfigured.read().is_some()
+            || !session.rejected.read().is_empty()
         {
             "sync-badge sync-badge-warn"
         } else {
@@ -100,7 +100,7 @@ fn SyncBadge() -> impl IntoView {
     };
     let sign_in = sign_in_href();
     let href = move || {
-        if sync.identity.read().is_none() {
+        if session.identity.read().is_none() {
             sign_in.to_string()
         } else {
             "/sync".to_string()
@@ -108,7 +108,7 @@ fn SyncBadge() -> impl IntoView {
     };
     let (sign_in_rel, sync_rel) = (rel_for(sign_in), rel_for("/sync"));
     let rel = move || {
-        if sync.identity.read().is_none() {
+        if session.identity.read().is_none() {
             sign_in_rel
         } else {
             sync_rel

@@ -9,7 +9,7 @@ use crate::state::use_app_state;
 #[component]
 pub fn StorageNotice() -> impl IntoView {
     let state = use_app_state();
-    let sync = crate::sync::use_sync();
+    let session = crate::session::use_session();
     let i18n = use_i18n();
     view! {
         <Show when=move || state.storage_warning.read().is_some()>
@@ -17,7 +17,7 @@ pub fn StorageNotice() -> impl IntoView {
                 <p>{t!(i18n, storage_memory_warning)}</p>
             </div>
         </Show>
-        <Show when=move || sync.unverified.get()>
+        <Show when=move || session.unverified.get()>
             <div class="notice notice-info" role="status" data-testid="unverified">
                 <p>{t!(i18n, sign_in_offline)}</p>
             </div>
@@ -57,7 +57,7 @@ pub fn ErrorNotice(
 /// mid-way; the switch happens on the learner's click.
 #[component]
 pub fn UpdateBanner() -> impl IntoView {
-    let pwa = crate::pwa::use_pwa();
+    let pwa = crate::platform::pwa::use_pwa();
     let i18n = use_i18n();
     let location = leptos_router::hooks::use_location();
     let in_player = move || {

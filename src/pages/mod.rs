@@ -1,17 +1,18 @@
-//! Pages, one folder-free file per route. Pages use state and adapters, never each other
-//! (except the shared player helpers).
+//! The routes, one folder per feature and one file per route. A route uses state (`state`,
+//! `session`), adapters and shared components, never another feature's files; a feature's
+//! own helpers sit next to its routes (e.g. `learn::player`, the live attempt).
+//!
+//! - [`learn`]: the catalog (`/`), a module (`/module/:id`), a scenario (`/scenario/:id`),
+//!   the learner's history (`/history`);
+//! - [`self_assessment`]: the self-assessment profile and gaps (`/tu-danh-gia`);
+//! - [`session`]: sign-in (`/sign-in`, `/trainer/sign-in`), sync status and the learner's
+//!   records (`/sync`);
+//! - [`trainer`] and [`preview`]: the trainer app's routes (`/trainer…`, `/preview/…`);
+//! - [`not_found`]: every other path.
 
-pub mod catalog;
-pub mod history;
-pub mod module;
-pub mod module_assess;
+pub mod learn;
 pub mod not_found;
-pub mod player;
 pub mod preview;
-pub mod records;
-pub mod scenario;
 pub mod self_assessment;
-pub mod shared;
-pub mod sign_in;
-pub mod sync_status;
+pub mod session;
 pub mod trainer;

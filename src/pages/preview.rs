@@ -10,8 +10,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::content_basis::ContentBasis;
 use crate::i18n::*;
+use crate::session::use_session as use_sync;
 use crate::state::use_lang;
-use crate::sync::use_sync;
 
 #[component]
 pub fn PreviewPage() -> impl IntoView {

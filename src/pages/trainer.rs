@@ -27,10 +27,10 @@ use crate::components::chart::{Bar, BarChart, FlowDiagram, FlowEdge, FlowNode, T
 use crate::components::content_basis::ContentBasis;
 use crate::components::data_table::DataTable;
 use crate::i18n::*;
-use crate::pages::sign_in::SignInPage;
+use crate::pages::session::sign_in::SignInPage;
 use crate::platform::format_datetime;
+use crate::session::use_session as use_sync;
 use crate::state::{use_app_state, use_lang};
-use crate::sync::use_sync;
 use crate::trainer::use_trainer;
 
 /// Minutes east of UTC of the browser's clock (Việt Nam: 420).

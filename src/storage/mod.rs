@@ -17,7 +17,7 @@ mod idb;
 mod memory;
 pub mod owners;
 pub mod records;
-pub mod selfassess;
+pub mod self_assessment;
 
 use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
 use boiduong_core::model::ContentKind;

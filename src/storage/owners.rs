@@ -115,7 +115,7 @@ pub fn assign(found: &Found) -> Plan {
                 continue;
             }
             let format = obj.get("v").and_then(Value::as_u64).unwrap_or(0);
-            if store == SELFASSESS && format > super::selfassess::SELF_RECORD_FORMAT {
+            if store == SELFASSESS && format > super::self_assessment::SELF_RECORD_FORMAT {
                 continue; // a newer portal's record: left exactly as it is
             }
             let key = if store == SELFASSESS {
@@ -133,7 +133,7 @@ pub fn assign(found: &Found) -> Plan {
             if store == SELFASSESS {
                 obj.insert(
                     "v".into(),
-                    Value::from(super::selfassess::SELF_RECORD_FORMAT),
+                    Value::from(super::self_assessment::SELF_RECORD_FORMAT),
                 );
             }
             plan.records.push((store, Value::Object(obj)));

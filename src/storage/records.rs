@@ -21,7 +21,7 @@ use boiduong_core::xapi::{self, Statement, StatementContext};
 use boiduong_core::Lang;
 use serde_json::{json, Map, Value};
 
-use super::selfassess::SelfRecord;
+use super::self_assessment::SelfRecord;
 use super::{content_key, Queued, RejectedStatement, Storage};
 use crate::error::AppError;
 

@@ -34,9 +34,9 @@ use crate::crypto;
 use crate::error::AppError;
 use crate::net::lrs;
 use crate::platform::now_ms;
+use crate::session::{use_session as use_sync, Session as SyncState};
 use crate::state::{use_app_state, AppState};
 use crate::storage::{Storage, REVIEW_MARK, REVIEW_OWNER};
-use crate::sync::{use_sync, SyncState};
 
 /// Verbs the review reads, by IRI. The verbs that end an attempt come first: a device sends
 /// an attempt's answers before its ending, so whatever ending a refresh reads, the answers

@@ -1,45 +1,16 @@
-//! Pieces shared by the player pages.
+//! Pieces shared by the play routes (catalog, module, scenario, history): attempt lists,
+//! result texts, the start button and the loader of a player route.
 
 use boiduong_core::attempt::{AttemptStatus, AttemptSummary};
 use boiduong_core::model::ContentKind;
 use leptos::prelude::*;
 
-use super::player::{LoadError, Player, VersionNotice};
+use super::player::{Player, VersionNotice};
+use crate::components::loading::{LoadFailure, Loading};
 use crate::components::notice::ErrorNotice;
 use crate::i18n::*;
 use crate::platform::format_datetime;
 use crate::state::{use_app_state, use_lang};
-
-#[component]
-pub fn Loading() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <p class="loading" role="status">{t!(i18n, loading)}</p> }
-}
-
-#[component]
-pub fn LoadFailure(error: LoadError) -> impl IntoView {
-    let i18n = use_i18n();
-    let lang = use_lang();
-    match error {
-        LoadError::NotFound => view! {
-            <section class="card">
-                <h1 class="page-title">{t!(i18n, content_missing)}</h1>
-                <a class="button button-secondary" href="/">{t!(i18n, back_to_catalog)}</a>
-            </section>
-        }
-        .into_any(),
-        LoadError::Failed(e) => {
-            let message = Signal::derive(move || {
-                format!(
-                    "{} ({})",
-                    t_string!(i18n, error_load_catalog),
-                    e.plain(lang.get())
-                )
-            });
-            view! { <ErrorNotice message=message /> }.into_any()
-        }
-    }
-}
 
 /// The save error of a player, with "try again".
 #[component]
@@ -161,10 +132,10 @@ pub fn AttemptList(kind: ContentKind, id: String) -> impl IntoView {
 #[component]
 pub fn StartButton(player: Player) -> impl IntoView {
     let i18n = use_i18n();
-    let sync = crate::sync::use_sync();
+    let session = crate::session::use_session();
     let next = leptos_router::hooks::use_location().pathname;
     move || {
-        if sync.identity.read().is_some() {
+        if session.identity.read().is_some() {
             view! {
                 <button
                     type="button"
@@ -199,7 +170,7 @@ pub fn PlayerRoute(
     render: fn(super::player::Loaded) -> AnyView,
 ) -> impl IntoView {
     let state = use_app_state();
-    let sync = crate::sync::use_sync();
+    let session = crate::session::use_session();
     let params = leptos_router::hooks::use_params::<super::player::ContentParams>();
     let id = move || {
         params
@@ -213,7 +184,7 @@ pub fn PlayerRoute(
         <Show when=move || state.storage_ready.get() fallback=|| view! { <Loading /> }>
             {move || {
                 let id = id();
-                let loaded = LocalResource::new(move || super::player::load(state, sync, kind, id.clone()));
+                let loaded = LocalResource::new(move || super::player::load(state, session, kind, id.clone()));
                 view! {
                     <Suspense fallback=|| view! { <Loading /> }>
                         {move || Suspend::new(async move {

@@ -10,12 +10,12 @@ use boiduong_core::selfassess::evaluation::{
 use boiduong_core::selfassess::Evaluation;
 use leptos::prelude::*;
 
-use super::use_selfassess;
 use crate::components::likert::Likert;
 use crate::components::notice::ErrorNotice;
-use crate::error::AppError;
 use crate::i18n::*;
 use crate::platform::{new_uuid, now_ms};
+use crate::state::save::Save;
+use crate::state::self_assessment::use_self_assessment;
 use crate::state::use_lang;
 
 #[component]
@@ -26,7 +26,7 @@ pub fn EvaluationForm(
     /// The catalog (the module's entry names the statements' activities).
     catalog: Catalog,
 ) -> impl IntoView {
-    let state = use_selfassess();
+    let state = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
     let answers = [
@@ -38,15 +38,16 @@ pub fn EvaluationForm(
     let comment = RwSignal::new(String::new());
     let anonymous = RwSignal::new(false);
     let problems = RwSignal::new(Vec::<EvaluationError>::new());
-    let busy = RwSignal::new(false);
-    let saved = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
     let catalog = StoredValue::new(catalog);
     let module = StoredValue::new(module);
 
+    let save = Save::new(move |evaluation| {
+        let catalog = catalog.get_value();
+        async move { state.save_evaluation(evaluation, &catalog).await }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() || saved.get_untracked() {
+        if save.busy_untracked() || save.saved_untracked() {
             return;
         }
         let comment_text = comment.get_untracked();
@@ -67,18 +68,7 @@ pub fn EvaluationForm(
             return;
         }
         problems.set(Vec::new());
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let catalog = catalog.get_value();
-            match state.save_evaluation(evaluation, &catalog).await {
-                Ok(()) => {
-                    saved.set(true);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        save.dispatch(evaluation);
     };
 
     let scale = Signal::derive(move || {
@@ -114,7 +104,7 @@ pub fn EvaluationForm(
                     labels=scale
                     value=value
                     invalid=invalid
-                    disabled=Signal::derive(move || saved.get())
+                    disabled=Signal::derive(move || save.saved())
                 />
             }
         })
@@ -143,8 +133,7 @@ pub fn EvaluationForm(
             .collect_view()
     };
     let message = Signal::derive(move || {
-        error
-            .get()
+        save.error()
             .map(|e| t_string!(i18n, error_save_rating, reason = e.plain(lang.get())))
             .unwrap_or_default()
     });
@@ -168,7 +157,7 @@ pub fn EvaluationForm(
                     aria-invalid=move || intended_invalid().to_string()
                     aria-describedby="eval-intended-hint"
                     prop:value=move || intended.get()
-                    disabled=move || saved.get()
+                    disabled=move || save.saved()
                     on:input=move |ev| intended.set(event_target_value(&ev))
                 ></textarea>
                 <p id="eval-intended-hint" class="meta">{t!(i18n, eval_intended_hint)}</p>
@@ -180,7 +169,7 @@ pub fn EvaluationForm(
                     rows="3"
                     maxlength=COMMENT_MAX.to_string()
                     prop:value=move || comment.get()
-                    disabled=move || saved.get()
+                    disabled=move || save.saved()
                     on:input=move |ev| comment.set(event_target_value(&ev))
                 ></textarea>
             </div>
@@ -192,7 +181,7 @@ pub fn EvaluationForm(
                         type="checkbox"
                         data-testid="evaluation-anonymous"
                         prop:checked=move || anonymous.get()
-                        disabled=move || saved.get()
+                        disabled=move || save.saved()
                         on:change=move |_| anonymous.update(|a| *a = !*a)
                         aria-describedby="eval-anonymous-hint"
                     />
@@ -203,13 +192,13 @@ pub fn EvaluationForm(
             <Show when=move || !problems.read().is_empty()>
                 <ul class="field-error" role="alert" data-testid="evaluation-problems">{problem_text}</ul>
             </Show>
-            <Show when=move || error.get().is_some()>
+            <Show when=move || save.error().is_some()>
                 <ErrorNotice message=message />
             </Show>
             <Show
-                when=move || saved.get()
+                when=move || save.saved()
                 fallback=move || view! {
-                    <button type="submit" class="button button-primary" data-testid="evaluation-send" disabled=move || busy.get()>
+                    <button type="submit" class="button button-primary" data-testid="evaluation-send" disabled=move || save.busy()>
                         {t!(i18n, eval_send)}
                     </button>
                 }

@@ -6,8 +6,8 @@ use boiduong_core::scenario::{self, ScenarioState, Step};
 use boiduong_core::Lang;
 use leptos::prelude::*;
 
+use super::parts::{AttemptList, PlayerError, PlayerRoute, StartButton, VersionNoticeView};
 use super::player::{Loaded, Player};
-use super::shared::{AttemptList, PlayerError, PlayerRoute, StartButton, VersionNoticeView};
 use crate::components::competency_bars::CompetencyBars;
 use crate::components::progress::ProgressBar;
 use crate::i18n::*;

@@ -4,7 +4,8 @@ use boiduong_core::model::Catalog;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::shared::{result_text, status_text, Loading};
+use super::parts::{result_text, status_text};
+use crate::components::loading::Loading;
 use crate::i18n::*;
 use crate::platform::format_datetime;
 use crate::state::{use_app_state, use_lang};

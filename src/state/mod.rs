@@ -1,5 +1,8 @@
 //! App-wide state, provided once by `App` and read through `use_app_state()`.
 
+pub mod save;
+pub mod self_assessment;
+
 use boiduong_core::attempt::AttemptSummary;
 use boiduong_core::model::{Catalog, ContentKind};
 use boiduong_core::Lang;
@@ -13,17 +16,22 @@ use crate::storage::{Storage, Summaries};
 pub struct AppState {
     storage: StoredValue<Option<Storage>, LocalStorage>,
     /// Storage has been opened (IndexedDB or the memory fallback).
-    pub storage_ready: RwSignal<bool>,
+    pub storage_ready: ReadSignal<bool>,
+    set_storage_ready: WriteSignal<bool>,
     /// Why records are not durable, when they are not.
-    pub storage_warning: RwSignal<Option<AppError>>,
+    pub storage_warning: ReadSignal<Option<AppError>>,
+    set_storage_warning: WriteSignal<Option<AppError>>,
     /// Local records that could not be read (kept untouched).
-    pub damaged: RwSignal<usize>,
+    pub damaged: ReadSignal<usize>,
+    set_damaged: WriteSignal<usize>,
     /// The signed-in account's attempt summaries, kept in step with storage (another
     /// account's are never read into the page).
-    pub summaries: RwSignal<Vec<AttemptSummary>>,
+    pub summaries: ReadSignal<Vec<AttemptSummary>>,
+    set_summaries: WriteSignal<Vec<AttemptSummary>>,
     pub catalog: LocalResource<Result<Catalog, AppError>>,
     /// The signed-in learner's account ("" before the first sign-in on this device).
-    pub learner_id: RwSignal<String>,
+    pub learner_id: ReadSignal<String>,
+    set_learner_id: WriteSignal<String>,
 }
 
 impl AppState {
@@ -40,20 +48,20 @@ impl AppState {
         };
         match found {
             Ok(found) => {
-                self.summaries.set(found.summaries);
-                self.damaged.set(found.damaged);
+                self.set_summaries.set(found.summaries);
+                self.set_damaged.set(found.damaged);
             }
             Err(e) => {
-                self.summaries.set(Vec::new());
-                self.storage_warning.set(Some(e));
+                self.set_summaries.set(Vec::new());
+                self.set_storage_warning.set(Some(e));
             }
         }
-        self.learner_id.set(account.to_owned());
+        self.set_learner_id.set(account.to_owned());
     }
 
     /// Replaces one summary after a durable write.
     pub fn put_summary(&self, summary: AttemptSummary) {
-        self.summaries
+        self.set_summaries
             .update(|all| match all.iter_mut().find(|s| s.id == summary.id) {
                 Some(old) => *old = summary,
                 None => all.push(summary),
@@ -75,14 +83,24 @@ impl AppState {
 
 /// Provides the state and starts opening storage and loading the catalog.
 pub fn provide_app_state() -> AppState {
+    let storage_ready = signal(false);
+    let storage_warning = signal(None);
+    let damaged = signal(0);
+    let summaries = signal(Vec::new());
+    let learner_id = signal(String::new());
     let state = AppState {
         storage: StoredValue::new_local(None),
-        storage_ready: RwSignal::new(false),
-        storage_warning: RwSignal::new(None),
-        damaged: RwSignal::new(0),
-        summaries: RwSignal::new(Vec::new()),
+        storage_ready: storage_ready.0,
+        set_storage_ready: storage_ready.1,
+        storage_warning: storage_warning.0,
+        set_storage_warning: storage_warning.1,
+        damaged: damaged.0,
+        set_damaged: damaged.1,
+        summaries: summaries.0,
+        set_summaries: summaries.1,
         catalog: LocalResource::new(crate::net::content::fetch_catalog),
-        learner_id: RwSignal::new(String::new()),
+        learner_id: learner_id.0,
+        set_learner_id: learner_id.1,
     };
     provide_context(state);
     // The summaries are read when the account is known (`switch_account`, by the sync state).
@@ -90,9 +108,9 @@ pub fn provide_app_state() -> AppState {
         let (storage, warning) = Storage::open().await;
         state.storage.set_value(Some(storage));
         if warning.is_some() {
-            state.storage_warning.set(warning);
+            state.set_storage_warning.set(warning);
         }
-        state.storage_ready.set(true);
+        state.set_storage_ready.set(true);
     });
     state
 }

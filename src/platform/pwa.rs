@@ -10,7 +10,8 @@ use wasm_bindgen_futures::JsFuture;
 #[derive(Clone, Copy)]
 pub struct Pwa {
     /// A new version is installed and waiting for the learner's click.
-    pub update_ready: RwSignal<bool>,
+    pub update_ready: ReadSignal<bool>,
+    set_update_ready: WriteSignal<bool>,
     registration: StoredValue<Option<web_sys::ServiceWorkerRegistration>, LocalStorage>,
 }
 
@@ -20,8 +21,10 @@ pub fn use_pwa() -> Pwa {
 
 /// Registers `/sw.js` (when the browser supports it) and watches for updates.
 pub fn provide_pwa() -> Pwa {
+    let (update_ready, set_update_ready) = signal(false);
     let pwa = Pwa {
-        update_ready: RwSignal::new(false),
+        update_ready,
+        set_update_ready,
         registration: StoredValue::new_local(None),
     };
     provide_context(pwa);
@@ -40,7 +43,7 @@ pub fn provide_pwa() -> Pwa {
         };
         let has_controller = window().navigator().service_worker().controller().is_some();
         if registration.waiting().is_some() && has_controller {
-            pwa.update_ready.set(true);
+            pwa.set_update_ready.set(true);
         }
         let reg = registration.clone();
         let on_update = Closure::<dyn FnMut()>::new(move || {
@@ -51,7 +54,7 @@ pub fn provide_pwa() -> Pwa {
             let on_state = Closure::<dyn FnMut()>::new(move || {
                 let controlled = window().navigator().service_worker().controller().is_some();
                 if worker.state() == web_sys::ServiceWorkerState::Installed && controlled {
-                    pwa.update_ready.set(true);
+                    pwa.set_update_ready.set(true);
                 }
             });
             installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
@@ -75,62 +78,10 @@ impl Pwa {
         };
         let container = window().navigator().service_worker();
         let reload = Closure::<dyn FnMut()>::new(move || {
-            let _ = window().location().reload();
+            super::dom::reload();
         });
         container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
         reload.forget();
         let _ = waiting.post_message(&"skip-waiting".into());
     }
-}
-
-/// What the browser says about keeping the portal's data.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct StorageInfo {
-    pub usage: f64,
-    pub quota: f64,
-    /// `navigator.storage.persisted()`; `None` when unsupported.
-    pub persisted: Option<bool>,
-}
-
-fn storage_manager() -> Option<web_sys::StorageManager> {
-    let navigator = window().navigator();
-    js_sys::Reflect::has(&navigator, &"storage".into())
-        .unwrap_or(false)
-        .then(|| navigator.storage())
-}
-
-pub async fn storage_info() -> StorageInfo {
-    let Some(manager) = storage_manager() else {
-        return StorageInfo::default();
-    };
-    let mut info = StorageInfo::default();
-    if let Ok(promise) = manager.estimate() {
-        if let Ok(value) = JsFuture::from(promise).await {
-            let get = |k: &str| {
-                js_sys::Reflect::get(&value, &k.into())
-                    .ok()
-                    .and_then(|v| v.as_f64())
-                    .unwrap_or(0.0)
-            };
-            info.usage = get("usage");
-            info.quota = get("quota");
-        }
-    }
-    if let Ok(promise) = manager.persisted() {
-        info.persisted = JsFuture::from(promise).await.ok().and_then(|v| v.as_bool());
-    }
-    info
-}
-
-/// Asks the browser to keep the portal's data (called after the first completed activity:
-/// browsers grant it more readily once the site has been used).
-pub fn request_persist() {
-    let Some(manager) = storage_manager() else {
-        return;
-    };
-    leptos::task::spawn_local(async move {
-        if let Ok(promise) = manager.persist() {
-            let _ = JsFuture::from(promise).await;
-        }
-    });
 }

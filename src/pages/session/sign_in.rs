@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::notice::ErrorNotice;
 use crate::i18n::*;
-use crate::sync::{use_sync, Identity, SessionMode, SignInError};
+use crate::session::{use_session, Identity, SessionMode, SignInError};
 
 #[component]
 pub fn SignInPage(
@@ -19,16 +19,16 @@ pub fn SignInPage(
     #[prop(optional)]
     embedded: bool,
 ) -> impl IntoView {
-    let sync = use_sync();
+    let session = use_session();
     let i18n = use_i18n();
     let query = use_query_map();
     let go_to = crate::app::use_go_to();
     let home = crate::app::home_href();
     // A shared-computer session leaves nothing for the next person, not even the account.
-    let current = sync
+    let current = session
         .identity
         .get_untracked()
-        .filter(|_| !sync.shared.get_untracked());
+        .filter(|_| !session.shared.get_untracked());
     let account = RwSignal::new(
         current
             .as_ref()
@@ -40,10 +40,10 @@ pub fn SignInPage(
     // The identity is read from storage after the page opens: fill the form once it is
     // (never on a shared computer).
     Effect::new(move |_| {
-        if sync.shared.get() {
+        if session.shared.get() {
             return;
         }
-        if let Some(i) = sync.identity.read().as_ref() {
+        if let Some(i) = session.identity.read().as_ref() {
             if account.get_untracked().is_empty() && name.get_untracked().is_empty() {
                 account.set(i.account.clone());
                 name.set(i.name.clone());
@@ -53,9 +53,9 @@ pub fn SignInPage(
     });
     let password = RwSignal::new(String::new());
     let remember = RwSignal::new(false);
-    let shared = RwSignal::new(sync.shared.get_untracked());
+    let shared = RwSignal::new(session.shared.get_untracked());
     let remember_offered =
-        move || !matches!(sync.config.read().as_ref(), Some(Ok(c)) if c.remember_days() == 0);
+        move || !matches!(session.config.read().as_ref(), Some(Ok(c)) if c.remember_days() == 0);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -90,17 +90,15 @@ pub fn SignInPage(
             } else {
                 SessionMode::Default
             };
-            let result = sync.sign_in(identity, pass, mode).await;
+            let result = session.sign_in(identity, pass, mode).await;
             busy.set(false);
             match result {
-                Ok(checked) => {
+                Ok(_) => {
                     password.set(String::new());
-                    // Not checked (LRS unreachable): the shell says so until the first sync.
-                    sync.unverified.set(!checked);
                     if !embedded {
                         // A trainer signing in on the learner app goes on to the trainer app
                         // (a page load: that app asks for the password in its own page).
-                        let trainer = sync.identity.get_untracked().is_some_and(|i| i.trainer);
+                        let trainer = session.identity.get_untracked().is_some_and(|i| i.trainer);
                         let next = if trainer && next == "/" {
                             "/trainer".into()
                         } else {
@@ -191,7 +189,7 @@ pub fn SignInPage(
                     </div>
                     <p id="remember-hint" class="meta">
                         {move || {
-                            let days = match sync.config.read().as_ref() {
+                            let days = match session.config.read().as_ref() {
                                 Some(Ok(c)) => c.remember_days(),
                                 _ => crate::net::config::REMEMBER_DAYS,
                             };

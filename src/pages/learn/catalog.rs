@@ -5,8 +5,7 @@ use boiduong_core::model::{Catalog, CatalogEntry, ContentKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::player::LoadError;
-use super::shared::{LoadFailure, Loading};
+use crate::components::loading::{LoadError, LoadFailure, Loading};
 use crate::i18n::*;
 use crate::state::{use_app_state, use_lang};
 

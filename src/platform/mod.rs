@@ -1,4 +1,21 @@
-//! Clock and randomness from the browser, handed to the pure core as arguments.
+//! The browser adapter: every browser API the app uses, other than IndexedDB (`storage`) and
+//! HTTP (`net`), is called here and nowhere else. Pages, components and state call these
+//! functions, so a newcomer finds every `web_sys`/`js_sys` use in three folders, and the
+//! clock and randomness handed to the pure core as arguments come from one place.
+//!
+//! Clock, randomness, display dates, User Timing and the Web Lock are in this file; the rest
+//! by concern: [`dom`] (focus, `<html lang>`, page loads), [`file`] (download and upload),
+//! [`prefs`] (localStorage), [`network`] (online state), [`timer`] (setTimeout),
+//! [`quota`] (the storage manager: usage, quota, persistence), [`pwa`] (the service worker
+//! and its update flow).
+
+pub mod dom;
+pub mod file;
+pub mod network;
+pub mod prefs;
+pub mod pwa;
+pub mod quota;
+pub mod timer;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -23,7 +40,8 @@ pub fn new_uuid() -> String {
         .to_string()
 }
 
-/// A random number from the browser's CSPRNG (Math.random when there is none).
+/// A random number from the browser's CSPRNG (Math.random when there is none): jitter and
+/// delays, where any uniform draw will do.
 pub fn random_u64() -> u64 {
     let mut bytes = [0u8; 8];
     let filled = web_sys::window()
@@ -35,6 +53,24 @@ pub fn random_u64() -> u64 {
     } else {
         (js_sys::Math::random() * (u64::MAX as f64)) as u64
     }
+}
+
+/// Minutes east of UTC of the browser's clock (Việt Nam: 420).
+pub fn utc_offset_min() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
+/// Milliseconds at local midnight of the day `year`-`month`-`day` (month 1-12; a day past
+/// the month's end rolls over, as the browser's `Date` does), `None` when out of range.
+pub fn local_midnight_ms(year: i32, month: i32, day: i32) -> Option<i64> {
+    let date = js_sys::Date::new_with_year_month_day(year as u32, month - 1, day);
+    let ms = date.get_time();
+    ms.is_finite().then_some(ms as i64)
+}
+
+/// `text` encoded for one URL path segment or query value (`encodeURIComponent`).
+pub fn encode_uri_component(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
 }
 
 /// Local date and time for display, in the UI language's conventions.
@@ -49,22 +85,33 @@ pub fn format_datetime(ms: i64, lang: boiduong_core::Lang) -> String {
         .unwrap_or_default()
 }
 
+/// Sets the User Timing mark `name` (`performance.mark`).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// Records the User Timing measure `name` from the mark `start` to now
+/// (`performance.measure`), for benchmarks reading `performance.getEntriesByName(name)`.
+pub fn measure(name: &str, start: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark(name, start);
+    }
+}
+
 /// A User Timing measure of work done in the page, so benchmarks read what the page did
 /// (`performance.getEntriesByName(name)`).
 pub struct Timing(&'static str);
 
 impl Timing {
     pub fn start(name: &'static str) -> Timing {
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = p.mark(&format!("{name}:start"));
-        }
+        mark(&format!("{name}:start"));
         Timing(name)
     }
 
     pub fn end(self) {
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = p.measure_with_start_mark(self.0, &format!("{}:start", self.0));
-        }
+        measure(self.0, &format!("{}:start", self.0));
     }
 }
 

@@ -3,16 +3,15 @@
 
 use boiduong_core::text::fixed;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::i18n::*;
+use crate::platform::file::{download, PickedFile};
 use crate::platform::now_ms;
-use crate::pwa::storage_info;
-use crate::selfassess::use_selfassess;
+use crate::platform::quota::storage_info;
+use crate::session::use_session;
+use crate::state::self_assessment::use_self_assessment;
 use crate::state::{use_app_state, use_lang};
 use crate::storage::records::{ImportContext, ImportRefusal, IMPORT_MAX_BYTES};
-use crate::sync::use_sync;
 
 const MB: f64 = 1024.0 * 1024.0;
 
@@ -65,48 +64,20 @@ fn human_bytes(n: f64) -> String {
     }
 }
 
-/// Offers `text` as a downloaded file.
-pub fn download(name: &str, text: &str) {
-    download_as(name, text, "application/json");
-}
-
-/// Offers `text` as a file of type `mime` (CSV exports of the trainer review).
-pub fn download_as(name: &str, text: &str, mime: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(a) = document()
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
 #[component]
 pub fn MyRecords() -> impl IntoView {
     let app = use_app_state();
-    let sync = use_sync();
+    let session = use_session();
     let i18n = use_i18n();
     let info = LocalResource::new(storage_info);
     let message = RwSignal::new(None::<(bool, String)>);
 
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let lang = use_lang();
-    let signed_in = move || sync.identity.read().is_some();
+    let signed_in = move || session.identity.read().is_some();
     let export = move |_| {
         let Some(storage) = app.storage() else { return };
-        let Some(identity) = sync.identity.get_untracked() else {
+        let Some(identity) = session.identity.get_untracked() else {
             return;
         };
         let learner = boiduong_core::record::to_value(&identity).ok();
@@ -121,57 +92,44 @@ pub fn MyRecords() -> impl IntoView {
         });
     };
     let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(file) = PickedFile::from_change(&ev) else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        // Picking the same file again must fire `change` again.
-        let reset = input.clone();
         let Some(storage) = app.storage() else { return };
         let account = app.learner_id.get_untracked();
         let refused = move |r: ImportRefusal| {
             let text = refusal_text(&r, &account, i18n, lang.get_untracked());
             message.set(Some((false, t_string!(i18n, import_failed, reason = text))));
         };
-        if file.size() > IMPORT_MAX_BYTES as f64 {
-            refused(ImportRefusal::TooLarge {
-                bytes: file.size() as u64,
-            });
-            reset.set_value("");
+        if file.size() > IMPORT_MAX_BYTES {
+            refused(ImportRefusal::TooLarge { bytes: file.size() });
+            // Picking the same file again must fire `change` again.
+            file.clear();
             return;
         }
-        let statements = sync.statement_context(lang.get_untracked());
+        let statements = session.statement_context(lang.get_untracked());
         leptos::task::spawn_local(async move {
-            let text = JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            reset.set_value("");
+            let text = file.text().await;
+            file.clear();
             let Some(statements) = statements else {
                 refused(ImportRefusal::NotSignedIn);
                 return;
             };
             let catalog = app.catalog.await.ok();
-            let profile = selfassess.profile.get_untracked();
+            let profile = self_assessment.profile.get_untracked();
             let ctx = ImportContext {
                 account: &statements.learner.account_name.clone(),
                 statements: &statements,
                 catalog: catalog.as_ref(),
                 profile: profile.as_ref(),
-                consent: selfassess.consent.get_untracked(),
+                consent: self_assessment.consent.get_untracked(),
                 now_ms: now_ms(),
             };
             match storage.import_records(&text, &ctx).await {
                 Ok(report) => {
                     app.switch_account(ctx.account).await;
-                    selfassess.reload().await;
-                    sync.kick();
+                    self_assessment.reload().await;
+                    session.kick();
                     let mut text = t_string!(
                         i18n,
                         import_done,

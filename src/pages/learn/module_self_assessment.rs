@@ -12,10 +12,10 @@ use boiduong_core::Lang;
 use leptos::prelude::*;
 
 use super::player::Player;
+use crate::components::evaluation_form::EvaluationForm;
+use crate::components::self_rating_form::RatingForm;
 use crate::i18n::*;
-use crate::selfassess::evaluation_form::EvaluationForm;
-use crate::selfassess::rating_form::RatingForm;
-use crate::selfassess::use_selfassess;
+use crate::state::self_assessment::use_self_assessment;
 use crate::state::{use_app_state, use_lang};
 
 /// `0.666` -> `0,67` in Vietnamese, `0.67` in English.
@@ -49,7 +49,7 @@ fn my_module_summaries(module: &str) -> Vec<AttemptSummary> {
 #[component]
 pub fn PreTestOffer(module: Module, player: Player) -> impl IntoView {
     let i18n = use_i18n();
-    let sync = crate::sync::use_sync();
+    let session = crate::session::use_session();
     let id = module.id.clone();
     let latest = Memo::new(move |_| {
         my_module_summaries(&id)
@@ -65,7 +65,7 @@ pub fn PreTestOffer(module: Module, player: Player) -> impl IntoView {
             {move || latest.get().and_then(|s| s.score).map(|score| view! {
                 <p data-testid="pretest-last">{t!(i18n, pretest_last, raw = score.raw, max = score.max, pct = percent(&score))}</p>
             })}
-            <Show when=move || sync.identity.read().is_some()>
+            <Show when=move || session.identity.read().is_some()>
                 <button
                     type="button"
                     class="button button-secondary"
@@ -107,12 +107,12 @@ pub fn ModuleRating(
     since_ms: i64,
     catalog: Catalog,
 ) -> impl IntoView {
-    let selfassess = use_selfassess();
-    let sync = crate::sync::use_sync();
+    let self_assessment = use_self_assessment();
+    let session = crate::session::use_session();
     let i18n = use_i18n();
     let id = module.id.clone();
     let done = Memo::new(move |_| {
-        selfassess
+        self_assessment
             .latest_module_rating(&id, phase)
             .filter(|r| r.at_ms >= since_ms)
             .is_some()
@@ -138,7 +138,7 @@ pub fn ModuleRating(
                 }}
             </h2>
             {move || {
-                if sync.identity.read().is_none() {
+                if session.identity.read().is_none() {
                     view! { <p>{t!(i18n, sign_in_to_rate)}</p> }.into_any()
                 } else if show_form {
                     view! {
@@ -161,19 +161,19 @@ pub fn ModuleRating(
 /// Before vs after, and the after rating vs what the learner's scenarios measured.
 #[component]
 pub fn RatingComparison(module: Module, since_ms: i64, catalog: Catalog) -> impl IntoView {
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let state = use_app_state();
     let i18n = use_i18n();
     let lang = use_lang();
     let id = module.id.clone();
     let catalog = StoredValue::new(catalog);
     let after = Memo::new(move |_| {
-        selfassess
+        self_assessment
             .latest_module_rating(&id, Phase::After)
             .filter(|r| r.at_ms >= since_ms)
     });
     let id = module.id.clone();
-    let before = Memo::new(move |_| selfassess.latest_module_rating(&id, Phase::Before));
+    let before = Memo::new(move |_| self_assessment.latest_module_rating(&id, Phase::Before));
     let name_of = move |c: &str| {
         catalog.with_value(|cat| {
             cat.competency(c)
@@ -282,11 +282,11 @@ pub fn module_gain(module: &str) -> Option<Gain> {
 /// The evaluation form after a finished module, or "sent" once done for this attempt.
 #[component]
 pub fn EvaluationBlock(module: Module, since_ms: i64, catalog: Catalog) -> impl IntoView {
-    let selfassess = use_selfassess();
-    let sync = crate::sync::use_sync();
+    let self_assessment = use_self_assessment();
+    let session = crate::session::use_session();
     let i18n = use_i18n();
     let id = module.id.clone();
-    let done_before = selfassess
+    let done_before = self_assessment
         .evaluations
         .get_untracked()
         .iter()
@@ -295,7 +295,7 @@ pub fn EvaluationBlock(module: Module, since_ms: i64, catalog: Catalog) -> impl 
         <section class="card" aria-labelledby="evaluation-heading" data-testid="evaluation">
             <h2 id="evaluation-heading">{t!(i18n, eval_title)}</h2>
             {move || {
-                if sync.identity.read().is_none() {
+                if session.identity.read().is_none() {
                     view! { <p>{t!(i18n, sign_in_to_rate)}</p> }.into_any()
                 } else if done_before {
                     view! { <p class="meta" data-testid="evaluation-done">{t!(i18n, eval_done)}</p> }.into_any()

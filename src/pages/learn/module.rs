@@ -6,12 +6,12 @@ use boiduong_core::module::{AttemptMode, ModuleState, Position};
 use boiduong_core::selfassess::rating::Phase;
 use leptos::prelude::*;
 
-use super::module_assess::{
+use super::module_self_assessment::{
     module_gain, percent, EvaluationBlock, GainView, ModuleRating, PracticeOnlyNotice,
     PreTestOffer, RatingComparison,
 };
+use super::parts::{AttemptList, PlayerError, PlayerRoute, StartButton, VersionNoticeView};
 use super::player::{Loaded, Player};
-use super::shared::{AttemptList, PlayerError, PlayerRoute, StartButton, VersionNoticeView};
 use crate::components::item::ItemView;
 use crate::components::progress::ProgressBar;
 use crate::i18n::*;

@@ -5,20 +5,20 @@ use leptos_router::components::A;
 
 use crate::i18n::*;
 use crate::platform::format_datetime;
+use crate::session::use_session;
 use crate::state::use_lang;
 use crate::storage::RejectedStatement;
-use crate::sync::use_sync;
 
 /// Offers the rejected statements as a JSON file (the learner or trainer can forward it).
 fn download_rejected(list: &[RejectedStatement]) {
     if let Ok(text) = serde_json::to_string_pretty(list) {
-        super::records::download("boiduong-rejected.json", &text);
+        crate::platform::file::download("boiduong-rejected.json", &text);
     }
 }
 
 #[component]
 pub fn SyncPage() -> impl IntoView {
-    let sync = use_sync();
+    let session = use_session();
     let i18n = use_i18n();
     let lang = use_lang();
     let confirming = RwSignal::new(false);
@@ -26,15 +26,15 @@ pub fn SyncPage() -> impl IntoView {
     let requeued = RwSignal::new(None::<usize>);
     let requeue = move |_| {
         leptos::task::spawn_local(async move {
-            match sync.requeue_rejected().await {
+            match session.requeue_rejected().await {
                 Ok(n) => requeued.set(Some(n)),
-                Err(e) => sync.last_error.set(Some(e.to_string())),
+                Err(e) => session.report_error(&e),
             }
         });
     };
     let sign_out = move |confirmed: bool| {
         leptos::task::spawn_local(async move {
-            match sync.sign_out(confirmed).await {
+            match session.sign_out(confirmed).await {
                 Ok(()) => {
                     confirming.set(false);
                     signed_out.set(true);
@@ -47,7 +47,7 @@ pub fn SyncPage() -> impl IntoView {
         <div class="page" data-testid="sync-page">
             <h1 class="page-title">{t!(i18n, sync_title)}</h1>
             <section class="card" aria-live="polite">
-                {move || match sync.config.get() {
+                {move || match session.config.get() {
                     Some(Err(e)) => Some(view! {
                         <div class="notice notice-error" role="alert" data-testid="config-error">
                             <p>{t!(i18n, sign_in_no_config)}</p>
@@ -56,62 +56,62 @@ pub fn SyncPage() -> impl IntoView {
                     }),
                     _ => None,
                 }}
-                <Show when=move || !sync.online.get()>
+                <Show when=move || !session.online.get()>
                     <p class="notice notice-warning" data-testid="offline">{t!(i18n, sync_offline)}</p>
                 </Show>
-                {move || sync.misconfigured.get().map(|(status, reason)| view! {
+                {move || session.misconfigured.get().map(|(status, reason)| view! {
                     <div class="notice notice-error" role="alert" data-testid="sync-misconfigured">
                         <p>{t_string!(i18n, sync_misconfigured, status = status, reason = reason.clone())}</p>
                     </div>
                 })}
-                {move || sync.anonymous_refused.get().map(|reason| view! {
+                {move || session.anonymous_refused.get().map(|reason| view! {
                     <p class="notice notice-warning" data-testid="sync-anonymous-refused">
                         {t_string!(i18n, sync_anonymous_refused, reason = reason.clone())}
                     </p>
                 })}
-                <Show when=move || sync.auth_required.get()>
+                <Show when=move || session.auth_required.get()>
                     <div class="notice notice-error" role="alert" data-testid="auth-required">
                         <p>{t!(i18n, sync_auth_required)}</p>
                         <A href="/sign-in?next=/sync" attr:class="button button-secondary">{t!(i18n, sign_in_button)}</A>
                     </div>
                 </Show>
-                <Show when=move || sync.identity.read().is_some() && !sync.signed_in.get() && !sync.auth_required.get()>
+                <Show when=move || session.identity.read().is_some() && !session.signed_in.get() && !session.auth_required.get()>
                     <div class="notice notice-info" data-testid="need-password">
                         <p>{t!(i18n, sync_need_password)}</p>
                         <A href="/sign-in?next=/sync" attr:class="button button-secondary">{t!(i18n, sign_in_button)}</A>
                     </div>
                 </Show>
-                <p data-testid="pending" data-count=move || sync.pending.get().to_string()>
-                    {move || if sync.pending.get() == 0 {
+                <p data-testid="pending" data-count=move || session.pending.get().to_string()>
+                    {move || if session.pending.get() == 0 {
                         t_string!(i18n, sync_all_sent).to_string()
                     } else {
-                        t_string!(i18n, sync_pending, n = sync.pending.get())
+                        t_string!(i18n, sync_pending, n = session.pending.get())
                     }}
                 </p>
                 <p data-testid="last-sync">
-                    {move || match sync.last_sync_ms.get() {
+                    {move || match session.last_sync_ms.get() {
                         Some(ms) => t_string!(i18n, sync_last, time = format_datetime(ms, lang.get())),
                         None => t_string!(i18n, sync_never).to_string(),
                     }}
                 </p>
-                {move || sync.last_error.get().map(|reason| view! {
+                {move || session.last_error.get().map(|reason| view! {
                     <p class="meta" data-testid="sync-error">{t_string!(i18n, sync_error, reason = reason.clone())}</p>
                 })}
                 <button
                     type="button"
                     class="button button-primary"
                     data-testid="sync-now"
-                    disabled=move || sync.syncing.get() || !sync.signed_in.get()
-                    on:click=move |_| sync.sync_now()
+                    disabled=move || session.syncing.get() || !session.signed_in.get()
+                    on:click=move |_| session.sync_now()
                 >
-                    {move || if sync.syncing.get() { t_string!(i18n, syncing) } else { t_string!(i18n, sync_now) }}
+                    {move || if session.syncing.get() { t_string!(i18n, syncing) } else { t_string!(i18n, sync_now) }}
                 </button>
             </section>
 
             <section class="card" data-testid="rejected">
                 <h2>{t!(i18n, rejected_title)}</h2>
                 <Show
-                    when=move || !sync.rejected.read().is_empty()
+                    when=move || !session.rejected.read().is_empty()
                     fallback=move || view! { <p>{t!(i18n, rejected_none)}</p> }
                 >
                     <p>{t!(i18n, rejected_intro)}</p>
@@ -124,7 +124,7 @@ pub fn SyncPage() -> impl IntoView {
                                 </tr>
                             </thead>
                             <tbody>
-                                {move || sync.rejected.get().into_iter().map(|r| view! {
+                                {move || session.rejected.get().into_iter().map(|r| view! {
                                     <tr data-testid="rejected-row">
                                         <td>{r.status}</td>
                                         <td>{r.reason.clone()}</td>
@@ -138,12 +138,12 @@ pub fn SyncPage() -> impl IntoView {
                             type="button"
                             class="button button-secondary"
                             data-testid="requeue-rejected"
-                            disabled=move || !sync.signed_in.get()
+                            disabled=move || !session.signed_in.get()
                             on:click=requeue
                         >
                             {t!(i18n, rejected_requeue)}
                         </button>
-                        <button type="button" class="button button-secondary" on:click=move |_| download_rejected(&sync.rejected.get_untracked())>
+                        <button type="button" class="button button-secondary" on:click=move |_| download_rejected(&session.rejected.get_untracked())>
                             {t!(i18n, rejected_export)}
                         </button>
                     </div>
@@ -162,7 +162,7 @@ pub fn SyncPage() -> impl IntoView {
                 <Show when=move || signed_out.get()>
                     <p class="notice notice-info" role="status">{t!(i18n, sign_out_done)}</p>
                 </Show>
-                {move || match sync.identity.get() {
+                {move || match session.identity.get() {
                     None => view! {
                         <p>{t!(i18n, not_signed_in)}</p>
                         <A href="/sign-in" attr:class="button button-primary">{t!(i18n, sign_in_button)}</A>
@@ -179,16 +179,16 @@ pub fn SyncPage() -> impl IntoView {
                             }
                         >
                             <div class="notice notice-warning" role="alert" data-testid="sign-out-warning">
-                                <Show when=move || { sync.pending.get() > 0 }>
-                                    <p>{t!(i18n, sign_out_warning, n = sync.pending.get())}</p>
+                                <Show when=move || { session.pending.get() > 0 }>
+                                    <p>{t!(i18n, sign_out_warning, n = session.pending.get())}</p>
                                 </Show>
-                                <Show when=move || !sync.rejected.read().is_empty()>
+                                <Show when=move || !session.rejected.read().is_empty()>
                                     <p data-testid="sign-out-warning-rejected">
-                                        {t!(i18n, sign_out_warning_rejected, n = sync.rejected.read().len())}
+                                        {t!(i18n, sign_out_warning_rejected, n = session.rejected.read().len())}
                                     </p>
                                 </Show>
                                 <div class="actions">
-                                    <button type="button" class="button button-primary" on:click=move |_| { confirming.set(false); sync.sync_now(); }>
+                                    <button type="button" class="button button-primary" on:click=move |_| { confirming.set(false); session.sync_now(); }>
                                         {t!(i18n, sign_out_sync_first)}
                                     </button>
                                     <button type="button" class="button button-secondary" data-testid="sign-out-anyway" on:click=move |_| sign_out(true)>

@@ -13,13 +13,15 @@ use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::params::Params;
 
+use crate::components::loading::LoadError;
 use crate::error::AppError;
 use crate::net::content::{fetch_content, parse_content};
+use crate::platform::dom::focus_by_id;
 use crate::platform::{new_uuid, now_ms};
+use crate::session::{use_session, Session};
 use crate::state::use_lang;
 use crate::state::AppState;
 use crate::storage::{content_key, Queued};
-use crate::sync::{use_sync, SyncState};
 
 #[derive(Params, PartialEq, Clone, Debug)]
 pub struct ContentParams {
@@ -48,21 +50,15 @@ pub struct Loaded {
     pub notice: Option<VersionNotice>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum LoadError {
-    NotFound,
-    Failed(AppError),
-}
-
 pub async fn load(
     state: AppState,
-    sync: SyncState,
+    session: Session,
     kind: ContentKind,
     id: String,
 ) -> Result<Loaded, LoadError> {
     // The learner's identity decides which unfinished attempt is theirs: wait until it is read
     // (bounded), or a reload could offer "Start" instead of resuming.
-    sync.ready().await;
+    session.ready().await;
     let catalog = state.catalog.await.map_err(LoadError::Failed)?;
     let entry = catalog
         .entry(kind, &id)
@@ -131,19 +127,23 @@ pub async fn load(
 #[derive(Clone, Copy)]
 pub struct Player {
     state: AppState,
-    sync: SyncState,
+    session: Session,
     lang: Signal<Lang>,
     /// The attempt's log so far (statements are mapped from the whole log).
     events: StoredValue<Vec<AttemptEvent>>,
     current: StoredValue<Arc<Content>>,
     current_json: StoredValue<Arc<String>>,
     /// The content version the attempt runs on.
-    pub content: RwSignal<Arc<Content>>,
-    pub attempt: RwSignal<Option<Attempt>>,
+    pub content: ReadSignal<Arc<Content>>,
+    set_content: WriteSignal<Arc<Content>>,
+    pub attempt: ReadSignal<Option<Attempt>>,
+    set_attempt: WriteSignal<Option<Attempt>>,
     /// A write is in flight: buttons wait.
-    pub busy: RwSignal<bool>,
+    pub busy: ReadSignal<bool>,
+    set_busy: WriteSignal<bool>,
     /// The last write failed: the message, and the intent to retry.
-    pub error: RwSignal<Option<AppError>>,
+    pub error: ReadSignal<Option<AppError>>,
+    set_error: WriteSignal<Option<AppError>>,
     retry: StoredValue<Option<Intent>>,
 }
 
@@ -153,17 +153,25 @@ impl Player {
             Some((a, c, e)) => (Some(a.clone()), c.clone(), e.clone()),
             None => (None, loaded.current.clone(), Vec::new()),
         };
+        let (content, set_content) = signal(content);
+        let (attempt, set_attempt) = signal(attempt);
+        let (busy, set_busy) = signal(false);
+        let (error, set_error) = signal(None);
         Self {
             state,
-            sync: use_sync(),
+            session: use_session(),
             lang: use_lang(),
             events: StoredValue::new(events),
             current: StoredValue::new(loaded.current.clone()),
             current_json: StoredValue::new(loaded.current_json.clone()),
-            content: RwSignal::new(content),
-            attempt: RwSignal::new(attempt),
-            busy: RwSignal::new(false),
-            error: RwSignal::new(None),
+            content,
+            set_content,
+            attempt,
+            set_attempt,
+            busy,
+            set_busy,
+            error,
+            set_error,
             retry: StoredValue::new(None),
         }
     }
@@ -181,7 +189,7 @@ impl Player {
             Content::Module(m) => m.check.draw.is_some(),
             Content::Scenario(_) => false,
         };
-        pool && !self.sync.online.get()
+        pool && !self.session.online.get()
     }
 
     /// Starts a new attempt in `mode`: a pre-test, or a full attempt whose pool draw avoids the
@@ -197,7 +205,7 @@ impl Player {
         let json = self.current_json.get_value();
         let learner = self.state.learner_id.get_untracked();
         if learner.is_empty() {
-            self.error.set(Some(AppError::NotSignedIn));
+            self.set_error.set(Some(AppError::NotSignedIn));
             return;
         }
         let options = match (&*content, mode) {
@@ -211,7 +219,7 @@ impl Player {
                     .collect();
                 StartOptions {
                     avoid: latest_pretest_items(&mine, &m.id),
-                    practice_only: !self.sync.online.get_untracked(),
+                    practice_only: !self.session.online.get_untracked(),
                     ..StartOptions::default()
                 }
             }
@@ -224,7 +232,7 @@ impl Player {
             match Attempt::start_with(&content, new_uuid(), learner, now_ms(), options) {
                 Ok(x) => x,
                 Err(e) => {
-                    self.error.set(Some(e.into()));
+                    self.set_error.set(Some(e.into()));
                     return;
                 }
             };
@@ -232,11 +240,11 @@ impl Player {
         let statements = match self.queue(&content, &log, 0, &attempt.id) {
             Ok(s) => s,
             Err(e) => {
-                self.error.set(Some(e));
+                self.set_error.set(Some(e));
                 return;
             }
         };
-        self.busy.set(true);
+        self.set_busy.set(true);
         leptos::task::spawn_local(async move {
             let summary = attempt.summary(&content);
             let key = content_key(content.kind(), content.id(), content.version());
@@ -246,16 +254,16 @@ impl Player {
             {
                 Ok(()) => {
                     self.events.set_value(log);
-                    self.sync.kick();
+                    self.session.kick();
                     self.state.put_summary(summary);
-                    self.content.set(content);
-                    self.attempt.set(Some(attempt));
-                    self.error.set(None);
+                    self.set_content.set(content);
+                    self.set_attempt.set(Some(attempt));
+                    self.set_error.set(None);
                     focus_step_heading();
                 }
-                Err(e) => self.error.set(Some(e)),
+                Err(e) => self.set_error.set(Some(e)),
             }
-            self.busy.set(false);
+            self.set_busy.set(false);
         });
     }
 
@@ -276,7 +284,7 @@ impl Player {
         let (next, events) = match attempt.decide(&content, intent.clone(), now_ms()) {
             Ok(x) => x,
             Err(e) => {
-                self.error.set(Some(e.into()));
+                self.set_error.set(Some(e.into()));
                 return;
             }
         };
@@ -286,11 +294,11 @@ impl Player {
         let statements = match self.queue(&content, &log, from_seq, &attempt.id) {
             Ok(s) => s,
             Err(e) => {
-                self.error.set(Some(e));
+                self.set_error.set(Some(e));
                 return;
             }
         };
-        self.busy.set(true);
+        self.set_busy.set(true);
         leptos::task::spawn_local(async move {
             let summary = next.summary(&content);
             mark_durable_start();
@@ -301,13 +309,13 @@ impl Player {
             match result {
                 Ok(()) => {
                     self.events.set_value(log);
-                    self.sync.kick();
+                    self.session.kick();
                     if next.is_finished() {
-                        crate::pwa::request_persist();
+                        crate::platform::quota::request_persist();
                     }
                     self.state.put_summary(summary);
-                    self.attempt.set(Some(next));
-                    self.error.set(None);
+                    self.set_attempt.set(Some(next));
+                    self.set_error.set(None);
                     self.retry.set_value(None);
                     // Focus follows the learner: the next step's heading, or the feedback
                     // that replaced the submit button (so keyboard users are not dropped).
@@ -319,10 +327,10 @@ impl Player {
                 }
                 Err(e) => {
                     self.retry.set_value(Some(intent));
-                    self.error.set(Some(e));
+                    self.set_error.set(Some(e));
                 }
             }
-            self.busy.set(false);
+            self.set_busy.set(false);
         });
     }
 
@@ -336,7 +344,7 @@ impl Player {
         attempt_id: &str,
     ) -> Result<Vec<Queued>, AppError> {
         let ctx = self
-            .sync
+            .session
             .statement_context(self.lang.get_untracked())
             .ok_or(AppError::NotSignedIn)?;
         let statements = xapi::statements_from(log, from_seq, &ctx, content, &mut |slot| {
@@ -363,52 +371,36 @@ impl Player {
     pub fn retry(self) {
         match self.retry.get_value() {
             Some(intent) => self.act(intent),
-            None => self.error.set(None),
+            None => self.set_error.set(None),
         }
     }
 
     /// Leaves the result screen for the intro (a new attempt starts from there).
     pub fn close(self) {
-        self.attempt.set(None);
+        self.set_attempt.set(None);
         self.events.set_value(Vec::new());
-        self.content.set(self.current.get_value());
+        self.set_content.set(self.current.get_value());
     }
 }
 
 const DURABLE_MARK: &str = "boiduong-record-start";
 
 fn mark_durable_start() {
-    if let Some(p) = window().performance() {
-        let _ = p.mark(DURABLE_MARK);
-    }
+    crate::platform::mark(DURABLE_MARK);
 }
 
 /// Records, in the browser's performance timeline, how long a learner action took to become
 /// durable (IndexedDB commit). `scripts/bench-durability.mjs` reads these entries.
 fn measure_durable(ok: bool) {
-    if let Some(p) = window().performance() {
-        let name = if ok {
-            "boiduong-durable"
-        } else {
-            "boiduong-durable-failed"
-        };
-        let _ = p.measure_with_start_mark(name, DURABLE_MARK);
-    }
+    let name = if ok {
+        "boiduong-durable"
+    } else {
+        "boiduong-durable-failed"
+    };
+    crate::platform::measure(name, DURABLE_MARK);
 }
 
 /// Moves keyboard and screen-reader focus to the heading of the new step.
 pub fn focus_step_heading() {
     focus_by_id("step-heading");
-}
-
-fn focus_by_id(id: &'static str) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    });
 }

@@ -16,24 +16,23 @@ use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::player::LoadError;
-use super::shared::{LoadFailure, Loading};
+use crate::components::loading::{LoadError, LoadFailure, Loading};
 use crate::components::notice::ErrorNotice;
-use crate::error::AppError;
+use crate::components::self_rating_form::RatingForm;
 use crate::i18n::*;
-use crate::selfassess::rating_form::RatingForm;
-use crate::selfassess::use_selfassess;
+use crate::state::save::Save;
+use crate::state::self_assessment::use_self_assessment;
 use crate::state::{use_app_state, use_lang};
 
 #[component]
 pub fn SelfAssessmentPage() -> impl IntoView {
     let state = use_app_state();
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
     let standards = LocalResource::new(crate::net::content::fetch_standards);
     let profile_problem = Signal::derive(move || {
-        selfassess
+        self_assessment
             .profile_error
             .get()
             .map(|e| t_string!(i18n, profile_unreadable, reason = e.plain(lang.get())))
@@ -43,16 +42,16 @@ pub fn SelfAssessmentPage() -> impl IntoView {
         <article class="page selfassess" data-testid="selfassess-page">
             <h1 class="page-title">{t!(i18n, selfassess_title)}</h1>
             <p class="lead">{t!(i18n, selfassess_intro)}</p>
-            <Show when=move || selfassess.profile_error.read().is_some()>
+            <Show when=move || self_assessment.profile_error.read().is_some()>
                 <ErrorNotice message=profile_problem />
             </Show>
-            <Show when=move || { selfassess.damaged.get() > 0 }>
+            <Show when=move || { self_assessment.damaged.get() > 0 }>
                 <div class="notice notice-warning" role="status">
-                    <p>{t!(i18n, storage_damaged_warning, n = selfassess.damaged.get())}</p>
+                    <p>{t!(i18n, storage_damaged_warning, n = self_assessment.damaged.get())}</p>
                 </div>
             </Show>
             <Show
-                when=move || selfassess.loaded.get() && state.storage_ready.get()
+                when=move || self_assessment.loaded.get() && state.storage_ready.get()
                 fallback=|| view! { <Loading /> }
             >
                 <Suspense fallback=|| view! { <Loading /> }>
@@ -75,8 +74,8 @@ pub fn SelfAssessmentPage() -> impl IntoView {
 #[component]
 fn SelfAssessment(catalog: Catalog, standards: Standards) -> impl IntoView {
     let state = use_app_state();
-    let selfassess = use_selfassess();
-    let sync = crate::sync::use_sync();
+    let self_assessment = use_self_assessment();
+    let session = crate::session::use_session();
     let i18n = use_i18n();
     let standards = StoredValue::new(standards);
     let catalog = StoredValue::new(catalog);
@@ -90,14 +89,14 @@ fn SelfAssessment(catalog: Catalog, standards: Standards) -> impl IntoView {
             .collect::<Vec<AttemptSummary>>()
     });
     let report = Memo::new(move |_| {
-        let profile = selfassess.profile.get()?;
+        let profile = self_assessment.profile.get()?;
         profile.position.as_ref()?;
-        let evidence = Evidence::from_records(&selfassess.my_ratings(), &my_summaries.get());
+        let evidence = Evidence::from_records(&self_assessment.my_ratings(), &my_summaries.get());
         standards.with_value(|s| catalog.with_value(|c| gap_report(&profile, s, c, &evidence).ok()))
     });
     // The competencies to rate: those of my position, else the whole framework.
     let to_rate = Memo::new(move |_| {
-        let position = selfassess.profile.get().and_then(|p| p.position);
+        let position = self_assessment.profile.get().and_then(|p| p.position);
         standards
             .with_value(|s| {
                 position.and_then(|id| s.position(&id).cloned()).map(|p| {
@@ -116,7 +115,7 @@ fn SelfAssessment(catalog: Catalog, standards: Standards) -> impl IntoView {
                 })
             })
     });
-    let signed_in = move || sync.identity.read().is_some();
+    let signed_in = move || session.identity.read().is_some();
     view! {
         <section class="card" aria-labelledby="profile-heading">
             <h2 id="profile-heading">{t!(i18n, profile_title)}</h2>
@@ -198,10 +197,10 @@ fn capitalised(s: &str) -> String {
 
 #[component]
 fn ProfileForm(standards: Standards) -> impl IntoView {
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
-    let stored = selfassess.profile.get_untracked();
+    let stored = self_assessment.profile.get_untracked();
     let position = RwSignal::new(
         stored
             .as_ref()
@@ -215,13 +214,11 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
             (q, RwSignal::new(held.to_owned()))
         })
         .collect();
-    let busy = RwSignal::new(false);
-    let saved = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
+    let save = Save::new(move |profile| self_assessment.save_profile(profile));
     let all = StoredValue::new(levels.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if save.busy_untracked() {
             return;
         }
         let mut profile = Profile::new(0);
@@ -230,18 +227,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
         for (q, v) in all.get_value() {
             set_level(&mut profile, q, &v.get_untracked());
         }
-        busy.set(true);
-        saved.set(false);
-        leptos::task::spawn_local(async move {
-            match selfassess.save_profile(profile).await {
-                Ok(()) => {
-                    saved.set(true);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        save.dispatch(profile);
     };
     let positions = standards.positions.clone();
     let selects = levels
@@ -262,7 +248,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
             view! {
                 <div class="form-row">
                     <label for=id.clone()>{move || capitalised(label.get(lang.get()))}</label>
-                    <select id=id on:change=move |ev| { value.set(event_target_value(&ev)); saved.set(false); }>
+                    <select id=id on:change=move |ev| { value.set(event_target_value(&ev)); save.edited(); }>
                         <option value="" selected=move || value.get().is_empty()>{t!(i18n, profile_not_stated)}</option>
                         {options}
                     </select>
@@ -271,8 +257,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
         })
         .collect_view();
     let message = Signal::derive(move || {
-        error
-            .get()
+        save.error()
             .map(|e| t_string!(i18n, error_save_rating, reason = e.plain(lang.get())))
             .unwrap_or_default()
     });
@@ -280,7 +265,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
         <form class="form" data-testid="profile-form" on:submit=submit>
             <div class="form-row">
                 <label for="profile-position">{t!(i18n, profile_position)}</label>
-                <select id="profile-position" on:change=move |ev| { position.set(event_target_value(&ev)); saved.set(false); }>
+                <select id="profile-position" on:change=move |ev| { position.set(event_target_value(&ev)); save.edited(); }>
                     <option value="" selected=move || position.get().is_empty()>{t!(i18n, profile_choose_position)}</option>
                     {positions
                         .into_iter()
@@ -297,14 +282,14 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
                 </select>
             </div>
             {selects}
-            <Show when=move || error.get().is_some()>
+            <Show when=move || save.error().is_some()>
                 <ErrorNotice message=message />
             </Show>
             <div class="actions">
-                <button type="submit" class="button button-primary" data-testid="profile-save" disabled=move || busy.get()>
+                <button type="submit" class="button button-primary" data-testid="profile-save" disabled=move || save.busy()>
                     {t!(i18n, profile_save)}
                 </button>
-                <Show when=move || saved.get()>
+                <Show when=move || save.saved()>
                     <span class="saved-note" role="status" data-testid="profile-saved">{t!(i18n, profile_saved)}</span>
                 </Show>
             </div>
@@ -451,12 +436,12 @@ fn GapReportView(report: GapReport) -> impl IntoView {
 /// My latest self-rating of each competency beside what my scenarios measured.
 #[component]
 fn VsMeasured(catalog: Catalog, summaries: Memo<Vec<AttemptSummary>>) -> impl IntoView {
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
     let catalog = StoredValue::new(catalog);
     let rows = Memo::new(move |_| {
-        let mine = selfassess.my_ratings();
+        let mine = self_assessment.my_ratings();
         if mine.is_empty() {
             return Vec::new();
         }
@@ -488,38 +473,24 @@ fn VsMeasured(catalog: Catalog, summaries: Memo<Vec<AttemptSummary>>) -> impl In
 /// What is shared with the training centre, and the learner's two choices.
 #[component]
 fn ConsentBlock() -> impl IntoView {
-    let selfassess = use_selfassess();
+    let self_assessment = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
-    let busy = RwSignal::new(false);
-    let saved = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
+    let save = Save::new(move |consent| self_assessment.save_consent(consent));
     let change = move |ratings: bool| {
-        if busy.get_untracked() {
+        if save.busy_untracked() {
             return;
         }
-        let mut consent = selfassess.consent.get_untracked();
+        let mut consent = self_assessment.consent.get_untracked();
         if ratings {
             consent.share_self_ratings = !consent.share_self_ratings;
         } else {
             consent.share_profile = !consent.share_profile;
         }
-        busy.set(true);
-        saved.set(false);
-        leptos::task::spawn_local(async move {
-            match selfassess.save_consent(consent).await {
-                Ok(()) => {
-                    saved.set(true);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        save.dispatch(consent);
     };
     let message = Signal::derive(move || {
-        error
-            .get()
+        save.error()
             .map(|e| t_string!(i18n, error_save_rating, reason = e.plain(lang.get())))
             .unwrap_or_default()
     });
@@ -534,8 +505,8 @@ fn ConsentBlock() -> impl IntoView {
                 <input
                     id="consent-ratings"
                     type="checkbox"
-                    prop:checked=move || selfassess.consent.get().share_self_ratings
-                    disabled=move || busy.get()
+                    prop:checked=move || self_assessment.consent.get().share_self_ratings
+                    disabled=move || save.busy()
                     on:change=move |_| change(true)
                     aria-describedby="consent-ratings-hint"
                 />
@@ -546,18 +517,18 @@ fn ConsentBlock() -> impl IntoView {
                 <input
                     id="consent-position"
                     type="checkbox"
-                    prop:checked=move || selfassess.consent.get().share_profile
-                    disabled=move || busy.get()
+                    prop:checked=move || self_assessment.consent.get().share_profile
+                    disabled=move || save.busy()
                     on:change=move |_| change(false)
                     aria-describedby="consent-position-hint"
                 />
                 <label for="consent-position">{t!(i18n, consent_share_position)}</label>
             </div>
             <p id="consent-position-hint" class="meta">{t!(i18n, consent_share_position_hint)}</p>
-            <Show when=move || error.get().is_some()>
+            <Show when=move || save.error().is_some()>
                 <ErrorNotice message=message />
             </Show>
-            <Show when=move || saved.get()>
+            <Show when=move || save.saved()>
                 <p class="saved-note" role="status" data-testid="consent-saved">{t!(i18n, consent_saved)}</p>
             </Show>
         </section>

@@ -8,9 +8,6 @@
 //! pure core's `boiduong_core::selfassess` and `xapi::{self_rating_statements,
 //! evaluation_statements}`; this module only wires them to storage and the outbox.
 
-pub mod evaluation_form;
-pub mod rating_form;
-
 use boiduong_core::model::{Catalog, ContentKind};
 use boiduong_core::selfassess::rating::Phase;
 use boiduong_core::selfassess::{Consent, Evaluation, Profile, SelfRating};
@@ -23,48 +20,69 @@ use boiduong_core::sync::anonymous_send_after;
 use crate::error::AppError;
 use crate::net::config::AnonymousAccount;
 use crate::platform::now_ms;
+use crate::session::{use_session, Session};
 use crate::state::{use_app_state, AppState};
-use crate::storage::selfassess::SelfRecord;
+use crate::storage::self_assessment::SelfRecord;
 use crate::storage::Queued;
-use crate::sync::{use_sync, SyncState};
 
 #[derive(Clone, Copy)]
-pub struct SelfAssessState {
+pub struct SelfAssessment {
     app: AppState,
-    sync: SyncState,
+    sync: Session,
     /// The UI language (statements carry it in `context.language`).
     lang: Signal<Lang>,
     /// Profile, consent and records have been read from storage.
-    pub loaded: RwSignal<bool>,
-    pub profile: RwSignal<Option<Profile>>,
+    pub loaded: ReadSignal<bool>,
+    set_loaded: WriteSignal<bool>,
+    pub profile: ReadSignal<Option<Profile>>,
+    set_profile: WriteSignal<Option<Profile>>,
     /// Why the stored profile could not be read (it is kept, untouched, until replaced).
-    pub profile_error: RwSignal<Option<AppError>>,
-    pub consent: RwSignal<Consent>,
+    pub profile_error: ReadSignal<Option<AppError>>,
+    set_profile_error: WriteSignal<Option<AppError>>,
+    pub consent: ReadSignal<Consent>,
+    set_consent: WriteSignal<Consent>,
     /// Every self-rating on the device, with whether it was shared.
-    pub ratings: RwSignal<Vec<(SelfRating, bool)>>,
-    pub evaluations: RwSignal<Vec<Evaluation>>,
+    pub ratings: ReadSignal<Vec<(SelfRating, bool)>>,
+    set_ratings: WriteSignal<Vec<(SelfRating, bool)>>,
+    pub evaluations: ReadSignal<Vec<Evaluation>>,
+    set_evaluations: WriteSignal<Vec<Evaluation>>,
     /// Self-assessment records that could not be read (kept).
-    pub damaged: RwSignal<usize>,
+    pub damaged: ReadSignal<usize>,
+    set_damaged: WriteSignal<usize>,
 }
 
-pub fn use_selfassess() -> SelfAssessState {
-    expect_context::<SelfAssessState>()
+pub fn use_self_assessment() -> SelfAssessment {
+    expect_context::<SelfAssessment>()
 }
 
 /// Provides the state (once, by the shell) and reads it from storage when storage is open.
-pub fn provide_selfassess() -> SelfAssessState {
+pub fn provide_self_assessment() -> SelfAssessment {
     let app = use_app_state();
-    let state = SelfAssessState {
+    let loaded = signal(false);
+    let profile = signal(None);
+    let profile_error = signal(None);
+    let consent = signal(Consent::default());
+    let ratings = signal(Vec::new());
+    let evaluations = signal(Vec::new());
+    let damaged = signal(0);
+    let state = SelfAssessment {
         app,
-        sync: use_sync(),
+        sync: use_session(),
         lang: crate::state::use_lang(),
-        loaded: RwSignal::new(false),
-        profile: RwSignal::new(None),
-        profile_error: RwSignal::new(None),
-        consent: RwSignal::new(Consent::default()),
-        ratings: RwSignal::new(Vec::new()),
-        evaluations: RwSignal::new(Vec::new()),
-        damaged: RwSignal::new(0),
+        loaded: loaded.0,
+        set_loaded: loaded.1,
+        profile: profile.0,
+        set_profile: profile.1,
+        profile_error: profile_error.0,
+        set_profile_error: profile_error.1,
+        consent: consent.0,
+        set_consent: consent.1,
+        ratings: ratings.0,
+        set_ratings: ratings.1,
+        evaluations: evaluations.0,
+        set_evaluations: evaluations.1,
+        damaged: damaged.0,
+        set_damaged: damaged.1,
     };
     provide_context(state);
     // Another account (or a sign-out): forget the previous one's at once, so the next
@@ -110,15 +128,15 @@ fn queued(
         .collect()
 }
 
-impl SelfAssessState {
+impl SelfAssessment {
     fn forget(self) {
-        self.loaded.set(false);
-        self.profile.set(None);
-        self.profile_error.set(None);
-        self.consent.set(Consent::default());
-        self.ratings.set(Vec::new());
-        self.evaluations.set(Vec::new());
-        self.damaged.set(0);
+        self.set_loaded.set(false);
+        self.set_profile.set(None);
+        self.set_profile_error.set(None);
+        self.set_consent.set(Consent::default());
+        self.set_ratings.set(Vec::new());
+        self.set_evaluations.set(Vec::new());
+        self.set_damaged.set(0);
     }
 
     /// Reads `account`'s records ("" = nobody signed in: nothing to read). A read that
@@ -132,7 +150,7 @@ impl SelfAssessState {
             move || self.app.learner_id.get_untracked() == account
         };
         if account.is_empty() {
-            self.loaded.set(true);
+            self.set_loaded.set(true);
             return;
         }
         let profile = storage.load_profile(&account).await;
@@ -142,21 +160,21 @@ impl SelfAssessState {
             return;
         }
         match profile {
-            Ok(p) => self.profile.set(p),
-            Err(e) => self.profile_error.set(Some(e)),
+            Ok(p) => self.set_profile.set(p),
+            Err(e) => self.set_profile_error.set(Some(e)),
         }
         if let Ok(c) = consent {
-            self.consent.set(c);
+            self.set_consent.set(c);
         }
         match records {
             Ok(found) => {
-                self.ratings.set(found.ratings);
-                self.evaluations.set(found.evaluations);
-                self.damaged.set(found.damaged);
+                self.set_ratings.set(found.ratings);
+                self.set_evaluations.set(found.evaluations);
+                self.set_damaged.set(found.damaged);
             }
-            Err(e) => self.profile_error.set(Some(e)),
+            Err(e) => self.set_profile_error.set(Some(e)),
         }
-        self.loaded.set(true);
+        self.set_loaded.set(true);
     }
 
     /// Reads the signed-in account's records again (after an import added some).
@@ -185,8 +203,8 @@ impl SelfAssessState {
         profile.updated_at_ms = now_ms();
         let account = self.account()?;
         self.storage()?.save_profile(&account, &profile).await?;
-        self.profile.set(Some(profile));
-        self.profile_error.set(None);
+        self.set_profile.set(Some(profile));
+        self.set_profile_error.set(None);
         Ok(())
     }
 
@@ -194,7 +212,7 @@ impl SelfAssessState {
     pub async fn save_consent(self, consent: Consent) -> Result<(), AppError> {
         let account = self.account()?;
         self.storage()?.save_consent(&account, &consent).await?;
-        self.consent.set(consent);
+        self.set_consent.set(consent);
         Ok(())
     }
 
@@ -233,7 +251,7 @@ impl SelfAssessState {
         self.storage()?
             .save_self_record(&account, &record, &statements)
             .await?;
-        self.ratings.update(|all| all.push((rating, shared)));
+        self.set_ratings.update(|all| all.push((rating, shared)));
         if shared {
             self.sync.kick();
         }
@@ -277,7 +295,7 @@ impl SelfAssessState {
                 &statements,
             )
             .await?;
-        self.evaluations.update(|all| all.push(evaluation));
+        self.set_evaluations.update(|all| all.push(evaluation));
         self.sync.kick();
         Ok(())
     }

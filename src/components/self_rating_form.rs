@@ -8,12 +8,12 @@ use boiduong_core::selfassess::rating::ModuleLink;
 use boiduong_core::selfassess::SelfRating;
 use leptos::prelude::*;
 
-use super::use_selfassess;
 use crate::components::likert::Likert;
 use crate::components::notice::ErrorNotice;
-use crate::error::AppError;
 use crate::i18n::*;
 use crate::platform::{new_uuid, now_ms};
+use crate::state::save::Save;
+use crate::state::self_assessment::use_self_assessment;
 use crate::state::{use_app_state, use_lang};
 
 #[component]
@@ -29,7 +29,7 @@ pub fn RatingForm(
     #[prop(into)]
     id: String,
 ) -> impl IntoView {
-    let state = use_selfassess();
+    let state = use_self_assessment();
     let app = use_app_state();
     let i18n = use_i18n();
     let lang = use_lang();
@@ -39,16 +39,17 @@ pub fn RatingForm(
         .map(|c| (c.clone(), RwSignal::new(None)))
         .collect();
     let missing = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let saved = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
     let catalog = StoredValue::new(catalog);
     let link = StoredValue::new(link);
     let all = StoredValue::new(values.clone());
 
+    let save = Save::new(move |rating| {
+        let catalog = catalog.get_value();
+        async move { state.save_rating(rating, &catalog).await }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() || saved.get_untracked() {
+        if save.busy_untracked() || save.saved_untracked() {
             return;
         }
         let ratings: BTreeMap<String, u8> = all
@@ -68,18 +69,7 @@ pub fn RatingForm(
             ratings,
             at_ms: now_ms(),
         };
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let catalog = catalog.get_value();
-            match state.save_rating(rating, &catalog).await {
-                Ok(()) => {
-                    saved.set(true);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        save.dispatch(rating);
     };
 
     let questions = values
@@ -106,7 +96,7 @@ pub fn RatingForm(
                     labels=labels
                     value=value
                     invalid=invalid
-                    disabled=Signal::derive(move || saved.get())
+                    disabled=Signal::derive(move || save.saved())
                 />
             }
         })
@@ -119,8 +109,7 @@ pub fn RatingForm(
         }
     };
     let message = Signal::derive(move || {
-        error
-            .get()
+        save.error()
             .map(|e| t_string!(i18n, error_save_rating, reason = e.plain(lang.get())))
             .unwrap_or_default()
     });
@@ -132,13 +121,13 @@ pub fn RatingForm(
             <Show when=move || missing.get()>
                 <p class="field-error" role="alert">{t!(i18n, rating_missing)}</p>
             </Show>
-            <Show when=move || error.get().is_some()>
+            <Show when=move || save.error().is_some()>
                 <ErrorNotice message=message />
             </Show>
             <Show
-                when=move || saved.get()
+                when=move || save.saved()
                 fallback=move || view! {
-                    <button type="submit" class="button button-primary" data-testid="rating-save" disabled=move || busy.get()>
+                    <button type="submit" class="button button-primary" data-testid="rating-save" disabled=move || save.busy()>
                         {t!(i18n, rating_save)}
                     </button>
                 }

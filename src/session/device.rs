@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 use crate::crypto::{self, Sealed};
 use crate::error::AppError;
 use crate::net::lrs::Credentials;
+use crate::platform::prefs;
 use crate::storage::Storage;
 
 /// localStorage key of the sealed credential.
@@ -31,10 +32,6 @@ pub const REMEMBER_KEY: &str = "boiduong.remember";
 const DEVICE_KEY: &str = "remember";
 const REMEMBER_FORMAT: u64 = 1;
 const DAY_MS: i64 = 86_400_000;
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
 
 /// Seals `credentials` with a new device key and keeps them for `days` from `now_ms`.
 pub async fn remember(
@@ -57,16 +54,13 @@ pub async fn remember(
         "iv": crypto::to_hex(&sealed.iv),
         "data": crypto::to_hex(&sealed.data),
     });
-    local_storage()
-        .ok_or_else(|| AppError::StorageUnavailable("localStorage".into()))?
-        .set_item(REMEMBER_KEY, &blob.to_string())
-        .map_err(|_| AppError::StorageFull)
+    prefs::set(REMEMBER_KEY, &blob.to_string())
 }
 
 /// The remembered credential, if one is kept, opens with this device's key and has not
 /// expired at `now_ms`. An expired or unreadable one is forgotten.
 pub async fn remembered(storage: &Storage, now_ms: i64) -> Option<Credentials> {
-    let text = local_storage()?.get_item(REMEMBER_KEY).ok().flatten()?;
+    let text = prefs::get(REMEMBER_KEY)?;
     let found = open_remembered(storage, &text, now_ms).await;
     if found.is_none() {
         forget(storage).await;
@@ -97,18 +91,14 @@ async fn open_remembered(storage: &Storage, text: &str, now_ms: i64) -> Option<C
 
 /// Forgets the remembered credential: the sealed bytes and the key that opens them.
 pub async fn forget(storage: &Storage) {
-    if let Some(ls) = local_storage() {
-        let _ = ls.remove_item(REMEMBER_KEY);
-    }
+    prefs::remove(REMEMBER_KEY);
     let _ = storage.delete_key(DEVICE_KEY).await;
 }
 
 /// Forgets the sealed bytes at once (no storage at hand; the key goes with the next
 /// [`forget`] or sign-out).
 pub fn forget_now() {
-    if let Some(ls) = local_storage() {
-        let _ = ls.remove_item(REMEMBER_KEY);
-    }
+    prefs::remove(REMEMBER_KEY);
 }
 
 fn verifier_key(account: &str) -> String {
