@@ -20,6 +20,9 @@ pub struct Filter {
     pub since_ms: Option<i64>,
     /// Only attempts that started before this time (exclusive), so day ranges chain.
     pub until_ms: Option<i64>,
+    /// Learners the trainer hid from the class (joined it by mistake), by account name:
+    /// none of their statements counts.
+    pub hidden: BTreeSet<String>,
 }
 
 /// A module or scenario, as found in activity ids `{base}/modules/{id}…`, `{base}/scenarios/{id}…`.
@@ -422,6 +425,9 @@ impl Class {
         for s in statements {
             if !seen.insert(s.id.as_str()) {
                 skipped.duplicates += 1;
+                continue;
+            }
+            if !filter.hidden.is_empty() && filter.hidden.contains(&s.actor.name) {
                 continue;
             }
             if s.verb == VOIDED {

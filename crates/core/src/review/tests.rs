@@ -433,6 +433,7 @@ fn filters() {
         class_code: Some("k1".into()),
         since_ms: Some(T0 + DAY),
         until_ms: None,
+        ..Filter::default()
     };
     let page = parse_page(&f.json).expect("page");
     let c = Class::build(&page.statements, BASE, &day1, &versions());
@@ -442,6 +443,7 @@ fn filters() {
         class_code: None,
         since_ms: Some(T0),
         until_ms: Some(T0 + DAY),
+        ..Filter::default()
     };
     let c = Class::build(&page.statements, BASE, &day0, &versions());
     let r = scenario_review(&c, &f.scenario);
