@@ -1,7 +1,7 @@
 // End-to-end tests of the built portal (dist/): a real Chromium (Debian's, never a downloaded
 // one), the app served by our own static server with the SPA fallback, Vietnamese first, and
 // a fresh Ralph LRS for the run (its data is deleted afterwards).
-// Build first: source scripts/env.sh && trunk build --release
+// Build first: scripts/build.sh (both apps into dist/)
 // Run: npx playwright test
 // Ports (tests/e2e/env.mjs): app 4173, LRS 8100, the fault proxy 8110 (run by sync.spec) and
 // a second copy of the app pointing at the proxy 4174; each can be moved with E2E_*_PORT.

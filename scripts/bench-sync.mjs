@@ -414,7 +414,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 let ok = false;
 try {
   if (!existsSync(join(dist, 'index.html')) || !existsSync(join(dist, 'config.json'))) {
-    throw new Error(`${dist} has no built portal (index.html, config.json): build it first (trunk build --release)`);
+    throw new Error(`${dist} has no built portal (index.html, config.json): build it first (scripts/build.sh)`);
   }
   // The portal, served from a copy whose config points at the benchmark's LRS.
   const site = join(work, 'site');

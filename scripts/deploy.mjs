@@ -1,8 +1,10 @@
 // The deploy step of a built portal (dist/): writes its config.json and pins the
 // Content-Security-Policy's connect-src to the configured LRS's origin ('self' + that origin,
-// nothing else), in the <meta> tag of index.html, which is also the policy the static server
-// and the nginx snippet send as a header (scripts/security-headers.mjs). The service worker's
-// version changes with them, so browsers pick the new config and policy up.
+// nothing else), in the <meta> tag of both apps' pages (index.html, and trainer/index.html
+// when the trainer app is built), which is also the policy the static server and the nginx
+// snippet send as a header (scripts/security-headers.mjs). The service worker's version
+// changes with them, so browsers pick the new config and policy up; the brotli and gzip
+// copies of the rewritten files are made again (scripts/precompress.mjs).
 //
 // Usage: node scripts/deploy.mjs DIR CONFIG_JSON [--lrs-endpoint URL] [--nginx FILE]
 //   CONFIG_JSON    the deployment's config (see README, "Pointing the portal at another LRS");
@@ -16,7 +18,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { directives, metaPolicy, policyText, securityHeaders, withMetaPolicy } from './security-headers.mjs';
+import { writeCopies } from './precompress.mjs';
+import { APP_PAGES, directives, metaPolicy, policyText, securityHeaders, withMetaPolicy } from './security-headers.mjs';
 
 const REQUIRED = ['portal_name', 'lrs_endpoint', 'base_iri', 'account_home_page'];
 const KNOWN = new Set([...REQUIRED, 'trainer_accounts', 'preview', 'anonymous_account', 'remember_days', 'trainer_cache_days']);
@@ -69,26 +72,43 @@ export function pinConnectSrc(policy, origin) {
 }
 
 /**
- * Deploys `config` into the built portal in `dir`: config.json, the pinned policy in
- * index.html, a new service-worker version. Returns the security headers now in force.
+ * Deploys `config` into the built portal in `dir`: config.json, the pinned policy in each
+ * app's page, a new service-worker version, fresh compressed copies of what changed. Returns
+ * the security headers now in force.
  */
 export function deploy(dir, config, { nginx } = {}) {
   const root = resolve(dir);
   const origin = checkConfig(config);
-  const indexPath = join(root, 'index.html');
-  const html = readFileSync(indexPath, 'utf8');
-  const policy = metaPolicy(html);
-  if (!policy) throw new Error(`${indexPath} has no Content-Security-Policy <meta> tag`);
-  const pinned = pinConnectSrc(policy, origin);
+  const pages = APP_PAGES.map((page) => join(root, page)).filter((path, i) => i === 0 || existsSync(path));
+  const newPages = pages.map((path) => {
+    const html = readFileSync(path, 'utf8');
+    const policy = metaPolicy(html);
+    if (!policy) throw new Error(`${path} has no Content-Security-Policy <meta> tag`);
+    return withMetaPolicy(html, pinConnectSrc(policy, origin));
+  });
+  // One policy for the whole origin (the nginx snippet's add_header lines hold one).
+  const policies = new Set(newPages.map(metaPolicy));
+  if (policies.size > 1) throw new Error(`${APP_PAGES.join(' and ')} carry different Content-Security-Policies`);
   const configText = `${JSON.stringify(config, null, 2)}\n`;
   writeFileSync(join(root, 'config.json'), configText);
-  const newHtml = withMetaPolicy(html, pinned);
-  writeFileSync(indexPath, newHtml);
+  const rewritten = [];
+  pages.forEach((path, i) => {
+    writeFileSync(path, newPages[i]);
+    rewritten.push(path);
+  });
   const swPath = join(root, 'sw.js');
   if (existsSync(swPath)) {
     const sw = readFileSync(swPath, 'utf8');
-    const version = createHash('sha256').update(sw).update(configText).update(newHtml).digest('hex').slice(0, 16);
+    const hash = createHash('sha256').update(sw).update(configText);
+    for (const html of newPages) hash.update(html);
+    const version = hash.digest('hex').slice(0, 16);
     writeFileSync(swPath, sw.replace(/^const VERSION = "[0-9a-f]+";/m, `const VERSION = "${version}";`));
+    rewritten.push(swPath);
+  }
+  // A build served compressed (scripts/build.sh) gets copies of the new texts; a bare
+  // `trunk build` has none and gets none.
+  for (const path of rewritten) {
+    if (existsSync(`${path}.br`) || existsSync(`${path}.gz`)) writeCopies(path);
   }
   const headers = securityHeaders(root);
   if (nginx) {

@@ -1,13 +1,18 @@
 // The security headers every response of the portal carries (scripts/static-server.mjs sends
 // them; scripts/deploy.mjs writes them as an nginx snippet; docs/deploy-nginx.md):
-//   Content-Security-Policy      the policy of the built index.html's <meta> tag (one source),
-//                                plus frame-ancestors 'none' (a <meta> policy cannot say it)
+//   Content-Security-Policy      the policy of the built app page's <meta> tag (one source:
+//                                index.html, or trainer/index.html for the trainer app, both
+//                                pinned alike by the deploy step), plus frame-ancestors 'none'
+//                                (a <meta> policy cannot say it)
 //   Referrer-Policy              no-referrer (no page address leaves with a request)
 //   Cross-Origin-Opener-Policy   same-origin (no other site keeps a handle on the window)
 //   X-Content-Type-Options       nosniff
 //   X-Frame-Options              DENY (frame-ancestors for browsers that predate it)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** The two apps' pages in a build: the learner app's, then the trainer app's (scripts/build.sh). */
+export const APP_PAGES = ['index.html', 'trainer/index.html'];
 
 const META = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"\s*\/?>/i;
 
@@ -43,10 +48,10 @@ export function headerPolicy(meta) {
   return policyText(list);
 }
 
-/** Every security header, for the built portal in `root` (its index.html's policy). */
-export function securityHeaders(root) {
-  const meta = metaPolicy(readFileSync(join(root, 'index.html'), 'utf8'));
-  if (!meta) throw new Error(`${root}/index.html has no Content-Security-Policy <meta> tag`);
+/** Every security header, for the built portal in `root` (the policy of its page `page`). */
+export function securityHeaders(root, page = 'index.html') {
+  const meta = metaPolicy(readFileSync(join(root, page), 'utf8'));
+  if (!meta) throw new Error(`${root}/${page} has no Content-Security-Policy <meta> tag`);
   return {
     'content-security-policy': headerPolicy(meta),
     'referrer-policy': 'no-referrer',

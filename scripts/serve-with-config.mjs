@@ -28,7 +28,9 @@ const cleanup = () => {
   rmSync(copy, { recursive: true, force: true });
 };
 
-cpSync(source, copy, { recursive: true });
+// Timestamps kept: the server sends a precompressed copy only if it is not older than its
+// file (the deploy step makes the copies of the files it rewrites again).
+cpSync(source, copy, { recursive: true, preserveTimestamps: true });
 const config = JSON.parse(readFileSync(configFile ?? join(copy, 'config.json'), 'utf8'));
 config.lrs_endpoint = endpoint;
 try {

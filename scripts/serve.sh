@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The README's serve command: installs what is missing, builds the portal (release), starts
-# the local reference LRS (Ralph) on 127.0.0.1:8100 with the demo accounts, and serves the
-# portal at http://127.0.0.1:8080 until Ctrl-C (which also stops the LRS): a copy of dist/
-# deployed with the demo config (scripts/demo-config.json: authoring preview, the anonymous
-# account; connect-src pinned to the LRS) by scripts/deploy.mjs, with the security headers
-# (curl -sI http://127.0.0.1:8080/ shows them).
+# The README's serve command: installs what is missing, builds the portal (release, both
+# apps, with brotli and gzip copies), starts the local reference LRS (Ralph) on
+# 127.0.0.1:8100 with the demo accounts, and serves the portal compressed at
+# http://127.0.0.1:8080 (the trainer app at /trainer/) until Ctrl-C (which also stops the
+# LRS): a copy of dist/ deployed with the demo config (scripts/demo-config.json: authoring
+# preview, the anonymous account; connect-src pinned to the LRS) by scripts/deploy.mjs, with
+# the security headers (curl -sI http://127.0.0.1:8080/ shows them).
 # LRS data persist between runs in ${BOIDUONG_STATE:-$HOME/.local/state/boiduong}/lrs.
 #
 # On the first start on a data dir, a demo class (mã lớp QLNN-2026-01, 40 simulated learners
@@ -32,8 +33,8 @@ HOME_PAGE="$(node -p "JSON.parse(require('fs').readFileSync('public/config.json'
 SEED_PREFIX="hocvien-seed-"
 SEED_LEARNERS=40
 
-echo "serve: building the portal (release)"
-trunk build --release
+echo "serve: building the portal (release: the learner app and the trainer app)"
+scripts/build.sh
 
 # A previous run's LRS on this data dir is stopped first (start.sh refuses a second one).
 scripts/lrs/stop.sh --data-dir "$LRS_DATA" >/dev/null 2>&1 || true

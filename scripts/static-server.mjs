@@ -1,12 +1,17 @@
 // Serves a built portal (dist/) on 127.0.0.1 with the single-page-app fallback: any path
-// that is not a file gets index.html, so /module/x can be reloaded. Every answer carries the
-// security headers of scripts/security-headers.mjs: the Content-Security-Policy of the
-// served index.html (as pinned by scripts/deploy.mjs) as a header with frame-ancestors
-// 'none', Referrer-Policy, Cross-Origin-Opener-Policy, nosniff. Used by the serve command and
-// by the end-to-end tests. Usage: node scripts/static-server.mjs DIR PORT
+// that is not a file gets its app's page, so /module/x can be reloaded: /trainer/… and
+// /preview/… get trainer/index.html (the trainer app), anything else index.html (the learner
+// app). A file's brotli or gzip copy made by the build (scripts/precompress.mjs) is sent when
+// the browser accepts it and the copy is not older than the file. Hashed files are cached for
+// a year. Every answer carries the security headers of scripts/security-headers.mjs: the
+// Content-Security-Policy of the served app's page (as pinned by scripts/deploy.mjs) as a
+// header with frame-ancestors 'none', Referrer-Policy, Cross-Origin-Opener-Policy, nosniff.
+// Used by the serve command and by the end-to-end tests.
+// Usage: node scripts/static-server.mjs DIR PORT
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { securityHeaders } from './security-headers.mjs';
 
 const root = resolve(process.argv[2] ?? 'dist');
@@ -37,8 +42,34 @@ async function fileFor(urlPath) {
   return null;
 }
 
-// Read once; a deploy that rewrites index.html restarts the server.
+/** The page of the app that serves `urlPath` (the rule of `AppKind::of` in src/app.rs); the
+ * learner app's when the trainer app is not built (`trunk build` alone). */
+async function appPage(urlPath) {
+  const trainer = join(root, 'trainer', 'index.html');
+  if (/^\/(trainer|preview)(\/|$|\?)/.test(urlPath) && (await stat(trainer).catch(() => null))) return trainer;
+  return join(root, 'index.html');
+}
+
+/** The precompressed copy of `path` to send, if the browser accepts it and it is current. */
+async function encodedCopy(path, accept) {
+  const source = await stat(path);
+  for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']]) {
+    if (!new RegExp(`\\b${encoding}\\b`).test(accept)) continue;
+    try {
+      const copy = await stat(path + suffix);
+      if (copy.isFile() && copy.mtimeMs >= source.mtimeMs) return { encoding, path: path + suffix };
+    } catch {
+      // no copy of this file in this encoding
+    }
+  }
+  return null;
+}
+
+// Read once; a deploy that rewrites the pages restarts the server. The trainer app's pages
+// and files carry its own page's policy (the same as the learner's once deployed).
 const security = securityHeaders(root);
+const trainerSecurity = existsSync(join(root, 'trainer', 'index.html')) ? securityHeaders(root, 'trainer/index.html') : security;
+const headersFor = (path) => (path.startsWith(join(root, 'trainer') + sep) ? trainerSecurity : security);
 
 createServer(async (req, res) => {
   try {
@@ -49,13 +80,18 @@ createServer(async (req, res) => {
       res.end('not found');
       return;
     }
-    path ??= join(root, 'index.html');
-    const body = await readFile(path);
-    const hashed = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|svg)$/.test(path);
+    path ??= await appPage(req.url ?? '/');
+    const copy = await encodedCopy(path, String(req.headers['accept-encoding'] ?? ''));
+    const body = await readFile(copy?.path ?? path);
+    // trunk's hashed files (its hash is written without leading zeros), and content files
+    // named after their content version
+    const hashed = /(-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|svg)|\.[0-9a-f]{16}\.json)$/.test(path);
     res.writeHead(200, {
-      ...security,
+      ...headersFor(path),
       'content-type': types[extname(path)] ?? 'application/octet-stream',
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      vary: 'accept-encoding',
+      ...(copy ? { 'content-encoding': copy.encoding } : {}),
     });
     res.end(body);
   } catch (e) {

@@ -1,11 +1,16 @@
-// Boiduong service worker (generated into dist/sw.js by scripts/trunk-post-build.mjs, which
-// prepends VERSION and PRECACHE). Precaches the app shell and all compiled content of one
-// build under one cache name, so a new build replaces the old cache atomically on
+// Boiduong service worker (generated into dist/sw.js by scripts/make-sw.mjs, which prepends
+// VERSION and PRECACHE). One worker for both apps (the learner app at /, the trainer app at
+// /trainer/): precaches both apps and all compiled content of one build under one cache name, so a new build replaces the old cache atomically on
 // activation. The new worker waits until the learner clicks "update" (message
 // "skip-waiting"), never in the middle of an attempt. Requests to other origins (the LRS)
 // are never intercepted or cached.
 /* global VERSION, PRECACHE */
 const CACHE = `boiduong-${VERSION}`;
+
+/** The page of the app that serves `pathname` (the rule of `AppKind::of` in src/app.rs). */
+function appPage(pathname) {
+  return /^\/(trainer|preview)(\/|$)/.test(pathname) ? '/trainer/index.html' : '/index.html';
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
@@ -30,13 +35,13 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return; // the LRS: straight to the network
   if (request.mode === 'navigate') {
-    // Any route of the app: the network when it answers, else the cached shell.
+    // Any route of either app: the network when it answers, else that app's cached page.
     event.respondWith((async () => {
       try {
         return await fetch(request);
       } catch {
         const cache = await caches.open(CACHE);
-        return (await cache.match('/index.html')) || Response.error();
+        return (await cache.match(appPage(url.pathname))) || Response.error();
       }
     })());
     return;

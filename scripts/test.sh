@@ -8,8 +8,9 @@
 #      finds no error (at least 3 endings, 2 competencies scored, feedback on every choice)
 #   4. LRS: the local Ralph starts with the workarounds and passes its smoke test
 #   5. browser: wasm-bindgen-test in headless Chromium (IndexedDB adapter)
-#   6. end to end: release build, Playwright + axe in Debian's Chromium
-# Stops at the first failing tier. Figures (bundle size) are printed at the end.
+#   6. end to end: release build of both apps, Playwright + axe in Debian's Chromium
+# Stops at the first failing tier. Figures (first-load bytes per app) are printed at the end,
+# and the learner app's first load must stay within its budget (size-budget.json).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -55,8 +56,8 @@ rm -rf "$LRS_DATA"
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p boiduong --target wasm32-unknown-unknown --test web_storage --test web_accounts
 
-step "release build (trunk)"
-trunk build --release
+step "release build (both apps, trunk; precompressed copies)"
+scripts/build.sh
 
 step "class simulator (boiduong-synth): its statements validate; built for the trainer e2e"
 cargo build --quiet --release -p boiduong-core --features compiler --bin boiduong-synth
@@ -67,7 +68,7 @@ node tests/xapi/validate.mjs target/tmp/synth-statements.json
 step "end-to-end tests (Playwright, Debian chromium, axe)"
 npx playwright test
 
-step "figures"
+step "figures: first load per app; the learner app's within its budget (size-budget.json)"
 scripts/bench-size.sh dist
 
 printf '\nall tests passed in %d s\n' "$((SECONDS - started))"

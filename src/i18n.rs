@@ -109,13 +109,24 @@ pub fn fill(template: &str, values: &[(&str, String)]) -> String {
     out
 }
 
+/// The reactive text of one key, as `t!(i18n, key)` writes it. Every key gives the same
+/// closure type (the key is a function pointer inside it), so the renderer's code for a
+/// reactive text is in the wasm once: a closure written at each of the ~200 places would be
+/// a type of its own, and a copy of that code each (twiggy showed them among the largest
+/// items of the learner's wasm).
+pub fn text(
+    i18n: I18n,
+    key: fn(&'static Strings) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || key(i18n.get())
+}
+
 /// `t!(i18n, key)` or `t!(i18n, key, name = value, ...)`: a reactive closure for views.
 #[macro_export]
 macro_rules! t {
-    ($i18n:expr, $key:ident) => {{
-        let i18n = $i18n;
-        move || i18n.get().$key
-    }};
+    ($i18n:expr, $key:ident) => {
+        $crate::i18n::text($i18n, |s| s.$key)
+    };
     ($i18n:expr, $key:ident, $($name:ident = $value:expr),+ $(,)?) => {{
         let i18n = $i18n;
         move || $crate::i18n::fill(i18n.get().$key, &[$((stringify!($name), ($value).to_string())),+])

@@ -1,3 +1,4 @@
+//! The learner app (`/`): catalog, players, history, sign-in, sync, self-assessment.
 fn main() {
-    boiduong::start();
+    boiduong::start_learner();
 }

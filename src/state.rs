@@ -68,7 +68,7 @@ impl AppState {
             .filter(|s| s.kind == kind && s.content_id == id)
             .cloned()
             .collect();
-        list.sort_by_key(|s| std::cmp::Reverse(s.started_ms));
+        boiduong_core::order::sort_by_key(&mut list, |s| !s.started_ms);
         list
     }
 }

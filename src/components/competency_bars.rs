@@ -2,6 +2,7 @@
 
 use boiduong_core::model::Catalog;
 use boiduong_core::scenario::CompetencyResult;
+use boiduong_core::text::fixed;
 use boiduong_core::Lang;
 use leptos::prelude::*;
 
@@ -18,8 +19,9 @@ pub fn CompetencyBars(
     #[prop(into)]
     title: Signal<String>,
 ) -> impl IntoView {
-    let row_h = 34.0;
-    let height = row_h * results.len() as f64 + 8.0;
+    // whole numbers for the geometry, `fixed` for the figures: no float formatting
+    let row_h = 34;
+    let height = row_h * results.len() + 8;
     let rows = results.clone();
     let name = {
         let catalog = catalog.clone();
@@ -43,16 +45,16 @@ pub fn CompetencyBars(
                     .into_iter()
                     .enumerate()
                     .map(|(i, r)| {
-                        let y = 4.0 + row_h * i as f64;
+                        let y = 4 + row_h * i;
                         // The bar ends at 280 and the value is right-aligned at 316, so they never overlap.
                         let w = 160.0 * (r.level / 5.0).clamp(0.0, 1.0);
                         let id = r.competency.clone();
                         let name = name.clone();
                         view! {
-                            <text class="bars-label" x="0" y=y + 14.0>{move || name(&id, lang.get())}</text>
-                            <rect class="bars-track" x="120" y=y + 2.0 width="160" height="16" rx="3" />
-                            <rect class="bars-fill" x="120" y=y + 2.0 width=format!("{w:.1}") height="16" rx="3" />
-                            <text class="bars-value" x="316" y=y + 14.0 text-anchor="end">{format!("{:.1}", r.level)}</text>
+                            <text class="bars-label" x="0" y=y + 14>{move || name(&id, lang.get())}</text>
+                            <rect class="bars-track" x="120" y=y + 2 width="160" height="16" rx="3" />
+                            <rect class="bars-fill" x="120" y=y + 2 width=fixed(w, 1) height="16" rx="3" />
+                            <text class="bars-value" x="316" y=y + 14 text-anchor="end">{fixed(r.level, 1)}</text>
                         }
                     })
                     .collect_view()}
@@ -68,7 +70,7 @@ pub fn CompetencyBars(
                             view! {
                                 <tr>
                                     <th scope="row">{move || name(&id, lang.get())}</th>
-                                    <td>{format!("{:.1}/5", r.level)}</td>
+                                    <td>{format!("{}/5", fixed(r.level, 1))}</td>
                                 </tr>
                             }
                         })

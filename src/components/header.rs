@@ -1,8 +1,10 @@
-//! Site header: portal name, navigation, language switch.
+//! Site header: portal name, navigation, language switch. Shown by both apps: a link to
+//! the other app's page is a page load (`rel_for`).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::app::{rel_for, sign_in_href};
 use crate::i18n::*;
 
 #[component]
@@ -19,21 +21,31 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="header">
             <div class="header-inner">
-                <A href="/" attr:class="brand">
+                <A href="/" attr:class="brand" attr:rel=rel_for("/")>
                     <span class="brand-mark" aria-hidden="true">"BD"</span>
                     <span class="brand-text">
                         <span class="brand-name">{t!(i18n, app_name)}</span>
                         <span class="brand-tagline">{t!(i18n, app_tagline)}</span>
                     </span>
                 </A>
-                <nav class="nav" aria-label=move || t_string!(i18n, nav_main)>
-                    <A href="/" attr:class="nav-link">{t!(i18n, nav_catalog)}</A>
-                    <A href="/history" attr:class="nav-link">{t!(i18n, nav_history)}</A>
-                    <A href="/tu-danh-gia" attr:class="nav-link" attr:data-testid="nav-selfassess">
+                <nav class="nav" aria-label=t!(i18n, nav_main)>
+                    <A href="/" attr:class="nav-link" attr:rel=rel_for("/")>{t!(i18n, nav_catalog)}</A>
+                    <A href="/history" attr:class="nav-link" attr:rel=rel_for("/history")>{t!(i18n, nav_history)}</A>
+                    <A
+                        href="/tu-danh-gia"
+                        attr:class="nav-link"
+                        attr:rel=rel_for("/tu-danh-gia")
+                        attr:data-testid="nav-selfassess"
+                    >
                         {t!(i18n, nav_selfassess)}
                     </A>
                     <Show when=move || sync.identity.read().as_ref().is_some_and(|i| i.trainer)>
-                        <A href="/trainer" attr:class="nav-link" attr:data-testid="nav-trainer">
+                        <A
+                            href="/trainer"
+                            attr:class="nav-link"
+                            attr:rel=rel_for("/trainer")
+                            attr:data-testid="nav-trainer"
+                        >
                             {t!(i18n, nav_trainer)}
                         </A>
                     </Show>
@@ -42,7 +54,7 @@ pub fn Header() -> impl IntoView {
                         type="button"
                         class="lang-switch"
                         data-testid="lang-switch"
-                        aria-label=move || t_string!(i18n, switch_language_label)
+                        aria-label=t!(i18n, switch_language_label)
                         on:click=switch
                     >
                         {t!(i18n, switch_language)}
@@ -86,15 +98,24 @@ fn SyncBadge() -> impl IntoView {
             "sync-badge"
         }
     };
+    let sign_in = sign_in_href();
     let href = move || {
         if sync.identity.read().is_none() {
-            "/sign-in".to_string()
+            sign_in.to_string()
         } else {
             "/sync".to_string()
         }
     };
+    let (sign_in_rel, sync_rel) = (rel_for(sign_in), rel_for("/sync"));
+    let rel = move || {
+        if sync.identity.read().is_none() {
+            sign_in_rel
+        } else {
+            sync_rel
+        }
+    };
     view! {
-        <A href=href attr:class=class attr:data-testid="sync-badge">
+        <A href=href attr:class=class attr:rel=rel attr:data-testid="sync-badge">
             <span class="sync-dot" aria-hidden="true"></span>
             {label}
         </A>

@@ -2,6 +2,7 @@
 
 use boiduong_core::model::{Answer, Item, ItemKind};
 use boiduong_core::module::ItemResponse;
+use boiduong_core::order::{ordered_u64, sort_by_key};
 use boiduong_core::Lang;
 use leptos::prelude::*;
 
@@ -16,7 +17,7 @@ pub fn shuffled(ids: &[String], seed: &str) -> Vec<String> {
         })
     };
     let mut out = ids.to_vec();
-    out.sort_by_key(|id| hash(&format!("{seed}/{id}")));
+    sort_by_key(&mut out, |id| ordered_u64(hash(&format!("{seed}/{id}"))));
     if out == ids && ids.len() > 1 {
         out.rotate_left(1);
     }

@@ -27,14 +27,14 @@ pub fn ProgressBar(
             <div
                 class="progress-track"
                 role="progressbar"
-                aria-label=move || t_string!(i18n, progress_label)
+                aria-label=t!(i18n, progress_label)
                 aria-valuemin="0"
                 aria-valuemax=move || total.get().to_string()
                 aria-valuenow=move || done.get().to_string()
             >
                 <svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true" focusable="false">
                     <rect class="progress-bg" x="0" y="0" width="100" height="4" rx="2" />
-                    <rect class="progress-fill" x="0" y="0" width=move || format!("{:.1}", pct()) height="4" rx="2" />
+                    <rect class="progress-fill" x="0" y="0" width=move || boiduong_core::text::fixed(pct(), 1) height="4" rx="2" />
                 </svg>
             </div>
             <span class="progress-text">

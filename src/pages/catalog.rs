@@ -75,7 +75,12 @@ fn EntryCard(entry: CatalogEntry) -> impl IntoView {
         EntryState::Completed => t_string!(i18n, state_completed),
         EntryState::Passed => t_string!(i18n, state_passed),
     };
-    let state_class = move || format!("badge badge-{:?}", entry_state_now.get()).to_lowercase();
+    let state_class = move || match entry_state_now.get() {
+        EntryState::NotStarted => "badge badge-notstarted",
+        EntryState::InProgress => "badge badge-inprogress",
+        EntryState::Completed => "badge badge-completed",
+        EntryState::Passed => "badge badge-passed",
+    };
     view! {
         <li class="entry" data-testid="entry" data-kind=kind.as_str() data-id=entry.id.clone()>
             <p class="entry-kind">

@@ -35,7 +35,7 @@ fn HistoryTable(catalog: Option<Catalog>) -> impl IntoView {
     let lang = use_lang();
     let rows = move || {
         let mut all = state.summaries.get();
-        all.sort_by_key(|s| std::cmp::Reverse(s.started_ms));
+        boiduong_core::order::sort_by_key(&mut all, |s| !s.started_ms);
         all
     };
     view! {
@@ -67,7 +67,7 @@ fn HistoryTable(catalog: Option<Catalog>) -> impl IntoView {
                                         .unwrap_or_else(|| s.content_id.clone());
                                     let href = format!("/{}/{}", s.kind.as_str(), s.content_id);
                                     view! {
-                                        <tr data-testid="history-row" data-status=format!("{:?}", s.status)>
+                                        <tr data-testid="history-row" data-status=s.status.name()>
                                             <td><A href=href>{title}</A></td>
                                             <td>{format_datetime(s.started_ms, lang.get())}</td>
                                             <td>{status_text(s.status, i18n)}</td>

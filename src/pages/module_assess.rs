@@ -7,6 +7,7 @@ use boiduong_core::model::{Catalog, Module};
 use boiduong_core::module::{AttemptMode, CheckScore, Gain};
 use boiduong_core::selfassess::rating::{ModuleLink, Phase};
 use boiduong_core::selfassess::{compare, compare_with_measured, measured_levels};
+use boiduong_core::text::fixed;
 use boiduong_core::Lang;
 use leptos::prelude::*;
 
@@ -19,7 +20,7 @@ use crate::state::{use_app_state, use_lang};
 
 /// `0.666` -> `0,67` in Vietnamese, `0.67` in English.
 pub fn decimal(x: f64, lang: Lang) -> String {
-    let s = format!("{x:.2}");
+    let s = fixed(x, 2);
     match lang {
         Lang::Vi => s.replace('.', ","),
         Lang::En => s,
@@ -28,7 +29,7 @@ pub fn decimal(x: f64, lang: Lang) -> String {
 
 /// A score as a whole percentage.
 pub fn percent(score: &CheckScore) -> String {
-    format!("{:.0}%", score.scaled() * 100.0)
+    format!("{}%", fixed(score.scaled() * 100.0, 0))
 }
 
 /// This learner's summaries of one module.
@@ -256,11 +257,11 @@ pub fn GainView(gain: Gain) -> impl IntoView {
             <h3 id="gain-heading">{t!(i18n, gain_title)}</h3>
             <div class="figures">
                 <p class="figure">
-                    <span class="figure-value" data-testid="gain-pre">{format!("{:.0}%", gain.pre_percent)}</span>
+                    <span class="figure-value" data-testid="gain-pre">{format!("{}%", fixed(gain.pre_percent, 0))}</span>
                     <span class="figure-label">{t!(i18n, gain_pre)}</span>
                 </p>
                 <p class="figure">
-                    <span class="figure-value" data-testid="gain-post">{format!("{:.0}%", gain.post_percent)}</span>
+                    <span class="figure-value" data-testid="gain-post">{format!("{}%", fixed(gain.post_percent, 0))}</span>
                     <span class="figure-label">{t!(i18n, gain_post)}</span>
                 </p>
                 <p class="figure">

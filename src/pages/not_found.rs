@@ -9,7 +9,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="page card">
             <h1 class="page-title">{t!(i18n, not_found_title)}</h1>
             <p>{t!(i18n, not_found_body)}</p>
-            <a class="button button-secondary" href="/">{t!(i18n, back_to_catalog)}</a>
+            <a class="button button-secondary" href="/" rel=crate::app::rel_for("/")>{t!(i18n, back_to_catalog)}</a>
         </section>
     }
 }

@@ -123,7 +123,7 @@ fn PreviewScenario(scenario: Scenario) -> impl IntoView {
                             .all
                             .iter()
                             .map(|x| {
-                                let op = serde_json::to_value(x.op)
+                                let op = boiduong_core::record::to_value(&x.op)
                                     .ok()
                                     .and_then(|v| v.as_str().map(str::to_owned))
                                     .unwrap_or_default();
@@ -180,7 +180,7 @@ fn PreviewScenario(scenario: Scenario) -> impl IntoView {
         </h1>
         <p class="meta">{t!(i18n, preview_note)}</p>
         <div class="preview-layout">
-            <nav class="preview-nodes" aria-label=move || t_string!(i18n, preview_nodes)>
+            <nav class="preview-nodes" aria-label=t!(i18n, preview_nodes)>
                 <ul>{node_list}</ul>
             </nav>
             <section class="preview-node">{body}</section>

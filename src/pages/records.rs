@@ -1,6 +1,7 @@
 //! "My records": storage use and protection, export and import of the signed-in account's
 //! records (an import is checked, and refused with the reason; see `storage::records`).
 
+use boiduong_core::text::fixed;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -26,8 +27,8 @@ fn refusal_text(
         ImportRefusal::TooLarge { bytes } => t_string!(
             i18n,
             import_refused_too_large,
-            size = format!("{:.1}", *bytes as f64 / MB),
-            max = format!("{:.0}", IMPORT_MAX_BYTES as f64 / MB)
+            size = fixed(*bytes as f64 / MB, 1),
+            max = fixed(IMPORT_MAX_BYTES as f64 / MB, 0)
         ),
         ImportRefusal::NotJson => t_string!(i18n, import_refused_not_json).to_string(),
         ImportRefusal::NotRecords => t_string!(i18n, import_refused_not_records).to_string(),
@@ -56,11 +57,11 @@ fn refusal_text(
 
 fn human_bytes(n: f64) -> String {
     if n >= 1e9 {
-        format!("{:.1} GB", n / 1e9)
+        format!("{} GB", fixed(n / 1e9, 1))
     } else if n >= 1e6 {
-        format!("{:.1} MB", n / 1e6)
+        format!("{} MB", fixed(n / 1e6, 1))
     } else {
-        format!("{:.0} KB", n / 1e3)
+        format!("{} KB", fixed(n / 1e3, 0))
     }
 }
 
@@ -108,7 +109,7 @@ pub fn MyRecords() -> impl IntoView {
         let Some(identity) = sync.identity.get_untracked() else {
             return;
         };
-        let learner = serde_json::to_value(&identity).ok();
+        let learner = boiduong_core::record::to_value(&identity).ok();
         leptos::task::spawn_local(async move {
             match storage
                 .export_records(&identity.account, learner, now_ms())
@@ -201,9 +202,13 @@ pub fn MyRecords() -> impl IntoView {
                             {t!(i18n, storage_usage, used = human_bytes(info.usage), quota = human_bytes(info.quota))}
                         </p>
                         {(pct >= 80.0).then(|| view! {
-                            <p class="notice notice-warning" role="alert">{t!(i18n, storage_near_full, pct = pct)}</p>
+                            <p class="notice notice-warning" role="alert">{t!(i18n, storage_near_full, pct = fixed(pct, 0))}</p>
                         })}
-                        <p class="meta" data-testid="storage-persisted" data-persisted=format!("{:?}", info.persisted)>
+                        <p class="meta" data-testid="storage-persisted" data-persisted=match info.persisted {
+                            Some(true) => "Some(true)",
+                            Some(false) => "Some(false)",
+                            None => "None",
+                        }>
                             {move || if info.persisted == Some(true) {
                                 t_string!(i18n, storage_persisted)
                             } else {

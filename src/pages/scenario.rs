@@ -207,7 +207,7 @@ fn NodeView(
             <ProgressBar done=done total=done + left />
             {last.map(|step| view! { <LastStep scenario=scenario.clone() catalog=catalog.clone() step=step /> })}
             <p class="step-count">{t!(i18n, scenario_step, n = done + 1)}</p>
-            {image.map(|src| view! { <img class="situation-image" src=format!("/{src}") alt=move || t_string!(i18n, image_alt) /> })}
+            {image.map(|src| view! { <img class="situation-image" src=format!("/{src}") alt=t!(i18n, image_alt) /> })}
             // Sanitised at build time by the content compiler (pulldown-cmark + ammonia).
             <div class="prose situation" inner_html=move || text.get(lang.get()).to_owned()></div>
             <h2 id="step-heading" tabindex="-1" class="question">{t!(i18n, what_do_you_do)}</h2>

@@ -110,7 +110,7 @@ pub fn result_text(s: &AttemptSummary) -> String {
             } else {
                 measured.iter().sum::<f64>() / measured.len() as f64
             };
-            format!("{ending} · {level:.1}/5")
+            format!("{ending} · {}/5", boiduong_core::text::fixed(level, 1))
         }
         _ => format!("{}/{}", s.steps_done, s.steps_total),
     }
@@ -139,7 +139,7 @@ pub fn AttemptList(kind: ContentKind, id: String) -> impl IntoView {
                         {move || rows.get()
                             .into_iter()
                             .map(|s| view! {
-                                <tr data-testid="attempt-row" data-status=format!("{:?}", s.status)>
+                                <tr data-testid="attempt-row" data-status=s.status.name()>
                                     <td>{format_datetime(s.started_ms, lang.get())}</td>
                                     <td>
                                         {status_text(s.status, i18n)}

@@ -1,20 +1,29 @@
 //! Sign-in with the account the training centre gave (HTTP Basic credentials of the LRS),
 //! the learner's name and class code. "Máy dùng chung" (shared computer) keeps nothing beyond
-//! the page; "remember" is opt-in, for learners on their own device.
+//! the page; "remember" is opt-in, for learners on their own device. The learner app shows it
+//! at `/sign-in`; the trainer app shows the same form on its own pages when no session is open
+//! there (the password lives in one page's memory, so a page load of the other app asks for
+//! it again).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::components::notice::ErrorNotice;
 use crate::i18n::*;
 use crate::sync::{use_sync, Identity, SessionMode, SignInError};
 
 #[component]
-pub fn SignInPage() -> impl IntoView {
+pub fn SignInPage(
+    /// Shown inside another page (the trainer area's gate): an `h2` heading, and the page
+    /// stays where it is after signing in.
+    #[prop(optional)]
+    embedded: bool,
+) -> impl IntoView {
     let sync = use_sync();
     let i18n = use_i18n();
-    let navigate = use_navigate();
     let query = use_query_map();
+    let go_to = crate::app::use_go_to();
+    let home = crate::app::home_href();
     // A shared-computer session leaves nothing for the next person, not even the account.
     let current = sync
         .identity
@@ -28,6 +37,20 @@ pub fn SignInPage() -> impl IntoView {
     );
     let name = RwSignal::new(current.as_ref().map(|i| i.name.clone()).unwrap_or_default());
     let class_code = RwSignal::new(current.map(|i| i.class_code).unwrap_or_default());
+    // The identity is read from storage after the page opens: fill the form once it is
+    // (never on a shared computer).
+    Effect::new(move |_| {
+        if sync.shared.get() {
+            return;
+        }
+        if let Some(i) = sync.identity.read().as_ref() {
+            if account.get_untracked().is_empty() && name.get_untracked().is_empty() {
+                account.set(i.account.clone());
+                name.set(i.name.clone());
+                class_code.set(i.class_code.clone());
+            }
+        }
+    });
     let password = RwSignal::new(String::new());
     let remember = RwSignal::new(false);
     let shared = RwSignal::new(sync.shared.get_untracked());
@@ -52,13 +75,13 @@ pub fn SignInPage() -> impl IntoView {
             return;
         }
         busy.set(true);
-        let navigate = navigate.clone();
+        let go_to = go_to.clone();
         let next = query
             .read_untracked()
             .get("next")
             // A path of this origin only (never `//x`, `/\x`, `/%09/x` or another site).
             .filter(|n| boiduong_core::urls::local_path(n).is_some())
-            .unwrap_or_else(|| "/".into());
+            .unwrap_or_else(|| home.into());
         leptos::task::spawn_local(async move {
             let mode = if shared.get_untracked() {
                 SessionMode::Shared
@@ -74,13 +97,17 @@ pub fn SignInPage() -> impl IntoView {
                     password.set(String::new());
                     // Not checked (LRS unreachable): the shell says so until the first sync.
                     sync.unverified.set(!checked);
-                    let trainer = sync.identity.get_untracked().is_some_and(|i| i.trainer);
-                    let next = if trainer && next == "/" {
-                        "/trainer".into()
-                    } else {
-                        next
-                    };
-                    navigate(&next, Default::default());
+                    if !embedded {
+                        // A trainer signing in on the learner app goes on to the trainer app
+                        // (a page load: that app asks for the password in its own page).
+                        let trainer = sync.identity.get_untracked().is_some_and(|i| i.trainer);
+                        let next = if trainer && next == "/" {
+                            "/trainer".into()
+                        } else {
+                            next
+                        };
+                        go_to(&next);
+                    }
                 }
                 Err(SignInError::Refused) => error.set(Some("refused")),
                 Err(SignInError::NoConfig) => error.set(Some("config")),
@@ -120,7 +147,11 @@ pub fn SignInPage() -> impl IntoView {
     };
     view! {
         <section class="page card narrow" data-testid="sign-in">
-            <h1 class="page-title">{t!(i18n, sign_in_title)}</h1>
+            {if embedded {
+                view! { <h2>{t!(i18n, sign_in_title)}</h2> }.into_any()
+            } else {
+                view! { <h1 class="page-title">{t!(i18n, sign_in_title)}</h1> }.into_any()
+            }}
             <p>{t!(i18n, sign_in_intro)}</p>
             <Show when=move || error.get().is_some()>
                 <ErrorNotice message=message />

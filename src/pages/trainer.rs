@@ -27,6 +27,7 @@ use crate::components::chart::{Bar, BarChart, FlowDiagram, FlowEdge, FlowNode, T
 use crate::components::content_basis::ContentBasis;
 use crate::components::data_table::DataTable;
 use crate::i18n::*;
+use crate::pages::sign_in::SignInPage;
 use crate::platform::format_datetime;
 use crate::state::{use_app_state, use_lang};
 use crate::sync::use_sync;
@@ -211,13 +212,15 @@ fn trust_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang) -> i
 }
 
 /// Shows `children` to a trainer whose password the LRS accepted in this page session; asks
-/// a trainer restored from the device (a reload) to sign in again before anything of the
-/// class is shown; tells anyone else what the area is.
+/// a trainer restored from the device (a reload, or a page load from the learner app) to sign
+/// in again, on this app's own form, before anything of the class is shown; tells anyone else
+/// what the area is, with the form.
 #[component]
 fn TrainerGate(children: ChildrenFn) -> impl IntoView {
     let sync = use_sync();
     let i18n = use_i18n();
     let is_trainer = move || sync.identity.read().as_ref().is_some_and(|i| i.trainer);
+    let someone_else = move || sync.identity.read().as_ref().is_some_and(|i| !i.trainer);
     view! {
         <Show
             when=move || is_trainer() && sync.verified.get()
@@ -228,16 +231,13 @@ fn TrainerGate(children: ChildrenFn) -> impl IntoView {
                         data-testid=move || if is_trainer() { "trainer-locked" } else { "trainer-refused" }
                     >
                         <h1 class="page-title">{t!(i18n, trainer_title)}</h1>
-                        <p class="notice notice-warning">
-                            {move || if is_trainer() {
-                                t_string!(i18n, trainer_locked)
-                            } else {
-                                t_string!(i18n, trainer_only)
-                            }}
-                        </p>
-                        <p>
-                            <A href="/sign-in?next=/trainer">{t!(i18n, trainer_sign_in)}</A>
-                        </p>
+                        <Show when=is_trainer>
+                            <p class="notice notice-warning">{t!(i18n, trainer_locked)}</p>
+                        </Show>
+                        <Show when=someone_else>
+                            <p class="notice notice-warning">{t!(i18n, trainer_only)}</p>
+                        </Show>
+                        <SignInPage embedded=true />
                     </div>
                 }
             }
@@ -268,7 +268,7 @@ fn FetchBar() -> impl IntoView {
             </p>
             <Show when=move || trainer.busy.get()>
                 <p data-testid="trainer-progress">
-                    <progress aria-label=move || t_string!(i18n, trainer_loading_label)></progress>
+                    <progress aria-label=t!(i18n, trainer_loading_label)></progress>
                     " "
                     {move || t_string!(i18n, trainer_loading, n = trainer.fetched.get())}
                 </p>
@@ -472,7 +472,7 @@ fn TrainerHomeView() -> impl IntoView {
         view! {
             <section class="card">
                 <h2>{t!(i18n, trainer_content)}</h2>
-                <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, trainer_content)>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t!(i18n, trainer_content)>
                     <table class="table" data-testid="trainer-content">
                         <thead>
                             <tr>
@@ -798,7 +798,7 @@ fn TrainerLearnerView() -> impl IntoView {
             <h1 class="page-title">{format!("{} · {}", review.name, s.title.get(l))}</h1>
             <p><A href=back>{t!(i18n, trainer_back_scenario)}</A></p>
             <p class="meta" data-testid="learner-synced">
-                {move || t_string!(i18n, trainer_last_synced)} ": " {synced}
+                {t!(i18n, trainer_last_synced)} ": " {synced}
             </p>
             <FormativeNote />
             <section class="card">{tables_view(tables, l)}</section>

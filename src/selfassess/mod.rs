@@ -318,7 +318,7 @@ impl SelfAssessState {
             .map(|(r, _)| r.clone())
             .filter(|r| r.learner_id == learner)
             .collect();
-        list.sort_by_key(|r| r.at_ms);
+        boiduong_core::order::sort_by_key(&mut list, |r| r.at_ms);
         list
     }
 }

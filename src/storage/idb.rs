@@ -6,7 +6,9 @@
 //! flushed, which is what "durable before the UI moves on" means.
 
 use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
-use boiduong_core::record::{decode_event, decode_summary, encode_event, encode_summary};
+use boiduong_core::record::{
+    decode_event_json, decode_summary_json, encode_event_json, encode_summary_json,
+};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::error::{Error as IdbError, OpenDbError};
 use indexed_db_futures::internals::SystemRepr;
@@ -91,16 +93,29 @@ fn map_open_err(e: OpenDbError) -> AppError {
 }
 
 fn to_js(value: &serde_json::Value) -> Result<JsValue, AppError> {
-    js_sys::JSON::parse(&value.to_string())
-        .map_err(|_| AppError::Storage("cannot encode record".into()))
+    to_js_text(&value.to_string())
+}
+
+/// A record from its JSON text (records go to and from IndexedDB as text on the Rust side:
+/// each stored type has one reader and one writer, those over text).
+fn to_js_text(json: &str) -> Result<JsValue, AppError> {
+    js_sys::JSON::parse(json).map_err(|_| AppError::Storage("cannot encode record".into()))
+}
+
+fn text_of(value: &JsValue) -> Result<String, AppError> {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| AppError::Damaged("record is not JSON".into()))
 }
 
 fn from_js(value: &JsValue) -> Result<serde_json::Value, AppError> {
-    let text = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| AppError::Damaged("record is not JSON".into()))?;
-    serde_json::from_str(&text).map_err(|e| AppError::Damaged(e.to_string()))
+    serde_json::from_str(&text_of(value)?).map_err(|e| AppError::Damaged(e.to_string()))
+}
+
+/// `T` as a stored record (see [`to_js_text`]).
+fn record_to_js<T: serde::Serialize>(record: &T) -> Result<JsValue, AppError> {
+    to_js_text(&serde_json::to_string(record).map_err(|e| AppError::Storage(e.to_string()))?)
 }
 
 fn strict() -> TransactionOptions {
@@ -116,7 +131,7 @@ fn queue(tx: &Transaction<'_>, statements: &[Queued]) -> Result<(), AppError> {
     let outbox = tx.object_store(OUTBOX).map_err(map_err)?;
     let ledger = tx.object_store(STATEMENTS).map_err(map_err)?;
     for q in statements {
-        let value = to_js(&serde_json::to_value(q).map_err(|e| AppError::Storage(e.to_string()))?)?;
+        let value = record_to_js(q)?;
         // `add`: a statement id is never reused; a clash aborts the whole action.
         outbox.add(value.clone()).primitive().map_err(map_err)?;
         ledger.add(value).primitive().map_err(map_err)?;
@@ -243,13 +258,13 @@ impl IdbStore {
                 // `add`, not `put`: the log is append-only; a second write of the same
                 // (attempt, seq) fails the whole transaction instead of overwriting.
                 store
-                    .add(to_js(&encode_event(event))?)
+                    .add(to_js_text(&encode_event_json(event))?)
                     .primitive()
                     .map_err(map_err)?;
             }
             let attempts = tx.object_store(ATTEMPTS).map_err(map_err)?;
             attempts
-                .put(to_js(&encode_summary(summary))?)
+                .put(to_js_text(&encode_summary_json(summary))?)
                 .primitive()
                 .map_err(map_err)?;
             if let Some((key, json)) = content {
@@ -331,8 +346,8 @@ impl IdbStore {
         let values = self.raw_all(ATTEMPTS, None).await?;
         let mut out = Summaries::default();
         for v in values {
-            match from_js(&v)
-                .and_then(|j| decode_summary(j).map_err(|e| AppError::Damaged(e.to_string())))
+            match text_of(&v)
+                .and_then(|j| decode_summary_json(&j).map_err(|e| AppError::Damaged(e.to_string())))
             {
                 Ok(s) if s.learner_id == account => out.summaries.push(s),
                 Ok(_) => {}
@@ -357,10 +372,10 @@ impl IdbStore {
             .map_err(map_err)?;
         let mut events = Vec::with_capacity(values.len());
         for v in values {
-            let json = from_js(&v)?;
-            events.push(decode_event(json).map_err(|e| AppError::Damaged(e.to_string()))?);
+            let json = text_of(&v)?;
+            events.push(decode_event_json(&json).map_err(|e| AppError::Damaged(e.to_string()))?);
         }
-        events.sort_by_key(|e| e.seq);
+        boiduong_core::order::sort_by_key(&mut events, |e| i64::from(e.seq));
         Ok(events)
     }
 
@@ -373,8 +388,8 @@ impl IdbStore {
         values
             .iter()
             .map(|v| {
-                from_js(v).and_then(|j| {
-                    serde_json::from_value(j).map_err(|e| AppError::Damaged(e.to_string()))
+                text_of(v).and_then(|j| {
+                    serde_json::from_str(&j).map_err(|e| AppError::Damaged(e.to_string()))
                 })
             })
             .collect()
@@ -424,8 +439,7 @@ impl IdbStore {
             let store = tx.object_store(REJECTED).map_err(map_err)?;
             for r in rejected {
                 outbox.delete(r.id.clone()).primitive().map_err(map_err)?;
-                let value =
-                    to_js(&serde_json::to_value(r).map_err(|e| AppError::Storage(e.to_string()))?)?;
+                let value = record_to_js(r)?;
                 store.put(value).primitive().map_err(map_err)?;
             }
             if let Some(t) = synced_at_ms {
@@ -566,7 +580,7 @@ impl IdbStore {
         let mut needed: HashSet<String> = HashSet::new();
         let mut others = false;
         for v in self.raw_all(ATTEMPTS, None).await? {
-            match from_js(&v).ok().and_then(|j| decode_summary(j).ok()) {
+            match text_of(&v).ok().and_then(|j| decode_summary_json(&j).ok()) {
                 Some(s) if s.learner_id == account => {
                     gone.insert(s.id);
                 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
+use boiduong_core::record::{from_value, to_value};
 
 use super::{Queued, RejectedStatement, Summaries};
 use crate::crypto::Sealed;
@@ -85,7 +86,8 @@ impl MemoryStore {
             .filter(|q| q.account == account)
             .cloned()
             .collect();
-        list.sort_by(|a, b| a.order.total_cmp(&b.order));
+        // orders are whole numbers (ms * 1000 + index)
+        boiduong_core::order::sort_by_key(&mut list, |q| q.order as i64);
         list
     }
 
@@ -98,7 +100,7 @@ impl MemoryStore {
             .filter(|q| q.account == account)
             .cloned()
             .collect();
-        list.sort_by(|a, b| a.order.total_cmp(&b.order));
+        boiduong_core::order::sort_by_key(&mut list, |q| q.order as i64);
         list
     }
 
@@ -281,7 +283,7 @@ impl MemoryStore {
                 .map(|(k, j)| serde_json::json!({ "key": k, "json": j }))
                 .collect()),
         );
-        let ser = |q: &Queued| serde_json::to_value(q).unwrap_or_default();
+        let ser = |q: &Queued| to_value(q).unwrap_or_default();
         out.insert("outbox".into(), to(inner.outbox.iter().map(ser).collect()));
         out.insert(
             "statements".into(),
@@ -292,7 +294,7 @@ impl MemoryStore {
             to(inner
                 .rejected
                 .values()
-                .map(|r| serde_json::to_value(r).unwrap_or_default())
+                .map(|r| to_value(r).unwrap_or_default())
                 .collect()),
         );
         out.insert(
@@ -327,21 +329,19 @@ impl MemoryStore {
                     }
                     _ => false,
                 },
-                "outbox" | "statements" => serde_json::from_value::<Queued>(value.clone())
-                    .ok()
-                    .is_some_and(|q| {
-                        let list = if store == "outbox" {
-                            &mut inner.outbox
-                        } else {
-                            &mut inner.statements
-                        };
-                        if list.iter().any(|x| x.id == q.id) {
-                            false
-                        } else {
-                            list.push(q);
-                            true
-                        }
-                    }),
+                "outbox" | "statements" => from_value::<Queued>(value).ok().is_some_and(|q| {
+                    let list = if store == "outbox" {
+                        &mut inner.outbox
+                    } else {
+                        &mut inner.statements
+                    };
+                    if list.iter().any(|x| x.id == q.id) {
+                        false
+                    } else {
+                        list.push(q);
+                        true
+                    }
+                }),
                 "selfassess" => match value.get("id").and_then(|i| i.as_str()) {
                     Some(id) if !inner.selfassess.contains_key(id) => {
                         inner.selfassess.insert(id.to_owned(), value.clone());
@@ -349,7 +349,7 @@ impl MemoryStore {
                     }
                     _ => false,
                 },
-                "rejected" => serde_json::from_value::<RejectedStatement>(value.clone())
+                "rejected" => from_value::<RejectedStatement>(value)
                     .ok()
                     .is_some_and(|r| {
                         !inner.rejected.contains_key(&r.id)

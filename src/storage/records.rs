@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
 use boiduong_core::model::{Catalog, Content, ContentKind};
-use boiduong_core::record::{decode_event, decode_summary, encode_event, encode_summary};
+use boiduong_core::record::{decode_event, decode_summary, encode_event, encode_summary, to_value};
 use boiduong_core::selfassess::{Consent, Profile};
 use boiduong_core::xapi::{self, Statement, StatementContext};
 use boiduong_core::Lang;
@@ -314,7 +314,7 @@ impl Storage {
         let mut rebuilt = Rebuilt::default();
         let ids = &mut |slot: &xapi::StatementSlot<'_>| xapi::derived_id(slot);
         for (attempt, log) in &mut logs {
-            log.sort_by_key(|e| e.seq);
+            boiduong_core::order::sort_by_key(log, |e| i64::from(e.seq));
             let Some(summary) = summaries.get(attempt) else {
                 continue;
             };
@@ -436,7 +436,7 @@ impl Storage {
             let mut records = Vec::new();
             for (i, v) in list(store).iter().enumerate() {
                 if let Some(q) = queued(v, i, &mut report.not_rebuilt) {
-                    if let Ok(value) = serde_json::to_value(&q) {
+                    if let Ok(value) = to_value(&q) {
                         records.push((keyed(&q.id), value));
                     }
                 }
@@ -467,7 +467,7 @@ impl Storage {
                 body: q.body,
                 at_ms: v.get("at_ms").and_then(Value::as_i64).unwrap_or(ctx.now_ms),
             };
-            if let Ok(value) = serde_json::to_value(&r) {
+            if let Ok(value) = to_value(&r) {
                 rejected.push((keyed(&r.id), value));
             }
         }

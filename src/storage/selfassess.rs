@@ -6,7 +6,7 @@
 //! A self-rating kept private produces no statement (the core's mapping says so) and is
 //! stored alone: nothing about it is ever queued.
 
-use boiduong_core::record::RecordError;
+use boiduong_core::record::{from_value, to_value, RecordError};
 use boiduong_core::selfassess::profile::{decode_profile, encode_profile};
 use boiduong_core::selfassess::{Consent, Evaluation, Profile, SelfRating};
 use serde_json::{json, Value};
@@ -55,10 +55,8 @@ impl SelfRecord {
     /// The stored form, owned by `account`.
     pub fn encode(&self, account: &str) -> Value {
         let (kind, shared, record) = match self {
-            SelfRecord::Rating { rating, shared } => {
-                ("rating", *shared, serde_json::to_value(rating))
-            }
-            SelfRecord::Evaluation(e) => ("evaluation", true, serde_json::to_value(e)),
+            SelfRecord::Rating { rating, shared } => ("rating", *shared, to_value(rating)),
+            SelfRecord::Evaluation(e) => ("evaluation", true, to_value(e)),
         };
         json!({
             "id": self.id(),
@@ -79,14 +77,14 @@ impl SelfRecord {
         let corrupt = |e: serde_json::Error| RecordError::Corrupt(e.to_string());
         match value.get("kind").and_then(Value::as_str) {
             Some("rating") => Ok(SelfRecord::Rating {
-                rating: serde_json::from_value(record).map_err(corrupt)?,
+                rating: from_value(&record).map_err(corrupt)?,
                 shared: value
                     .get("shared")
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
             }),
             Some("evaluation") => Ok(SelfRecord::Evaluation(
-                serde_json::from_value(record).map_err(corrupt)?,
+                from_value(&record).map_err(corrupt)?,
             )),
             _ => Err(RecordError::Corrupt(
                 "unknown self-assessment record".into(),
@@ -137,12 +135,12 @@ impl Storage {
         Ok(self
             .meta(&consent_key(account))
             .await?
-            .and_then(|v| serde_json::from_value(v).ok())
+            .and_then(|v| from_value(&v).ok())
             .unwrap_or_default())
     }
 
     pub async fn save_consent(&self, account: &str, consent: &Consent) -> Result<(), AppError> {
-        let value = serde_json::to_value(consent).map_err(|e| AppError::Storage(e.to_string()))?;
+        let value = to_value(consent).map_err(|e| AppError::Storage(e.to_string()))?;
         self.set_meta(&consent_key(account), &value).await
     }
 

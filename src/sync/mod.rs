@@ -198,7 +198,7 @@ impl SyncState {
             .await
             .ok()
             .flatten()
-            .and_then(|v| serde_json::from_value::<Identity>(v).ok());
+            .and_then(|v| boiduong_core::record::from_value::<Identity>(&v).ok());
         let remembered = device::remembered(&storage, now_ms()).await;
         match identity {
             Some(identity) => {
@@ -326,7 +326,8 @@ impl SyncState {
                 .await
                 .map_err(SignInError::Storage)?;
         } else {
-            let value = serde_json::to_value(&identity).map_err(|_| SignInError::NoConfig)?;
+            let value =
+                boiduong_core::record::to_value(&identity).map_err(|_| SignInError::NoConfig)?;
             storage
                 .set_meta(IDENTITY_KEY, &value)
                 .await

@@ -82,7 +82,7 @@ pub async fn cache_key(
     let owner: Option<CacheOwner> = storage
         .meta(REVIEW_OWNER)
         .await?
-        .and_then(|v| serde_json::from_value(v).ok());
+        .and_then(|v| boiduong_core::record::from_value(&v).ok());
     let salt = match owner.filter(|o| o.fresh(account, now_ms, days)) {
         Some(o) => crypto::from_hex(&o.salt)
             .ok_or_else(|| AppError::Damaged("review_owner salt".into()))?,
@@ -94,8 +94,8 @@ pub async fn cache_key(
                 salt: crypto::to_hex(&salt),
                 created_ms: now_ms,
             };
-            let value =
-                serde_json::to_value(&owner).map_err(|e| AppError::Storage(e.to_string()))?;
+            let value = boiduong_core::record::to_value(&owner)
+                .map_err(|e| AppError::Storage(e.to_string()))?;
             storage.set_meta(REVIEW_OWNER, &value).await?;
             salt
         }
@@ -431,7 +431,7 @@ impl TrainerState {
         let mut marks: BTreeMap<String, String> = storage
             .meta(REVIEW_MARK)
             .await?
-            .and_then(|v| serde_json::from_value(v).ok())
+            .and_then(|v| boiduong_core::record::from_value(&v).ok())
             .unwrap_or_default();
         let statements_url = format!("{}/statements", endpoint.trim_end_matches('/'));
         for verb in VERBS {
@@ -471,7 +471,7 @@ impl TrainerState {
                         crate::platform::now_ms(),
                         self.fetched.get_untracked()
                     );
-                    let mark = serde_json::to_value(&marks)
+                    let mark = boiduong_core::record::to_value(&marks)
                         .map_err(|e| AppError::Storage(e.to_string()))?;
                     let sealed = crypto::seal(&key, json.as_bytes()).await?;
                     storage.review_put(&page_key, &sealed, &mark).await?;

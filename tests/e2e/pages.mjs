@@ -419,6 +419,22 @@ export async function signIn(page, user, { remember = false, shared = false, nex
   return form;
 }
 
+/**
+ * Signs a trainer in on the trainer app's own form: /trainer shows it while no session is
+ * open in that page (the trainer app is its own page: the password of a sign-in made in the
+ * learner app stays in that page's memory). The form is left for the trainer area.
+ */
+export async function signInTrainer(page, user, { lang = 'vi' } = {}) {
+  await page.goto('/trainer');
+  const form = new SignInPage(page, lang);
+  await form.waitReady();
+  await form.submitAs(user);
+  await expect(page.getByTestId('trainer-fetch')).toBeVisible();
+  await expect(form.root).toHaveCount(0);
+  await expect(page.getByTestId('sync-badge')).not.toHaveText(strings[lang].badge_sign_in);
+  return form;
+}
+
 /*
  * In-app navigation. The password is kept in memory only (unless "remember" was ticked), so
  * a page load (page.goto, reload) ends the sync session; a learner moves by links, and so do

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, axeReport } from './fixtures.mjs';
-import { signIn } from './pages.mjs';
+import { CatalogPage, SignInPage, signIn, signInTrainer } from './pages.mjs';
 import { ACCOUNT_HOME_PAGE, ACCOUNTS, LRS_ENDPOINT, LRS_URL, SIMULATED, TRAINER } from './env.mjs';
 import { getStatements, postStatements } from './lrs.mjs';
 import { competencyName, loadModule, loadScenario, text, vi } from './content.mjs';
@@ -416,7 +416,7 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
   page.on('request', (r) => {
     if (r.url().startsWith(`${LRS_URL}/xAPI/statements`) && r.method() === 'GET') reads.push(new URL(r.url()));
   });
-  await signIn(page, TRAINER);
+  await signInTrainer(page, TRAINER);
   await expect(page).toHaveURL(/\/trainer$/);
   await expect(page.getByTestId('nav-trainer')).toBeVisible();
   // First visit reads the LRS; the progress line shows while it does.
@@ -531,7 +531,7 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
 
 test('a trainer opens a pool module: pre/post gains and evaluations match the seeded data; self-ratings beside what scenarios measured', async ({ page }) => {
   test.setTimeout(180_000);
-  await signIn(page, TRAINER);
+  await signInTrainer(page, TRAINER);
   await expect(page).toHaveURL(/\/trainer$/);
   await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
   await page.getByTestId('filter-class').selectOption(CLASS);
@@ -620,7 +620,7 @@ test('a trainer opens a pool module: pre/post gains and evaluations match the se
 // sees the statements set aside and why, and every claimed result next to the recomputed one.
 test('forgeries posted by learner accounts are set aside or recomputed, and listed for the trainer', async ({ page }) => {
   test.setTimeout(180_000);
-  await signIn(page, TRAINER);
+  await signInTrainer(page, TRAINER);
   await expect(page).toHaveURL(/\/trainer$/);
   await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
   await page.getByTestId('filter-class').selectOption(CLASS);
@@ -673,4 +673,44 @@ test('a learner account sees no trainer area, and the LRS gives it none of the c
   expect(asLearner.filter((s) => seededIds.has(s.id))).toHaveLength(0);
   const asTrainer = await getStatements({ activity, limit: '100' }, { as: TRAINER });
   expect(asTrainer.filter((s) => seededIds.has(s.id)).length).toBeGreaterThan(0);
+});
+
+/** The wasm files this page's document loaded (resource timing: not the service worker's). */
+function wasmOfPage(page) {
+  return page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+}
+
+// Guards the split into two apps: a link between them is a page load of the other app (not
+// that app's "not found"), the learner's page never loads the trainer's wasm, the trainer app
+// opens its own session (the password typed in the learner app's page stays there), and the
+// trainer app's pages pass axe.
+test('the learner app and the trainer app link to each other by page loads; the trainer app asks for its own sign-in', async ({ page }) => {
+  await page.goto('/trainer');
+  await expect(page.getByTestId('trainer-refused')).toBeVisible();
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+  expect(await axeReport(page, 'trainer app, nobody signed in')).toBe('');
+
+  // signed in on the learner app (from its sync page, so it stays there)
+  await signIn(page, TRAINER, { next: '/sync' });
+  expect(await wasmOfPage(page)).toEqual([expect.stringMatching(/^\/boiduong-[0-9a-f]+_bg\.wasm$/)]);
+  const loads = [];
+  page.on('load', () => loads.push(new URL(page.url()).pathname));
+  const toTrainer = page.getByTestId('nav-trainer');
+  await expect(toTrainer).toHaveAttribute('rel', 'external');
+  await toTrainer.click();
+  await expect(page).toHaveURL(/\/trainer$/);
+  await expect(page.getByTestId('sign-in')).toBeVisible();
+  await expect(page.locator('#account')).toHaveValue(TRAINER.account);
+  expect(loads).toEqual(['/trainer']);
+  expect(await wasmOfPage(page)).toEqual([expect.stringMatching(/^\/trainer\/trainer-[0-9a-f]+_bg\.wasm$/)]);
+
+  await new SignInPage(page, 'vi').submitAs(TRAINER);
+  await expect(page.getByTestId('trainer-fetch')).toBeVisible();
+  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+  expect(await axeReport(page, 'trainer home')).toBe('');
+
+  const catalog = new CatalogPage(page, 'vi');
+  await catalog.nav.getByRole('link', { name: vi.nav_catalog, exact: true }).click();
+  await catalog.waitReady();
+  expect(loads).toEqual(['/trainer', '/']);
 });

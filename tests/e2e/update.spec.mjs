@@ -21,7 +21,7 @@ test.use({ baseURL: UPDATE_APP_ORIGIN });
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'boiduong-update-'));
-  cpSync(resolve(DIST), dir, { recursive: true });
+  cpSync(resolve(DIST), dir, { recursive: true, preserveTimestamps: true });
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   config.lrs_endpoint = LRS_ENDPOINT;
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
@@ -41,10 +41,12 @@ test.afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The build's post-build step, on the served copy: a new sw.js for the files now there. */
+/** The build's last steps, on the served copy: a new sw.js for the files now there, and
+ * their precompressed copies. */
 function regenerateServiceWorker() {
-  const r = spawnSyncNode(['scripts/trunk-post-build.mjs'], { TRUNK_STAGING_DIR: dir });
-  if (r !== 0) throw new Error('post-build failed');
+  for (const script of ['scripts/make-sw.mjs', 'scripts/precompress.mjs']) {
+    if (spawnSyncNode([script, dir], {}) !== 0) throw new Error(`${script} failed`);
+  }
 }
 
 function spawnSyncNode(args, env) {

@@ -52,7 +52,9 @@ pub struct AttemptEvent {
     pub action: Action,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Stored as `{"type":"chose", …its fields…}`; read by the hand-written reader in
+/// [`crate::record`] (serde's derived reader of an internally tagged enum buffers the object).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Action {
     /// The first event. `mode`, `draw` and `practice_only` are module-only and absent from
@@ -95,6 +97,19 @@ pub enum Action {
     Finished { outcome: Outcome },
 }
 
+impl Action {
+    /// The action's `type` as stored (`started`, `answered`, …), for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Started { .. } => "started",
+            Action::Answered { .. } => "answered",
+            Action::Advanced { .. } => "advanced",
+            Action::Chose { .. } => "chose",
+            Action::Finished { .. } => "finished",
+        }
+    }
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -107,7 +122,8 @@ struct Setup {
     order_seed: Option<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Stored as `{"kind":"module"|"scenario", …}`; read by [`crate::record`] (as [`Action`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     Module {
@@ -180,6 +196,18 @@ pub enum AttemptStatus {
     Completed,
     Passed,
     Failed,
+}
+
+impl AttemptStatus {
+    /// The variant's name (`InProgress`, `Completed`, …), as the pages' `data-status`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AttemptStatus::InProgress => "InProgress",
+            AttemptStatus::Completed => "Completed",
+            AttemptStatus::Passed => "Passed",
+            AttemptStatus::Failed => "Failed",
+        }
+    }
 }
 
 /// The derived record kept beside the log, for the catalog and the history pages.
@@ -369,7 +397,7 @@ impl Attempt {
     /// Rebuilds an attempt from its log. Refuses logs that do not fit `content`.
     pub fn replay(content: &Content, events: &[AttemptEvent]) -> Result<Attempt, AttemptError> {
         let mut sorted: Vec<&AttemptEvent> = events.iter().collect();
-        sorted.sort_by_key(|e| e.seq);
+        crate::order::sort_by_key(&mut sorted, |e| i64::from(e.seq));
         let first = sorted.first().ok_or(AttemptError::Empty)?;
         let Action::Started {
             kind,
@@ -527,7 +555,11 @@ impl Attempt {
                 if expected != *to {
                     return Err(AttemptError::Invalid {
                         seq: event.seq,
-                        reason: format!("advance to {to:?} but the next step is {expected:?}"),
+                        reason: format!(
+                            "advance to {} but the next step is {}",
+                            to.describe(),
+                            expected.describe()
+                        ),
                     });
                 }
                 st.position = expected;
@@ -584,7 +616,7 @@ impl Attempt {
             (_, _, action) => {
                 return Err(AttemptError::Invalid {
                     seq: event.seq,
-                    reason: format!("unexpected {action:?}"),
+                    reason: format!("unexpected `{}` event", action.name()),
                 })
             }
         }

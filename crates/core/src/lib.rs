@@ -17,6 +17,7 @@
 pub mod attempt;
 pub mod model;
 pub mod module;
+pub mod order;
 pub mod record;
 pub mod review;
 pub mod scenario;

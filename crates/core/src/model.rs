@@ -101,12 +101,47 @@ pub struct MetaFile {
     pub entries: Vec<ContentMeta>,
 }
 
-/// A compiled module or scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A compiled module or scenario: `{"kind":"module"|"scenario", …the fields…}`, `kind`
+/// first (as serde writes a tag, and as the compiler has always written it).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Content {
     Module(Module),
     Scenario(Scenario),
+}
+
+/// Reads `kind`, then hands the rest of the same map to the module's or scenario's own
+/// deserializer. serde's derived form of an internally tagged enum would first copy the whole
+/// document into a buffer and deserialize the model from that: a second copy of every content
+/// type's deserializer in the wasm, and a second pass over the largest JSON the app reads.
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ContentVisitor;
+        impl<'de> serde::de::Visitor<'de> for ContentVisitor {
+            type Value = Content;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a module or a scenario, `kind` first")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Content, A::Error> {
+                let first: Option<String> = map.next_key()?;
+                if first.as_deref() != Some("kind") {
+                    return Err(serde::de::Error::custom(
+                        "`kind` must be the first field of a module or scenario",
+                    ));
+                }
+                let kind: ContentKind = map.next_value()?;
+                let rest = serde::de::value::MapAccessDeserializer::new(map);
+                match kind {
+                    ContentKind::Module => Module::deserialize(rest).map(Content::Module),
+                    ContentKind::Scenario => Scenario::deserialize(rest).map(Content::Scenario),
+                }
+            }
+        }
+        deserializer.deserialize_map(ContentVisitor)
+    }
 }
 
 impl Content {

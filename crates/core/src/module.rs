@@ -38,6 +38,17 @@ pub enum Position {
     Done,
 }
 
+impl Position {
+    /// For messages: `lesson 2`, `check 0`, `done` (no `Debug` formatting in the app).
+    pub fn describe(&self) -> String {
+        match self {
+            Position::Lesson(i) => format!("lesson {i}"),
+            Position::Check(i) => format!("check {i}"),
+            Position::Done => "done".into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemResponse {
     pub item: String,

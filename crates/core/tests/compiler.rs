@@ -254,6 +254,44 @@ fn repository_content_compiles() {
     }
 }
 
+// Guards the hand-written `Content` reader (no buffering of the whole file): every compiled
+// module and scenario of the library reads back equal from the JSON the compiler writes, and
+// a file whose `kind` is not its first field, or is unknown, is refused with a clear message
+// instead of being misread.
+#[test]
+fn compiled_content_reads_back() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let compiled = compile_dir(&root).unwrap_or_else(|_| panic!("content compiles"));
+    let mut kinds = std::collections::BTreeSet::new();
+    for content in &compiled.contents {
+        let json = serde_json::to_string(content).expect("json");
+        assert!(json.starts_with(&format!("{{\"kind\":\"{}\"", content.kind().as_str())));
+        let back: Content = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(&back, content, "{}", content.id());
+        kinds.insert(content.kind());
+    }
+    assert_eq!(kinds.len(), 2, "modules and scenarios both read");
+
+    let json = serde_json::to_string(&compiled.contents[0]).expect("json");
+    // serde_json's Value keeps keys sorted: `kind` is no longer first
+    let reordered = serde_json::from_str::<serde_json::Value>(&json)
+        .expect("value")
+        .to_string();
+    assert!(!reordered.starts_with("{\"kind\""));
+    let err = serde_json::from_str::<Content>(&reordered).expect_err("refused");
+    assert!(
+        err.to_string().contains("`kind` must be the first field"),
+        "{err}"
+    );
+    let unknown = json.replacen(
+        &format!("\"kind\":\"{}\"", compiled.contents[0].kind().as_str()),
+        "\"kind\":\"quiz\"",
+        1,
+    );
+    let err = serde_json::from_str::<Content>(&unknown).expect_err("refused");
+    assert!(err.to_string().contains("quiz"), "{err}");
+}
+
 // Guards the report over a content directory: each finding names the scenario's file and the
 // line of the node or choice it is about (what an author jumps to).
 #[test]

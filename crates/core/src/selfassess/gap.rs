@@ -300,7 +300,10 @@ fn competency_gap(
     }
     if let Some(m) = measured {
         vi_evidence.push(format!("các tình huống cho thấy {}/5", decimal_vi(m)));
-        en_evidence.push(format!("your scenarios show {m:.1} of 5"));
+        en_evidence.push(format!(
+            "your scenarios show {} of 5",
+            crate::text::fixed(m, 1)
+        ));
     }
     let en_name = name.get(crate::Lang::En).to_owned();
     let explanation = match status {

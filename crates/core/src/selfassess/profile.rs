@@ -84,13 +84,13 @@ pub fn decode_profile(value: Value) -> Result<Profile, RecordError> {
     } else {
         obj
     };
-    serde_json::from_value(Value::Object(obj)).map_err(|e| RecordError::Corrupt(e.to_string()))
+    crate::record::from_value(&Value::Object(obj)).map_err(|e| RecordError::Corrupt(e.to_string()))
 }
 
 pub fn encode_profile(profile: &Profile) -> Value {
     let mut p = profile.clone();
     p.version = PROFILE_FORMAT;
-    serde_json::to_value(p).unwrap_or(Value::Null)
+    crate::record::to_value(&p).unwrap_or(Value::Null)
 }
 
 /// Version 1 -> 2: rename, flatten, keep only known levels.

@@ -95,7 +95,7 @@ impl SelfRating {
 /// The latest self-rated level of each competency over many ratings.
 pub fn latest_ratings(ratings: &[SelfRating]) -> BTreeMap<String, u8> {
     let mut sorted: Vec<&SelfRating> = ratings.iter().collect();
-    sorted.sort_by_key(|r| r.at_ms);
+    crate::order::sort_by_key(&mut sorted, |r| r.at_ms);
     let mut out = BTreeMap::new();
     for r in sorted {
         out.extend(r.ratings.iter().map(|(c, l)| (c.clone(), *l)));
@@ -222,10 +222,10 @@ impl RatingVsMeasured {
                     decimal_vi(m)
                 ),
                 format!(
-                    "You rated {} {}; your scenarios show {:.1} of 5.",
+                    "You rated {} {}; your scenarios show {} of 5.",
                     en_name.to_lowercase(),
                     self.self_rated,
-                    m
+                    crate::text::fixed(m, 1)
                 ),
             ),
             None => LocalText::both(
@@ -245,7 +245,7 @@ impl RatingVsMeasured {
 
 /// `2.6` -> `2,6` (Vietnamese decimal comma).
 pub(crate) fn decimal_vi(x: f64) -> String {
-    format!("{x:.1}").replace('.', ",")
+    crate::text::fixed(x, 1).replace('.', ",")
 }
 
 /// Each self-rated competency beside its measured level.

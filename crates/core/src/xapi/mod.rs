@@ -1243,7 +1243,7 @@ pub fn statements_from(
         return Err(XapiError::HomePage(ctx.learner.home_page.clone()));
     }
     let mut sorted: Vec<&AttemptEvent> = events.iter().collect();
-    sorted.sort_by_key(|e| e.seq);
+    crate::order::sort_by_key(&mut sorted, |e| i64::from(e.seq));
     let Some(first) = sorted.first() else {
         return Ok(Vec::new());
     };

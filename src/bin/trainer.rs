@@ -1,0 +1,4 @@
+//! The trainer app (`/trainer/`): the trainer area and the authoring preview.
+fn main() {
+    boiduong::start_trainer();
+}
