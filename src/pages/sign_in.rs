@@ -21,6 +21,7 @@ pub fn SignInPage(
 ) -> impl IntoView {
     let sync = use_sync();
     let i18n = use_i18n();
+    let lang = crate::state::use_lang();
     let query = use_query_map();
     let go_to = crate::app::use_go_to();
     let home = crate::app::home_href();
@@ -63,10 +64,23 @@ pub fn SignInPage(
         if busy.get_untracked() {
             return;
         }
+        // A class code in the one form classes are named by (upper case), or refused.
+        let code = class_code.get_untracked();
+        let code = if code.trim().is_empty() {
+            String::new()
+        } else {
+            match boiduong_core::xapi::class_code(&code) {
+                Ok(c) => c,
+                Err(_) => {
+                    error.set(Some("class"));
+                    return;
+                }
+            }
+        };
         let identity = Identity {
             account: account.get_untracked().trim().to_owned(),
             name: name.get_untracked().trim().to_owned(),
-            class_code: class_code.get_untracked().trim().to_owned(),
+            class_code: code,
             trainer: false,
         };
         let pass = password.get_untracked();
@@ -95,6 +109,11 @@ pub fn SignInPage(
             match result {
                 Ok(checked) => {
                     password.set(String::new());
+                    // Joining the class is a record like any other: durable before moving on.
+                    if sync.join_class(lang.get_untracked()).await.is_err() {
+                        error.set(Some("storage"));
+                        return;
+                    }
                     // Not checked (LRS unreachable): the shell says so until the first sync.
                     sync.unverified.set(!checked);
                     if !embedded {
@@ -119,6 +138,7 @@ pub fn SignInPage(
     let message = Signal::derive(move || match error.get() {
         Some("missing") => t_string!(i18n, sign_in_missing).to_string(),
         Some("refused") => t_string!(i18n, sign_in_refused).to_string(),
+        Some("class") => t_string!(i18n, sign_in_bad_class).to_string(),
         Some("config") => t_string!(i18n, sign_in_no_config).to_string(),
         Some("offline") => t_string!(i18n, sign_in_offline_mismatch).to_string(),
         Some(_) => t_string!(i18n, storage_memory_warning).to_string(),

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::statement::Account;
+use super::statement::{Account, Statement};
 use super::time::parse_timestamp_ms;
 
 /// The query string (after `?`) of the first page of `verb`'s statements: `limit` per page,
@@ -118,6 +118,26 @@ impl CacheMarks {
             .ok()
             .filter(|m| m.version == Self::VERSION)
     }
+}
+
+/// A class's roster from its `joined` statements (`class_activity` their object), each
+/// learner once, in the order they joined; a `joined` the LRS does not vouch for (its
+/// authority is not its actor) adds no one.
+pub fn roster(statements: &[Statement], class_activity: &str) -> Vec<Account> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    let mut joined: Vec<&Statement> = statements
+        .iter()
+        .filter(|s| s.verb == crate::xapi::verbs::JOINED && s.object_id == class_activity)
+        .filter(|s| super::trust::vouched(s).is_ok())
+        .collect();
+    joined.sort_by_key(|s| s.time_ms());
+    for s in joined {
+        if seen.insert(learner_key(&s.actor)) {
+            out.push(s.actor.clone());
+        }
+    }
+    out
 }
 
 /// A class code as the cache and the class activity name it: trimmed, ASCII upper case.
@@ -322,6 +342,36 @@ mod tests {
             Some(m)
         );
         assert_eq!(class_key(" qlnn-2026-01 "), "QLNN-2026-01");
+    }
+
+    // Guards the roster: learners who joined this class (vouched for by the LRS), once
+    // each, oldest first; another class's joins and forged ones add no one.
+    #[test]
+    fn roster_from_joined_statements() {
+        let class = "https://b.example/xapi/classes/K1";
+        let joined = |id: &str, who: &str, by: &str, object: &str, at: &str| {
+            serde_json::json!({
+                "id": id,
+                "actor": {"objectType": "Agent", "account": {"homePage": "https://lrs.example", "name": who}},
+                "verb": {"id": crate::xapi::verbs::JOINED},
+                "object": {"objectType": "Activity", "id": object},
+                "timestamp": at,
+                "authority": {"objectType": "Agent", "account": {"homePage": "https://lrs.example", "name": by}},
+            })
+        };
+        let page = serde_json::json!({"statements": [
+            joined("00000000-0000-4000-8000-000000000001", "hv02", "hv02", class, "2026-11-02T00:00:00Z"),
+            joined("00000000-0000-4000-8000-000000000002", "hv01", "hv01", class, "2026-11-01T00:00:00Z"),
+            joined("00000000-0000-4000-8000-000000000003", "hv02", "hv02", class, "2026-11-03T00:00:00Z"),
+            joined("00000000-0000-4000-8000-000000000004", "hv03", "hv03", "https://b.example/xapi/classes/K2", "2026-11-01T00:00:00Z"),
+            joined("00000000-0000-4000-8000-000000000005", "hv04", "hv01", class, "2026-11-01T00:00:00Z"),
+        ]});
+        let parsed = super::super::parse_page(&page.to_string()).expect("page");
+        let names: Vec<String> = roster(&parsed.statements, class)
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["hv01", "hv02"]);
     }
 
     // Guards the mark itself: the LRS's own string, never moving back, the last page marking

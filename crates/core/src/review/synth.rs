@@ -671,6 +671,12 @@ pub fn simulate_posted(
     trained.dedup();
     for (li, learner) in class.iter().enumerate() {
         posters.resize(out.len(), li.saturating_sub(1));
+        if !learner.context.class_code.trim().is_empty() {
+            // signed in with the class code before the course began: joined the class
+            let mut j = Rng::derive(cfg.seed, &format!("{li}/joined"));
+            let at = cfg.start_ms - j.range(1, 72) * 3_600_000;
+            out.push(xapi::joined_statement(&learner.context, &j.uuid(), at)?);
+        }
         let mut a = Rng::derive(cfg.seed, &format!("{li}/self-rating"));
         if a.chance(0.5) {
             let at = attempt_start(&mut a, cfg);
@@ -1040,7 +1046,16 @@ mod tests {
         // claimed result the recomputed one
         assert_eq!(class.trust.set_aside, []);
         assert_eq!(class.trust.claims, []);
-        assert_eq!(class.used, a.len());
+        // every learner joined the class once: the roster, not a figure
+        let class_id = xapi::class_id(&cfg.base, &cfg.class_code);
+        let roster = crate::review::refresh::roster(&page.statements, &class_id);
+        assert_eq!(roster.len(), 30);
+        let joined = a
+            .iter()
+            .filter(|p| p.statement.verb.id == xapi::verbs::JOINED)
+            .count();
+        assert_eq!(joined, 30);
+        assert_eq!(class.used + joined, a.len());
         let Content::Scenario(s) = &contents[0] else {
             unreachable!()
         };

@@ -44,8 +44,13 @@ use crate::scenario::{self, Step};
 use crate::shuffle;
 use crate::text::{Lang, LocalText};
 
+mod class;
 mod selfassess;
 
+pub use class::{
+    class_activity, class_code, class_id, class_registration, class_type, joined_statement,
+    ClassCodeError,
+};
 pub use selfassess::{evaluation_statements, self_rating_statements};
 
 /// Verb IRIs (ADL vocabulary, the ones cmi5 uses).
@@ -59,6 +64,8 @@ pub mod verbs {
     pub const PASSED: &str = "http://adlnet.gov/expapi/verbs/passed";
     pub const FAILED: &str = "http://adlnet.gov/expapi/verbs/failed";
     pub const TERMINATED: &str = "http://adlnet.gov/expapi/verbs/terminated";
+    /// A learner joined their class (object: the class activity).
+    pub const JOINED: &str = "http://activitystrea.ms/join";
 }
 
 /// Activity type IRIs (ADL vocabulary).
@@ -652,6 +659,7 @@ fn verb(id: &'static str) -> Verb {
         verbs::PASSED => ("passed", "đã đạt"),
         verbs::FAILED => ("failed", "chưa đạt"),
         verbs::TERMINATED => ("terminated", "đã kết thúc"),
+        verbs::JOINED => ("joined", "đã tham gia"),
         _ => ("", ""),
     };
     let mut display = LanguageMap::new();
@@ -1285,6 +1293,7 @@ pub fn statements_from(
         common_ext.insert(ext_key(ctx, ext::PRACTICE_ONLY), Value::from(true));
     }
 
+    let class = class_activity(ctx);
     let mut walker = Walker {
         ctx,
         content,
@@ -1319,6 +1328,8 @@ pub fn statements_from(
             let mut extensions = common_ext.clone();
             extensions.insert(ext_key(ctx, ext::EVENT_SEQ), Value::from(event.seq));
             extensions.extend(d.extensions);
+            let mut grouping = d.grouping;
+            grouping.extend(class.clone());
             out.push(Statement {
                 id,
                 actor: actor.clone(),
@@ -1329,7 +1340,7 @@ pub fn statements_from(
                     registration: Some(registration.clone()),
                     context_activities: ContextActivities {
                         parent: d.parent,
-                        grouping: d.grouping,
+                        grouping,
                         category: category.clone(),
                     },
                     revision: Some(content.version().to_owned()),
@@ -1681,6 +1692,13 @@ mod tests {
                         "objectType": "Activity",
                         "id": format!("{b}/fields/f"),
                         "definition": {"type": format!("{b}/activity-types/field")}
+                    }, {
+                        "objectType": "Activity",
+                        "id": format!("{b}/classes/QLNN-2026-01"),
+                        "definition": {
+                            "name": {"vi": "Lớp QLNN-2026-01", "en": "Class QLNN-2026-01"},
+                            "type": format!("{b}/activity-types/class")
+                        }
                     }],
                     "category": [{
                         "objectType": "Activity",
@@ -1859,18 +1877,24 @@ mod tests {
             let grouping: Vec<&str> = ca.grouping.iter().map(|a| a.id.as_str()).collect();
             let o = s.object.id.as_str();
             let field = format!("{b}/fields/f");
+            // the class closes every grouping
+            let class = format!("{b}/classes/QLNN-2026-01");
             if o.contains("/items/p") {
                 assert_eq!(parent, [o.replace("/items/p", "/lessons/l")], "{o}");
-                assert_eq!(grouping, [format!("{b}/modules/m"), field.clone()], "{o}");
+                assert_eq!(
+                    grouping,
+                    [format!("{b}/modules/m"), field.clone(), class.clone()],
+                    "{o}"
+                );
             } else if o.contains("/items/") || o.contains("/lessons/") {
                 assert_eq!(parent, [format!("{b}/modules/m")], "{o}");
-                assert_eq!(grouping, [field.as_str()], "{o}");
+                assert_eq!(grouping, [field.as_str(), &class], "{o}");
             } else if o.contains("/nodes/") {
                 assert_eq!(parent, [format!("{b}/scenarios/s")], "{o}");
-                assert_eq!(grouping, [field.as_str()], "{o}");
+                assert_eq!(grouping, [field.as_str(), &class], "{o}");
             } else {
                 assert!(parent.is_empty(), "{o}");
-                assert_eq!(grouping, [field.as_str()], "{o}");
+                assert_eq!(grouping, [field.as_str(), &class], "{o}");
             }
             assert_eq!(ca.category.len(), 1);
             assert_eq!(ca.category[0].id, format!("{b}/profile"));
@@ -2232,6 +2256,13 @@ mod tests {
         assert!(st
             .iter()
             .all(|s| ext(&s.context.extensions, ext::CLASS_CODE).is_none()));
+        // nor a class activity in the grouping
+        assert!(st.iter().all(|s| !s
+            .context
+            .context_activities
+            .grouping
+            .iter()
+            .any(|a| a.id.contains("/classes/"))));
         assert!(st
             .iter()
             .all(|s| ext(&s.context.extensions, ext::CONTENT_VERSION) == Some(&json!("v1"))));
