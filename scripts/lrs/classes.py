@@ -51,7 +51,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from accounts import READ_SCOPES, SIMULATED_ROUNDS, WRITE, entry, simulated_names  # noqa: E402
 
 COLUMNS = ("họ tên", "đơn vị", "chức danh", "email hoặc điện thoại")
-CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# The portal's own rule (boiduong_core::xapi::class_code): the class activity is
+# {base}/classes/CODE, CODE upper case.
+CODE_RE = re.compile(r"^[A-Z0-9._-]{1,40}$")
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 PHONE_RE = re.compile(r"^(\+84|0)\d{8,10}$")
 # No 0/O, 1/l/I: a password is copied by hand from paper.
@@ -259,10 +261,10 @@ def write_atomically(pairs: list[tuple[Path, str]]) -> None:
 
 
 def create(args: argparse.Namespace) -> int:
-    code = args.code.strip()
+    code = args.code.strip().upper()
     if not CODE_RE.match(code):
-        raise RosterError([f"class code '{code}': letters, digits, '.', '_' and '-' only "
-                           "(e.g. QLNN-2027-03)"])
+        raise RosterError([f"class code '{args.code.strip()}': 1 to 40 letters A-Z, digits, '.', "
+                           "'_' and '-' only (e.g. QLNN-2027-03)"])
     if not args.home_page.startswith(("http://", "https://")):
         raise RosterError([f"--home-page must be an http(s) address, got {args.home_page!r}"])
     prefix = args.prefix if args.prefix is not None else f"{code.lower()}-"

@@ -107,5 +107,24 @@ class ClassCommand(unittest.TestCase):
         self.assertEqual(self.run_create("\ufeff" + HEADER + "A,B,C,a@x.vn\n"), 0, "a BOM is fine")
 
 
+    # Guards the class code: the portal's rule (upper case, A-Z 0-9 . _ -, at most 40), so
+    # the slips give the code the portal accepts and names the class activity by; a code it
+    # would refuse is refused here, changing nothing.
+    def test_class_codes_follow_the_portal(self) -> None:
+        before = self.auth.read_bytes()
+        path = self.dir / "roster.csv"
+        path.write_text(HEADER + "A,Đơn vị,Công chức,a@x.vn\n", encoding="utf-8")
+        for bad in ["lớp 1", "A B", "K" * 41, ""]:
+            argv = ["create", bad, str(path), "--auth-file", str(self.auth), "--home-page", HOME,
+                    "--slips", str(self.slips)]
+            self.assertEqual(classes.main(argv), 1, bad)
+            self.assert_nothing_changed(before)
+        argv = ["create", "qlnn-2027-04", str(path), "--auth-file", str(self.auth),
+                "--home-page", HOME, "--slips", str(self.slips)]
+        self.assertEqual(classes.main(argv), 0)
+        self.assertIn("QLNN-2027-04", self.slips.read_text(encoding="utf-8"))
+        self.assertNotIn("qlnn-2027-04<", self.slips.read_text(encoding="utf-8"))
+
+
 if __name__ == "__main__":
     unittest.main()
