@@ -61,11 +61,13 @@ fi
 # v2: posted by each simulated learner's own account. A data dir seeded before (by the one
 # seed account) keeps that class, which the review now sets aside; remove the data dir to
 # get the demo class back.
-SEED_MARK="$LRS_DATA/.demo-class-seeded-v2"
-if [ -f "$LRS_DATA/.demo-class-seeded" ] && [ ! -f "$SEED_MARK" ]; then
-    echo "serve: this LRS data dir holds the demo class posted by the former seed account;" >&2
-    echo "       the trainer review sets it aside (not posted by its learners). To seed it again:" >&2
-    echo "       stop, remove $LRS_DATA, start again." >&2
+# v3: the class is an activity its learners joined (the trainer reads its roster from
+# their joined statements): a class seeded before has no roster.
+SEED_MARK="$LRS_DATA/.demo-class-seeded-v3"
+if { [ -f "$LRS_DATA/.demo-class-seeded" ] || [ -f "$LRS_DATA/.demo-class-seeded-v2" ]; } && [ ! -f "$SEED_MARK" ]; then
+    echo "serve: this LRS data dir holds a demo class seeded by an older portal (by the former" >&2
+    echo "       seed account, or before classes were xAPI activities): the trainer review does" >&2
+    echo "       not find it. To seed it again: stop, remove $LRS_DATA, start again." >&2
 elif [ "${SEED_DEMO:-1}" != "0" ] && [ ! -f "$SEED_MARK" ]; then
     echo "serve: seeding the demo class QLNN-2026-01 for the trainer account (SEED_DEMO=0 skips)"
     cargo build --quiet --release -p boiduong-core --features compiler --bin boiduong-synth
