@@ -417,6 +417,8 @@ impl TrainerState {
         self.class_code.set(Some(code.clone()));
         self.capped.set(false);
         self.error.set(None);
+        // Busy from the click: nothing to refresh until the class's cache is read.
+        self.busy.set(true);
         leptos::task::spawn_local(async move {
             if let (Some(storage), Some(credentials)) =
                 (self.app.storage(), self.sync.credentials())
@@ -431,6 +433,7 @@ impl TrainerState {
                 f.hidden = hidden;
             });
             self.load_cache().await;
+            self.busy.set(false);
             if self.is_empty() && self.class_code.get_untracked().as_deref() == Some(&code) {
                 self.refresh();
             }
