@@ -96,6 +96,7 @@ pub fn SignInPage(
             // A path of this origin only (never `//x`, `/\x`, `/%09/x` or another site).
             .filter(|n| boiduong_core::urls::local_path(n).is_some())
             .unwrap_or_else(|| home.into());
+        let lang_now = lang.get_untracked();
         leptos::task::spawn_local(async move {
             let mode = if shared.get_untracked() {
                 SessionMode::Shared
@@ -110,8 +111,9 @@ pub fn SignInPage(
                 Ok(checked) => {
                     password.set(String::new());
                     // Joining the class is a record like any other: durable before moving on.
-                    if sync.join_class(lang.get_untracked()).await.is_err() {
-                        error.set(Some("storage"));
+                    // (The form may be gone by now: the trainer area replaces it on sign-in.)
+                    if sync.join_class(lang_now).await.is_err() {
+                        let _ = error.try_set(Some("storage"));
                         return;
                     }
                     // Not checked (LRS unreachable): the shell says so until the first sync.
