@@ -34,6 +34,8 @@ const site = join(work, 'site');
 cpSync(dist, site, { recursive: true });
 const data = join(site, 'bench-review.json');
 const TRAINER = { account: 'giangvien', password: 'giangvien-pass', name: 'Bench' };
+/** The simulated class (boiduong-review-bench's class code): the trainer reopens it. */
+const CLASS = 'QLNN-2026-01';
 /** PBKDF2 rounds of the cache key (src/crypto.rs PBKDF2_ROUNDS). */
 const ROUNDS = 310_000;
 
@@ -99,7 +101,7 @@ try {
   await page.getByTestId('sync-badge').waitFor();
   // The portal has created its database; fill the review cache as a refresh would: pages
   // sealed (AES-GCM) with the key derived from the trainer's password, and its owner.
-  const written = await page.evaluate(async ({ account, password, rounds }) => {
+  const written = await page.evaluate(async ({ account, password, rounds, cls }) => {
     // the lean page {"lean":2,"statements":[…]} (review::lean_json); cached pages keep its form
     const lean = await (await fetch('/bench-review.json')).json();
     const all = lean.statements;
@@ -117,7 +119,7 @@ try {
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const plain = new TextEncoder().encode(JSON.stringify({ lean: lean.lean, statements: all.slice(i, i + 100) }));
       const data = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain));
-      pages.push({ key: String(i).padStart(15, '0'), iv, data });
+      pages.push({ key: `${cls}/${String(i).padStart(15, '0')}`, iv, data });
     }
     const db = await new Promise((res, rej) => {
       const r = indexedDB.open('boiduong');
@@ -128,13 +130,16 @@ try {
     for (const p of pages) tx.objectStore('review').put(p);
     const hex = [...salt].map((b) => b.toString(16).padStart(2, '0')).join('');
     tx.objectStore('meta').put({ key: 'review_owner', value: { account, salt: hex, created_ms: Date.now() } });
+    // one class's cache (src/trainer/mod.rs): its marks, and the class opened last
+    tx.objectStore('meta').put({ key: 'review_mark', value: { version: 2, classes: { [cls]: {} } } });
+    tx.objectStore('meta').put({ key: `review_open:${account}`, value: cls });
     await new Promise((res, rej) => {
       tx.oncomplete = res;
       tx.onerror = () => rej(tx.error);
     });
     db.close();
     return all.length;
-  }, { ...TRAINER, rounds: ROUNDS });
+  }, { ...TRAINER, rounds: ROUNDS, cls: CLASS });
   // The trainer signs in (the stand-in LRS accepts): the class opens from the cache.
   await page.goto(`${base}/sign-in?next=/trainer`);
   await page.locator('#account').fill(TRAINER.account);

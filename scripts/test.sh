@@ -6,7 +6,8 @@
 #   3. xAPI: every statement kind validated by @learninglocker/xapi-validation;
 #      content: the repository's content compiles with 0 errors, and the scenario report
 #      finds no error (at least 3 endings, 2 competencies scored, feedback on every choice)
-#   4. LRS: the local Ralph starts with the workarounds and passes its smoke test
+#   4. LRS: scripts/class.sh's refusals; the local Ralph starts with the workarounds and
+#      passes its smoke test
 #   5. browser: wasm-bindgen-test in headless Chromium (IndexedDB adapter)
 #   6. end to end: release build of both apps, Playwright + axe in Debian's Chromium
 # Stops at the first failing tier. Figures (first-load bytes per app) are printed at the end,
@@ -42,6 +43,9 @@ cargo run --quiet -p boiduong-core --features compiler --bin boiduong-content --
 
 step "content: report on each scenario (fails on the library's quality bar)"
 cargo run --quiet -p boiduong-core --features compiler --bin boiduong-content -- report content
+
+step "LRS: scripts/class.sh (a class's accounts and slips from its roster; refusals change nothing)"
+.venv-lrs/bin/python -m unittest discover -s scripts/lrs -p 'test_*.py'
 
 step "LRS: start Ralph on a fresh data dir and run its smoke test"
 LRS_DATA="$(mktemp -d /tmp/boiduong-lrs-test.XXXXXX)"

@@ -682,24 +682,36 @@ async fn trainer_cache_is_sealed_with_the_password_and_expires() {
         .await
         .expect("seal");
     storage
-        .review_put("0001", &page, &json!({"v": "2026"}))
+        .review_put("K1/0001", &page, &json!({"v": "2026"}))
         .await
         .expect("put");
     let raw = raw_texts(&name, "review").await.join("\n");
     assert!(!raw.contains("hv-bi-mat") && !raw.contains("json"), "{raw}");
-    let (statements, damaged) = read_cache(&storage, &key).await.expect("read");
+    let (statements, damaged) = read_cache(&storage, &key, "K1").await.expect("read");
     assert_eq!((statements.len(), damaged), (1, 0));
+    // The cache is per class: another class's pages are not this one's.
+    assert_eq!(
+        read_cache(&storage, &key, "K2").await.expect("read"),
+        (vec![], 0)
+    );
     // The same password later in the week opens it again.
     let same = cache_key(&storage, "giangvien", "pw-1", now + 6 * DAY_MS, 7)
         .await
         .expect("same");
-    assert_eq!(read_cache(&storage, &same).await.expect("read").0.len(), 1);
+    assert_eq!(
+        read_cache(&storage, &same, "K1")
+            .await
+            .expect("read")
+            .0
+            .len(),
+        1
+    );
     // Another password opens nothing: the cache goes.
     let other = cache_key(&storage, "giangvien", "pw-2", now, 7)
         .await
         .expect("other");
     assert_eq!(
-        read_cache(&storage, &other).await.expect("read"),
+        read_cache(&storage, &other, "K1").await.expect("read"),
         (vec![], 0)
     );
     assert!(raw_texts(&name, "review").await.is_empty());

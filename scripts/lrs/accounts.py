@@ -3,7 +3,7 @@
 Run it with the LRS virtualenv's python (scripts/lrs/start.sh does):
 
     .venv-lrs/bin/python scripts/lrs/accounts.py --out FILE --home-page URL \
-        [--account 'USER|PASS|NAME|READ_SCOPE']... [--simulated PREFIX:N]...
+        [--account 'USER|PASS|NAME|READ_SCOPE']... [--keep]
 
 Every account's agent is identified by an xAPI *account* {homePage, name}: the account name
 on the LRS, under the home page the portal puts in its statements' actors
@@ -14,11 +14,8 @@ actor (a learner posting as another is set aside).
 --account    a demo account (password hashed with bcrypt's default cost, as `ralph auth`);
              an empty READ_SCOPE makes a write-only account (the portal's anonymous account:
              statements/write alone, it reads nothing).
---simulated  the simulated learners of `boiduong-synth --prefix PREFIX --learners N`:
-             PREFIX01 ... PREFIXN (three digits from 100 learners on, as the simulator
-             names them), password `<account>-pass`, scopes statements/write and
-             statements/read/mine. Their passwords are public demo conventions, so they are
-             hashed at bcrypt's lowest cost: forty accounts take milliseconds, not a minute.
+--keep       keep the other accounts of the file already there (the accounts of classes,
+             made by scripts/class.sh, which also makes the simulated learners' accounts).
 
 The file is checked with Ralph's own model of it before it is moved in place, so a file
 Ralph would refuse at its first request fails here instead. Same effect as one
@@ -37,12 +34,13 @@ import bcrypt
 
 WRITE = "statements/write"
 READ_SCOPES = ("statements/read/mine", "statements/read")
-# bcrypt's lowest cost, for the simulated learners' public demo passwords only.
+# bcrypt's lowest cost, for the simulated learners' public demo passwords only
+# (scripts/lrs/classes.py --demo-passwords).
 SIMULATED_ROUNDS = 4
 
 
 def simulated_names(prefix: str, count: int) -> list[str]:
-    """The simulator's account names (crates/core/src/review/synth.rs `learners`)."""
+    """The simulator's (and a class's) account names (crates/core/src/review/synth.rs `learners`)."""
     width = 3 if count >= 100 else 2
     return [f"{prefix}{i:0{width}d}" for i in range(1, count + 1)]
 
@@ -79,7 +77,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--home-page", required=True)
     parser.add_argument("--account", action="append", default=[])
-    parser.add_argument("--simulated", action="append", default=[])
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the other accounts of the existing file (e.g. classes)")
     args = parser.parse_args(argv)
     if not args.home_page.startswith(("http://", "https://")):
         parser.error(f"--home-page must be an http(s) IRI, got {args.home_page!r}")
@@ -92,13 +91,11 @@ def main(argv: list[str]) -> int:
         user, password, name, read = parts
         scopes = [WRITE, read] if read else [WRITE]
         entries.append(entry(user, password, scopes, args.home_page, name, None))
-    for spec in args.simulated:
-        prefix, _, count = spec.rpartition(":")
-        if not prefix or not count.isdigit() or int(count) < 1:
-            parser.error(f"--simulated needs PREFIX:N, got {spec!r}")
-        for user in simulated_names(prefix, int(count)):
-            entries.append(entry(user, f"{user}-pass", [WRITE, READ_SCOPES[0]],
-                                 args.home_page, None, SIMULATED_ROUNDS))
+    if args.keep and os.path.exists(args.out):
+        with open(args.out, encoding="utf-8") as f:
+            kept = json.load(f)
+        ours = {e["username"] for e in entries}
+        entries += [e for e in kept if e.get("username") not in ours]
 
     names = [e["username"] for e in entries]
     duplicates = sorted({n for n in names if names.count(n) > 1})

@@ -23,7 +23,10 @@
 #   --simulated PREFIX:N  also the accounts of N simulated learners
 #                   (boiduong-synth --prefix PREFIX --learners N): PREFIX01 ...
 #                   with password <account>-pass, so each posts its own
-#                   statements (scripts/seed-lrs.mjs --as-authority). Repeatable.
+#                   statements (scripts/seed-lrs.mjs --as-authority). Made by the
+#                   class command (scripts/class.sh create, roster of simulated
+#                   learners, --demo-passwords) unless the accounts file has them.
+#                   Repeatable.
 #   --fresh         wipe DIR first (only if it is empty or was made by this
 #                   script), so each test run starts with no statements.
 #   --wait          run in the background: start, wait (at most ~20 s) until
@@ -171,10 +174,11 @@ export RALPH_EXECUTION_ENVIRONMENT="development"
 cd "${DATA_DIR}"
 
 # --- accounts -------------------------------------------------------------
-# Rebuilt on every start so the file holds exactly these accounts (accounts.py
-# writes a temp file, checks it with Ralph's own model, moves it in place). The
-# server caches the file, which is fine since it is written before the server
-# starts; adding accounts later needs a restart.
+# The demo accounts are written on every start (accounts.py writes a temp file,
+# checks it with Ralph's own model, moves it in place), keeping the other
+# accounts of the file: those of classes made by scripts/class.sh. The server
+# caches the file, which is fine since it is written before the server starts;
+# adding accounts later needs a restart.
 # Each agent is the xAPI account {homePage, name}, the same identifier as the
 # actor the portal writes: Ralph stamps it as each statement's authority, and
 # the trainer review keeps only statements whose authority is their actor.
@@ -186,15 +190,26 @@ ACCOUNTS=(
     # Write only (no read scope): anonymous evaluations are posted with it, never read back.
     "andanh|andanh-pass|Ẩn danh|"
 )
-account_args=(--out "${RALPH_AUTH_FILE}" --home-page "${HOME_PAGE}")
+account_args=(--out "${RALPH_AUTH_FILE}" --home-page "${HOME_PAGE}" --keep)
 for entry in "${ACCOUNTS[@]}"; do
     account_args+=(--account "${entry}")
 done
-for spec in "${SIMULATED[@]+"${SIMULATED[@]}"}"; do
-    account_args+=(--simulated "${spec}")
-done
 "${VENV}/bin/python" "${SCRIPT_DIR}/accounts.py" "${account_args[@]}" >/dev/null \
     || die "the accounts file could not be written"
+# Simulated learners: a class of the class command, made once per accounts file.
+for spec in "${SIMULATED[@]+"${SIMULATED[@]}"}"; do
+    prefix="${spec%:*}"
+    count="${spec##*:}"
+    [[ -n "${prefix}" && "${count}" =~ ^[1-9][0-9]*$ ]] || die "--simulated needs PREFIX:N, got '${spec}'"
+    if ! grep -q "\"username\": \"${prefix}0*1\"" "${RALPH_AUTH_FILE}"; then
+        roster="${DATA_DIR}/app/roster-${prefix}.csv"
+        "${VENV}/bin/python" "${SCRIPT_DIR}/classes.py" simulated-roster "${count}" >"${roster}"
+        "${VENV}/bin/python" "${SCRIPT_DIR}/classes.py" create "MO-PHONG-${prefix%-}" "${roster}" \
+            --prefix "${prefix}" --demo-passwords --auth-file "${RALPH_AUTH_FILE}" \
+            --home-page "${HOME_PAGE}" --slips "${DATA_DIR}/app/phieu-${prefix}.html" \
+            --slips-overwrite >/dev/null || die "the simulated learners' accounts could not be made"
+    fi
+done
 
 print_accounts() {
     echo "LRS: http://127.0.0.1:${PORT}/xAPI/statements  (data: ${DATA_DIR})"

@@ -129,10 +129,15 @@ pub async fn send(request: &Request, endpoint: &str, credentials: &Credentials) 
     }
 }
 
-/// Checks credentials with a one-statement read (learner accounts may read their own).
+/// Checks credentials with a statement read that matches nothing (any account may read).
 /// `Ok(true)`: accepted; `Ok(false)`: refused (401/403); `Err`: the LRS could not be asked.
 pub async fn verify(endpoint: &str, credentials: &Credentials) -> Result<bool, AppError> {
-    let url = format!("{}/statements?limit=1", endpoint.trim_end_matches('/'));
+    // A query that can match nothing (stored after 2100): the answer says whether the LRS
+    // accepts the password, and carries no one's statement (a trainer reads one class only).
+    let url = format!(
+        "{}/statements?limit=1&since=2100-01-01T00%3A00%3A00Z",
+        endpoint.trim_end_matches('/')
+    );
     let deadline = Deadline::new();
     let response = builder(Method::GET, &url, credentials)
         .abort_signal(deadline.signal().as_ref())

@@ -16,7 +16,7 @@
 
 use boiduong_core::model::{Catalog, Content, ContentKind, Scenario};
 use boiduong_core::review::{
-    self, flow_layout, Filter, Labels, LearnerReview, ScenarioReview, Table,
+    self, flow_layout, Labels, LearnerReview, ScenarioReview, Table,
 };
 use boiduong_core::Lang;
 use leptos::prelude::*;
@@ -195,6 +195,11 @@ fn FetchBar() -> impl IntoView {
                     (d > 0).then(|| format!(" · {}", t_string!(i18n, trainer_damaged, n = d)))
                 }}
             </p>
+            <Show when=move || trainer.capped.get()>
+                <p class="notice notice-warning" data-testid="trainer-capped">
+                    {t!(i18n, trainer_capped)}
+                </p>
+            </Show>
             <Show when=move || trainer.busy.get()>
                 <p data-testid="trainer-progress">
                     <progress aria-label=t!(i18n, trainer_loading_label)></progress>
@@ -248,27 +253,162 @@ fn date_ms(value: &str, end: bool) -> Option<i64> {
     ms.is_finite().then_some(ms as i64)
 }
 
+/// The class the trainer reads: picked among the classes cached on this device, or typed.
+#[component]
+fn ClassPicker() -> impl IntoView {
+    let trainer = use_trainer();
+    let i18n = use_i18n();
+    let typed = RwSignal::new(trainer.class_code.get_untracked().unwrap_or_default());
+    let bad = RwSignal::new(false);
+    let open = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        bad.set(!trainer.open_class(&typed.get_untracked()));
+    };
+    view! {
+        <section class="card" data-testid="class-picker">
+            <h2>{t!(i18n, trainer_class_pick)}</h2>
+            <p>{t!(i18n, trainer_class_hint)}</p>
+            <form class="filters" on:submit=open>
+                <label>
+                    {t!(i18n, trainer_class_code)}
+                    <input
+                        type="text"
+                        data-testid="class-code-input"
+                        list="trainer-classes"
+                        autocomplete="off"
+                        aria-invalid=move || if bad.get() { "true" } else { "false" }
+                        aria-describedby="class-code-error"
+                        prop:value=move || typed.get()
+                        on:input=move |ev| typed.set(event_target_value(&ev))
+                    />
+                </label>
+                <datalist id="trainer-classes">
+                    {move || {
+                        trainer
+                            .classes
+                            .get()
+                            .into_iter()
+                            .map(|c| view! { <option value=c.clone()></option> })
+                            .collect_view()
+                    }}
+                </datalist>
+                <button
+                    type="submit"
+                    class="button"
+                    data-testid="class-open"
+                    disabled=move || trainer.busy.get()
+                >
+                    {t!(i18n, trainer_class_open)}
+                </button>
+            </form>
+            <p id="class-code-error" class="notice notice-error" hidden=move || !bad.get()>
+                {t!(i18n, sign_in_bad_class)}
+            </p>
+            <Show when=move || !trainer.classes.get().is_empty()>
+                <p>
+                    {t!(i18n, trainer_class_cached)} " "
+                    {move || {
+                        trainer
+                            .classes
+                            .get()
+                            .into_iter()
+                            .map(|c| {
+                                let code = c.clone();
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="button button-secondary"
+                                        data-testid="class-cached"
+                                        aria-pressed=move || {
+                                            if trainer.class_code.get().as_deref() == Some(code.as_str()) {
+                                                "true"
+                                            } else {
+                                                "false"
+                                            }
+                                        }
+                                        on:click={
+                                            let c = c.clone();
+                                            move |_| {
+                                                typed.set(c.clone());
+                                                bad.set(!trainer.open_class(&c));
+                                            }
+                                        }
+                                    >
+                                        {c.clone()}
+                                    </button>
+                                    " "
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </p>
+            </Show>
+        </section>
+    }
+}
+
+/// Who joined the open class, each of whom the trainer can hide (joined by mistake) and
+/// show again; hidden learners count nowhere and are not read from the LRS.
+#[component]
+fn Roster() -> impl IntoView {
+    let trainer = use_trainer();
+    let i18n = use_i18n();
+    view! {
+        <section class="card" data-testid="class-roster">
+            <details>
+                <summary>
+                    {move || t_string!(i18n, trainer_roster, n = trainer.roster.get().len())}
+                </summary>
+                <p>{t!(i18n, trainer_roster_help)}</p>
+                <ul class="roster">
+                    {move || {
+                        let hidden = trainer.filter.with(|f| f.hidden.clone());
+                        trainer
+                            .roster
+                            .get()
+                            .into_iter()
+                            .map(|a| {
+                                let is_hidden = hidden.contains(&a.name);
+                                let name = a.name.clone();
+                                view! {
+                                    <li data-testid="roster-learner" data-account=a.name.clone()>
+                                        {a.name.clone()}
+                                        {is_hidden.then(|| view! { " · " <em>{t!(i18n, trainer_hidden)}</em> })}
+                                        " "
+                                        <button
+                                            type="button"
+                                            class="button button-secondary"
+                                            data-testid="roster-toggle"
+                                            on:click=move |_| trainer.set_hidden(name.clone(), !is_hidden)
+                                        >
+                                            {if is_hidden {
+                                                t_string!(i18n, trainer_show)
+                                            } else {
+                                                t_string!(i18n, trainer_hide)
+                                            }}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </details>
+        </section>
+    }
+}
+
 #[component]
 fn Filters() -> impl IntoView {
     let trainer = use_trainer();
     let i18n = use_i18n();
-    let codes = move || trainer.class.with(|c| c.0.class_codes.clone());
-    let code = RwSignal::new(
-        trainer
-            .filter
-            .get_untracked()
-            .class_code
-            .unwrap_or_default(),
-    );
     let from = RwSignal::new(trainer.dates.get_untracked().0);
     let to = RwSignal::new(trainer.dates.get_untracked().1);
     let apply = move || {
-        let code = code.get_untracked();
         let (f, t) = (from.get_untracked(), to.get_untracked());
-        trainer.filter.set(Filter {
-            class_code: (!code.is_empty()).then_some(code),
-            since_ms: date_ms(&f, false),
-            until_ms: date_ms(&t, true),
+        trainer.filter.update(|filter| {
+            filter.since_ms = date_ms(&f, false);
+            filter.until_ms = date_ms(&t, true);
         });
         trainer.dates.set((f, t));
     };
@@ -276,28 +416,6 @@ fn Filters() -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, trainer_filters)}</h2>
             <div class="filters">
-                <label>
-                    {t!(i18n, trainer_class_code)}
-                    <select
-                        data-testid="filter-class"
-                        prop:value=move || code.get()
-                        on:change=move |ev| {
-                            code.set(event_target_value(&ev));
-                            apply();
-                        }
-                    >
-                        <option value="">{t!(i18n, trainer_all_classes)}</option>
-                        {move || {
-                            codes()
-                                .into_iter()
-                                .map(|c| {
-                                    let selected = code.get_untracked() == c;
-                                    view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </label>
                 <label>
                     {t!(i18n, trainer_from)}
                     <input
@@ -342,16 +460,8 @@ fn TrainerHomeView() -> impl IntoView {
     let app = use_app_state();
     let i18n = use_i18n();
     let lang = use_lang();
-    // First visit: read everything; later visits show the cache until "refresh".
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) || !trainer.loaded.get() {
-            return done.unwrap_or(false);
-        }
-        if trainer.is_empty() {
-            trainer.refresh();
-        }
-        true
-    });
+    // A class opened for the first time reads the LRS (`open_class`); later visits show
+    // its cache until "refresh".
     let overview = move || {
         let l = lang.get();
         let catalog = app.catalog.get().and_then(|r| r.ok());
@@ -423,9 +533,13 @@ fn TrainerHomeView() -> impl IntoView {
     view! {
         <div class="page" data-testid="trainer-home">
             <h1 class="page-title">{t!(i18n, trainer_title)}</h1>
-            <FetchBar />
-            <Filters />
-            {overview}
+            <ClassPicker />
+            <Show when=move || trainer.class_code.get().is_some()>
+                <FetchBar />
+                <Roster />
+                <Filters />
+                {overview}
+            </Show>
         </div>
     }
 }

@@ -36,7 +36,7 @@ use crate::platform::network::online as browser_online;
 use crate::platform::timer::sleep_ms;
 use crate::platform::{now_ms, random_u64};
 use crate::state::AppState;
-use crate::storage::{last_sync_key, Queued, RejectedStatement, Storage, IDENTITY_KEY};
+use crate::storage::{joined_key, last_sync_key, Queued, RejectedStatement, Storage, IDENTITY_KEY};
 
 pub use device::REMEMBER_KEY;
 
@@ -292,6 +292,50 @@ impl Session {
     /// Shows a problem on the sync page (in plain words) until the next sync run.
     pub fn report_error(self, error: &AppError) {
         self.set_last_error.set(Some(error.to_string()));
+    }
+
+    /// Queues the signed-in learner's `joined` statement for their class (the identity's
+    /// class code), once per account and class on this device, in one transaction with the
+    /// note that it is joined; a trainer, or a learner without a class, joins nothing.
+    pub async fn join_class(self, lang: Lang) -> Result<(), AppError> {
+        let Some(identity) = self.identity.get_untracked() else {
+            return Ok(());
+        };
+        if identity.trainer || identity.class_code.trim().is_empty() {
+            return Ok(());
+        }
+        let code = boiduong_core::xapi::class_code(&identity.class_code)
+            .map_err(|e| AppError::Xapi(e.to_string()))?;
+        let storage = self.app.storage().ok_or(AppError::NotSignedIn)?;
+        let key = joined_key(&identity.account);
+        let mut joined: Vec<String> = storage
+            .meta(&key)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        if joined.contains(&code) {
+            return Ok(());
+        }
+        let ctx = self.statement_context(lang).ok_or(AppError::NotSignedIn)?;
+        let at = now_ms();
+        let statement =
+            boiduong_core::xapi::joined_statement(&ctx, &crate::platform::new_uuid(), at)
+                .map_err(|e| AppError::Xapi(e.to_string()))?;
+        let queued = Queued {
+            id: statement.id.clone(),
+            attempt_id: statement.id.clone(),
+            account: identity.account.clone(),
+            order: at as f64 * 1000.0,
+            body: serde_json::to_string(&statement).map_err(|e| AppError::Xapi(e.to_string()))?,
+            anonymous_after_ms: None,
+        };
+        joined.push(code);
+        storage
+            .queue_with_meta(&key, &serde_json::json!(joined), &[queued])
+            .await?;
+        self.refresh_counts().await;
+        self.kick();
+        Ok(())
     }
 
     /// The context statements are made in; `None` until signed in and configured.

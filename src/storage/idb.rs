@@ -308,6 +308,36 @@ impl IdbStore {
         commit(tx, raw).await
     }
 
+    /// Puts a meta value and queues statements in one transaction.
+    pub async fn queue_with_meta(
+        &self,
+        key: &str,
+        value: &serde_json::Value,
+        statements: &[Queued],
+    ) -> Result<(), AppError> {
+        let mut stores = vec![META];
+        if !statements.is_empty() {
+            stores.extend([OUTBOX, STATEMENTS]);
+        }
+        let tx = self
+            .db
+            .transaction(stores)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        let raw: web_sys::IdbTransaction = tx.as_sys().clone().into();
+        {
+            tx.object_store(META)
+                .map_err(map_err)?
+                .put(to_js(&serde_json::json!({ "key": key, "value": value }))?)
+                .primitive()
+                .map_err(map_err)?;
+            queue(&tx, statements)?;
+        }
+        commit(tx, raw).await
+    }
+
     /// Every self-assessment record as stored (decoded by the caller, damaged ones counted).
     pub async fn self_record_values(&self) -> Result<Vec<serde_json::Value>, AppError> {
         let values = self.raw_all(SELFASSESS, None).await?;
@@ -913,7 +943,21 @@ impl IdbStore {
     /// Every sealed page of the review cache, in key order, and how many records are not
     /// sealed pages (kept out).
     pub async fn review_pages(&self) -> Result<(Vec<Sealed>, usize), AppError> {
-        let values = self.raw_all(REVIEW, None).await?;
+        self.review_pages_of("").await
+    }
+
+    /// The sealed pages whose key starts with `prefix` (one class's), in key order, and how
+    /// many of those records are not sealed pages.
+    pub async fn review_pages_of(&self, prefix: &str) -> Result<(Vec<Sealed>, usize), AppError> {
+        let mut values = self.raw_all(REVIEW, None).await?;
+        if !prefix.is_empty() {
+            values.retain(|v| {
+                js_sys::Reflect::get(v, &JsValue::from_str("key"))
+                    .ok()
+                    .and_then(|k| k.as_string())
+                    .is_some_and(|k| k.starts_with(prefix))
+            });
+        }
         let bytes = |v: &JsValue, k: &str| {
             js_sys::Reflect::get(v, &JsValue::from_str(k))
                 .ok()?

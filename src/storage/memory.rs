@@ -195,6 +195,16 @@ impl MemoryStore {
         self.inner.borrow().review.values().cloned().collect()
     }
 
+    pub fn review_pages_of(&self, prefix: &str) -> Vec<Sealed> {
+        self.inner
+            .borrow()
+            .review
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     pub fn review_clear(&self) {
         let mut inner = self.inner.borrow_mut();
         inner.review.clear();
@@ -205,6 +215,13 @@ impl MemoryStore {
     pub fn put_self_record(&self, id: &str, value: &serde_json::Value, statements: &[Queued]) {
         let mut inner = self.inner.borrow_mut();
         inner.selfassess.insert(id.to_owned(), value.clone());
+        inner.outbox.extend(statements.iter().cloned());
+        inner.statements.extend(statements.iter().cloned());
+    }
+
+    pub fn queue_with_meta(&self, key: &str, value: &serde_json::Value, statements: &[Queued]) {
+        let mut inner = self.inner.borrow_mut();
+        inner.meta.insert(key.to_owned(), value.clone());
         inner.outbox.extend(statements.iter().cloned());
         inner.statements.extend(statements.iter().cloned());
     }

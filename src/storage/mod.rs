@@ -47,10 +47,18 @@ pub fn account_meta_keys(account: &str) -> Vec<String> {
         "profile_unreadable",
         "consent",
         "verifier",
+        "joined",
+        "review_hidden",
+        "review_open",
     ]
     .iter()
     .map(|k| format!("{k}:{account}"))
     .collect()
+}
+
+/// Meta key of the classes `account` has joined on this device (a list of class codes).
+pub fn joined_key(account: &str) -> String {
+    format!("joined:{account}")
 }
 
 /// Key of a stored content version: `module/<id>@<version>`.
@@ -171,6 +179,23 @@ impl Storage {
         match self {
             Storage::Idb(s) => s.record(events, summary, content, statements).await,
             Storage::Memory(s) => s.record(events, summary, content, statements),
+        }
+    }
+
+    /// Sets the meta `key` to `value` and queues `statements`, in one transaction: both are
+    /// durable together or not at all (a class joined and its `joined` statement).
+    pub async fn queue_with_meta(
+        &self,
+        key: &str,
+        value: &serde_json::Value,
+        statements: &[Queued],
+    ) -> Result<(), AppError> {
+        match self {
+            Storage::Idb(s) => s.queue_with_meta(key, value, statements).await,
+            Storage::Memory(s) => {
+                s.queue_with_meta(key, value, statements);
+                Ok(())
+            }
         }
     }
 
@@ -361,6 +386,18 @@ impl Storage {
         match self {
             Storage::Idb(s) => s.review_pages().await,
             Storage::Memory(s) => Ok((s.review_pages(), 0)),
+        }
+    }
+
+    /// The sealed pages of the review cache whose key starts with `prefix` (one class's),
+    /// oldest first, and how many of those records are not sealed pages.
+    pub async fn review_pages_of(
+        &self,
+        prefix: &str,
+    ) -> Result<(Vec<crate::crypto::Sealed>, usize), AppError> {
+        match self {
+            Storage::Idb(s) => s.review_pages_of(prefix).await,
+            Storage::Memory(s) => Ok((s.review_pages_of(prefix), 0)),
         }
     }
 

@@ -1,11 +1,15 @@
-//! The trainer's copy of the class's statements: read from the LRS (GET statements by verb,
-//! following `more` pages, with `since` for a refresh), cached in IndexedDB page by page so a
-//! review opened once reopens offline, and aggregated by `boiduong_core::review`.
+//! The trainer's copy of one class's statements: read from the LRS, cached in IndexedDB page
+//! by page so a class opened once reopens offline, and aggregated by `boiduong_core::review`.
 //!
-//! What is read: the verbs the review needs (launched, answered, completed, passed, failed),
-//! oldest first, each with its own high-water mark (`review::refresh::page_mark`), stored with
-//! each page in one transaction, so "refresh" asks only for what is new and an interrupted
-//! refresh resumes where the cache ends. The cache is not the record: the LRS is.
+//! What is read: one class at a time, never the whole LRS, with the filters every LRS backend
+//! honours (`review::refresh`): the class's roster from its `joined` statements (`verb` +
+//! `activity` = the class activity `{base}/classes/{CODE}`), then each learner's statements
+//! (`agent`), then the class's anonymous evaluations (`registration` = the class's), each
+//! oldest first with its own high-water mark (`review::refresh::page_mark`), stored with each
+//! page in one transaction, so "refresh" asks only for what is new and an interrupted refresh
+//! resumes where the cache ends. A read that reaches the page limit says so on screen; the
+//! next refresh goes on from there. The cache is per class (page keys `{CODE}/…`, marks per
+//! class); the cache is not the record: the LRS is.
 //!
 //! The class is every learner's data, so the cache is the trainer's alone and only while they
 //! are there: nothing of it is read before the LRS has accepted the password in this page
@@ -13,7 +17,8 @@
 //! key derived from the password (PBKDF2, salt in `review_owner`), so without the password
 //! they are unreadable; it is deleted when it is older than `trainer_cache_days` (config,
 //! default 7), on sign-out, when the LRS refuses the account (401/403), and when another
-//! account signs in.
+//! account signs in. Learners the trainer hid (joined the class by mistake) are kept per
+//! class in the meta `review_hidden:<trainer>` (names of accounts only; deleted at sign-out).
 //!
 //! The class is built with the content versions of [`versions`]: the review keeps only
 //! statements whose authority names their actor and recomputes every result from the
@@ -25,32 +30,24 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use boiduong_core::model::ContentKind;
-use boiduong_core::review::{self, Class, Filter, Statement, Versions};
+use boiduong_core::review::refresh::{self as marks_of, CacheMarks, ClassMarks};
+use boiduong_core::review::{self, Account, Class, Filter, Statement, Versions};
 use boiduong_core::xapi::verbs;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::crypto;
 use crate::error::AppError;
-use crate::net::lrs;
+use crate::net::lrs::{self, Credentials};
 use crate::platform::now_ms;
 use crate::session::{use_session as use_sync, Session as SyncState};
 use crate::state::{use_app_state, AppState};
 use crate::storage::{Storage, REVIEW_MARK, REVIEW_OWNER};
 
-/// Verbs the review reads, by IRI. The verbs that end an attempt come first: a device sends
-/// an attempt's answers before its ending, so whatever ending a refresh reads, the answers
-/// read after it are all there, and its recomputed result is never cut short.
-pub const VERBS: [&str; 5] = [
-    verbs::COMPLETED,
-    verbs::PASSED,
-    verbs::FAILED,
-    verbs::LAUNCHED,
-    verbs::ANSWERED,
-];
 /// Statements per LRS page (Ralph's maximum is 100).
 const PAGE: usize = 100;
-/// Bound on pages per verb and refresh (1,000 pages = 100,000 statements).
+/// Bound on pages per query and refresh (1,000 pages = 100,000 statements of one learner):
+/// reaching it is said on screen, and the next refresh goes on from there.
 const MAX_PAGES: usize = 1_000;
 const DAY_MS: i64 = 86_400_000;
 
@@ -108,8 +105,9 @@ pub async fn cache_key(
 pub async fn read_cache(
     storage: &Storage,
     key: &web_sys::CryptoKey,
+    class: &str,
 ) -> Result<(Vec<Statement>, usize), AppError> {
-    let (pages, mut damaged) = storage.review_pages().await?;
+    let (pages, mut damaged) = storage.review_pages_of(&page_prefix(class)).await?;
     let mut all = Vec::new();
     let mut opened = 0;
     for page in &pages {
@@ -137,6 +135,68 @@ pub async fn read_cache(
     Ok((all, damaged))
 }
 
+/// The key prefix of a class's cached pages.
+fn page_prefix(class: &str) -> String {
+    format!("{class}/")
+}
+
+/// Meta key of the learners `account` hid, per class.
+fn hidden_key(account: &str) -> String {
+    format!("review_hidden:{account}")
+}
+
+/// Meta key of the class `account` opened last.
+fn open_key(account: &str) -> String {
+    format!("review_open:{account}")
+}
+
+/// The marks of the cache, per class; an older cache (the whole LRS by verb, before classes)
+/// is deleted, to be read again class by class.
+async fn cache_marks(storage: &Storage) -> Result<CacheMarks, AppError> {
+    match storage.meta(REVIEW_MARK).await? {
+        None => Ok(CacheMarks {
+            version: CacheMarks::VERSION,
+            ..CacheMarks::default()
+        }),
+        Some(v) => match CacheMarks::from_value(&v) {
+            Some(m) => Ok(m),
+            None => {
+                storage.review_clear().await?;
+                Ok(CacheMarks {
+                    version: CacheMarks::VERSION,
+                    ..CacheMarks::default()
+                })
+            }
+        },
+    }
+}
+
+/// One query of a class's reading, with its own mark.
+#[derive(Clone, Debug)]
+enum Slot {
+    Roster,
+    Anonymous,
+    Learner(Account),
+}
+
+fn mark_of(m: &ClassMarks, slot: &Slot) -> Option<String> {
+    match slot {
+        Slot::Roster => m.roster.clone(),
+        Slot::Anonymous => m.anonymous.clone(),
+        Slot::Learner(a) => m.learners.get(&marks_of::learner_key(a)).cloned(),
+    }
+}
+
+fn set_mark(m: &mut ClassMarks, slot: &Slot, mark: String) {
+    match slot {
+        Slot::Roster => m.roster = Some(mark),
+        Slot::Anonymous => m.anonymous = Some(mark),
+        Slot::Learner(a) => {
+            m.learners.insert(marks_of::learner_key(a), mark);
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct TrainerState {
     app: AppState,
@@ -159,6 +219,14 @@ pub struct TrainerState {
     /// Cache pages that could not be read (kept out of the figures).
     pub damaged: RwSignal<usize>,
     pub filter: RwSignal<Filter>,
+    /// The class open (its code as `xapi::class_code` writes it); none before one is picked.
+    pub class_code: RwSignal<Option<String>>,
+    /// Classes with a cache on this device (to pick again).
+    pub classes: RwSignal<Vec<String>>,
+    /// The open class's roster (who joined it), as last read.
+    pub roster: RwSignal<Vec<Account>>,
+    /// A read stopped at the page limit (said on screen; the next refresh goes on).
+    pub capped: RwSignal<bool>,
     /// The date inputs of the filter as typed (`YYYY-MM-DD` or empty), kept across pages.
     pub dates: RwSignal<(String, String)>,
     /// The class as filtered, rebuilt when statements or the filter change.
@@ -219,6 +287,10 @@ pub fn provide_trainer() -> TrainerState {
         error: RwSignal::new(None),
         damaged: RwSignal::new(0),
         filter,
+        class_code: RwSignal::new(None),
+        classes: RwSignal::new(Vec::new()),
+        roster: RwSignal::new(Vec::new()),
+        capped: RwSignal::new(false),
         dates: RwSignal::new((String::new(), String::new())),
         class,
         key: StoredValue::new_local(None),
@@ -254,6 +326,9 @@ pub fn provide_trainer() -> TrainerState {
         if let Some(before) = previous {
             if before != account {
                 state.statements.set(Arc::new(Vec::new()));
+                state.roster.set(Vec::new());
+                state.classes.set(Vec::new());
+                state.class_code.set(None);
                 state.damaged.set(0);
                 state.error.set(None);
                 state.key.set_value(None);
@@ -318,6 +393,8 @@ impl TrainerState {
     /// Forgets the class: memory, key and the cache on the device.
     async fn wipe(self) {
         self.statements.set(Arc::new(Vec::new()));
+        self.roster.set(Vec::new());
+        self.classes.set(Vec::new());
         self.damaged.set(0);
         self.key.set_value(None);
         if let Some(storage) = self.app.storage() {
@@ -325,6 +402,106 @@ impl TrainerState {
                 self.error.set(Some(e));
             }
         }
+    }
+
+    /// Opens a class (its code as typed): the filter names it, its hidden learners are left
+    /// out, and its cache is read (the LRS when there is none yet). Returns false for a code
+    /// that is not one.
+    pub fn open_class(self, typed: &str) -> bool {
+        let Ok(code) = boiduong_core::xapi::class_code(typed) else {
+            return false;
+        };
+        if self.busy.get_untracked() {
+            return true;
+        }
+        self.class_code.set(Some(code.clone()));
+        self.capped.set(false);
+        self.error.set(None);
+        // Busy from the click: nothing to refresh until the class's cache is read.
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            if let (Some(storage), Some(credentials)) =
+                (self.app.storage(), self.sync.credentials())
+            {
+                let _ = storage
+                    .set_meta(&open_key(&credentials.account), &serde_json::json!(code))
+                    .await;
+            }
+            let hidden = self.hidden_of(&code).await;
+            self.filter.update(|f| {
+                f.class_code = Some(code.clone());
+                f.hidden = hidden;
+            });
+            self.load_cache().await;
+            self.busy.set(false);
+            if self.is_empty() && self.class_code.get_untracked().as_deref() == Some(&code) {
+                self.refresh();
+            }
+        });
+        true
+    }
+
+    /// The class the trainer opened last on this device.
+    async fn last_class(self, storage: &Storage) -> Option<String> {
+        let credentials = self.sync.credentials()?;
+        storage
+            .meta(&open_key(&credentials.account))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_str().map(str::to_owned))
+    }
+
+    /// The learners the trainer hid in `class` (stored per trainer account).
+    async fn hidden_of(self, class: &str) -> BTreeSet<String> {
+        let (Some(storage), Some(credentials)) = (self.app.storage(), self.sync.credentials())
+        else {
+            return BTreeSet::new();
+        };
+        let all: BTreeMap<String, BTreeSet<String>> = storage
+            .meta(&hidden_key(&credentials.account))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        all.get(class).cloned().unwrap_or_default()
+    }
+
+    /// Hides a learner of the open class (joined by mistake) or shows them again; kept on
+    /// this device, per class.
+    pub fn set_hidden(self, account: String, hide: bool) {
+        let Some(class) = self.class_code.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let (Some(storage), Some(credentials)) = (self.app.storage(), self.sync.credentials())
+            else {
+                return;
+            };
+            let key = hidden_key(&credentials.account);
+            let mut all: BTreeMap<String, BTreeSet<String>> = storage
+                .meta(&key)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default();
+            let set = all.entry(class.clone()).or_default();
+            if hide {
+                set.insert(account);
+            } else {
+                set.remove(&account);
+            }
+            let now = set.clone();
+            if let Err(e) = storage.set_meta(&key, &serde_json::json!(all)).await {
+                self.error.set(Some(e));
+                return;
+            }
+            if self.class_code.get_untracked().as_deref() == Some(&class) {
+                self.filter.update(|f| f.hidden = now);
+            }
+        });
     }
 
     async fn load_cache(self) {
@@ -338,10 +515,37 @@ impl TrainerState {
                 Err(e) => self.error.set(Some(e)),
             }
         }
+        let marks = match cache_marks(&storage).await {
+            Ok(m) => m,
+            Err(e) => {
+                self.error.set(Some(e));
+                self.loaded.set(true);
+                return;
+            }
+        };
+        self.classes.set(marks.classes.keys().cloned().collect());
+        // After a reload: the class opened last, if the device still has it.
+        if self.class_code.get_untracked().is_none() {
+            if let Some(last) = self.last_class(&storage).await {
+                if marks.classes.contains_key(&last) {
+                    let hidden = self.hidden_of(&last).await;
+                    self.filter.update(|f| {
+                        f.class_code = Some(last.clone());
+                        f.hidden = hidden;
+                    });
+                    self.class_code.set(Some(last));
+                }
+            }
+        }
+        let Some(class) = self.class_code.get_untracked() else {
+            self.statements.set(Arc::new(Vec::new()));
+            self.loaded.set(true);
+            return;
+        };
         let read = match self.key(&storage).await {
             Ok(key) => {
                 let timing = crate::platform::Timing::start("review-parse-cache");
-                let read = read_cache(&storage, &key).await;
+                let read = read_cache(&storage, &key, &class).await;
                 timing.end();
                 read
             }
@@ -350,12 +554,22 @@ impl TrainerState {
         match read {
             Ok((all, damaged)) => {
                 self.damaged.set(damaged);
+                self.roster.set(self.roster_in(&all, &class));
                 self.statements.set(Arc::new(all));
                 self.load_missing_versions().await;
             }
             Err(e) => self.error.set(Some(e)),
         }
         self.loaded.set(true);
+    }
+
+    /// Who joined `class`, from its `joined` statements among `all`.
+    fn roster_in(self, all: &[Statement], class: &str) -> Vec<Account> {
+        let base = match self.sync.config.get_untracked() {
+            Some(Ok(c)) => c.base_iri,
+            _ => return Vec::new(),
+        };
+        marks_of::roster(all, &boiduong_core::xapi::class_id(&base, class))
     }
 
     /// Fetches the content versions the statements name that are not loaded yet (an older
@@ -381,14 +595,15 @@ impl TrainerState {
         }
     }
 
-    /// Reads what is new since the last refresh (everything the first time), page by page;
-    /// each page is durable in the cache before the next is asked for.
+    /// Reads what is new in the open class since the last refresh (everything the first
+    /// time), page by page; each page is durable in the cache before the next is asked for.
     pub fn refresh(self) {
-        if self.busy.get_untracked() {
+        if self.busy.get_untracked() || self.class_code.get_untracked().is_none() {
             return;
         }
         self.busy.set(true);
         self.error.set(None);
+        self.capped.set(false);
         self.fetched.set(0);
         leptos::task::spawn_local(async move {
             let result = self.fetch_new().await;
@@ -403,7 +618,7 @@ impl TrainerState {
         });
     }
 
-    /// Drops the cache and reads everything again.
+    /// Drops the cache and reads the open class again.
     pub fn reload_all(self) {
         if self.busy.get_untracked() {
             return;
@@ -416,95 +631,167 @@ impl TrainerState {
                 }
             }
             self.statements.set(Arc::new(Vec::new()));
+            self.roster.set(Vec::new());
+            self.classes.set(Vec::new());
             self.refresh();
         });
     }
 
     async fn fetch_new(self) -> Result<(), AppError> {
+        let class = self
+            .class_code
+            .get_untracked()
+            .ok_or(AppError::NotSignedIn)?;
         let storage = self.app.storage().ok_or(AppError::NotSignedIn)?;
+        let mut marks = cache_marks(&storage).await?;
         let key = self.key(&storage).await?;
         let credentials = self.sync.credentials().ok_or(AppError::NotSignedIn)?;
-        let endpoint = match self.sync.config.get_untracked() {
-            Some(Ok(c)) => c.lrs_endpoint,
+        let (endpoint, base) = match self.sync.config.get_untracked() {
+            Some(Ok(c)) => (c.lrs_endpoint, c.base_iri),
             _ => return Err(AppError::NotSignedIn),
         };
-        let mut marks: BTreeMap<String, String> = storage
-            .meta(REVIEW_MARK)
-            .await?
-            .and_then(|v| boiduong_core::record::from_value(&v).ok())
-            .unwrap_or_default();
-        let statements_url = format!("{}/statements", endpoint.trim_end_matches('/'));
-        for verb in VERBS {
-            // Oldest first, so the mark only ever passes pages the cache holds (see
-            // `review::refresh`): an interrupted refresh is resumed, not skipped over.
-            let mut url = format!(
-                "{statements_url}?{}",
-                review::refresh::statements_query(verb, PAGE, marks.get(verb).map(String::as_str))
-            );
-            let mut added = Vec::new();
-            for _ in 0..MAX_PAGES {
-                let text = lrs::get_text(&url, &credentials).await?;
-                let raw: RawPage =
-                    serde_json::from_str(&text).map_err(|e| AppError::Malformed {
-                        url: url.clone(),
-                        reason: e.to_string(),
-                    })?;
-                let page = review::parse_page(&text).map_err(|e| AppError::Malformed {
-                    url: url.clone(),
-                    reason: e.to_string(),
-                })?;
-                let stored: Vec<&str> = raw
-                    .statements
-                    .iter()
-                    .filter_map(|s| s.stored.as_deref())
-                    .collect();
-                let last = page.more.as_deref().is_none_or(|m| m.trim().is_empty());
-                if let Some(mark) =
-                    review::refresh::page_mark(marks.get(verb).map(String::as_str), &stored, last)
-                {
-                    marks.insert(verb.to_owned(), mark);
-                }
-                if !page.statements.is_empty() {
-                    let json = review::lean_json(&page.statements);
-                    let page_key = format!(
-                        "{:015}-{:06}",
-                        crate::platform::now_ms(),
-                        self.fetched.get_untracked()
-                    );
-                    let mark = boiduong_core::record::to_value(&marks)
-                        .map_err(|e| AppError::Storage(e.to_string()))?;
-                    let sealed = crypto::seal(&key, json.as_bytes()).await?;
-                    storage.review_put(&page_key, &sealed, &mark).await?;
-                    self.fetched.update(|n| *n += page.statements.len());
-                    added.extend(page.statements);
-                }
-                match page
-                    .more
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|m| !m.is_empty())
-                {
-                    // Followed only on the LRS's own origin: the request carries the password.
-                    Some(more) => match boiduong_core::urls::lrs_link(&endpoint, more) {
-                        Some(next) => url = next,
-                        None => {
-                            return Err(AppError::Malformed {
-                                url: url.clone(),
-                                reason: format!("the next page is on another site: {more}"),
-                            })
-                        }
-                    },
-                    None => break,
-                }
-            }
-            if !added.is_empty() {
-                // Once per verb, not per page: the class is rebuilt from the whole set.
-                let mut all = (*self.statements.get_untracked()).clone();
-                all.extend(added);
-                self.statements.set(Arc::new(all));
-            }
+        let class_activity = boiduong_core::xapi::class_id(&base, &class);
+        let mut read = Reading {
+            storage: &storage,
+            key: &key,
+            credentials: &credentials,
+            endpoint: &endpoint,
+            class: &class,
+            marks: &mut marks,
+            added: Vec::new(),
+        };
+        // Who joined the class: its `joined` statements.
+        let query = |slot: &Slot, since: Option<&str>| match slot {
+            Slot::Roster => marks_of::roster_query(verbs::JOINED, &class_activity, PAGE, since),
+            Slot::Anonymous => marks_of::registration_query(
+                &boiduong_core::xapi::class_registration(&base, &class),
+                PAGE,
+                since,
+            ),
+            Slot::Learner(a) => marks_of::agent_query(a, PAGE, since),
+        };
+        self.read_slot(&mut read, &Slot::Roster, &query).await?;
+        let cached = self.statements.get_untracked();
+        let mut everything: Vec<Statement> = (*cached).clone();
+        everything.append(&mut read.added);
+        let roster = marks_of::roster(&everything, &class_activity);
+        self.roster.set(roster.clone());
+        self.statements.set(Arc::new(everything));
+        // Each learner's statements (not those the trainer hid), then the anonymous
+        // evaluations of the class.
+        let hidden = self.filter.with_untracked(|f| f.hidden.clone());
+        let mut slots: Vec<Slot> = roster
+            .into_iter()
+            .filter(|a| !hidden.contains(&a.name))
+            .map(Slot::Learner)
+            .collect();
+        slots.push(Slot::Anonymous);
+        for slot in &slots {
+            self.read_slot(&mut read, slot, &query).await?;
         }
+        if !read.added.is_empty() {
+            let mut all = (*self.statements.get_untracked()).clone();
+            all.append(&mut read.added);
+            self.statements.set(Arc::new(all));
+        }
+        self.classes.set(marks.classes.keys().cloned().collect());
         self.load_missing_versions().await;
         Ok(())
     }
+
+    /// Reads one query to its end (or the page limit, said on screen), each page sealed and
+    /// stored with the class's marks before the next is asked for.
+    async fn read_slot(
+        self,
+        read: &mut Reading<'_>,
+        slot: &Slot,
+        query: &impl Fn(&Slot, Option<&str>) -> String,
+    ) -> Result<(), AppError> {
+        let statements_url = format!("{}/statements", read.endpoint.trim_end_matches('/'));
+        let mut class_marks = read
+            .marks
+            .classes
+            .get(read.class)
+            .cloned()
+            .unwrap_or_default();
+        let mut mark = mark_of(&class_marks, slot);
+        // Oldest first, so the mark only ever passes pages the cache holds (see
+        // `review::refresh`): an interrupted refresh is resumed, not skipped over.
+        let mut url = format!("{statements_url}?{}", query(slot, mark.as_deref()));
+        for _ in 0..MAX_PAGES {
+            let text = lrs::get_text(&url, read.credentials).await?;
+            let raw: RawPage = serde_json::from_str(&text).map_err(|e| AppError::Malformed {
+                url: url.clone(),
+                reason: e.to_string(),
+            })?;
+            let page = review::parse_page(&text).map_err(|e| AppError::Malformed {
+                url: url.clone(),
+                reason: e.to_string(),
+            })?;
+            let stored: Vec<&str> = raw
+                .statements
+                .iter()
+                .filter_map(|s| s.stored.as_deref())
+                .collect();
+            let last = page.more.as_deref().is_none_or(|m| m.trim().is_empty());
+            if let Some(m) = review::refresh::page_mark(mark.as_deref(), &stored, last) {
+                set_mark(&mut class_marks, slot, m.clone());
+                mark = Some(m);
+                read.marks
+                    .classes
+                    .insert(read.class.to_owned(), class_marks.clone());
+            }
+            if !page.statements.is_empty() {
+                let json = review::lean_json(&page.statements);
+                let page_key = format!(
+                    "{}{:015}-{:06}",
+                    page_prefix(read.class),
+                    crate::platform::now_ms(),
+                    self.fetched.get_untracked()
+                );
+                read.marks
+                    .classes
+                    .insert(read.class.to_owned(), class_marks.clone());
+                let value = boiduong_core::record::to_value(&*read.marks)
+                    .map_err(|e| AppError::Storage(e.to_string()))?;
+                let sealed = crypto::seal(read.key, json.as_bytes()).await?;
+                read.storage.review_put(&page_key, &sealed, &value).await?;
+                self.fetched.update(|n| *n += page.statements.len());
+                read.added.extend(page.statements);
+            }
+            match page
+                .more
+                .as_deref()
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+            {
+                // Followed only on the LRS's own origin: the request carries the password.
+                Some(more) => match boiduong_core::urls::lrs_link(read.endpoint, more) {
+                    Some(next) => url = next,
+                    None => {
+                        return Err(AppError::Malformed {
+                            url: url.clone(),
+                            reason: format!("the next page is on another site: {more}"),
+                        })
+                    }
+                },
+                None => return Ok(()),
+            }
+        }
+        // The limit: what is cached stays, the next refresh goes on from the mark.
+        self.capped.set(true);
+        Ok(())
+    }
+}
+
+/// What one refresh holds while it reads a class.
+struct Reading<'a> {
+    storage: &'a Storage,
+    key: &'a web_sys::CryptoKey,
+    credentials: &'a Credentials,
+    endpoint: &'a str,
+    class: &'a str,
+    marks: &'a mut CacheMarks,
+    /// Statements read and cached, not yet in the class shown.
+    added: Vec<Statement>,
 }

@@ -424,12 +424,20 @@ export async function signIn(page, user, { remember = false, shared = false, nex
  * open in that page (the trainer app is its own page: the password of a sign-in made in the
  * learner app stays in that page's memory). The form is left for the trainer area.
  */
+/** Opens a class in the trainer area (typed, as a training centre gives it) and waits for its read. */
+export async function openClass(page, code) {
+  await page.getByTestId('class-code-input').fill(code);
+  await page.getByTestId('class-open').click();
+  await expect(page.getByTestId('trainer-fetch')).toBeVisible();
+  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+}
+
 export async function signInTrainer(page, user, { lang = 'vi' } = {}) {
   await page.goto('/trainer');
   const form = new SignInPage(page, lang);
   await form.waitReady();
   await form.submitAs(user);
-  await expect(page.getByTestId('trainer-fetch')).toBeVisible();
+  await expect(page.getByTestId('class-picker')).toBeVisible();
   await expect(form.root).toHaveCount(0);
   await expect(page.getByTestId('sync-badge')).not.toHaveText(strings[lang].badge_sign_in);
   return form;

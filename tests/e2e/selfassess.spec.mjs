@@ -107,7 +107,8 @@ async function shoot(page, name, region, { viewport = false } = {}) {
  * Reads an anonymous evaluation back from the LRS as a trainer and checks that nothing in it
  * links it to `user`: not the actor, not the authority (the LRS stamps the account that sent
  * it: the write-only anonymous account, never the learner's), not the registration, session,
- * platform or language (none in the context; only the class code the form mentions), not a
+ * platform or language (none in the context; only the class code the form mentions and the
+ * class's own registration, the trainer's way to read a class's anonymous evaluations), not a
  * time finer than the day, and not the LRS's `stored` time (sent in a request of its own, at
  * least the quiet time away from every request carrying the learner's own statements).
  */
@@ -131,7 +132,10 @@ async function expectAnonymousUnlinked(anonymous, named, user) {
     expect(s.actor.account.name).not.toBe(user.account);
     expect(s.authority?.account, 'stamped with the anonymous account').toEqual({ homePage: ACCOUNT_HOME_PAGE, name: ANONYMOUS.account });
     expect(JSON.stringify(s.authority)).not.toBe(JSON.stringify(myAuthority));
-    expect(Object.keys(s.context).sort(), 'context: activities and the class code only').toEqual(['contextActivities', 'extensions']);
+    expect(Object.keys(s.context).sort(), 'context: activities, the class code and the class\'s registration only').toEqual(['contextActivities', 'extensions', 'registration']);
+    // the class's own registration (docs/xapi-profile.md), the same on every anonymous statement
+    expect(s.context.registration).toBe(remote[0].context.registration);
+    expect(s.context.contextActivities.grouping.map((a) => a.id)).toContain(`https://boiduong.example/xapi/classes/${user.classCode}`);
     expect(Object.values(s.context.extensions), 'the class code, nothing else').toEqual([user.classCode]);
     expect(s.timestamp, 'day-only timestamp').toMatch(/T00:00:00(\.0+)?(Z|\+00:00)$/);
     const stored = Date.parse(s.stored);

@@ -6,7 +6,7 @@
 // trainer. Real Ralph, real Chromium, Vietnamese UI.
 import { readFileSync } from 'node:fs';
 import { test, expect, axeReport } from './fixtures.mjs';
-import { HistoryPage, SignInPage, SyncPage, openFromCatalog, openHistory, openSync, signIn, signInTrainer } from './pages.mjs';
+import { HistoryPage, SignInPage, SyncPage, openFromCatalog, openHistory, openClass, openSync, signIn, signInTrainer } from './pages.mjs';
 import { ACCOUNTS, FAULT_APP_ORIGIN, FAULT_SEED, LRS_URL, PROXY_PORT, PROXY_URL, TRAINER } from './env.mjs';
 import { fill, loadScenario, node, vi } from './content.mjs';
 import { localStatements, localStoreCounts } from './lrs.mjs';
@@ -193,7 +193,7 @@ test('trainer: the class only after the password is checked; sealed at rest; gon
 
   await signInTrainer(page, TRAINER);
   await expect(page).toHaveURL(/\/trainer$/);
-  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+  await openClass(page, learner.classCode);
   const learners = page.getByTestId('table-class-learners');
   await expect(learners).toContainText(learner.account);
   const cache = await rawRecords(page, 'review');
@@ -255,7 +255,7 @@ test.describe('through the fault proxy', () => {
     await sync.drain();
 
     await signInTrainer(page, TRAINER);
-    await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+    await openClass(page, learner.classCode);
     await expect(page.getByTestId('table-class-learners')).toContainText(learner.account);
     expect((await rawRecords(page, 'review')).length).toBeGreaterThan(0);
 

@@ -100,9 +100,13 @@ function bestPath(scenario) {
 /** Local statement records of one attempt, in production order. */
 const byOrder = (records) => [...records].sort((a, b) => a.order - b.order);
 const verbsOf = (records) => byOrder(records).map((r) => JSON.parse(r.body).verb.id.replace(VERB(''), ''));
+/** The statement a learner posts on joining their class (sign-in with a class code). */
+const JOINED = 'http://activitystrea.ms/join';
+const isJoined = (r) => JSON.parse(r.body).verb.id === JOINED;
+/** The attempts' statements by attempt (the class's joined statement belongs to none). */
 const groupByAttempt = (records) => {
   const out = new Map();
-  for (const r of records) out.set(r.attempt_id, [...(out.get(r.attempt_id) ?? []), r]);
+  for (const r of records) if (!isJoined(r)) out.set(r.attempt_id, [...(out.get(r.attempt_id) ?? []), r]);
   return out;
 };
 
@@ -138,6 +142,9 @@ test('a: happy path: a module and a scenario reach the LRS exactly as the learne
   await expect(page.getByTestId('sync-badge')).toHaveText(vi.badge_synced);
 
   const local = await localStatements(page);
+  // Signing in with a class code joined the class: one statement, its object the class.
+  const joined = local.filter(isJoined).map((r) => JSON.parse(r.body));
+  expect(joined.map((j) => j.object.id)).toEqual([`https://boiduong.example/xapi/classes/${user.classCode}`]);
   const attempts = groupByAttempt(local);
   expect(attempts.size, 'one registration per attempt (module, scenario)').toBe(2);
   const [moduleRun, scenarioRun] = [...attempts.values()].sort((a, b) => b.length - a.length);
@@ -331,7 +338,7 @@ test.describe('through the fault proxy', () => {
     const local = await localStatements(page2);
     const attempts = groupByAttempt(local);
     expect(attempts.size).toBe(2 + extraRuns.length);
-    expect(local).toHaveLength(
+    expect(local.filter((r) => !isJoined(r))).toHaveLength(
       moduleStatementCount(mod) + [steps, ...extraRuns].reduce((n, run) => n + scenarioStatementCount(run.length), 0),
     );
     await expectLrsHoldsExactly(local, { as: TRAINER, label: 'LRS after faults' });

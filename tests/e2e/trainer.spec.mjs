@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, axeReport } from './fixtures.mjs';
-import { CatalogPage, SignInPage, signIn, signInTrainer } from './pages.mjs';
+import { CatalogPage, SignInPage, openClass, signIn, signInTrainer } from './pages.mjs';
 import { ACCOUNT_HOME_PAGE, ACCOUNTS, LRS_ENDPOINT, LRS_URL, SIMULATED, TRAINER } from './env.mjs';
 import { getStatements, postStatements } from './lrs.mjs';
 import { competencyName, loadModule, loadScenario, text, vi } from './content.mjs';
@@ -26,6 +26,7 @@ const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const MODULES = 'an-toan-thong-tin-van-phong,tiep-cong-dan';
 const POOL = 'tiep-cong-dan';
 const VERB = (v) => `http://adlnet.gov/expapi/verbs/${v}`;
+const JOINED = 'http://activitystrea.ms/join';
 
 /** The synth binary built by scripts/test.sh (release), else the debug one. */
 function synthBinary() {
@@ -419,22 +420,38 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
   await signInTrainer(page, TRAINER);
   await expect(page).toHaveURL(/\/trainer$/);
   await expect(page.getByTestId('nav-trainer')).toBeVisible();
-  // First visit reads the LRS; the progress line shows while it does.
-  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+  // Nothing is read before a class is chosen: the password check asks for nothing (stored
+  // after 2100).
+  for (const u of reads) expect(u.searchParams.get('since'), `${u}`).toMatch(/^2100-/);
+  reads.length = 0;
+  expect(await axeReport(page, 'trainer home, no class open')).toBe('');
+  // The class, typed: its first visit reads the LRS; the progress line shows while it does.
+  await openClass(page, CLASS.toLowerCase());
   await expect(page.getByTestId('trainer-error')).toHaveCount(0);
 
-  // Filter the class: 40 learners, each with a last-synced time.
-  await page.getByTestId('filter-class').selectOption(CLASS);
+  // 40 learners, each with a last-synced time.
   const learners = await tableCells(page, 'class-learners');
   expect(learners.length - 1).toBe(40);
   for (const row of learners.slice(1)) expect(row[2]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   await expectCsvEqualsScreen(page, 'class-learners');
   expect(await axeReport(page, 'trainer home')).toBe('');
-  // The review reads oldest first, so an interrupted read resumes where its cache ends
-  // (crates/core/src/review/refresh.rs): every first page asks `ascending=true`.
-  const firstReads = reads.filter((u) => u.searchParams.has('verb') && !u.searchParams.has('pit_id') && !u.searchParams.has('search_after'));
-  expect(firstReads.length, 'one first page per verb').toBeGreaterThanOrEqual(5);
-  for (const u of firstReads) expect(u.searchParams.get('ascending'), `${u}`).toBe('true');
+  // Only the class crosses the network (crates/core/src/review/refresh.rs): its roster (the
+  // joined statements whose object is the class), each of its learners by agent, its
+  // anonymous evaluations by the class's registration; every first page oldest first.
+  const firstReads = reads.filter((u) => !u.searchParams.has('pit_id') && !u.searchParams.has('search_after'));
+  const roster = firstReads.filter((u) => u.searchParams.get('verb') === JOINED);
+  expect(roster.map((u) => u.searchParams.get('activity'))).toEqual([`${BASE}/classes/${CLASS}`]);
+  const agents = firstReads.filter((u) => u.searchParams.has('agent')).map((u) => JSON.parse(u.searchParams.get('agent')).account.name);
+  const classA = [...new Set(seeded.filter((s) => s.verb.id === JOINED && s.object.id === `${BASE}/classes/${CLASS}`).map((s) => s.actor.account.name))].sort();
+  expect(classA).toHaveLength(40);
+  expect([...agents].sort(), 'each learner of the class, once').toEqual(classA);
+  expect(firstReads.filter((u) => u.searchParams.has('registration'))).toHaveLength(1);
+  expect(firstReads.length, 'nothing else is asked').toBe(roster.length + agents.length + 1);
+  for (const u of firstReads) {
+    expect(u.searchParams.get('ascending'), `${u}`).toBe('true');
+    expect(`${u}`, 'no read names the other class or its learners').not.toContain(SIMULATED.b.prefix);
+    expect(`${u}`).not.toContain(OTHER);
+  }
 
   // Open a scenario; its figures equal those computed from the seeded statements.
   const scenarioId = scenarios[0];
@@ -517,9 +534,13 @@ test('a trainer filters a class, reads a scenario whose figures match the seeded
   await page.getByTestId('trainer-refresh').click();
   await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 60_000 });
   const firstPages = queries.filter((u) => !u.searchParams.has('pit_id') && !u.searchParams.has('search_after'));
-  expect(firstPages.length).toBeGreaterThanOrEqual(5);
+  expect(firstPages.length).toBeGreaterThanOrEqual(40);
+  const newcomers = new Set(more.filter((s) => s.verb.id === JOINED).map((s) => s.actor.account.name));
+  expect(newcomers.size).toBe(SIMULATED.c.learners);
   for (const u of firstPages) {
-    expect(u.searchParams.get('since'), `${u}`).toBeTruthy();
+    // the newcomers are read from the start; everything else since its own mark
+    const agent = u.searchParams.has('agent') ? JSON.parse(u.searchParams.get('agent')).account.name : null;
+    if (!newcomers.has(agent)) expect(u.searchParams.get('since'), `${u}`).toBeTruthy();
     expect(u.searchParams.get('ascending'), `${u}`).toBe('true');
   }
   await expect(async () => {
@@ -533,8 +554,7 @@ test('a trainer opens a pool module: pre/post gains and evaluations match the se
   test.setTimeout(180_000);
   await signInTrainer(page, TRAINER);
   await expect(page).toHaveURL(/\/trainer$/);
-  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
-  await page.getByTestId('filter-class').selectOption(CLASS);
+  await openClass(page, CLASS);
   const classOnly = seeded.filter((s) => s.context?.extensions?.[ext('class-code')] === CLASS);
 
   // The class's shared self-ratings beside the measured levels: a chart with its table.
@@ -622,8 +642,7 @@ test('forgeries posted by learner accounts are set aside or recomputed, and list
   test.setTimeout(180_000);
   await signInTrainer(page, TRAINER);
   await expect(page).toHaveURL(/\/trainer$/);
-  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
-  await page.getByTestId('filter-class').selectOption(CLASS);
+  await openClass(page, CLASS);
   const trust = page.getByTestId('trainer-trust');
   await expect(trust.getByTestId('formative-note')).toHaveText(vi.trainer_formative);
   const summary = await expectCsvEqualsScreen(page, 'trust-summary');
@@ -655,6 +674,78 @@ test('forgeries posted by learner accounts are set aside or recomputed, and list
   expect(await axeReport(page, 'trainer trust')).toBe('');
   mkdirSync(SHOTS, { recursive: true });
   await trust.screenshot({ path: join(SHOTS, 'trainer-trust.png') });
+});
+
+// Guards classes at city scale: the trainer reads one class, so what reaches the browser of
+// class B (on screen and over the network) names no learner of class A, and then, class A
+// opened, nothing of class B; switching back reopens B from its own cache.
+test('a trainer of class A sees nothing of class B', async ({ page }) => {
+  test.setTimeout(180_000);
+  const bodies = [];
+  page.on('response', async (r) => {
+    if (r.url().startsWith(`${LRS_URL}/xAPI/statements`) && r.request().method() === 'GET') bodies.push(await r.text().catch(() => ''));
+  });
+  await signInTrainer(page, TRAINER);
+  await openClass(page, OTHER);
+  const rowsB = await tableCells(page, 'class-learners');
+  expect(rowsB.length - 1).toBe(SIMULATED.b.learners);
+  for (const r of rowsB.slice(1)) expect(r[0]).toMatch(new RegExp(`^${SIMULATED.b.prefix}`));
+  expect(bodies.length).toBeGreaterThan(0);
+  for (const b of bodies) expect(b, 'class B\'s reads carry nothing of class A').not.toContain(SIMULATED.a.prefix);
+  bodies.length = 0;
+  await openClass(page, CLASS);
+  const rowsA = await tableCells(page, 'class-learners');
+  expect(rowsA.length - 1).toBeGreaterThanOrEqual(SIMULATED.a.learners);
+  for (const r of rowsA.slice(1)) expect(r[0]).not.toMatch(new RegExp(`^${SIMULATED.b.prefix}`));
+  await expect(page.getByTestId('trainer-home')).not.toContainText(SIMULATED.b.prefix);
+  for (const b of bodies) {
+    expect(b, 'class A\'s reads carry nothing of class B').not.toContain(SIMULATED.b.prefix);
+    expect(b).not.toContain(OTHER);
+  }
+  // Both classes are kept on the device, each its own cache.
+  await expect(page.getByTestId('class-cached')).toHaveText([CLASS, OTHER].sort());
+  await page.getByTestId('class-cached').filter({ hasText: OTHER }).click();
+  await expect(async () => {
+    const rows = await tableCells(page, 'class-learners');
+    expect(rows.length - 1).toBe(SIMULATED.b.learners);
+  }).toPass({ timeout: 10_000 });
+});
+
+// Guards a learner who joined the class by mistake: the trainer hides them (no figure counts
+// them, kept on the device for that class) and can show them again.
+test('a trainer hides a learner who joined by mistake, and shows them again', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signInTrainer(page, TRAINER);
+  await openClass(page, OTHER);
+  const before = await tableCells(page, 'class-learners');
+  const roster = page.getByTestId('class-roster');
+  await roster.locator('summary').click();
+  const first = roster.getByTestId('roster-learner').first();
+  const account = await first.getAttribute('data-account');
+  await first.getByTestId('roster-toggle').click();
+  await expect(first).toContainText(vi.trainer_hidden);
+  await expect(async () => {
+    const rows = await tableCells(page, 'class-learners');
+    expect(rows.length).toBe(before.length - 1);
+    expect(rows.some((r) => r[0] === account)).toBe(false);
+  }).toPass({ timeout: 10_000 });
+  expect(await axeReport(page, 'trainer roster with a hidden learner')).toBe('');
+  // kept across a reload (the class reopens from the device once the password is checked)
+  await page.reload();
+  await new SignInPage(page, 'vi').submitAs(TRAINER);
+  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+  await expect(async () => {
+    const rows = await tableCells(page, 'class-learners');
+    expect(rows.some((r) => r[0] === account)).toBe(false);
+  }).toPass({ timeout: 10_000 });
+  await page.getByTestId('class-roster').locator('summary').click();
+  const again = page.locator(`[data-testid="roster-learner"][data-account="${account}"]`);
+  await expect(again).toContainText(vi.trainer_hidden);
+  await again.getByTestId('roster-toggle').click();
+  await expect(async () => {
+    const rows = await tableCells(page, 'class-learners');
+    expect(rows.length).toBe(before.length);
+  }).toPass({ timeout: 10_000 });
 });
 
 test('a learner account sees no trainer area, and the LRS gives it none of the class data', async ({ page }) => {
@@ -705,8 +796,7 @@ test('the learner app and the trainer app link to each other by page loads; the 
   expect(await wasmOfPage(page)).toEqual([expect.stringMatching(/^\/trainer\/trainer-[0-9a-f]+_bg\.wasm$/)]);
 
   await new SignInPage(page, 'vi').submitAs(TRAINER);
-  await expect(page.getByTestId('trainer-fetch')).toBeVisible();
-  await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
+  await openClass(page, CLASS);
   expect(await axeReport(page, 'trainer home')).toBe('');
 
   const catalog = new CatalogPage(page, 'vi');

@@ -22,8 +22,8 @@ use boiduong_core::module::{AttemptMode, Position};
 use boiduong_core::selfassess::rating::ModuleLink;
 use boiduong_core::selfassess::{Consent, Evaluation, Phase, Profile, SelfRating};
 use boiduong_core::xapi::{
-    activity_types, derived_id, evaluation_statements, self_rating_statements, statements_for,
-    verbs, Learner, Statement, StatementContext,
+    activity_types, derived_id, evaluation_statements, joined_statement, self_rating_statements,
+    statements_for, verbs, Learner, Statement, StatementContext, StatementSlot,
 };
 use boiduong_core::Lang;
 
@@ -309,6 +309,15 @@ fn every_statement_kind_is_written_for_the_validator() {
             all.extend(st);
         }
         all.extend(self_assessment(&compiled.catalog, &ctx, &mut runner));
+        if !ctx.class_code.is_empty() {
+            let id = derived_id(&StatementSlot {
+                registration: "joined",
+                seq: 0,
+                index: 0,
+                verb: verbs::JOINED,
+            });
+            all.push(joined_statement(&ctx, &id, T0).expect("joined"));
+        }
     }
 
     let kinds: BTreeSet<String> = all.iter().map(kind).collect();
@@ -337,6 +346,7 @@ fn every_statement_kind_is_written_for_the_validator() {
         "answered cmi.interaction likert self-rating",
         "answered cmi.interaction likert evaluation",
         "answered cmi.interaction fill-in evaluation",
+        "join class",
     ];
     for k in expected {
         assert!(kinds.contains(k), "no `{k}` statement; got {kinds:#?}");
@@ -396,6 +406,22 @@ fn every_statement_kind_is_written_for_the_validator() {
         }
     }
     assert!(placed > 0);
+    // Every statement of a learner with a class names the class activity in its grouping
+    // (what a city LRS can be asked about), and no other statement does.
+    for s in &all {
+        let coded = s
+            .context
+            .extensions
+            .keys()
+            .any(|k| k.ends_with("/extensions/class-code"));
+        let grouped = s
+            .context
+            .context_activities
+            .grouping
+            .iter()
+            .any(|a| a.id == "https://boiduong.example/xapi/classes/QLNN-2026-01");
+        assert_eq!(coded, grouped, "{}", kind(s));
+    }
 
     let ids: BTreeSet<&str> = all.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids.len(), all.len(), "duplicate statement ids");

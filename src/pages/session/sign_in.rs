@@ -21,6 +21,7 @@ pub fn SignInPage(
 ) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
+    let lang = crate::state::use_lang();
     let query = use_query_map();
     let go_to = crate::app::use_go_to();
     let home = crate::app::home_href();
@@ -63,10 +64,23 @@ pub fn SignInPage(
         if busy.get_untracked() {
             return;
         }
+        // A class code in the one form classes are named by (upper case), or refused.
+        let code = class_code.get_untracked();
+        let code = if code.trim().is_empty() {
+            String::new()
+        } else {
+            match boiduong_core::xapi::class_code(&code) {
+                Ok(c) => c,
+                Err(_) => {
+                    error.set(Some("class"));
+                    return;
+                }
+            }
+        };
         let identity = Identity {
             account: account.get_untracked().trim().to_owned(),
             name: name.get_untracked().trim().to_owned(),
-            class_code: class_code.get_untracked().trim().to_owned(),
+            class_code: code,
             trainer: false,
         };
         let pass = password.get_untracked();
@@ -82,6 +96,7 @@ pub fn SignInPage(
             // A path of this origin only (never `//x`, `/\x`, `/%09/x` or another site).
             .filter(|n| boiduong_core::urls::local_path(n).is_some())
             .unwrap_or_else(|| home.into());
+        let lang_now = lang.get_untracked();
         leptos::task::spawn_local(async move {
             let mode = if shared.get_untracked() {
                 SessionMode::Shared
@@ -95,6 +110,12 @@ pub fn SignInPage(
             match result {
                 Ok(_) => {
                     password.set(String::new());
+                    // Joining the class is a record like any other: durable before moving on.
+                    // (The form may be gone by now: the trainer area replaces it on sign-in.)
+                    if session.join_class(lang_now).await.is_err() {
+                        let _ = error.try_set(Some("storage"));
+                        return;
+                    }
                     if !embedded {
                         // A trainer signing in on the learner app goes on to the trainer app
                         // (a page load: that app asks for the password in its own page).
@@ -117,6 +138,7 @@ pub fn SignInPage(
     let message = Signal::derive(move || match error.get() {
         Some("missing") => t_string!(i18n, sign_in_missing).to_string(),
         Some("refused") => t_string!(i18n, sign_in_refused).to_string(),
+        Some("class") => t_string!(i18n, sign_in_bad_class).to_string(),
         Some("config") => t_string!(i18n, sign_in_no_config).to_string(),
         Some("offline") => t_string!(i18n, sign_in_offline_mismatch).to_string(),
         Some(_) => t_string!(i18n, storage_memory_warning).to_string(),

@@ -21,6 +21,9 @@ pub struct Filter {
     pub since_ms: Option<i64>,
     /// Only attempts that started before this time (exclusive), so day ranges chain.
     pub until_ms: Option<i64>,
+    /// Learners the trainer hid from the class (joined it by mistake), by account name:
+    /// none of their statements counts.
+    pub hidden: BTreeSet<String>,
 }
 
 /// A module or scenario, as found in activity ids `{base}/modules/{id}…`, `{base}/scenarios/{id}…`.
@@ -403,6 +406,13 @@ impl Class {
                 skipped.duplicates += 1;
                 continue;
             }
+            if !filter.hidden.is_empty() && filter.hidden.contains(&s.actor.name) {
+                continue;
+            }
+            // joining the class is the roster's, not a figure
+            if s.verb == crate::xapi::verbs::JOINED {
+                continue;
+            }
             if s.verb == VOIDED {
                 match trust::vouched(s) {
                     Ok(()) => skipped.voided += 1,
@@ -418,14 +428,15 @@ impl Class {
                 continue;
             }
             if let Some(record) = parse_record(&s.object_id, base) {
-                // An anonymous evaluation has no registration: its actor's account name (the
-                // evaluation's own UUID, naming no one) groups its answers.
+                // An anonymous evaluation's registration is at most its class's: its actor's
+                // account name (the evaluation's own UUID, naming no one) groups its answers.
                 let anonymous =
                     matches!(record, RecordPart::Evaluation { .. }) && s.actor_name.is_none();
-                let key = s
-                    .registration
-                    .as_deref()
-                    .or_else(|| anonymous.then_some(s.actor.name.as_str()));
+                let key = if anonymous {
+                    Some(s.actor.name.as_str())
+                } else {
+                    s.registration.as_deref()
+                };
                 let Some(reg) = key else {
                     skipped.no_registration += 1;
                     continue;

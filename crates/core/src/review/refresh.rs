@@ -14,18 +14,136 @@
 //! newest time *strictly older* than its newest statement: the next refresh reads the
 //! statements of the boundary instant again (the review counts a statement id once).
 
+//!
+//! One class is read, never the whole LRS (the filters every Ralph backend supports): its
+//! roster from the class's `joined` statements ([`roster_query`]: `verb` + `activity`, the
+//! class activity being their object), then each learner's statements ([`agent_query`]) and
+//! the class's anonymous evaluations ([`registration_query`]: they carry the class's
+//! registration), each with its own mark in [`ClassMarks`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::statement::{Account, Statement};
 use super::time::parse_timestamp_ms;
 use crate::urls::percent_encode as encode;
 
 /// The query string (after `?`) of the first page of `verb`'s statements: `limit` per page,
 /// oldest first, stored after `since` when there is a mark.
 pub fn statements_query(verb: &str, limit: usize, since: Option<&str>) -> String {
-    let mut query = format!("verb={}&limit={limit}&ascending=true", encode(verb));
+    query(&[("verb", verb)], limit, since)
+}
+
+/// The first page of a class's roster: the `joined` statements whose object is the class
+/// activity (`activity` filters on the object only, in every backend).
+pub fn roster_query(
+    joined: &str,
+    class_activity: &str,
+    limit: usize,
+    since: Option<&str>,
+) -> String {
+    query(
+        &[("verb", joined), ("activity", class_activity)],
+        limit,
+        since,
+    )
+}
+
+/// The first page of one learner's statements (`agent`: the actor, by its account or mbox).
+pub fn agent_query(agent: &Account, limit: usize, since: Option<&str>) -> String {
+    let json = if agent.home_page.is_empty() {
+        serde_json::json!({ "objectType": "Agent", "mbox": agent.name })
+    } else {
+        serde_json::json!({
+            "objectType": "Agent",
+            "account": { "homePage": agent.home_page, "name": agent.name },
+        })
+    };
+    query(&[("agent", &json.to_string())], limit, since)
+}
+
+/// The first page of the statements of one `registration` (a class's anonymous evaluations).
+pub fn registration_query(registration: &str, limit: usize, since: Option<&str>) -> String {
+    query(&[("registration", registration)], limit, since)
+}
+
+fn query(params: &[(&str, &str)], limit: usize, since: Option<&str>) -> String {
+    let mut query = String::new();
+    for (k, v) in params {
+        query.push_str(&format!("{k}={}&", encode(v)));
+    }
+    query.push_str(&format!("limit={limit}&ascending=true"));
     if let Some(since) = since {
         query.push_str("&since=");
         query.push_str(&encode(since));
     }
     query
+}
+
+/// The marks of one class's cache: where its roster, each learner's statements and its
+/// anonymous evaluations were read up to (each moves as [`page_mark`] says).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassMarks {
+    #[serde(default)]
+    pub roster: Option<String>,
+    #[serde(default)]
+    pub anonymous: Option<String>,
+    /// By [`learner_key`].
+    #[serde(default)]
+    pub learners: BTreeMap<String, String>,
+}
+
+/// The key of a learner in [`ClassMarks::learners`].
+pub fn learner_key(agent: &Account) -> String {
+    format!("{}|{}", agent.home_page, agent.name)
+}
+
+/// The trainer's marks, per class (by [`class_key`]); `version` tells this form from the
+/// per-verb marks of the whole LRS read before classes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheMarks {
+    pub version: u32,
+    #[serde(default)]
+    pub classes: BTreeMap<String, ClassMarks>,
+}
+
+impl CacheMarks {
+    /// The form written now.
+    pub const VERSION: u32 = 2;
+
+    /// The marks kept in the cache, when they are of this form (`None`: an older cache,
+    /// to be read again).
+    pub fn from_value(value: &serde_json::Value) -> Option<CacheMarks> {
+        serde_json::from_value::<CacheMarks>(value.clone())
+            .ok()
+            .filter(|m| m.version == Self::VERSION)
+    }
+}
+
+/// A class's roster from its `joined` statements (`class_activity` their object), each
+/// learner once, in the order they joined; a `joined` the LRS does not vouch for (its
+/// authority is not its actor) adds no one.
+pub fn roster(statements: &[Statement], class_activity: &str) -> Vec<Account> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    let mut joined: Vec<&Statement> = statements
+        .iter()
+        .filter(|s| s.verb == crate::xapi::verbs::JOINED && s.object_id == class_activity)
+        .filter(|s| super::trust::vouched(s).is_ok())
+        .collect();
+    joined.sort_by_key(|s| s.time_ms());
+    for s in joined {
+        if seen.insert(learner_key(&s.actor)) {
+            out.push(s.actor.clone());
+        }
+    }
+    out
+}
+
+/// A class code as the cache and the class activity name it: trimmed, ASCII upper case.
+pub fn class_key(code: &str) -> String {
+    code.trim().to_ascii_uppercase()
 }
 
 /// The mark once this page (its statements' `stored` times as the LRS wrote them) is held:
@@ -163,6 +281,85 @@ mod tests {
         let mark = refresh(&lrs, true, None, &mut held, 2, newest);
         refresh(&lrs, true, mark, &mut held, usize::MAX, newest);
         assert!(held.contains(&"s5".to_owned()) && !held.contains(&"s6".to_owned()));
+    }
+
+    // Guards what crosses the network: a class's roster by `verb` + `activity`, a learner by
+    // `agent` (the account as JSON), anonymous evaluations by `registration`, all oldest first.
+    #[test]
+    fn class_queries_name_only_the_class() {
+        let q = roster_query(
+            "http://activitystrea.ms/join",
+            "https://b.example/xapi/classes/K1",
+            100,
+            None,
+        );
+        assert_eq!(
+            q,
+            "verb=http%3A%2F%2Factivitystrea.ms%2Fjoin&activity=https%3A%2F%2Fb.example%2Fxapi%2Fclasses%2FK1\
+             &limit=100&ascending=true"
+        );
+        let a = Account {
+            home_page: "https://lrs.example".into(),
+            name: "hv01".into(),
+        };
+        let q = agent_query(&a, 50, Some("2026-11-28T10:00:01Z"));
+        assert!(q.starts_with(
+            "agent=%7B%22account%22%3A%7B%22homePage%22%3A%22https%3A%2F%2Flrs.example%22"
+        ));
+        assert!(
+            q.ends_with("&limit=50&ascending=true&since=2026-11-28T10%3A00%3A01Z"),
+            "{q}"
+        );
+        assert_eq!(
+            registration_query("b7e3c1a4-2f6d-4e8a-9c5b-0d1e2f3a0003", 100, None),
+            "registration=b7e3c1a4-2f6d-4e8a-9c5b-0d1e2f3a0003&limit=100&ascending=true"
+        );
+        // the marks of the former whole-LRS reading are not taken for a class's
+        assert_eq!(
+            CacheMarks::from_value(
+                &serde_json::json!({"http://adlnet.gov/expapi/verbs/answered": "x"})
+            ),
+            None
+        );
+        let m = CacheMarks {
+            version: CacheMarks::VERSION,
+            ..CacheMarks::default()
+        };
+        assert_eq!(
+            CacheMarks::from_value(&serde_json::to_value(&m).expect("json")),
+            Some(m)
+        );
+        assert_eq!(class_key(" qlnn-2026-01 "), "QLNN-2026-01");
+    }
+
+    // Guards the roster: learners who joined this class (vouched for by the LRS), once
+    // each, oldest first; another class's joins and forged ones add no one.
+    #[test]
+    fn roster_from_joined_statements() {
+        let class = "https://b.example/xapi/classes/K1";
+        let joined = |id: &str, who: &str, by: &str, object: &str, at: &str| {
+            serde_json::json!({
+                "id": id,
+                "actor": {"objectType": "Agent", "account": {"homePage": "https://lrs.example", "name": who}},
+                "verb": {"id": crate::xapi::verbs::JOINED},
+                "object": {"objectType": "Activity", "id": object},
+                "timestamp": at,
+                "authority": {"objectType": "Agent", "account": {"homePage": "https://lrs.example", "name": by}},
+            })
+        };
+        let page = serde_json::json!({"statements": [
+            joined("00000000-0000-4000-8000-000000000001", "hv02", "hv02", class, "2026-11-02T00:00:00Z"),
+            joined("00000000-0000-4000-8000-000000000002", "hv01", "hv01", class, "2026-11-01T00:00:00Z"),
+            joined("00000000-0000-4000-8000-000000000003", "hv02", "hv02", class, "2026-11-03T00:00:00Z"),
+            joined("00000000-0000-4000-8000-000000000004", "hv03", "hv03", "https://b.example/xapi/classes/K2", "2026-11-01T00:00:00Z"),
+            joined("00000000-0000-4000-8000-000000000005", "hv04", "hv01", class, "2026-11-01T00:00:00Z"),
+        ]});
+        let parsed = super::super::parse_page(&page.to_string()).expect("page");
+        let names: Vec<String> = roster(&parsed.statements, class)
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["hv01", "hv02"]);
     }
 
     // Guards the mark itself: the LRS's own string, never moving back, the last page marking

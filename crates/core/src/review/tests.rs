@@ -433,6 +433,7 @@ fn filters() {
         class_code: Some("k1".into()),
         since_ms: Some(T0 + DAY),
         until_ms: None,
+        ..Filter::default()
     };
     let page = parse_page(&f.json).expect("page");
     let c = Class::build(&page.statements, BASE, &day1, &versions());
@@ -442,6 +443,7 @@ fn filters() {
         class_code: None,
         since_ms: Some(T0),
         until_ms: Some(T0 + DAY),
+        ..Filter::default()
     };
     let c = Class::build(&page.statements, BASE, &day0, &versions());
     let r = scenario_review(&c, &f.scenario);
@@ -462,6 +464,28 @@ fn filters() {
         &versions(),
     );
     assert!(c.attempts.is_empty());
+}
+
+// Guards hiding a learner who joined by mistake: none of their statements counts, the
+// others' figures stay, and showing them again brings them back.
+#[test]
+fn hidden_learners_are_left_out() {
+    let (f, _, _) = class(&k1());
+    let page = parse_page(&f.json).expect("page");
+    let class = Class::build(&page.statements, BASE, &Filter::default(), &versions());
+    let all = scenario_review(&class, &f.scenario);
+    let first = class.learners[0].account.name.clone();
+    let hide = Filter {
+        hidden: [first.clone()].into_iter().collect(),
+        ..Filter::default()
+    };
+    let c = Class::build(&page.statements, BASE, &hide, &versions());
+    assert!(c.learners.iter().all(|l| l.account.name != first));
+    assert_eq!(c.learners.len(), class.learners.len() - 1);
+    let r = scenario_review(&c, &f.scenario);
+    assert!(r.attempts < all.attempts && r.learners == all.learners - 1);
+    let shown = Class::build(&page.statements, BASE, &Filter::default(), &versions());
+    assert_eq!(scenario_review(&shown, &f.scenario).attempts, all.attempts);
 }
 
 // Guards every figure of the scenario review against the hand count (class K1):

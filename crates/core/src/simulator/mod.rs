@@ -609,6 +609,12 @@ pub fn simulate_posted(
     trained.dedup();
     for (li, learner) in class.iter().enumerate() {
         posters.resize(out.len(), li.saturating_sub(1));
+        if !learner.context.class_code.trim().is_empty() {
+            // signed in with the class code before the course began: joined the class
+            let mut j = Rng::derive(cfg.seed, &format!("{li}/joined"));
+            let at = cfg.start_ms - j.range(1, 72) * 3_600_000;
+            out.push(xapi::joined_statement(&learner.context, &j.uuid(), at)?);
+        }
         let mut a = Rng::derive(cfg.seed, &format!("{li}/self-rating"));
         if a.chance(0.5) {
             let at = attempt_start(&mut a, cfg);

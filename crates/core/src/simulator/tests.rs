@@ -46,7 +46,16 @@ fn a_class_reads_back() {
     // claimed result the recomputed one
     assert_eq!(class.trust.set_aside, []);
     assert_eq!(class.trust.claims, []);
-    assert_eq!(class.used, a.len());
+    // every learner joined the class once: the roster, not a figure
+    let class_id = xapi::class_id(&cfg.base, &cfg.class_code);
+    let roster = crate::review::refresh::roster(&page.statements, &class_id);
+    assert_eq!(roster.len(), 30);
+    let joined = a
+        .iter()
+        .filter(|p| p.statement.verb.id == xapi::verbs::JOINED)
+        .count();
+    assert_eq!(joined, 30);
+    assert_eq!(class.used + joined, a.len());
     let Content::Scenario(s) = &contents[0] else {
         unreachable!()
     };

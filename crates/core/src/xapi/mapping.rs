@@ -10,6 +10,7 @@ use super::iri::{ext_key, is_absolute_iri, StatementContext};
 use super::types::*;
 use super::vocabulary::{activity_types, ext, verb, verbs, CMI5_PROGRESS};
 use super::XapiError;
+use super::class_activity;
 use crate::attempt::{Action, Attempt, AttemptEvent, Outcome};
 use crate::model::{Answer, Content, Item, Module, Node, Scenario};
 use crate::module::{check_item, AttemptMode, Draw, ModuleState, Position};
@@ -614,6 +615,7 @@ pub fn statements_from(
         common_ext.insert(ext_key(ctx, ext::PRACTICE_ONLY), Value::from(true));
     }
 
+    let class = class_activity(ctx);
     let mut walker = Walker {
         ctx,
         content,
@@ -648,6 +650,8 @@ pub fn statements_from(
             let mut extensions = common_ext.clone();
             extensions.insert(ext_key(ctx, ext::EVENT_SEQ), Value::from(event.seq));
             extensions.extend(d.extensions);
+            let mut grouping = d.grouping;
+            grouping.extend(class.clone());
             out.push(Statement {
                 id,
                 actor: actor.clone(),
@@ -658,7 +662,7 @@ pub fn statements_from(
                     registration: Some(registration.clone()),
                     context_activities: ContextActivities {
                         parent: d.parent,
-                        grouping: d.grouping,
+                        grouping,
                         category: category.clone(),
                     },
                     revision: Some(content.version().to_owned()),

@@ -39,6 +39,7 @@ use thiserror::Error;
 use crate::attempt::AttemptError;
 
 pub mod calendar;
+mod class;
 pub mod html;
 pub mod ids;
 pub mod iri;
@@ -51,6 +52,10 @@ pub mod vocabulary;
 mod tests;
 
 pub use calendar::{civil_from_days, duration, timestamp};
+pub use class::{
+    class_activity, class_code, class_id, class_registration, class_type, joined_statement,
+    ClassCodeError,
+};
 pub use html::plain_text;
 pub use ids::{derived_id, StatementSlot};
 pub use iri::{Learner, StatementContext};

@@ -26,8 +26,8 @@ struct Part {
 struct Record<'a> {
     ctx: &'a StatementContext,
     registration: String,
-    /// No registration, platform or language in the statements (an anonymous evaluation):
-    /// the registration still derives the statement ids.
+    /// No platform or language in the statements, and the class's registration rather than
+    /// the record's (an anonymous evaluation): the record's still derives the statement ids.
     anonymous: bool,
     actor: Agent,
     parent: Vec<Activity>,
@@ -47,6 +47,16 @@ impl Record<'_> {
             self.ctx.profile_id(),
             typed(activity_types::PROFILE, None, None),
         )];
+        let mut grouping = self.grouping.clone();
+        grouping.extend(super::class_activity(self.ctx));
+        // An anonymous evaluation names its class only (the class's own registration, the
+        // trainer's `registration` filter), never the learner's record.
+        let registration = if self.anonymous {
+            (!self.ctx.class_code.trim().is_empty())
+                .then(|| super::class_registration(&self.ctx.base, &self.ctx.class_code))
+        } else {
+            Some(self.registration.clone())
+        };
         let mut out = Vec::with_capacity(parts.len());
         for (index, part) in parts.into_iter().enumerate() {
             let slot = StatementSlot {
@@ -67,10 +77,10 @@ impl Record<'_> {
                     ..StatementResult::default()
                 }),
                 context: Context {
-                    registration: (!self.anonymous).then(|| self.registration.clone()),
+                    registration: registration.clone(),
                     context_activities: ContextActivities {
                         parent: self.parent.clone(),
-                        grouping: self.grouping.clone(),
+                        grouping: grouping.clone(),
                         category: category.clone(),
                     },
                     revision: None,
@@ -560,11 +570,20 @@ mod tests {
         assert!(anon.iter().all(|s| s.actor.name.is_none()
             && s.actor.account.name == e.id
             && s.timestamp == "2026-11-28T00:00:00.000Z"));
-        // nothing in the context names a record, a device's version or a language
-        assert!(anon.iter().all(|s| s.context.registration.is_none()
-            && s.context.platform.is_none()
-            && s.context.language.is_none()));
-        assert!(!json.contains("registration") && !json.contains("\"language\""));
+        // nothing in the context names a record, a device's version or a language: the
+        // registration is the class's, the same for every learner of the class
+        let class_reg = crate::xapi::class_registration(&ctx().base, "QLNN-2026-01");
+        assert!(anon
+            .iter()
+            .all(|s| s.context.registration.as_deref() == Some(&class_reg)
+                && s.context.platform.is_none()
+                && s.context.language.is_none()));
+        assert_ne!(class_reg, e.id);
+        assert!(!json.contains("\"language\""));
+        let mut classless = ctx();
+        classless.class_code = String::new();
+        let none = evaluation_statements(&e, entry, &classless, &mut derived_id).expect("none");
+        assert!(none.iter().all(|s| s.context.registration.is_none()));
         assert!(!json.contains("Boiduong 0.1.0"));
         assert!(named.iter().all(
             |s| s.context.registration.is_some() && s.context.language.as_deref() == Some("vi")

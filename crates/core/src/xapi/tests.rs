@@ -341,6 +341,13 @@ fn check_item_statement_shape() {
                     "objectType": "Activity",
                     "id": format!("{b}/fields/f"),
                     "definition": {"type": format!("{b}/activity-types/field")}
+                }, {
+                    "objectType": "Activity",
+                    "id": format!("{b}/classes/QLNN-2026-01"),
+                    "definition": {
+                        "name": {"vi": "Lớp QLNN-2026-01", "en": "Class QLNN-2026-01"},
+                        "type": format!("{b}/activity-types/class")
+                    }
                 }],
                 "category": [{
                     "objectType": "Activity",
@@ -519,18 +526,24 @@ fn context_activities_link_parts_to_their_whole() {
         let grouping: Vec<&str> = ca.grouping.iter().map(|a| a.id.as_str()).collect();
         let o = s.object.id.as_str();
         let field = format!("{b}/fields/f");
+        // the class closes every grouping
+        let class = format!("{b}/classes/QLNN-2026-01");
         if o.contains("/items/p") {
             assert_eq!(parent, [o.replace("/items/p", "/lessons/l")], "{o}");
-            assert_eq!(grouping, [format!("{b}/modules/m"), field.clone()], "{o}");
+            assert_eq!(
+                grouping,
+                [format!("{b}/modules/m"), field.clone(), class.clone()],
+                "{o}"
+            );
         } else if o.contains("/items/") || o.contains("/lessons/") {
             assert_eq!(parent, [format!("{b}/modules/m")], "{o}");
-            assert_eq!(grouping, [field.as_str()], "{o}");
+            assert_eq!(grouping, [field.as_str(), &class], "{o}");
         } else if o.contains("/nodes/") {
             assert_eq!(parent, [format!("{b}/scenarios/s")], "{o}");
-            assert_eq!(grouping, [field.as_str()], "{o}");
+            assert_eq!(grouping, [field.as_str(), &class], "{o}");
         } else {
             assert!(parent.is_empty(), "{o}");
-            assert_eq!(grouping, [field.as_str()], "{o}");
+            assert_eq!(grouping, [field.as_str(), &class], "{o}");
         }
         assert_eq!(ca.category.len(), 1);
         assert_eq!(ca.category[0].id, format!("{b}/profile"));
@@ -808,6 +821,13 @@ fn class_code_only_when_given() {
     assert!(st
         .iter()
         .all(|s| ext(&s.context.extensions, ext::CLASS_CODE).is_none()));
+    // nor a class activity in the grouping
+    assert!(st.iter().all(|s| !s
+        .context
+        .context_activities
+        .grouping
+        .iter()
+        .any(|a| a.id.contains("/classes/"))));
     assert!(st
         .iter()
         .all(|s| ext(&s.context.extensions, ext::CONTENT_VERSION) == Some(&json!("v1"))));

@@ -14,6 +14,8 @@ pub mod verbs {
     pub const PASSED: &str = "http://adlnet.gov/expapi/verbs/passed";
     pub const FAILED: &str = "http://adlnet.gov/expapi/verbs/failed";
     pub const TERMINATED: &str = "http://adlnet.gov/expapi/verbs/terminated";
+    /// A learner joined their class (object: the class activity).
+    pub const JOINED: &str = "http://activitystrea.ms/join";
 }
 
 /// Activity type IRIs (ADL vocabulary).
@@ -91,6 +93,7 @@ pub(super) fn verb(id: &'static str) -> Verb {
         verbs::PASSED => ("passed", "đã đạt"),
         verbs::FAILED => ("failed", "chưa đạt"),
         verbs::TERMINATED => ("terminated", "đã kết thúc"),
+        verbs::JOINED => ("joined", "đã tham gia"),
         _ => ("", ""),
     };
     let mut display = LanguageMap::new();

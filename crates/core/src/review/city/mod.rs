@@ -504,6 +504,7 @@ impl CityBuilder {
                 class_code: filter.class_code.clone(),
                 since_ms: filter.since_ms,
                 until_ms: filter.until_ms,
+                ..Filter::default()
             },
             &versions,
         );
