@@ -20,7 +20,6 @@ pub mod records;
 pub mod self_assessment;
 
 use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
-use boiduong_core::model::ContentKind;
 
 use crate::error::AppError;
 
@@ -61,10 +60,7 @@ pub fn joined_key(account: &str) -> String {
     format!("joined:{account}")
 }
 
-/// Key of a stored content version: `module/<id>@<version>`.
-pub fn content_key(kind: ContentKind, id: &str, version: &str) -> String {
-    format!("{}/{id}@{version}", kind.as_str())
-}
+pub use boiduong_core::export::content_key;
 
 /// A statement queued for the LRS (and kept in the learner's own copy).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

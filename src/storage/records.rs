@@ -11,22 +11,22 @@
 //! context; the file only says which of them were waiting (outbox), sent (own copy) or
 //! refused. A statement the mapping does not produce is not imported (counted).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
+use boiduong_core::export::{self, HeaderRefusal};
 use boiduong_core::model::{Catalog, Content, ContentKind};
 use boiduong_core::record::{decode_event, decode_summary, encode_event, encode_summary, to_value};
 use boiduong_core::selfassess::{Consent, Profile};
 use boiduong_core::xapi::{self, Statement, StatementContext};
 use boiduong_core::Lang;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::self_assessment::SelfRecord;
 use super::{content_key, Queued, RejectedStatement, Storage};
 use crate::error::AppError;
 
-pub const EXPORT_FORMAT: &str = "boiduong-records";
-pub const EXPORT_VERSION: u64 = 1;
+pub use boiduong_core::export::{EXPORT_FORMAT, EXPORT_VERSION};
 /// The largest records file an import reads (a learner's file is a few hundred KB per hundred
 /// attempts; this leaves room for years of them and keeps the browser responsive).
 pub const IMPORT_MAX_BYTES: u64 = 50 * 1024 * 1024;
@@ -96,48 +96,6 @@ pub struct ImportContext<'a> {
     pub now_ms: i64,
 }
 
-/// `account`'s records out of every exported store.
-fn keep_account(mut stores: Map<String, Value>, account: &str) -> Map<String, Value> {
-    let attempts: Vec<AttemptSummary> = stores
-        .get("attempts")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|v| decode_summary(v.clone()).ok())
-                .filter(|s| s.learner_id == account)
-                .collect()
-        })
-        .unwrap_or_default();
-    let ids: HashSet<&str> = attempts.iter().map(|s| s.id.as_str()).collect();
-    let versions: HashSet<String> = attempts
-        .iter()
-        .map(|s| content_key(s.kind, &s.content_id, &s.version))
-        .collect();
-    let keep = |store: &str, v: &Value| -> bool {
-        match store {
-            "attempts" => v
-                .get("learner_id")
-                .and_then(Value::as_str)
-                .is_some_and(|l| l == account),
-            "events" => v
-                .get("attempt_id")
-                .and_then(Value::as_str)
-                .is_some_and(|a| ids.contains(a)),
-            "content" => v
-                .get("key")
-                .and_then(Value::as_str)
-                .is_some_and(|k| versions.contains(k)),
-            _ => v.get("account").and_then(Value::as_str) == Some(account),
-        }
-    };
-    for (store, list) in stores.iter_mut() {
-        if let Value::Array(records) = list {
-            records.retain(|v| keep(store, v));
-        }
-    }
-    stores
-}
-
 /// The language a statement of the file was made in (its `context.language`), if it says.
 fn language_of(body: &str) -> Option<Lang> {
     let v: Value = serde_json::from_str(body).ok()?;
@@ -195,13 +153,7 @@ impl Storage {
             Storage::Idb(s) => s.export_all().await?,
             Storage::Memory(s) => s.export_all(),
         };
-        let doc = json!({
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "exported_ms": now_ms,
-            "learner": learner,
-            "stores": Value::Object(keep_account(stores, account)),
-        });
+        let doc = export::records_document(stores, account, learner, now_ms);
         serde_json::to_string(&doc).map_err(|e| AppError::Storage(e.to_string()))
     }
 
@@ -221,28 +173,12 @@ impl Storage {
             return Err(ImportRefusal::NotSignedIn);
         }
         let doc: Value = serde_json::from_str(text).map_err(|_| ImportRefusal::NotJson)?;
-        if doc.get("format").and_then(Value::as_str) != Some(EXPORT_FORMAT) {
-            return Err(ImportRefusal::NotRecords);
-        }
-        if doc
-            .get("version")
-            .and_then(Value::as_u64)
-            .unwrap_or(u64::MAX)
-            > EXPORT_VERSION
-        {
-            return Err(ImportRefusal::Newer);
-        }
-        let file_account = doc
-            .get("learner")
-            .and_then(|l| l.get("account"))
-            .and_then(Value::as_str)
-            .filter(|a| !a.is_empty())
-            .ok_or(ImportRefusal::NoAccount)?;
-        if file_account != ctx.account {
-            return Err(ImportRefusal::OtherAccount {
-                file: file_account.to_owned(),
-            });
-        }
+        export::check_header(&doc, ctx.account).map_err(|refusal| match refusal {
+            HeaderRefusal::NotRecords => ImportRefusal::NotRecords,
+            HeaderRefusal::Newer => ImportRefusal::Newer,
+            HeaderRefusal::NoAccount => ImportRefusal::NoAccount,
+            HeaderRefusal::OtherAccount { file } => ImportRefusal::OtherAccount { file },
+        })?;
         let empty = Vec::new();
         let list = |store: &str| -> &Vec<Value> {
             doc.get("stores")

@@ -7,6 +7,7 @@
 //! - [`attempt`]: the append-only attempt log, replay (resume) and summaries;
 //! - [`shuffle`]: the order choices and options are shown in, drawn per attempt;
 //! - [`calendar`]: the one Gregorian calendar (days since the epoch to a date and back);
+//! - [`export`]: the "my records" file (versioned) and the checks of its header;
 //! - [`record`]: the versioned storage format and its migrations;
 //! - [`rng`]: the seeded PRNG of the simulators;
 //! - [`review`]: the trainer review (statements read back from the LRS, aggregated);
@@ -21,6 +22,7 @@
 
 pub mod attempt;
 pub mod calendar;
+pub mod export;
 pub mod locales;
 pub mod model;
 pub mod module;

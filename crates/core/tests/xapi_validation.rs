@@ -276,8 +276,9 @@ fn kind(s: &Statement) -> String {
 // Guards the LRS contract: every kind of statement the portal can emit is generated here and
 // handed to the independent validator (node tests/xapi/validate.mjs); a kind the mapping
 // stops producing, or a duplicate id, fails here first.
-#[test]
-fn every_statement_kind_is_written_for_the_validator() {
+/// Every statement of the runs: each context (learner) over every valid fixture, then the
+/// self-assessment records. Checks each attempt's events all produced statements.
+fn all_statements() -> Vec<Statement> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
     let compiled = compile_dir(&root).expect("valid fixtures compile");
     let mut runner = Runner {
@@ -319,7 +320,12 @@ fn every_statement_kind_is_written_for_the_validator() {
             all.push(joined_statement(&ctx, &id, T0).expect("joined"));
         }
     }
+    all
+}
 
+#[test]
+fn every_statement_kind_is_written_for_the_validator() {
+    let all = all_statements();
     let kinds: BTreeSet<String> = all.iter().map(kind).collect();
     let expected = [
         "launched module",
@@ -508,4 +514,48 @@ fn self_assessment(
         );
     }
     out
+}
+
+/// The worked examples of docs/xapi-profile.md: (label, the JSON of its first ```json block).
+fn profile_examples() -> Vec<(String, serde_json::Value)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/xapi-profile.md");
+    let doc = std::fs::read_to_string(path).expect("docs/xapi-profile.md");
+    let mut out = Vec::new();
+    for section in doc.split("\n### ").skip(1) {
+        let Some(label) = section.split('.').next().filter(|l| l.starts_with('E')) else {
+            continue;
+        };
+        let json = section
+            .split("```json\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n```").next())
+            .unwrap_or_else(|| panic!("example {label}: no JSON block"));
+        let value =
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("example {label}: not JSON: {e}"));
+        out.push((label.to_owned(), value));
+    }
+    out
+}
+
+// Guards the profile's examples going stale: every worked example in docs/xapi-profile.md is,
+// to the last field, a statement the mapping makes today for the documented runs (a renamed
+// extension, a changed id derivation or a new field fails here until the doc is updated).
+#[test]
+fn the_profile_examples_are_the_mappings_output() {
+    let made: Vec<serde_json::Value> = all_statements()
+        .iter()
+        .map(|s| serde_json::to_value(s).expect("json"))
+        .collect();
+    let examples = profile_examples();
+    let labels: Vec<&str> = examples.iter().map(|(l, _)| l.as_str()).collect();
+    let expected: Vec<String> = (1..=examples.len()).map(|i| format!("E{i}")).collect();
+    assert_eq!(labels, expected, "examples numbered E1.. in order");
+    assert!(examples.len() >= 22, "the examples are gone");
+    for (label, example) in &examples {
+        assert!(
+            made.contains(example),
+            "{label} in docs/xapi-profile.md is not what the mapping makes (id {})",
+            example["id"]
+        );
+    }
 }

@@ -20,6 +20,7 @@
 mod assess;
 mod class;
 mod items;
+mod labels;
 mod lean;
 mod position;
 pub mod refresh;
