@@ -254,8 +254,7 @@ test.describe('through the fault proxy', () => {
     const sync = await openSync(page);
     await sync.drain();
 
-    await signIn(page, TRAINER);
-    await expect(page).toHaveURL(/\/trainer$/);
+    await signInTrainer(page, TRAINER);
     await expect(page.getByTestId('trainer-refresh')).toBeEnabled({ timeout: 120_000 });
     await expect(page.getByTestId('table-class-learners')).toContainText(learner.account);
     expect((await rawRecords(page, 'review')).length).toBeGreaterThan(0);

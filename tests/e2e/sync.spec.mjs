@@ -7,7 +7,7 @@
 // move by links (openFromCatalog, openSync, openHistory); a page load ends the session.
 import { writeFileSync } from 'node:fs';
 import { test, expect, axeReport } from './fixtures.mjs';
-import { CatalogPage, ModulePlayer, SignInPage, openFromCatalog, openHistory, openSync, signIn } from './pages.mjs';
+import { CatalogPage, ModulePlayer, SignInPage, openFromCatalog, openHistory, openSync, signIn, signInTrainer } from './pages.mjs';
 import { ACCOUNTS, FAULT_APP_ORIGIN, FAULT_SEED, LRS_URL, PROXY_PORT, PROXY_URL, TRAINER } from './env.mjs';
 import {
   expectLrsHoldsExactly,
@@ -623,8 +623,7 @@ test.describe('through the fault proxy', () => {
       times: 2,
       fault: { kind: 'status', status: 200, cors: true, body: { statements: [], more: 'https://evil.example/xAPI/statements?page=2' } },
     });
-    await signIn(page, TRAINER);
-    await expect(page).toHaveURL(/\/trainer$/);
+    await signInTrainer(page, TRAINER);
     await expect(page.getByTestId('trainer-error')).toContainText('evil.example', { timeout: 30_000 });
     expect(elsewhere, 'requests to another origin').toEqual([]);
     guard.takeProblems(PROXY_FAILURES);
