@@ -23,7 +23,7 @@
 #   --simulated PREFIX:N  also the accounts of N simulated learners
 #                   (boiduong-synth --prefix PREFIX --learners N): PREFIX01 ...
 #                   with password <account>-pass, so each posts its own
-#                   statements (scripts/seed-lrs.mjs --as-authority). Repeatable.
+#                   statements (scripts/lrs/seed-lrs.mjs --as-authority). Repeatable.
 #   --fresh         wipe DIR first (only if it is empty or was made by this
 #                   script), so each test run starts with no statements.
 #   --wait          run in the background: start, wait (at most ~20 s) until
