@@ -4,7 +4,7 @@
 // when the trainer app is built), which is also the policy the static server and the nginx
 // snippet send as a header (scripts/security-headers.mjs). The service worker's version
 // changes with them, so browsers pick the new config and policy up; the brotli and gzip
-// copies of the rewritten files are made again (scripts/precompress.mjs).
+// copies of the rewritten files are made again (scripts/build/precompress.mjs).
 //
 // Usage: node scripts/deploy.mjs DIR CONFIG_JSON [--lrs-endpoint URL] [--nginx FILE]
 //   CONFIG_JSON    the deployment's config (see README, "Pointing the portal at another LRS");
@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeCopies } from './precompress.mjs';
+import { writeCopies } from './build/precompress.mjs';
 import { APP_PAGES, directives, metaPolicy, policyText, securityHeaders, withMetaPolicy } from './security-headers.mjs';
 
 const REQUIRED = ['portal_name', 'lrs_endpoint', 'base_iri', 'account_home_page'];

@@ -76,7 +76,7 @@ elif [ "${SEED_DEMO:-1}" != "0" ] && [ ! -f "$SEED_MARK" ]; then
     target/release/boiduong-synth --content content --learners "$SEED_LEARNERS" --class QLNN-2026-01 \
         --seed 1 --scenarios 6 --modules 3 --from "$FROM" --days 14 \
         --prefix "$SEED_PREFIX" --home-page "$HOME_PAGE" --out "$SEED_FILE"
-    if node scripts/seed-lrs.mjs "$SEED_FILE" "http://127.0.0.1:${LRS_PORT}/xAPI/" --as-authority; then
+    if node scripts/lrs/seed-lrs.mjs "$SEED_FILE" "http://127.0.0.1:${LRS_PORT}/xAPI/" --as-authority; then
         touch "$SEED_MARK"
     else
         echo "serve: the demo class could not be seeded (the portal still works)" >&2

@@ -1,7 +1,7 @@
 // Serves a built portal (dist/) on 127.0.0.1 with the single-page-app fallback: any path
 // that is not a file gets its app's page, so /module/x can be reloaded: /trainer/… and
 // /preview/… get trainer/index.html (the trainer app), anything else index.html (the learner
-// app). A file's brotli or gzip copy made by the build (scripts/precompress.mjs) is sent when
+// app). A file's brotli or gzip copy made by the build (scripts/build/precompress.mjs) is sent when
 // the browser accepts it and the copy is not older than the file. Hashed files are cached for
 // a year. Every answer carries the security headers of scripts/security-headers.mjs: the
 // Content-Security-Policy of the served app's page (as pinned by scripts/deploy.mjs) as a

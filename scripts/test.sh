@@ -73,6 +73,6 @@ step "end-to-end tests (Playwright, Debian chromium, axe)"
 npx playwright test
 
 step "figures: first load per app; the learner app's within its budget (size-budget.json)"
-scripts/bench-size.sh dist
+scripts/bench/bench-size.sh dist
 
 printf '\nall tests passed in %d s\n' "$((SECONDS - started))"

@@ -7,7 +7,7 @@
 //! trainer's code. Both share the storage, network, sync, i18n, components and state of the
 //! library, and read the same IndexedDB. A link to the other app is a full page load
 //! (`rel="external"`, see [`rel_for`]); sign-in state carries over through IndexedDB.
-//! `AppKind::of` is the split; `scripts/static-server.mjs` and `scripts/sw-template.js`
+//! `AppKind::of` is the split; `scripts/static-server.mjs` and `scripts/build/sw-template.js`
 //! apply the same rule to serve each app's page.
 
 use leptos::prelude::*;

@@ -17,9 +17,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// Ends one scripted write with its outcome.
 type Finish = oneshot::Sender<Result<(), AppError>>;
 
-/// A save whose writes finish when the test says so, with the outcome the test gives.
+/// A save whose writes finish when the test says so, with the outcome the test gives;
+/// `calls` counts the writes that ran.
 struct Scripted {
-    save: Save<u32>,
+    save: Save,
     calls: Rc<Cell<u32>>,
     finish: Rc<RefCell<Vec<Finish>>>,
 }
@@ -27,23 +28,25 @@ struct Scripted {
 fn scripted() -> Scripted {
     // Mounting (an empty view) starts Leptos's browser executor, which runs the action.
     leptos::mount::mount_to_body(|| ());
-    let calls = Rc::new(Cell::new(0));
-    let finish = Rc::new(RefCell::new(Vec::new()));
-    let (c, f) = (calls.clone(), finish.clone());
-    let save = Save::new(move |_record: u32| {
-        c.set(c.get() + 1);
-        let (tx, rx) = oneshot::channel();
-        f.borrow_mut().push(tx);
-        async move { rx.await.unwrap_or(Err(AppError::StorageFull)) }
-    });
     Scripted {
-        save,
-        calls,
-        finish,
+        save: Save::new(),
+        calls: Rc::new(Cell::new(0)),
+        finish: Rc::new(RefCell::new(Vec::new())),
     }
 }
 
 impl Scripted {
+    /// Submits the form: hands the save a write that the test ends with [`Scripted::end`].
+    fn submit(&self) {
+        let (calls, finish) = (self.calls.clone(), self.finish.clone());
+        self.save.dispatch(async move {
+            calls.set(calls.get() + 1);
+            let (tx, rx) = oneshot::channel();
+            finish.borrow_mut().push(tx);
+            rx.await.unwrap_or(Err(AppError::StorageFull))
+        });
+    }
+
     /// Ends the oldest write still running with `outcome`, then lets the action settle.
     async fn end(&self, outcome: Result<(), AppError>) {
         let tx = self.finish.borrow_mut().remove(0);
@@ -67,8 +70,8 @@ async fn a_save_runs_once_and_reports_busy_then_saved() {
     owner.set();
     let s = scripted();
     assert!(!s.save.busy_untracked() && !s.save.saved_untracked());
-    s.save.dispatch(1);
-    s.save.dispatch(1);
+    s.submit();
+    s.submit();
     settle().await;
     assert_eq!(
         s.calls.get(),
@@ -93,12 +96,12 @@ async fn a_failed_save_keeps_its_reason_until_a_retry_succeeds() {
     let owner = Owner::new();
     owner.set();
     let s = scripted();
-    s.save.dispatch(1);
+    s.submit();
     settle().await;
     s.end(Err(AppError::StorageFull)).await;
     assert!(!s.save.saved_untracked(), "a failed write is not saved");
     assert_eq!(untrack(|| s.save.error()), Some(AppError::StorageFull));
-    s.save.dispatch(1);
+    s.submit();
     settle().await;
     assert_eq!(s.calls.get(), 2, "a retry after a failure writes again");
     s.end(Ok(())).await;
@@ -113,12 +116,12 @@ async fn an_edit_clears_saved_but_not_an_error() {
     let owner = Owner::new();
     owner.set();
     let s = scripted();
-    s.save.dispatch(1);
+    s.submit();
     settle().await;
     s.end(Ok(())).await;
     s.save.edited();
     assert!(!s.save.saved_untracked(), "edited since the save");
-    s.save.dispatch(2);
+    s.submit();
     settle().await;
     s.end(Err(AppError::StorageFull)).await;
     s.save.edited();

@@ -23,7 +23,7 @@
 #   --simulated PREFIX:N  also the accounts of N simulated learners
 #                   (boiduong-synth --prefix PREFIX --learners N): PREFIX01 ...
 #                   with password <account>-pass, so each posts its own
-#                   statements (scripts/seed-lrs.mjs --as-authority). Made by the
+#                   statements (scripts/lrs/seed-lrs.mjs --as-authority). Made by the
 #                   class command (scripts/class.sh create, roster of simulated
 #                   learners, --demo-passwords) unless the accounts file has them.
 #                   Repeatable.

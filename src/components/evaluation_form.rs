@@ -41,10 +41,7 @@ pub fn EvaluationForm(
     let catalog = StoredValue::new(catalog);
     let module = StoredValue::new(module);
 
-    let save = Save::new(move |evaluation| {
-        let catalog = catalog.get_value();
-        async move { state.save_evaluation(evaluation, &catalog).await }
-    });
+    let save = Save::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if save.busy_untracked() || save.saved_untracked() {
@@ -68,7 +65,8 @@ pub fn EvaluationForm(
             return;
         }
         problems.set(Vec::new());
-        save.dispatch(evaluation);
+        let catalog = catalog.get_value();
+        save.dispatch(async move { state.save_evaluation(evaluation, &catalog).await });
     };
 
     let scale = Signal::derive(move || {

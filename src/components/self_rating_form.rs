@@ -43,10 +43,7 @@ pub fn RatingForm(
     let link = StoredValue::new(link);
     let all = StoredValue::new(values.clone());
 
-    let save = Save::new(move |rating| {
-        let catalog = catalog.get_value();
-        async move { state.save_rating(rating, &catalog).await }
-    });
+    let save = Save::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if save.busy_untracked() || save.saved_untracked() {
@@ -69,7 +66,8 @@ pub fn RatingForm(
             ratings,
             at_ms: now_ms(),
         };
-        save.dispatch(rating);
+        let catalog = catalog.get_value();
+        save.dispatch(async move { state.save_rating(rating, &catalog).await });
     };
 
     let questions = values

@@ -1,46 +1,58 @@
-//! The one write path of the forms: a form hands its record to a [`Save`], which runs the
-//! state's intent method (e.g. `SelfAssessment::save_rating`) as a Leptos local `Action` and
+//! The one write path of the forms: a form hands the state's intent method (e.g.
+//! `SelfAssessment::save_rating`) to a [`Save`], which runs it as a Leptos local `Action` and
 //! tells the form what it shows: busy while the write is in flight, saved once it is
 //! durable, the error when it failed (the form keeps its answers, so the learner can try
 //! again). A second submit while one is in flight is ignored, so a double click saves once.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// A form's save of records of type `I`.
-pub struct Save<I: 'static> {
-    action: Action<I, Result<(), AppError>>,
+/// A write to run: an intent method's future.
+type Write = Pin<Box<dyn Future<Output = Result<(), AppError>>>>;
+
+/// A form's save. One type for every form (the write is a future, not a generic), so the
+/// app holds one copy of the action's code.
+#[derive(Clone, Copy)]
+pub struct Save {
+    action: Action<(), Result<(), AppError>>,
+    /// The write the next dispatch runs.
+    next: StoredValue<Option<Write>, LocalStorage>,
 }
 
-impl<I: 'static> Clone for Save<I> {
-    fn clone(&self) -> Self {
-        *self
+impl Default for Save {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
-impl<I: 'static> Copy for Save<I> {}
-
-impl<I: Clone + 'static> Save<I> {
-    /// A save that writes with `write` (an intent method of the state).
-    pub fn new<F, Fu>(write: F) -> Self
-    where
-        F: Fn(I) -> Fu + 'static,
-        Fu: Future<Output = Result<(), AppError>> + 'static,
-    {
-        Self {
-            action: Action::new_local(move |input: &I| write(input.clone())),
-        }
+impl Save {
+    /// A save with nothing written yet.
+    pub fn new() -> Self {
+        let next: StoredValue<Option<Write>, LocalStorage> = StoredValue::new_local(None);
+        let action = Action::new_local(move |_: &()| {
+            let write = next.try_update_value(Option::take).flatten();
+            async move {
+                match write {
+                    Some(write) => write.await,
+                    None => Ok(()),
+                }
+            }
+        });
+        Self { action, next }
     }
 
-    /// Starts writing `input`, unless a write is in flight.
-    pub fn dispatch(self, input: I) {
+    /// Starts `write` (an intent method's future, e.g. `state.save_profile(profile)`), unless
+    /// a write is in flight: then `write` is dropped, never run.
+    pub fn dispatch(self, write: impl Future<Output = Result<(), AppError>> + 'static) {
         if self.action.pending().get_untracked() {
             return;
         }
-        self.action.dispatch_local(input);
+        self.next.set_value(Some(Box::pin(write)));
+        self.action.dispatch_local(());
     }
 
     /// A write is in flight (reactive).

@@ -28,7 +28,7 @@ use crate::storage::Queued;
 #[derive(Clone, Copy)]
 pub struct SelfAssessment {
     app: AppState,
-    sync: Session,
+    session: Session,
     /// The UI language (statements carry it in `context.language`).
     lang: Signal<Lang>,
     /// Profile, consent and records have been read from storage.
@@ -67,7 +67,7 @@ pub fn provide_self_assessment() -> SelfAssessment {
     let damaged = signal(0);
     let state = SelfAssessment {
         app,
-        sync: use_session(),
+        session: use_session(),
         lang: crate::state::use_lang(),
         loaded: loaded.0,
         set_loaded: loaded.1,
@@ -226,7 +226,7 @@ impl SelfAssessment {
         let consent = self.consent.get_untracked();
         let statements = if consent.share_self_ratings {
             let ctx = self
-                .sync
+                .session
                 .statement_context(self.lang.get_untracked())
                 .ok_or(AppError::NotSignedIn)?;
             let profile = self.profile.get_untracked();
@@ -253,13 +253,13 @@ impl SelfAssessment {
             .await?;
         self.set_ratings.update(|all| all.push((rating, shared)));
         if shared {
-            self.sync.kick();
+            self.session.kick();
         }
         Ok(())
     }
 
     /// Stores an evaluation and queues its statements in one transaction. An anonymous one
-    /// is queued for the anonymous account, after a random delay (see `sync`); without that
+    /// is queued for the anonymous account, after a random delay (see `session::sync_driver`); without that
     /// account in `config.json` it is refused (the form does not offer it).
     pub async fn save_evaluation(
         self,
@@ -280,7 +280,7 @@ impl SelfAssessment {
             .entry(ContentKind::Module, &evaluation.module)
             .ok_or_else(|| AppError::Xapi(format!("unknown module {}", evaluation.module)))?;
         let ctx = self
-            .sync
+            .session
             .statement_context(self.lang.get_untracked())
             .ok_or(AppError::NotSignedIn)?;
         let list =
@@ -296,14 +296,14 @@ impl SelfAssessment {
             )
             .await?;
         self.set_evaluations.update(|all| all.push(evaluation));
-        self.sync.kick();
+        self.session.kick();
         Ok(())
     }
 
     /// The write-only account anonymous evaluations go through, when `config.json` names one
     /// (otherwise "send without my name" is not offered).
     pub fn anonymous_account(self) -> Option<AnonymousAccount> {
-        match self.sync.config.read().as_ref() {
+        match self.session.config.read().as_ref() {
             Some(Ok(c)) => c.anonymous_account.clone(),
             _ => None,
         }

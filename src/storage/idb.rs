@@ -44,7 +44,7 @@ pub const META: &str = "meta";
 /// and is dropped by the upgrade). A cache: the LRS has the originals.
 pub const REVIEW: &str = "review";
 /// The learner's self-ratings and module evaluations (schema 4), keyed by their id:
-/// `{id, v, account, kind, shared, record}` (see `storage::selfassess`).
+/// `{id, v, account, kind, shared, record}` (see `storage::self_assessment`).
 pub const SELFASSESS: &str = "selfassess";
 /// WebCrypto keys (schema 5): `{id, key}` with `key` a non-exportable `CryptoKey`, stored as
 /// is (the device key that seals a remembered credential).

@@ -34,7 +34,7 @@ export const LRS_PORT = port('E2E_LRS_PORT', 8100);
 export const LRS_URL = `http://127.0.0.1:${LRS_PORT}`;
 export const LRS_ENDPOINT = `${LRS_URL}/xAPI/`;
 
-/** The fault-injecting proxy in front of Ralph (scripts/fault-proxy.mjs, run by sync.spec). */
+/** The fault-injecting proxy in front of Ralph (tests/support/fault-proxy.mjs, run by sync.spec). */
 export const PROXY_PORT = port('E2E_PROXY_PORT', 8110);
 export const PROXY_URL = `http://127.0.0.1:${PROXY_PORT}`;
 export const PROXY_ENDPOINT = `${PROXY_URL}/xAPI/`;

@@ -10,7 +10,7 @@ import { HistoryPage, SignInPage, SyncPage, openFromCatalog, openHistory, openCl
 import { ACCOUNTS, FAULT_APP_ORIGIN, FAULT_SEED, LRS_URL, PROXY_PORT, PROXY_URL, TRAINER } from './env.mjs';
 import { fill, loadScenario, node, vi } from './content.mjs';
 import { localStatements, localStoreCounts } from './lrs.mjs';
-import { startFaultProxy } from '../../scripts/fault-proxy.mjs';
+import { startFaultProxy } from '../support/fault-proxy.mjs';
 
 const SHORT_SCENARIO = 'nguoi-than-nho-giup';
 const REMEMBER_KEY = 'boiduong.remember';

@@ -1,5 +1,5 @@
 // End-to-end: learner records reaching a real LRS (Ralph, fresh for the run) as xAPI
-// statements, directly and through a fault-injecting proxy (scripts/fault-proxy.mjs).
+// statements, directly and through a fault-injecting proxy (tests/support/fault-proxy.mjs).
 // The expected statements are the learner's own copy in IndexedDB (store `statements`); the
 // LRS is read as the trainer would. Ralph keeps its data for the whole run, so each test
 // checks only the registrations (attempt ids) it made itself.
@@ -17,7 +17,7 @@ import {
   statementsOfRegistrations,
 } from './lrs.mjs';
 import { correctAnswer, loadModule, loadScenario, node, text, vi, walk } from './content.mjs';
-import { chaosSequence, startFaultProxy } from '../../scripts/fault-proxy.mjs';
+import { chaosSequence, startFaultProxy } from '../support/fault-proxy.mjs';
 
 const MODULE_ID = 'tiep-nhan-ho-so-mot-cua';
 const SCENARIO_ID = 'nguoi-dan-buc-xuc-ho-so-dat-tre';

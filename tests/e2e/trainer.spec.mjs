@@ -66,7 +66,7 @@ function synthesize(classCode, { prefix, learners }, seed, out) {
 
 /** Posts a file of simulated statements, each by its own learner's account. */
 function seed(file) {
-  execFileSync('node', [join(ROOT, 'scripts', 'seed-lrs.mjs'), file, LRS_ENDPOINT, '--as-authority'], {
+  execFileSync('node', [join(ROOT, 'scripts', 'lrs', 'seed-lrs.mjs'), file, LRS_ENDPOINT, '--as-authority'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

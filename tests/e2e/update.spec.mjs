@@ -44,7 +44,7 @@ test.afterAll(() => {
 /** The build's last steps, on the served copy: a new sw.js for the files now there, and
  * their precompressed copies. */
 function regenerateServiceWorker() {
-  for (const script of ['scripts/make-sw.mjs', 'scripts/precompress.mjs']) {
+  for (const script of ['scripts/build/make-sw.mjs', 'scripts/build/precompress.mjs']) {
     if (spawnSyncNode([script, dir], {}) !== 0) throw new Error(`${script} failed`);
   }
 }

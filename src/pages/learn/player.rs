@@ -390,7 +390,7 @@ fn mark_durable_start() {
 }
 
 /// Records, in the browser's performance timeline, how long a learner action took to become
-/// durable (IndexedDB commit). `scripts/bench-durability.mjs` reads these entries.
+/// durable (IndexedDB commit). `scripts/bench/bench-durability.mjs` reads these entries.
 fn measure_durable(ok: bool) {
     let name = if ok {
         "boiduong-durable"

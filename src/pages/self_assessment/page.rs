@@ -214,7 +214,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
             (q, RwSignal::new(held.to_owned()))
         })
         .collect();
-    let save = Save::new(move |profile| self_assessment.save_profile(profile));
+    let save = Save::new();
     let all = StoredValue::new(levels.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -227,7 +227,7 @@ fn ProfileForm(standards: Standards) -> impl IntoView {
         for (q, v) in all.get_value() {
             set_level(&mut profile, q, &v.get_untracked());
         }
-        save.dispatch(profile);
+        save.dispatch(self_assessment.save_profile(profile));
     };
     let positions = standards.positions.clone();
     let selects = levels
@@ -476,7 +476,7 @@ fn ConsentBlock() -> impl IntoView {
     let self_assessment = use_self_assessment();
     let i18n = use_i18n();
     let lang = use_lang();
-    let save = Save::new(move |consent| self_assessment.save_consent(consent));
+    let save = Save::new();
     let change = move |ratings: bool| {
         if save.busy_untracked() {
             return;
@@ -487,7 +487,7 @@ fn ConsentBlock() -> impl IntoView {
         } else {
             consent.share_profile = !consent.share_profile;
         }
-        save.dispatch(consent);
+        save.dispatch(self_assessment.save_consent(consent));
     };
     let message = Signal::derive(move || {
         save.error()

@@ -7,7 +7,7 @@
 //! ```
 //! `--content DIR` simulates the class on the first `--scenarios` scenarios and `--modules`
 //! modules of a real content directory (compiled with the portal's compiler) instead of
-//! generated ones, so the portal can review the same statements (`scripts/bench-review.mjs`).
+//! generated ones, so the portal can review the same statements (`scripts/bench/bench-review.mjs`).
 //! `--lean` writes and parses the lean form the trainer's offline cache stores
 //! (`review::lean_json`), which is what the browser parses.
 //! Generates the statements in memory (generated scenarios of about `--nodes` nodes with

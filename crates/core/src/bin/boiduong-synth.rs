@@ -14,7 +14,7 @@
 //! statements as one JSON array (stdout unless `--out`), or with `--jsonl` one statement per
 //! line (as `ralph read` writes them), each with the `authority` an LRS would stamp: the
 //! learner's own account, who posts it. A summary goes to stderr. Seed it into an LRS with
-//! `node scripts/seed-lrs.mjs statements.json URL --as-authority` (each statement posted by
+//! `node scripts/lrs/seed-lrs.mjs statements.json URL --as-authority` (each statement posted by
 //! its learner's account; `scripts/lrs/start.sh --simulated` makes them).
 //!
 //! `--classes N` simulates N classes of `--learners` each, one after the other (class codes

@@ -1,5 +1,5 @@
 // Renders the portal icon (public/favicon.svg) to the PNG sizes the web app manifest needs,
-// with headless Chromium. Run once after changing the icon: node scripts/make-icons.mjs
+// with headless Chromium. Run once after changing the icon: node scripts/build/make-icons.mjs
 import { readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 

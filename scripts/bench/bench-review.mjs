@@ -1,7 +1,7 @@
 // Benchmark: the trainer review's aggregation over a large class, natively and inside the real
 // portal in headless Chromium, on the same statements.
 //
-//   node scripts/bench-review.mjs [DIST_DIR] [STATEMENTS]     (defaults: dist 100000)
+//   node scripts/bench/bench-review.mjs [DIST_DIR] [STATEMENTS]     (defaults: dist 100000)
 //
 // 1. `boiduong-review-bench --content content --lean` simulates 200 learners over 5 real
 //    scenarios and 2 modules (the portal's engine and xAPI mapping), keeps STATEMENTS, writes

@@ -4,7 +4,7 @@
 // edits it without a rebuild. A copy that would not be smaller is not written. Run by
 // scripts/build.sh last (after the service worker); scripts/deploy.mjs makes the copies of
 // the files it rewrites again (writeCopies).
-// Usage: node scripts/precompress.mjs DIR
+// Usage: node scripts/build/precompress.mjs DIR
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,7 +43,7 @@ export function writeCopies(path) {
 
 function main(dir) {
   if (!dir) {
-    console.error('usage: node scripts/precompress.mjs DIR');
+    console.error('usage: node scripts/build/precompress.mjs DIR');
     process.exit(64);
   }
   let count = 0;

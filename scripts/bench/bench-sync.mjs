@@ -1,7 +1,7 @@
 // Benchmark: how fast the portal drains its outbox of xAPI statements to the LRS, compared with
 // what the LRS itself ingests from a plain client, on the same statements in the same run.
 //
-//   node scripts/bench-sync.mjs [DIST_DIR=dist] [N=10000]
+//   node scripts/bench/bench-sync.mjs [DIST_DIR=dist] [N=10000]
 //
 // 1. Generates N distinct, valid statements in the format of docs/xapi-profile.md (its
 //    examples E1..E17 replayed as full module and scenario runs: fresh UUIDs, one registration
@@ -28,7 +28,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { chromium } from '@playwright/test';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = resolve(process.argv[2] ?? 'dist');
 const N = Number(process.argv[3] ?? 10000);
 if (!Number.isInteger(N) || N < 2) throw new Error(`N must be an integer >= 2, got ${process.argv[3]}`);

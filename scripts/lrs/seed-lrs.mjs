@@ -3,8 +3,8 @@
 //
 //   cargo run -p boiduong-core --features compiler --bin boiduong-synth -- \
 //       --learners 40 --class QLNN-2026-01 --seed 1 > statements.json
-//   node scripts/seed-lrs.mjs statements.json http://127.0.0.1:8100/xAPI --as-authority
-//   node scripts/seed-lrs.mjs statements.json http://127.0.0.1:8100/xAPI hocvien1:hocvien1-pass
+//   node scripts/lrs/seed-lrs.mjs statements.json http://127.0.0.1:8100/xAPI --as-authority
+//   node scripts/lrs/seed-lrs.mjs statements.json http://127.0.0.1:8100/xAPI hocvien1:hocvien1-pass
 //
 // FILE holds a JSON array of statements or an LRS page {"statements": [...]} (the review
 // benchmark's --out). With --as-authority each statement is posted by the account its
@@ -27,7 +27,7 @@ const TRIES = 5;
 const [file, endpoint, credentials] = process.argv.slice(2);
 const byAuthority = credentials === '--as-authority';
 if (!file || !endpoint || !credentials || !(byAuthority || credentials.includes(':'))) {
-  console.error('usage: node scripts/seed-lrs.mjs FILE http://127.0.0.1:8100/xAPI (USER:PASS | --as-authority)');
+  console.error('usage: node scripts/lrs/seed-lrs.mjs FILE http://127.0.0.1:8100/xAPI (USER:PASS | --as-authority)');
   process.exit(2);
 }
 

@@ -2,7 +2,7 @@
 // the Content-Security-Policy can forbid inline scripts ('unsafe-inline'), and fails the build
 // if any inline script remains. The file is served from the app's public URL (`/` for the
 // learner app, `/trainer/` for the trainer app). The service worker is written once both
-// apps are built (scripts/make-sw.mjs, run by scripts/build.sh).
+// apps are built (scripts/build/make-sw.mjs, run by scripts/build.sh).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -33,7 +33,7 @@
 // one-shot rules (addRule) are checked first and may match preflights (method: 'OPTIONS').
 //
 // Command line (manual testing; a control API on the same port, loopback only):
-//   node scripts/fault-proxy.mjs --port 8110 --target http://127.0.0.1:8100 [--seed N]
+//   node tests/support/fault-proxy.mjs --port 8110 --target http://127.0.0.1:8100 [--seed N]
 //        [--plan pass|down|chaos] [--rate 0.3]
 //   curl -X POST 127.0.0.1:8110/__fault-proxy/plan -d '{"mode":"always","fault":"error503"}'
 //   curl 127.0.0.1:8110/__fault-proxy/stats
@@ -490,7 +490,7 @@ function parseArgs(argv) {
       case '--rate': out.rate = Number(v); i += 1; break;
       case '-h':
       case '--help':
-        console.log('usage: node scripts/fault-proxy.mjs [--port 8110] [--target http://127.0.0.1:8100] [--seed N] [--plan pass|down|chaos] [--rate 0.3]');
+        console.log('usage: node tests/support/fault-proxy.mjs [--port 8110] [--target http://127.0.0.1:8100] [--seed N] [--plan pass|down|chaos] [--rate 0.3]');
         process.exit(0);
         break;
       default:

@@ -3,14 +3,14 @@
 // from their contents, so each build is a new worker with a new cache. Run by
 // scripts/build.sh after both apps are built (and by the update test on its copy).
 // Precompressed copies (.br, .gz) are not listed: the browser asks for the file itself and
-// the server picks the encoding. Usage: node scripts/make-sw.mjs DIR
+// the server picks the encoding. Usage: node scripts/build/make-sw.mjs DIR
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const dir = process.argv[2];
 if (!dir) {
-  console.error('usage: node scripts/make-sw.mjs DIR');
+  console.error('usage: node scripts/build/make-sw.mjs DIR');
   process.exit(64);
 }
 

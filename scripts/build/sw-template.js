@@ -1,4 +1,4 @@
-// Boiduong service worker (generated into dist/sw.js by scripts/make-sw.mjs, which prepends
+// Boiduong service worker (generated into dist/sw.js by scripts/build/make-sw.mjs, which prepends
 // VERSION and PRECACHE). One worker for both apps (the learner app at /, the trainer app at
 // /trainer/): precaches both apps and all compiled content of one build under one cache name, so a new build replaces the old cache atomically on
 // activation. The new worker waits until the learner clicks "update" (message

@@ -5,9 +5,9 @@
 # DIST/index.html, the trainer app DIST/trainer/index.html (scripts/build.sh builds both).
 # Then checks the learner app's brotli total against the budget in size-budget.json and
 # fails when it is over (CI runs this in scripts/test.sh). Goal: 160 KB (163,840 B) brotli.
-# Usage: scripts/bench-size.sh [DIST_DIR]
+# Usage: scripts/bench/bench-size.sh [DIST_DIR]
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DIST="${1:-dist}"
 [ -f "$DIST/index.html" ] || { echo "bench-size: no build in $DIST (run scripts/build.sh)" >&2; exit 1; }
 

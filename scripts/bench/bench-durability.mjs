@@ -3,7 +3,7 @@
 // Chromium, each action writing its events, summary and xAPI statements in one transaction.
 // Plays a module three times through (every answer and every "continue" is one
 // action), then reads the app's `boiduong-durable` performance measures and prints the count,
-// median, p95 and max in ms. Usage: node scripts/bench-durability.mjs [DIST_DIR] [ROUNDS]
+// median, p95 and max in ms. Usage: node scripts/bench/bench-durability.mjs [DIST_DIR] [ROUNDS]
 import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
 

@@ -5,12 +5,12 @@
 # boiduong-report on them and reports its wall time and peak memory (maximum resident set).
 # Goal: <= 15 s and <= 1 GB on the 2-core machine.
 #
-#   scripts/bench-report.sh [STATEMENTS] [CLASSES]
+#   scripts/bench/bench-report.sh [STATEMENTS] [CLASSES]
 #
 # The data file is kept in target/bench-report/ and reused while it has the asked size.
 # Both tools are built with the `native` profile (speed, not the wasm's size settings).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 # shellcheck source=scripts/env.sh
 source scripts/env.sh

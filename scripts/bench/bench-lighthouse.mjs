@@ -4,8 +4,8 @@
 // scenario page (the first scenario of the catalog), and any further paths given. Prints per
 // page the median over RUNS of the performance score, LCP, TBT and total bytes transferred.
 // Goals (issue 15): performance >= 95, LCP <= 2.0 s.
-// Usage: node scripts/bench-lighthouse.mjs [DIST] [RUNS] [PATH...]   (defaults: dist 3)
-//   e.g. node scripts/bench-lighthouse.mjs dist 3 /trainer
+// Usage: node scripts/bench/bench-lighthouse.mjs [DIST] [RUNS] [PATH...]   (defaults: dist 3)
+//   e.g. node scripts/bench/bench-lighthouse.mjs dist 3 /trainer
 // Port: LIGHTHOUSE_PORT (default 4180). Chromium: CHROME_PATH (default /usr/bin/chromium).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ const [dist = 'dist', runsArg = '3', ...extra] = process.argv.slice(2);
 const runs = Number(runsArg);
 const port = Number(process.env.LIGHTHOUSE_PORT ?? 4180);
 const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const root = new URL('../', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
 const cli = join(root, 'node_modules', '.bin', 'lighthouse');
 if (!existsSync(join(dist, 'index.html')) || !existsSync(join(dist, 'content', 'catalog.json'))) {
   console.error(`bench-lighthouse: no build in ${dist} (run scripts/build.sh)`);

@@ -4,9 +4,9 @@
 # web, wasm-opt -Oz as trunk runs it, brotli -q 11). Measures what a change saved, step by
 # step. Builds in a scratch worktree with its own target dir (WORK, default
 # target/wasm-steps); the working copy is not touched.
-# Usage: scripts/bench-wasm-steps.sh REV [REV...]
+# Usage: scripts/bench/bench-wasm-steps.sh REV [REV...]
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
