@@ -161,7 +161,10 @@ test('two people on one browser: each sees only their own records', async ({ pag
   const textOfB = JSON.stringify(fileOfB.doc.stores);
   expect(textOfB).not.toContain(a.account);
   expect(textOfB).not.toContain(attemptOfA);
-  for (const [store, list] of Object.entries(fileOfB.doc.stores)) expect(list, `${store} of B's export`).toEqual([]);
+  // B's only record: joining their class at sign-in (sent, kept as B's copy)
+  const joinedOfB = (q) => q.account === b.account && JSON.parse(q.body ?? '{}').verb?.id === 'http://activitystrea.ms/join';
+  for (const [store, list] of Object.entries(fileOfB.doc.stores)) expect(list.filter((q) => !joinedOfB(q)), `${store} of B's export`).toEqual([]);
+  expect(Object.values(fileOfB.doc.stores).flat().filter(joinedOfB), 'B joined their class').toHaveLength(1);
 
   await page.getByTestId('import-file').setInputFiles(fileOfA.path);
   await expect(page.getByTestId('import-result')).toHaveText(
