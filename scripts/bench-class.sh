@@ -8,10 +8,12 @@
 #
 #   scripts/bench-class.sh [CLASSES] [LEARNERS] [DIST]     (defaults: 20 40 dist)
 #
-# The classes take 2 scenarios and 1 module each (about 70 statements a learner: 56,000 for
-# 20 x 40), so that Ralph's fs backend, which scans its whole file for every query, seeds
-# and answers in minutes; the ratio does not depend on it (a production backend filters
-# with its indexes). Ports: BENCH_LRS_PORT (default 8225) and BENCH_APP_PORT (8226).
+# Each class takes SCENARIOS scenarios and MODULES modules (defaults 1 and 0: about 20
+# statements a learner, 16,000 for 20 x 40): Ralph's fs backend scans its whole file for
+# every write and query, so seeding slows with the square of the statements (62,000
+# statements of 2 scenarios and a module took over 20 minutes here); the ratios do not
+# depend on it (a production backend filters with its indexes).
+# Ports: BENCH_LRS_PORT (default 8225) and BENCH_APP_PORT (8226).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -33,7 +35,7 @@ cargo build --quiet -p boiduong-core --features compiler --bin boiduong-synth
 DATA="$DIR/classes-$CLASSES-$LEARNERS.json"
 echo "bench-class: simulating $CLASSES classes of $LEARNERS learners ..."
 target/debug/boiduong-synth --content content --classes "$CLASSES" --learners "$LEARNERS" \
-    --class BENCH --prefix hv-bench- --scenarios 2 --modules 1 \
+    --class BENCH --prefix hv-bench- --scenarios "${SCENARIOS:-1}" --modules "${MODULES:-0}" \
     --from "$(date -u -d '21 days ago' +%Y-%m-%d)" --days 14 --spread-days 0 \
     --home-page "$HOME_PAGE" --base https://boiduong.example/xapi --out "$DATA"
 

@@ -150,7 +150,14 @@ export async function localStoreCounts(page) {
  * and nothing else under those registrations. `local` are IndexedDB records. Reads in pages
  * of `pageSize` (small, so `more` is followed). Returns { registrations, pages }.
  */
-export async function expectLrsHoldsExactly(local, { as = TRAINER, label = 'LRS', pageSize = 10 } = {}) {
+export async function expectLrsHoldsExactly(all, { as = TRAINER, label = 'LRS', pageSize = 10 } = {}) {
+  // Joining a class belongs to no attempt (no registration): each is read back by its id.
+  const isJoined = (r) => JSON.parse(r.body).verb.id === 'http://activitystrea.ms/join';
+  for (const r of all.filter(isJoined)) {
+    const remote = await getStatements({ statementId: r.id }, { as });
+    expect(remote.map(withoutLrsFields), `${label}: the joined statement ${r.id} as stored`).toEqual([JSON.parse(r.body)]);
+  }
+  const local = all.filter((r) => !isJoined(r));
   expect(local.length, 'the learner has statements to compare').toBeGreaterThan(0);
   const registrations = [...new Set(local.map((r) => r.attempt_id))].sort();
   const expected = new Map();

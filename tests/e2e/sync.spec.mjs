@@ -7,7 +7,7 @@
 // move by links (openFromCatalog, openSync, openHistory); a page load ends the session.
 import { writeFileSync } from 'node:fs';
 import { test, expect, axeReport } from './fixtures.mjs';
-import { CatalogPage, ModulePlayer, SignInPage, openFromCatalog, openHistory, openSync, signIn, signInTrainer } from './pages.mjs';
+import { CatalogPage, ModulePlayer, openClass, openFromCatalog, openHistory, openSync, signIn, SignInPage, signInTrainer } from './pages.mjs';
 import { ACCOUNTS, FAULT_APP_ORIGIN, FAULT_SEED, LRS_URL, PROXY_PORT, PROXY_URL, TRAINER } from './env.mjs';
 import {
   expectLrsHoldsExactly,
@@ -622,7 +622,8 @@ test.describe('through the fault proxy', () => {
     page.on('request', (r) => {
       if (!r.url().startsWith(FAULT_APP_ORIGIN) && !r.url().startsWith(PROXY_URL)) elsewhere.push(r.url());
     });
-    // The sign-in check and the trainer's first read both get a page whose `more` is elsewhere.
+    // The sign-in check and the trainer's first read (the class's roster) both get a page
+    // whose `more` is elsewhere.
     proxy.addRule({
       name: 'more-elsewhere',
       method: 'GET',
@@ -631,6 +632,7 @@ test.describe('through the fault proxy', () => {
       fault: { kind: 'status', status: 200, cors: true, body: { statements: [], more: 'https://evil.example/xAPI/statements?page=2' } },
     });
     await signInTrainer(page, TRAINER);
+    await openClass(page, 'QLNN-2026-01');
     await expect(page.getByTestId('trainer-error')).toContainText('evil.example', { timeout: 30_000 });
     expect(elsewhere, 'requests to another origin').toEqual([]);
     guard.takeProblems(PROXY_FAILURES);

@@ -122,9 +122,10 @@ function registrations(statements, classCode, keep) {
     if (s.context?.extensions?.[ext('class-code')] !== classCode) continue;
     if (!['launched', 'answered', 'completed', 'passed', 'failed'].map(VERB).includes(s.verb.id)) continue;
     if (!keep(s)) continue;
-    // An anonymous evaluation has no registration: its actor's account (the evaluation's own
-    // UUID) groups it, as the review does.
-    const r = s.context.registration ?? (s.actor.name ? undefined : s.actor.account.name);
+    // An anonymous evaluation's registration is its class's: its actor's account (the
+    // evaluation's own UUID) groups it, as the review does.
+    const anonymous = !s.actor.name && s.object.id.includes('/evaluation/');
+    const r = anonymous ? s.actor.account.name : s.context.registration;
     if (r === undefined) continue;
     if (!byReg.has(r)) byReg.set(r, []);
     byReg.get(r).push(s);
@@ -248,10 +249,10 @@ const pts = (raw, max) => `${raw}/${max}`;
  *    (new ids, new registration): the authority is not the actor.
  * Returns the statements to seed (class A without the honest copies of 1–3), the forged
  * statements with their poster, the trainer-table rows expected for the claims, and the
- * statements the trainer must set aside (those of the verbs it reads).
+ * statements the trainer must set aside (it reads the victim's statements by agent: all of
+ * the copies).
  */
 function forgeries(honest, scenarioId) {
-  const reads = ['launched', 'answered', 'completed', 'passed', 'failed'].map(VERB);
   const pool = `${BASE}/modules/${POOL}`;
   const who = (s) => s.actor.account.name;
   const wrong = honest.find(
@@ -326,7 +327,8 @@ function forgeries(honest, scenarioId) {
     seedable: honest.filter((s) => !replaced.has(s.id)),
     posted,
     claims,
-    setAside: asVictim.filter((s) => reads.includes(s.verb.id)).length,
+    // the trainer reads the victim's statements by agent: every verb of the copies
+    setAside: asVictim.length,
     poster,
     victim: victim.account.name,
   };
@@ -668,6 +670,8 @@ test('forgeries posted by learner accounts are set aside or recomputed, and list
       .filter((s) => s.actor.account.name === forged.victim && s.context?.extensions?.[ext('class-code')] === CLASS)
       .filter((s) => !s.object.id.includes('/pretest') && !s.object.id.includes('/evaluation/') && !s.object.id.includes('/competencies/'))
       .filter((s) => s.context.extensions[ext('item-role')] !== 'pretest')
+      // joining the class is no attempt
+      .filter((s) => s.verb.id !== JOINED)
       .map((s) => s.context.registration),
   );
   expect(victimRow?.[3], `${forged.victim}'s attempts`).toBe(String(honestAttempts.size));

@@ -1,5 +1,5 @@
 //! How the trainer's refresh reads the LRS so that an interrupted refresh loses nothing: each
-//! verb is read **oldest first** (`ascending=true`; the xAPI default is newest first), and its
+//! query is read **oldest first** (`ascending=true`; the xAPI default is newest first), and its
 //! high-water mark (the `since` of the next refresh) moves only over pages the cache holds.
 //!
 //! Read newest first, a refresh that stops after its first page has already seen the newest
@@ -13,7 +13,6 @@
 //! rest of the batch on the next page. Unless a page is the last, its mark is therefore the
 //! newest time *strictly older* than its newest statement: the next refresh reads the
 //! statements of the boundary instant again (the review counts a statement id once).
-
 //!
 //! One class is read, never the whole LRS (the filters every Ralph backend supports): its
 //! roster from the class's `joined` statements ([`roster_query`]: `verb` + `activity`, the
