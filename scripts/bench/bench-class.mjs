@@ -1,6 +1,6 @@
-// The trainer of one class in a city LRS (run by scripts/bench-class.sh, which seeds the LRS):
+// The trainer of one class in a city LRS (run by scripts/bench/bench-class.sh, which seeds the LRS):
 //
-//   node scripts/bench-class.mjs DIST STATEMENTS_JSON CLASS LRS_PORT APP_PORT
+//   node scripts/bench/bench-class.mjs DIST STATEMENTS_JSON CLASS LRS_PORT APP_PORT
 //
 // Serves DIST deployed against the LRS (scripts/serve-with-config.mjs), signs in the trainer
 // (giangvien) in headless Chromium, opens CLASS (typed, as a trainer does) and waits for its
@@ -16,7 +16,7 @@ import { chromium } from '@playwright/test';
 
 const [dist, file, cls, lrsPort, appPort] = process.argv.slice(2);
 if (!dist || !file || !cls || !/^\d+$/.test(lrsPort ?? '') || !/^\d+$/.test(appPort ?? '')) {
-  console.error('usage: node scripts/bench-class.mjs DIST STATEMENTS_JSON CLASS LRS_PORT APP_PORT');
+  console.error('usage: node scripts/bench/bench-class.mjs DIST STATEMENTS_JSON CLASS LRS_PORT APP_PORT');
   process.exit(64);
 }
 const BASE = 'https://boiduong.example/xapi';

@@ -4,9 +4,9 @@
 # their class and posts their own statements with their own account), then opens ONE class
 # as its trainer in the built portal (headless Chromium) and reports what crossed the
 # network against that class's own statements (goal <= 1.1x, in statements and in bytes)
-# and the time to a ready review (scripts/bench-class.mjs).
+# and the time to a ready review (scripts/bench/bench-class.mjs).
 #
-#   scripts/bench-class.sh [CLASSES] [LEARNERS] [DIST]     (defaults: 20 40 dist)
+#   scripts/bench/bench-class.sh [CLASSES] [LEARNERS] [DIST]     (defaults: 20 40 dist)
 #
 # Each class takes SCENARIOS scenarios and MODULES modules (defaults 1 and 0: about 20
 # statements a learner, 16,000 for 20 x 40): Ralph's fs backend scans its whole file for
@@ -15,7 +15,7 @@
 # depend on it (a production backend filters with its indexes).
 # Ports: BENCH_LRS_PORT (default 8225) and BENCH_APP_PORT (8226).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
@@ -53,6 +53,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 started=$SECONDS
-node scripts/seed-lrs.mjs "$DATA" "http://127.0.0.1:${LRS_PORT}/xAPI/" --as-authority
+node scripts/lrs/seed-lrs.mjs "$DATA" "http://127.0.0.1:${LRS_PORT}/xAPI/" --as-authority
 echo "bench-class: seeded in $((SECONDS - started)) s"
-node scripts/bench-class.mjs "$DIST" "$DATA" "BENCH-$(printf %03d $(( (CLASSES + 1) / 2 )))" "$LRS_PORT" "$APP_PORT"
+node scripts/bench/bench-class.mjs "$DIST" "$DATA" "BENCH-$(printf %03d $(( (CLASSES + 1) / 2 )))" "$LRS_PORT" "$APP_PORT"
