@@ -15,9 +15,7 @@
 //! Every figure is a cell of a `review::Table`; the CSV button exports that same table.
 
 use boiduong_core::model::{Catalog, Content, ContentKind, Scenario};
-use boiduong_core::review::{
-    self, flow_layout, Labels, LearnerReview, ScenarioReview, Table,
-};
+use boiduong_core::review::{self, flow_layout, Labels, LearnerReview, ScenarioReview, Table};
 use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::components::A;

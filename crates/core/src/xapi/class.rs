@@ -5,8 +5,8 @@
 //! (the `verb` + `activity` filters every LRS backend honours).
 
 use super::{
-    activity, derived_id, is_absolute_iri, normalize_uuid, timestamp, typed, verb, verbs,
-    Account, Activity, Agent, Context, ContextActivities, Extensions, LanguageMap, Statement,
+    activity, derived_id, is_absolute_iri, normalize_uuid, timestamp, typed, verb, verbs, Account,
+    Activity, Agent, Context, ContextActivities, Extensions, LanguageMap, Statement,
     StatementContext, StatementSlot, XapiError,
 };
 use crate::text::Lang;

@@ -4,13 +4,13 @@
 use serde_json::Value;
 
 use super::calendar::{duration, timestamp};
+use super::class_activity;
 use super::html::{html_lang_map, lang_map};
 use super::ids::{normalize_uuid, StatementSlot};
 use super::iri::{ext_key, is_absolute_iri, StatementContext};
 use super::types::*;
 use super::vocabulary::{activity_types, ext, verb, verbs, CMI5_PROGRESS};
 use super::XapiError;
-use super::class_activity;
 use crate::attempt::{Action, Attempt, AttemptEvent, Outcome};
 use crate::model::{Answer, Content, Item, Module, Node, Scenario};
 use crate::module::{check_item, AttemptMode, Draw, ModuleState, Position};
