@@ -317,7 +317,9 @@ test('a: profile, gap report, ratings, pre-test, module, post-test, gain, evalua
   expect(evals.length, '3 likert + what I will do differently').toBe(4);
   for (const s of evals) {
     expect(s.actor.name, 'anonymous evaluation has no name').toBeUndefined();
-    expect(s.context.registration, 'anonymous evaluation has no registration').toBeUndefined();
+    // no registration of the record: only the class's own, the same on each statement
+    expect(s.context.registration, 'anonymous evaluation: the class\'s registration').toBe(evals[0].context.registration);
+    expect(local.some((r) => r.attempt_id === s.context.registration), 'the registration is no record\'s').toBe(false);
   }
   const records = await localSelfRecords(page);
   const privateRatings = records.filter((r) => r.kind === 'rating' && !r.shared);
