@@ -39,9 +39,11 @@ pub fn SignInPage(
     let name = RwSignal::new(current.as_ref().map(|i| i.name.clone()).unwrap_or_default());
     let class_code = RwSignal::new(current.map(|i| i.class_code).unwrap_or_default());
     // The identity is read from storage after the page opens: fill the form once it is
-    // (never on a shared computer).
+    // (never on a shared computer), unless the person at the keyboard has begun with the
+    // form: a value set under their typing would be joined to what they type.
+    let touched = StoredValue::new(false);
     Effect::new(move |_| {
-        if session.shared.get() {
+        if session.shared.get() || touched.get_value() {
             return;
         }
         if let Some(i) = session.identity.read().as_ref() {
@@ -176,7 +178,7 @@ pub fn SignInPage(
             <Show when=move || error.get().is_some()>
                 <ErrorNotice message=message />
             </Show>
-            <form class="form" on:submit=submit>
+            <form class="form" on:submit=submit on:focusin=move |_| touched.set_value(true)>
                 {field("account", Signal::derive(move || t_string!(i18n, field_account)), account, "text", "username", true)}
                 {field("password", Signal::derive(move || t_string!(i18n, field_password)), password, "password", "current-password", true)}
                 {field("name", Signal::derive(move || t_string!(i18n, field_name)), name, "text", "name", true)}
