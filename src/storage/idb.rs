@@ -229,17 +229,14 @@ impl IdbStore {
         })
     }
 
-    pub async fn record(
+    /// A strict read-write transaction over `stores`, and over the outbox and the statement
+    /// log too when there are `statements` to queue (see [`queue`]); with the raw transaction,
+    /// kept to read the real reason when the commit aborts (e.g. QuotaExceededError).
+    fn write_queuing(
         &self,
-        events: &[AttemptEvent],
-        summary: &AttemptSummary,
-        content: Option<(&str, &str)>,
+        mut stores: Vec<&'static str>,
         statements: &[Queued],
-    ) -> Result<(), AppError> {
-        let mut stores: Vec<&str> = vec![EVENTS, ATTEMPTS];
-        if content.is_some() {
-            stores.push(CONTENT);
-        }
+    ) -> Result<(Transaction<'_>, web_sys::IdbTransaction), AppError> {
         if !statements.is_empty() {
             stores.extend([OUTBOX, STATEMENTS]);
         }
@@ -250,8 +247,22 @@ impl IdbStore {
             .with_options(strict())
             .build()
             .map_err(map_err)?;
-        // Kept to read the real reason when the commit aborts (e.g. QuotaExceededError).
         let raw: web_sys::IdbTransaction = tx.as_sys().clone().into();
+        Ok((tx, raw))
+    }
+
+    pub async fn record(
+        &self,
+        events: &[AttemptEvent],
+        summary: &AttemptSummary,
+        content: Option<(&str, &str)>,
+        statements: &[Queued],
+    ) -> Result<(), AppError> {
+        let mut stores = vec![EVENTS, ATTEMPTS];
+        if content.is_some() {
+            stores.push(CONTENT);
+        }
+        let (tx, raw) = self.write_queuing(stores, statements)?;
         {
             let store = tx.object_store(EVENTS).map_err(map_err)?;
             for event in events {
@@ -284,18 +295,7 @@ impl IdbStore {
         value: &serde_json::Value,
         statements: &[Queued],
     ) -> Result<(), AppError> {
-        let mut stores = vec![SELFASSESS];
-        if !statements.is_empty() {
-            stores.extend([OUTBOX, STATEMENTS]);
-        }
-        let tx = self
-            .db
-            .transaction(stores)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()
-            .map_err(map_err)?;
-        let raw: web_sys::IdbTransaction = tx.as_sys().clone().into();
+        let (tx, raw) = self.write_queuing(vec![SELFASSESS], statements)?;
         {
             // `add`: a record id is a fresh UUID; a clash aborts instead of overwriting.
             tx.object_store(SELFASSESS)
@@ -315,18 +315,7 @@ impl IdbStore {
         value: &serde_json::Value,
         statements: &[Queued],
     ) -> Result<(), AppError> {
-        let mut stores = vec![META];
-        if !statements.is_empty() {
-            stores.extend([OUTBOX, STATEMENTS]);
-        }
-        let tx = self
-            .db
-            .transaction(stores)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()
-            .map_err(map_err)?;
-        let raw: web_sys::IdbTransaction = tx.as_sys().clone().into();
+        let (tx, raw) = self.write_queuing(vec![META], statements)?;
         {
             tx.object_store(META)
                 .map_err(map_err)?
