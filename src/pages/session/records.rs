@@ -9,9 +9,10 @@ use crate::platform::file::{download, PickedFile};
 use crate::platform::now_ms;
 use crate::platform::quota::storage_info;
 use crate::session::use_session;
+use crate::state::save::Save;
 use crate::state::self_assessment::use_self_assessment;
 use crate::state::{use_app_state, use_lang};
-use crate::storage::records::{ImportContext, ImportRefusal, IMPORT_MAX_BYTES};
+use crate::storage::records::{ImportContext, ImportRefusal, ImportReport, IMPORT_MAX_BYTES};
 
 const MB: f64 = 1024.0 * 1024.0;
 
@@ -70,25 +71,25 @@ pub fn MyRecords() -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
     let info = LocalResource::new(storage_info);
-    let message = RwSignal::new(None::<(bool, String)>);
-
     let self_assessment = use_self_assessment();
     let lang = use_lang();
     let signed_in = move || session.identity.read().is_some();
+    // The last of the two writes shows its outcome: each clears the other's.
+    let export_save: Save = Save::new();
+    let import_save: Save<ImportReport, ImportRefusal> = Save::new();
     let export = move |_| {
         let Some(storage) = app.storage() else { return };
         let Some(identity) = session.identity.get_untracked() else {
             return;
         };
         let learner = boiduong_core::record::to_value(&identity).ok();
-        leptos::task::spawn_local(async move {
-            match storage
+        import_save.clear();
+        export_save.dispatch(async move {
+            let text = storage
                 .export_records(&identity.account, learner, now_ms())
-                .await
-            {
-                Ok(text) => download("boiduong-records.json", &text),
-                Err(e) => message.set(Some((false, e.to_string()))),
-            }
+                .await?;
+            download("boiduong-records.json", &text);
+            Ok(())
         });
     };
     let import = move |ev: leptos::ev::Event| {
@@ -96,25 +97,17 @@ pub fn MyRecords() -> impl IntoView {
             return;
         };
         let Some(storage) = app.storage() else { return };
-        let account = app.learner_id.get_untracked();
-        let refused = move |r: ImportRefusal| {
-            let text = refusal_text(&r, &account, i18n, lang.get_untracked());
-            message.set(Some((false, t_string!(i18n, import_failed, reason = text))));
-        };
-        if file.size() > IMPORT_MAX_BYTES {
-            refused(ImportRefusal::TooLarge { bytes: file.size() });
-            // Picking the same file again must fire `change` again.
-            file.clear();
-            return;
-        }
         let statements = session.statement_context(lang.get_untracked());
-        leptos::task::spawn_local(async move {
+        export_save.clear();
+        import_save.dispatch(async move {
+            if file.size() > IMPORT_MAX_BYTES {
+                // Picking the same file again must fire `change` again.
+                file.clear();
+                return Err(ImportRefusal::TooLarge { bytes: file.size() });
+            }
             let text = file.text().await;
             file.clear();
-            let Some(statements) = statements else {
-                refused(ImportRefusal::NotSignedIn);
-                return;
-            };
+            let statements = statements.ok_or(ImportRefusal::NotSignedIn)?;
             let catalog = app.catalog.await.ok();
             let profile = self_assessment.profile.get_untracked();
             let ctx = ImportContext {
@@ -125,27 +118,36 @@ pub fn MyRecords() -> impl IntoView {
                 consent: self_assessment.consent.get_untracked(),
                 now_ms: now_ms(),
             };
-            match storage.import_records(&text, &ctx).await {
-                Ok(report) => {
-                    app.switch_account(ctx.account).await;
-                    self_assessment.reload().await;
-                    session.kick();
-                    let mut text = t_string!(
-                        i18n,
-                        import_done,
-                        added = report.added,
-                        already = report.already,
-                        invalid = report.invalid
-                    );
-                    if report.not_rebuilt > 0 {
-                        text.push(' ');
-                        text.push_str(&t_string!(i18n, import_not_rebuilt, n = report.not_rebuilt));
-                    }
-                    message.set(Some((true, text)));
-                }
-                Err(r) => refused(r),
-            }
+            let report = storage.import_records(&text, &ctx).await?;
+            app.switch_account(ctx.account).await;
+            self_assessment.reload().await;
+            session.kick();
+            Ok(report)
         });
+    };
+    let message = move || {
+        if let Some(e) = export_save.error() {
+            return Some((false, e.to_string()));
+        }
+        if let Some(r) = import_save.error() {
+            let you = app.learner_id.get_untracked();
+            let text = refusal_text(&r, &you, i18n, lang.get_untracked());
+            return Some((false, t_string!(i18n, import_failed, reason = text)));
+        }
+        import_save.value().map(|report| {
+            let mut text = t_string!(
+                i18n,
+                import_done,
+                added = report.added,
+                already = report.already,
+                invalid = report.invalid
+            );
+            if report.not_rebuilt > 0 {
+                text.push(' ');
+                text.push_str(&t_string!(i18n, import_not_rebuilt, n = report.not_rebuilt));
+            }
+            (true, text)
+        })
     };
     view! {
         <section class="card" data-testid="my-records">
@@ -176,7 +178,7 @@ pub fn MyRecords() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            {move || message.get().map(|(ok, text)| view! {
+            {move || message().map(|(ok, text)| view! {
                 <p class=if ok { "notice notice-info" } else { "notice notice-error" } role="status" data-testid="import-result">{text}</p>
             })}
             <Show

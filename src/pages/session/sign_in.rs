@@ -11,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::notice::ErrorNotice;
 use crate::i18n::*;
 use crate::session::{use_session, Identity, SessionMode, SignInError};
+use crate::state::save::Save;
 
 #[component]
 pub fn SignInPage(
@@ -59,13 +60,15 @@ pub fn SignInPage(
     let shared = RwSignal::new(session.shared.get_untracked());
     let remember_offered =
         move || !matches!(session.config.read().as_ref(), Some(Ok(c)) if c.remember_days() == 0);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<&'static str>);
+    // A check before the write refused the form ("missing", "class").
+    let refused = RwSignal::new(None::<&'static str>);
+    let save: Save<(), SignInError> = Save::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if save.busy_untracked() {
             return;
         }
+        refused.set(None);
         // A class code in the one form classes are named by (upper case), or refused.
         let code = class_code.get_untracked();
         let code = if code.trim().is_empty() {
@@ -74,7 +77,7 @@ pub fn SignInPage(
             match boiduong_core::xapi::class_code(&code) {
                 Ok(c) => c,
                 Err(_) => {
-                    error.set(Some("class"));
+                    refused.set(Some("class"));
                     return;
                 }
             }
@@ -87,10 +90,9 @@ pub fn SignInPage(
         };
         let pass = password.get_untracked();
         if identity.account.is_empty() || identity.name.is_empty() || pass.is_empty() {
-            error.set(Some("missing"));
+            refused.set(Some("missing"));
             return;
         }
-        busy.set(true);
         let go_to = go_to.clone();
         let next = query
             .read_untracked()
@@ -99,45 +101,47 @@ pub fn SignInPage(
             .filter(|n| boiduong_core::urls::local_path(n).is_some())
             .unwrap_or_else(|| home.into());
         let lang_now = lang.get_untracked();
-        leptos::task::spawn_local(async move {
-            let mode = if shared.get_untracked() {
-                SessionMode::Shared
-            } else if remember.get_untracked() {
-                SessionMode::Remember
-            } else {
-                SessionMode::Default
-            };
-            let result = session.sign_in(identity, pass, mode).await;
-            busy.set(false);
-            match result {
-                Ok(_) => {
-                    password.set(String::new());
-                    // Joining the class is a record like any other: durable before moving on.
-                    // (The form may be gone by now: the trainer area replaces it on sign-in.)
-                    if session.join_class(lang_now).await.is_err() {
-                        let _ = error.try_set(Some("storage"));
-                        return;
-                    }
-                    if !embedded {
-                        // A trainer signing in on the learner app goes on to the trainer app
-                        // (a page load: that app asks for the password in its own page).
-                        let trainer = session.identity.get_untracked().is_some_and(|i| i.trainer);
-                        let next = if trainer && next == "/" {
-                            "/trainer".into()
-                        } else {
-                            next
-                        };
-                        go_to(&next);
-                    }
-                }
-                Err(SignInError::Refused) => error.set(Some("refused")),
-                Err(SignInError::NoConfig) => error.set(Some("config")),
-                Err(SignInError::OfflineMismatch) => error.set(Some("offline")),
-                Err(SignInError::Storage(_)) => error.set(Some("storage")),
+        let mode = if shared.get_untracked() {
+            SessionMode::Shared
+        } else if remember.get_untracked() {
+            SessionMode::Remember
+        } else {
+            SessionMode::Default
+        };
+        save.dispatch(async move {
+            session.sign_in(identity, pass, mode).await?;
+            // (The form may be gone by now: the trainer area replaces it on sign-in.)
+            let _ = password.try_set(String::new());
+            // Joining the class is a record like any other: durable before moving on.
+            session
+                .join_class(lang_now)
+                .await
+                .map_err(SignInError::Storage)?;
+            if !embedded {
+                // A trainer signing in on the learner app goes on to the trainer app
+                // (a page load: that app asks for the password in its own page).
+                let trainer = session.identity.get_untracked().is_some_and(|i| i.trainer);
+                let next = if trainer && next == "/" {
+                    "/trainer".into()
+                } else {
+                    next
+                };
+                go_to(&next);
             }
+            Ok(())
         });
     };
-    let message = Signal::derive(move || match error.get() {
+    let error = move || {
+        refused.get().or_else(|| {
+            save.error().map(|e| match e {
+                SignInError::Refused => "refused",
+                SignInError::NoConfig => "config",
+                SignInError::OfflineMismatch => "offline",
+                SignInError::Storage(_) => "storage",
+            })
+        })
+    };
+    let message = Signal::derive(move || match error() {
         Some("missing") => t_string!(i18n, sign_in_missing).to_string(),
         Some("refused") => t_string!(i18n, sign_in_refused).to_string(),
         Some("class") => t_string!(i18n, sign_in_bad_class).to_string(),
@@ -175,7 +179,7 @@ pub fn SignInPage(
                 view! { <h1 class="page-title">{t!(i18n, sign_in_title)}</h1> }.into_any()
             }}
             <p>{t!(i18n, sign_in_intro)}</p>
-            <Show when=move || error.get().is_some()>
+            <Show when=move || error().is_some()>
                 <ErrorNotice message=message />
             </Show>
             <form class="form" on:submit=submit on:focusin=move |_| touched.set_value(true)>
@@ -221,7 +225,7 @@ pub fn SignInPage(
                         }}
                     </p>
                 </Show>
-                <button type="submit" class="button button-primary" data-testid="sign-in-submit" disabled=move || busy.get()>
+                <button type="submit" class="button button-primary" data-testid="sign-in-submit" disabled=move || save.busy()>
                     {t!(i18n, sign_in_button)}
                 </button>
             </form>

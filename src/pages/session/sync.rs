@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use crate::i18n::*;
 use crate::platform::format_datetime;
 use crate::session::use_session;
+use crate::state::save::Save;
 use crate::state::use_lang;
 use crate::storage::RejectedStatement;
 
@@ -21,28 +22,21 @@ pub fn SyncPage() -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
     let lang = use_lang();
-    let confirming = RwSignal::new(false);
-    let signed_out = RwSignal::new(false);
-    let requeued = RwSignal::new(None::<usize>);
-    let requeue = move |_| {
-        leptos::task::spawn_local(async move {
-            match session.requeue_rejected().await {
-                Ok(n) => requeued.set(Some(n)),
-                Err(e) => session.report_error(&e),
-            }
-        });
+    // Putting the refused statements back, then how many were (a failure shows on the
+    // sync status, as a sync's does).
+    let requeue: Save<usize> = Save::new();
+    let on_requeue = move |_| {
+        requeue.dispatch(async move {
+            session
+                .requeue_rejected()
+                .await
+                .inspect_err(|e| session.report_error(e))
+        })
     };
-    let sign_out = move |confirmed: bool| {
-        leptos::task::spawn_local(async move {
-            match session.sign_out(confirmed).await {
-                Ok(()) => {
-                    confirming.set(false);
-                    signed_out.set(true);
-                }
-                Err(_) => confirming.set(true),
-            }
-        });
-    };
+    // A sign-out refused (records unsent or refused) asks to confirm; "saved" is signed out.
+    let sign_out_save: Save = Save::new();
+    let sign_out = move |confirmed: bool| sign_out_save.dispatch(session.sign_out(confirmed));
+    let confirming = move || sign_out_save.error().is_some();
     view! {
         <div class="page" data-testid="sync-page">
             <h1 class="page-title">{t!(i18n, sync_title)}</h1>
@@ -138,8 +132,8 @@ pub fn SyncPage() -> impl IntoView {
                             type="button"
                             class="button button-secondary"
                             data-testid="requeue-rejected"
-                            disabled=move || !session.signed_in.get()
-                            on:click=requeue
+                            disabled=move || !session.signed_in.get() || requeue.busy()
+                            on:click=on_requeue
                         >
                             {t!(i18n, rejected_requeue)}
                         </button>
@@ -148,7 +142,7 @@ pub fn SyncPage() -> impl IntoView {
                         </button>
                     </div>
                 </Show>
-                {move || requeued.get().map(|n| view! {
+                {move || requeue.value().map(|n| view! {
                     <p class="notice notice-info" role="status" data-testid="requeued">
                         {t_string!(i18n, rejected_requeued, n = n)}
                     </p>
@@ -159,7 +153,7 @@ pub fn SyncPage() -> impl IntoView {
 
             <section class="card" data-testid="account">
                 <h2>{t!(i18n, account_title)}</h2>
-                <Show when=move || signed_out.get()>
+                <Show when=move || sign_out_save.saved()>
                     <p class="notice notice-info" role="status">{t!(i18n, sign_out_done)}</p>
                 </Show>
                 {move || match session.identity.get() {
@@ -171,7 +165,7 @@ pub fn SyncPage() -> impl IntoView {
                         <p data-testid="identity">{t_string!(i18n, signed_in_as, name = id.name.clone(), account = id.account.clone(), class = if id.class_code.is_empty() { "—".to_string() } else { id.class_code.clone() })}</p>
                         <p class="meta">{t!(i18n, sign_out_explain)}</p>
                         <Show
-                            when=move || confirming.get()
+                            when=confirming
                             fallback=move || view! {
                                 <button type="button" class="button button-secondary" data-testid="sign-out" on:click=move |_| sign_out(false)>
                                     {t!(i18n, sign_out)}
@@ -188,13 +182,13 @@ pub fn SyncPage() -> impl IntoView {
                                     </p>
                                 </Show>
                                 <div class="actions">
-                                    <button type="button" class="button button-primary" on:click=move |_| { confirming.set(false); session.sync_now(); }>
+                                    <button type="button" class="button button-primary" on:click=move |_| { sign_out_save.clear(); session.sync_now(); }>
                                         {t!(i18n, sign_out_sync_first)}
                                     </button>
                                     <button type="button" class="button button-secondary" data-testid="sign-out-anyway" on:click=move |_| sign_out(true)>
                                         {t!(i18n, sign_out_anyway)}
                                     </button>
-                                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
+                                    <button type="button" class="button button-secondary" on:click=move |_| sign_out_save.clear()>
                                         {t!(i18n, cancel)}
                                     </button>
                                 </div>
