@@ -12,7 +12,7 @@ use boiduong::storage::self_assessment::SelfRecord;
 use boiduong::storage::{content_key, Queued, Storage};
 use boiduong_core::attempt::{Attempt, AttemptEvent, Intent};
 use boiduong_core::model::Content;
-use boiduong_core::selfassess::{Consent, Profile, SelfRating};
+use boiduong_core::self_assessment::{Consent, Profile, SelfRating};
 use boiduong_core::xapi::{self, Learner, StatementContext};
 use boiduong_core::Lang;
 use indexed_db_futures::database::Database;
@@ -215,8 +215,8 @@ fn legacy_self(record: &SelfRecord) -> Value {
     v
 }
 
-fn evaluation(id: &str, anonymous: bool) -> boiduong_core::selfassess::Evaluation {
-    boiduong_core::selfassess::Evaluation {
+fn evaluation(id: &str, anonymous: bool) -> boiduong_core::self_assessment::Evaluation {
+    boiduong_core::self_assessment::Evaluation {
         id: id.into(),
         module: "tiep-cong-dan".into(),
         usefulness: 4,
@@ -927,7 +927,7 @@ fn evaluation_catalog() -> boiduong_core::model::Catalog {
 
 /// `evaluation`'s statements queued for `account`, anonymous ones after `after_ms`.
 fn evaluation_queued(
-    e: &boiduong_core::selfassess::Evaluation,
+    e: &boiduong_core::self_assessment::Evaluation,
     account: &str,
     after_ms: Option<i64>,
 ) -> Vec<Queued> {

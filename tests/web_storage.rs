@@ -665,7 +665,7 @@ async fn export_then_import_recovers_everything_without_duplicates() {
 // `position_id`) is read as the current profile, an unknown level dropped rather than fatal.
 #[wasm_bindgen_test]
 async fn profile_round_trip_and_old_format_migrated() {
-    use boiduong_core::selfassess::{Education, ItSkill, PoliticalTheory, Profile};
+    use boiduong_core::self_assessment::{Education, ItSkill, PoliticalTheory, Profile};
     let name = db_name("profile");
     let storage = open(&name).await;
     assert_eq!(storage.load_profile("learner").await.expect("empty"), None);
@@ -716,7 +716,7 @@ async fn profile_round_trip_and_old_format_migrated() {
 // (never a panic), and saving a new profile keeps the unreadable one aside.
 #[wasm_bindgen_test]
 async fn unreadable_profile_is_reported_and_kept() {
-    use boiduong_core::selfassess::Profile;
+    use boiduong_core::self_assessment::Profile;
     let name = db_name("profile-bad");
     put_raw_after_open(
         &name,
@@ -764,7 +764,7 @@ async fn put_raw_after_open(name: &str, json: &str) {
 #[wasm_bindgen_test]
 async fn self_records_share_their_transaction_and_private_ones_queue_nothing() {
     use boiduong::storage::self_assessment::SelfRecord;
-    use boiduong_core::selfassess::{Consent, SelfRating};
+    use boiduong_core::self_assessment::{Consent, SelfRating};
     let name = db_name("selfrecords");
     let storage = open(&name).await;
     assert_eq!(

@@ -4,10 +4,10 @@
 //! it then goes through). Durable and queued in one transaction.
 
 use boiduong_core::model::Catalog;
-use boiduong_core::selfassess::evaluation::{
+use boiduong_core::self_assessment::evaluation::{
     EvaluationError, Question, COMMENT_MAX, INTENDED_USE_MAX,
 };
-use boiduong_core::selfassess::Evaluation;
+use boiduong_core::self_assessment::Evaluation;
 use leptos::prelude::*;
 
 use crate::components::likert::Likert;

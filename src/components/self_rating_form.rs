@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use boiduong_core::model::Catalog;
-use boiduong_core::selfassess::rating::ModuleLink;
-use boiduong_core::selfassess::SelfRating;
+use boiduong_core::self_assessment::rating::ModuleLink;
+use boiduong_core::self_assessment::SelfRating;
 use leptos::prelude::*;
 
 use crate::components::likert::Likert;

@@ -3,8 +3,8 @@
 use boiduong_core::model::{
     Catalog, CatalogEntry, Content, ContentKind, ContentMeta, MetaFile, CONTENT_FORMAT,
 };
-use boiduong_core::selfassess::standards::STANDARDS_FORMAT;
-use boiduong_core::selfassess::Standards;
+use boiduong_core::self_assessment::standards::STANDARDS_FORMAT;
+use boiduong_core::self_assessment::Standards;
 use gloo_net::http::Request;
 
 use crate::error::AppError;

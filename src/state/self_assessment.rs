@@ -5,12 +5,12 @@
 //! before the signals change.
 //!
 //! The rules (gap report, comparisons, which statements a record produces, consent) are the
-//! pure core's `boiduong_core::selfassess` and `xapi::{self_rating_statements,
+//! pure core's `boiduong_core::self_assessment` and `xapi::{self_rating_statements,
 //! evaluation_statements}`; this module only wires them to storage and the outbox.
 
 use boiduong_core::model::{Catalog, ContentKind};
-use boiduong_core::selfassess::rating::Phase;
-use boiduong_core::selfassess::{Consent, Evaluation, Profile, SelfRating};
+use boiduong_core::self_assessment::rating::Phase;
+use boiduong_core::self_assessment::{Consent, Evaluation, Profile, SelfRating};
 use boiduong_core::xapi::{self, Statement};
 use boiduong_core::Lang;
 use leptos::prelude::*;

@@ -17,7 +17,7 @@ use boiduong_core::attempt::{AttemptEvent, AttemptSummary};
 use boiduong_core::export::{self, HeaderRefusal};
 use boiduong_core::model::{Catalog, Content, ContentKind};
 use boiduong_core::record::{decode_event, decode_summary, encode_event, encode_summary, to_value};
-use boiduong_core::selfassess::{Consent, Profile};
+use boiduong_core::self_assessment::{Consent, Profile};
 use boiduong_core::xapi::{self, Statement, StatementContext};
 use boiduong_core::Lang;
 use serde_json::{json, Value};

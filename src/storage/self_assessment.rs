@@ -7,8 +7,8 @@
 //! stored alone: nothing about it is ever queued.
 
 use boiduong_core::record::{from_value, to_value, RecordError};
-use boiduong_core::selfassess::profile::{decode_profile, encode_profile};
-use boiduong_core::selfassess::{Consent, Evaluation, Profile, SelfRating};
+use boiduong_core::self_assessment::profile::{decode_profile, encode_profile};
+use boiduong_core::self_assessment::{Consent, Evaluation, Profile, SelfRating};
 use serde_json::Value;
 
 use super::{Queued, Storage};
@@ -29,7 +29,7 @@ pub fn consent_key(account: &str) -> String {
     format!("consent:{account}")
 }
 
-pub use boiduong_core::selfassess::stored::{SelfRecord, SELF_RECORD_FORMAT};
+pub use boiduong_core::self_assessment::stored::{SelfRecord, SELF_RECORD_FORMAT};
 
 /// What a read of the self-assessment records found.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -6,7 +6,7 @@
 //! Versions: 1 (current). A file of a newer portal is refused whole (nothing read), a file
 //! without a version too (it cannot be told from a newer one); the stored records inside it
 //! carry their own formats and are migrated on read like any other ([`crate::record`],
-//! [`crate::selfassess::stored`]).
+//! [`crate::self_assessment::stored`]).
 
 use std::collections::HashSet;
 

@@ -13,7 +13,7 @@
 //! - [`review`]: the trainer review (statements read back from the LRS, aggregated);
 //! - `simulator` (feature `synth`): a simulated class through the portal's own engine and
 //!   mapping (demo seed, benchmark, e2e data);
-//! - [`selfassess`]: position standards, profile, gap report, self-ratings, evaluations, consent;
+//! - [`self_assessment`]: position standards, profile, gap report, self-ratings, evaluations, consent;
 //! - [`sync`]: the sync policy (what to send, what an LRS answer means);
 //! - [`urls`]: rules for addresses from outside (`?next=`, LRS `more` links, LRS endpoints);
 //! - `compiler` (feature `compiler`): the native content compiler and its validation rules.
@@ -31,7 +31,7 @@ pub mod record;
 pub mod review;
 pub mod rng;
 pub mod scenario;
-pub mod selfassess;
+pub mod self_assessment;
 pub mod shuffle;
 #[cfg(feature = "synth")]
 pub mod simulator;
@@ -44,3 +44,8 @@ pub mod xapi;
 pub mod compiler;
 
 pub use text::{Lang, LocalText};
+
+/// The module's first name, kept for the trainer review's tests and the self-assessment
+/// page until their pending work lands; new code says [`self_assessment`].
+#[doc(hidden)]
+pub use self_assessment as selfassess;

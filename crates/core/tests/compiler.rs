@@ -10,8 +10,8 @@ use boiduong_core::compiler::{
     check_cast, compile_dir, compile_source, compile_standards, Framework, SourceText,
 };
 use boiduong_core::model::{Content, ContentKind};
-use boiduong_core::selfassess::standards::Basis;
-use boiduong_core::selfassess::{ItSkill, PoliticalTheory, Qualification, Standards};
+use boiduong_core::self_assessment::standards::Basis;
+use boiduong_core::self_assessment::{ItSkill, PoliticalTheory, Qualification, Standards};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")

@@ -19,8 +19,8 @@ use boiduong_core::attempt::{
 use boiduong_core::compiler::compile_dir;
 use boiduong_core::model::{Answer, Catalog, Content, ContentKind, Item, Scenario};
 use boiduong_core::module::{AttemptMode, Position};
-use boiduong_core::selfassess::rating::ModuleLink;
-use boiduong_core::selfassess::{Consent, Evaluation, Phase, Profile, SelfRating};
+use boiduong_core::self_assessment::rating::ModuleLink;
+use boiduong_core::self_assessment::{Consent, Evaluation, Phase, Profile, SelfRating};
 use boiduong_core::xapi::{
     activity_types, derived_id, evaluation_statements, joined_statement, self_rating_statements,
     statements_for, verbs, Learner, Statement, StatementContext, StatementSlot,

@@ -3,7 +3,7 @@
 use boiduong_core::attempt::{Attempt, AttemptSummary, Intent};
 use boiduong_core::model::{Catalog, Content, ContentKind, Module};
 use boiduong_core::module::{AttemptMode, ModuleState, Position};
-use boiduong_core::selfassess::rating::Phase;
+use boiduong_core::self_assessment::rating::Phase;
 use leptos::prelude::*;
 
 use super::module_self_assessment::{

@@ -5,8 +5,8 @@
 use boiduong_core::attempt::{pretest_gain, AttemptSummary};
 use boiduong_core::model::{Catalog, Module};
 use boiduong_core::module::{AttemptMode, CheckScore, Gain};
-use boiduong_core::selfassess::rating::{ModuleLink, Phase};
-use boiduong_core::selfassess::{compare, compare_with_measured, measured_levels};
+use boiduong_core::self_assessment::rating::{ModuleLink, Phase};
+use boiduong_core::self_assessment::{compare, compare_with_measured, measured_levels};
 use boiduong_core::text::fixed;
 use boiduong_core::Lang;
 use leptos::prelude::*;

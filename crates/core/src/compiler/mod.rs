@@ -22,7 +22,7 @@ use crate::model::{
     Catalog, CatalogEntry, Competency, Content, ContentKind, ContentMeta, Field, MetaFile,
     CONTENT_FORMAT,
 };
-use crate::selfassess::standards::Standards;
+use crate::self_assessment::standards::Standards;
 
 pub use validate::{compile_standards, Framework};
 

@@ -23,8 +23,8 @@ use crate::model::{
 };
 use crate::module::AttemptMode;
 use crate::rng::Rng;
-use crate::selfassess::rating::{ModuleLink, Phase};
-use crate::selfassess::{Consent, Evaluation, SelfRating};
+use crate::self_assessment::rating::{ModuleLink, Phase};
+use crate::self_assessment::{Consent, Evaluation, SelfRating};
 use crate::text::Lang;
 use crate::xapi::{self, derived_id, Learner, StatementContext, XapiError};
 

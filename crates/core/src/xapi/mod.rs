@@ -32,7 +32,7 @@
 //! One file per concern: [`vocabulary`] (verb, activity type and extension names), [`iri`]
 //! (the IRIs minted under the base, [`StatementContext`]), [`ids`] (statement ids), [`types`]
 //! (the statement shape), [`calendar`] (timestamps, durations), [`html`] (language maps, HTML
-//! to plain text), `mapping` (attempt logs) and `selfassess` (self-ratings, evaluations).
+//! to plain text), `mapping` (attempt logs) and `self_assessment` (self-ratings, evaluations).
 
 use thiserror::Error;
 
@@ -44,7 +44,7 @@ pub mod html;
 pub mod ids;
 pub mod iri;
 mod mapping;
-mod selfassess;
+mod self_assessment;
 pub mod types;
 pub mod vocabulary;
 
@@ -60,7 +60,7 @@ pub use html::plain_text;
 pub use ids::{derived_id, StatementSlot};
 pub use iri::{Learner, StatementContext};
 pub use mapping::{response, statements_for, statements_from};
-pub use selfassess::{evaluation_statements, self_rating_statements};
+pub use self_assessment::{evaluation_statements, self_rating_statements};
 pub use types::*;
 pub use vocabulary::{activity_types, ext, verbs, CMI5_PROGRESS};
 

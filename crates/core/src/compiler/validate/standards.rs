@@ -2,8 +2,8 @@
 //! qualifications and training, each with its basis.
 
 use super::*;
-use crate::selfassess::levels::{Level, Qualification};
-use crate::selfassess::standards::{
+use crate::self_assessment::levels::{Level, Qualification};
+use crate::self_assessment::standards::{
     Basis, CompetencyRequirement, PositionStandard, Requirement, Standards, Training,
     STANDARDS_FORMAT,
 };

@@ -13,8 +13,8 @@ use super::{
     XapiError,
 };
 use crate::model::{Catalog, CatalogEntry, ContentKind};
-use crate::selfassess::evaluation::Question;
-use crate::selfassess::{Consent, Evaluation, Profile, SelfRating};
+use crate::self_assessment::evaluation::Question;
+use crate::self_assessment::{Consent, Evaluation, Profile, SelfRating};
 use crate::text::LocalText;
 
 /// One statement before the parts common to the record are added.
@@ -398,8 +398,8 @@ pub fn evaluation_statements(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::selfassess::rating::{ModuleLink, Phase};
-    use crate::selfassess::tests::{catalog, evaluation};
+    use crate::self_assessment::rating::{ModuleLink, Phase};
+    use crate::self_assessment::tests::{catalog, evaluation};
     use crate::text::Lang;
     use crate::xapi::{derived_id, Learner};
 
