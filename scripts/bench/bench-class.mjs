@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { launchChromium, waitForServer } from './browser.mjs';
 
 const [dist, file, cls, lrsPort, appPort] = process.argv.slice(2);
 if (!dist || !file || !cls || !/^\d+$/.test(lrsPort ?? '') || !/^\d+$/.test(appPort ?? '')) {
@@ -39,24 +39,10 @@ writeFileSync(config, JSON.stringify({
 const app = `http://127.0.0.1:${appPort}`;
 const server = spawn('node', ['scripts/serve-with-config.mjs', dist, appPort, endpoint, config], { stdio: 'ignore' });
 
-async function waitForServer() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${app}/index.html`)).ok) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('static server did not start');
-}
-
 let browser;
 try {
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  await waitForServer(`${app}/index.html`);
+  browser = await launchChromium();
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   const seen = { requests: 0, statements: 0, bytes: 0, own: new Map(), foreignIds: new Set() };

@@ -5,24 +5,13 @@
 // action), then reads the app's `boiduong-durable` performance measures and prints the count,
 // median, p95 and max in ms. Usage: node scripts/bench/bench-durability.mjs [DIST_DIR] [ROUNDS]
 import { spawn } from 'node:child_process';
-import { chromium } from '@playwright/test';
+import { launchChromium, waitForServer } from './browser.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const rounds = Number(process.argv[3] ?? 3);
 const port = 4181; // not on the browsers' blocked-port list (4190 is)
 const server = spawn('node', ['scripts/static-server.mjs', dist, String(port)], { stdio: 'ignore' });
 const base = `http://127.0.0.1:${port}`;
-
-async function waitForServer() {
-  for (let i = 0; i < 50; i++) {
-    try {
-      const r = await fetch(base + '/index.html');
-      if (r.ok) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('static server did not start');
-}
 
 function quantile(sorted, q) {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
@@ -31,12 +20,8 @@ function quantile(sorted, q) {
 
 let browser;
 try {
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  await waitForServer(`${base}/index.html`, 50);
+  browser = await launchChromium(['--disable-quic']);
   const page = await browser.newPage();
   // A learner must be signed in to start (no LRS runs here: the sign-in is accepted offline
   // and the statements stay in the outbox, which is what an offline learner's device does).

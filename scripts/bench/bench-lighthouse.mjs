@@ -11,11 +11,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_PATH, waitForServer } from './browser.mjs';
 
 const [dist = 'dist', runsArg = '3', ...extra] = process.argv.slice(2);
 const runs = Number(runsArg);
 const port = Number(process.env.LIGHTHOUSE_PORT ?? 4180);
-const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const chrome = process.env.CHROME_PATH ?? CHROMIUM_PATH;
 const root = new URL('../../', import.meta.url).pathname;
 const cli = join(root, 'node_modules', '.bin', 'lighthouse');
 if (!existsSync(join(dist, 'index.html')) || !existsSync(join(dist, 'content', 'catalog.json'))) {
@@ -32,15 +33,7 @@ const paths = ['/', `/scenario/${scenario.id}`, ...extra];
 
 const server = spawn(process.execPath, [join(root, 'scripts', 'static-server.mjs'), dist, String(port)], { stdio: 'ignore' });
 const origin = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${origin}/index.html`)).ok) break;
-  } catch {
-    // not up yet
-  }
-  if (i > 100) throw new Error('static server did not start');
-  await new Promise((r) => setTimeout(r, 100));
-}
+await waitForServer(`${origin}/index.html`);
 
 const flags = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -23,7 +23,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { launchChromium, waitForServer } from './browser.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const count = Number(process.argv[3] ?? 100_000);
@@ -72,24 +72,11 @@ if (!Number.isFinite(nativeAgg)) throw new Error('native aggregation time not fo
 const contents = (/^contents: (.*)$/m.exec(nativeOut)?.[1] ?? '').split(' ').filter(Boolean);
 
 const server = spawn('node', ['scripts/static-server.mjs', site, String(port)], { stdio: 'ignore' });
-async function waitForServer() {
-  for (let i = 0; i < 50; i++) {
-    try {
-      if ((await fetch(`${base}/index.html`)).ok) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('static server did not start');
-}
 
 let browser;
 try {
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  await waitForServer(`${base}/index.html`, 50);
+  browser = await launchChromium();
   const page = await browser.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error') console.error(`page console: ${m.text()}`);

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { chromium } from '@playwright/test';
+import { launchChromium, waitForServer } from './browser.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = resolve(process.argv[2] ?? 'dist');
@@ -125,17 +125,6 @@ async function verifyLrs(port, expectedIds, label) {
     throw new Error(`${label}: the LRS holds ${ids.length} statements (${held.size} distinct, ${missing} of ours missing, ${extra} not ours); expected exactly ${expectedIds.length}`);
   }
   return ids.length;
-}
-
-async function waitForServer(url) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within 10 s`);
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -256,11 +245,7 @@ const INIT_SCRIPT = `(() => {
 })();`;
 
 async function portalDrain(records, lrsOrigin) {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium(['--disable-quic']);
   const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
   const page = await context.newPage();
   const problems = [];
