@@ -1,5 +1,5 @@
 //! Browser tier: the app's reactive state in a real Chromium (wasm-bindgen-test): the forms'
-//! one write path, `state::save::Save`.
+//! one write path, `state::save::Save`, and what it keeps of a write (its result, its reason).
 //! Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web_state
 #![cfg(target_arch = "wasm32")]
 
@@ -126,4 +126,30 @@ async fn an_edit_clears_saved_but_not_an_error() {
     s.end(Err(AppError::StorageFull)).await;
     s.save.edited();
     assert_eq!(untrack(|| s.save.error()), Some(AppError::StorageFull));
+}
+
+// Guards what a write returned (how many refused statements were put back) not reaching the
+// page, or still shown after a later write failed with the intent's own reason, and a
+// cleared form (a refused sign-out dismissed) still showing that reason.
+#[wasm_bindgen_test]
+async fn a_save_keeps_what_the_write_returned_until_the_next_outcome() {
+    let owner = Owner::new();
+    owner.set();
+    leptos::mount::mount_to_body(|| ());
+    let save: Save<usize, &'static str> = Save::new();
+    save.dispatch(async { Ok(3) });
+    settle().await;
+    assert!(save.saved_untracked());
+    assert_eq!(untrack(|| save.value()), Some(3));
+    save.dispatch(async { Err("refused") });
+    settle().await;
+    assert_eq!(
+        untrack(|| save.value()),
+        None,
+        "a failure replaces the result"
+    );
+    assert_eq!(untrack(|| save.error()), Some("refused"));
+    save.clear();
+    assert_eq!(untrack(|| save.error()), None, "cleared: no reason shown");
+    assert!(!save.saved_untracked(), "cleared: nothing shown as saved");
 }
