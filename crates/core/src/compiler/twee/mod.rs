@@ -21,9 +21,10 @@
 //! competency in `scores`, a score outside `delta_range`) is left to the compiler, which
 //! reports it on the produced TOML.
 //!
-//! The import reads in four steps, one file each: [`passages`] (split the source),
-//! [`story`] (the special passages and the metadata), [`nodes`] (passages to nodes, with
-//! [`lines`] for each annotation, link and branch), then [`write`] (the TOML).
+//! The import runs in four steps: `passages` splits the source, `story` reads the
+//! special passages and the metadata, `nodes` turns the other passages into nodes (each
+//! annotation, link and branch read by `lines`), then `write` writes the TOML. This file
+//! chains them and holds the diagnostics' context (`Cx`).
 
 mod lines;
 mod nodes;
