@@ -258,7 +258,8 @@ async function portalDrain(records, lrsOrigin) {
   await page.locator('#account').fill(LEARNER.account);
   await page.locator('#password').fill(LEARNER.password);
   await page.locator('#name').fill(LEARNER.name);
-  await page.locator('#class').fill(LEARNER.classCode);
+  // No class code: signing in with one queues the learner's `joined` statement, which the
+  // LRS would then hold beside the N (the statements carry the class code themselves).
   await page.locator('#remember').check();
   await page.getByTestId('sign-in-submit').click();
   await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'), { timeout: 30_000 });
