@@ -73,3 +73,29 @@ export function withPrepaint(html, catalog, texts) {
   if (!html.includes(MARKER)) return html;
   return html.replace(MARKER, () => prepaintMarkup(catalog, texts));
 }
+
+/** `html` without trunk's preloads of the app's JS glue and wasm: on a page with a first paint
+ * they would share the slow link with the page's CSS before the first paint. */
+export function withoutPreloads(html) {
+  return html.replace(/<link rel="(?:modulepreload|preload)"[^>]*\.(?:js|wasm)"[^>]*>/g, '');
+}
+
+/** Trunk's loader (`import init, * as bindings from GLUE; const wasm = await init(ARGS);`)
+ * rewritten to fetch the glue and the wasm only once the first paint is on screen (a frame,
+ * then a task), or at once in a hidden tab, which paints nothing. Throws when trunk's loader
+ * is not of that shape, so an upgrade cannot silently undo it. */
+export function loaderAfterFirstPaint(body) {
+  const shape = /import init, \* as bindings from ('[^']+');\s*const wasm = await init\(([^;]*)\);/;
+  const found = shape.exec(body);
+  if (!found) throw new Error('prepaint: trunk\'s loader has an unknown shape; update loaderAfterFirstPaint');
+  const [, glue, args] = found;
+  return body.replace(shape, () => [
+    '// After the first paint (scripts/build/prepaint.mjs): the wasm does not compete with it.',
+    'await new Promise((resolve) => {',
+    "  if (document.visibilityState === 'hidden') resolve();",
+    '  else requestAnimationFrame(() => setTimeout(resolve, 0));',
+    '});',
+    `const bindings = await import(${glue});`,
+    `const wasm = await bindings.default(${args});`,
+  ].join('\n'));
+}
