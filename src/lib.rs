@@ -34,10 +34,10 @@ pub mod state;
 pub mod storage;
 pub mod trainer;
 
-/// Mounts the learner app on `<body>`.
+/// Mounts the learner app behind the build's static first paint (index.html's `#app`).
 pub fn start_learner() {
     panic_hook();
-    leptos::mount::mount_to_body(app::LearnerApp);
+    platform::dom::mount_behind_prepaint(app::LearnerApp);
 }
 
 /// Mounts the trainer app on `<body>`.

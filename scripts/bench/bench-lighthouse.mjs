@@ -66,13 +66,26 @@ function audit(url) {
   }
 }
 
+/** `audit`, tried up to three times: Lighthouse sometimes loses the trace on a busy machine
+ * (NO_NAVSTART), which says nothing about the page. */
+function auditRetrying(url) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return audit(url);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.error(`bench-lighthouse: ${e.message}; trying again`);
+    }
+  }
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
   console.log(`Lighthouse 12.2.3, mobile preset, simulated throttling, ${runs} run(s) per page, median; ${dist} served compressed`);
   console.log(`${'page'.padEnd(44)} ${'perf'.padStart(5)} ${'LCP s'.padStart(7)} ${'FCP s'.padStart(7)} ${'TBT ms'.padStart(7)} ${'bytes'.padStart(10)}`);
   for (const path of paths) {
     const results = [];
-    for (let i = 0; i < runs; i++) results.push(audit(origin + path));
+    for (let i = 0; i < runs; i++) results.push(auditRetrying(origin + path));
     const m = (k) => median(results.map((r) => r[k]));
     console.log(
       `${path.padEnd(44)} ${String(m('score')).padStart(5)} ${(m('lcp') / 1000).toFixed(1).padStart(7)} ` +

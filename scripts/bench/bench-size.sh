@@ -14,9 +14,17 @@ DIST="${1:-dist}"
 # report APP PAGE: one table; sets $total_br
 report() {
   local app="$1" page="$2"
-  local files=("$page")
-  while IFS= read -r f; do files+=("$DIST/$f"); done < <(
-    grep -oE '(src|href)="/[^"]+\.(js|wasm|css)"' "$page" | sed -E 's/^(src|href)="\///; s/"$//' | sort -u)
+  local files=("$page") refs
+  refs=$(grep -oE '(src|href)="/[^"]+\.(js|wasm|css)"' "$page" | sed -E 's/^(src|href)="\///; s/"$//' | sort -u)
+  # The JS glue and the wasm the loader (boot-*.js) imports: the learner page does not
+  # preload them (they wait for its first paint), so only the loader names them.
+  refs=$( {
+    echo "$refs"
+    for f in $refs; do
+      case "$f" in */boot-*.js | boot-*.js) grep -oE "'/[^']+\.(js|wasm)'" "$DIST/$f" | tr -d "'" | sed 's/^\///' ;; esac
+    done
+  } | grep -v '^$' | sort -u)
+  for f in $refs; do files+=("$DIST/$f"); done
   files+=("$DIST/config.json" "$DIST/content/catalog.json")
   local total_raw=0 raw br
   total_br=0

@@ -1,4 +1,4 @@
-//! The document: focus, the page's language, page loads.
+//! The document: the app's mount and first paint, focus, the page's language, page loads.
 
 use wasm_bindgen::JsCast;
 
@@ -37,5 +37,52 @@ pub fn load_page(path: &str) {
 pub fn reload() {
     if let Some(w) = web_sys::window() {
         let _ = w.location().reload();
+    }
+}
+
+/// Mounts `app` in `#app`, the hidden element of the learner app's index.html that follows the
+/// build's static first paint (`#prepaint`, scripts/build/prepaint.mjs), or on `<body>` when
+/// the page has none (the trainer app, the browser tests). The first paint stays until
+/// [`reveal_app`]: at once on any route but the catalog (whose first paint is a neutral
+/// shell), when the catalog has rendered on `/` (so the catalog is not replaced by "Loading"
+/// and back: no jump).
+pub fn mount_behind_prepaint<F, N>(app: F)
+where
+    F: FnOnce() -> N + 'static,
+    N: leptos::prelude::IntoView,
+{
+    let document = web_sys::window().and_then(|w| w.document());
+    let root = document
+        .as_ref()
+        .and_then(|d| d.get_element_by_id("app"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let Some(root) = root else {
+        leptos::mount::mount_to_body(app);
+        return;
+    };
+    leptos::mount::mount_to(root, app).forget();
+    let on_catalog = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .is_some_and(|p| p == "/");
+    if !on_catalog {
+        show_app();
+    }
+}
+
+/// Replaces the build's static first paint by the app, before the next frame is painted (the
+/// app's own view is then in the document). Nothing happens once done.
+pub fn reveal_app() {
+    leptos::prelude::request_animation_frame(show_app);
+}
+
+fn show_app() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(prepaint) = document.get_element_by_id("prepaint") {
+        prepaint.remove();
+    }
+    if let Some(app) = document.get_element_by_id("app") {
+        let _ = app.remove_attribute("hidden");
     }
 }

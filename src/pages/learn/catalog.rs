@@ -19,7 +19,10 @@ pub fn CatalogPage() -> impl IntoView {
             <p class="lead">{t!(i18n, catalog_intro)}</p>
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
-                    match state.catalog.await {
+                    let catalog = state.catalog.await;
+                    // The catalog (or why it is missing) replaces the build's first paint.
+                    crate::platform::dom::reveal_app();
+                    match catalog {
                         Ok(catalog) => view! { <Fields catalog=catalog /> }.into_any(),
                         Err(e) => view! { <LoadFailure error=LoadError::Failed(e) /> }.into_any(),
                     }
