@@ -4,9 +4,9 @@
 
 use boiduong_core::attempt::AttemptSummary;
 use boiduong_core::model::Catalog;
-use boiduong_core::selfassess::gap::{GapReport, UnknownReason};
-use boiduong_core::selfassess::standards::Basis;
-use boiduong_core::selfassess::{
+use boiduong_core::self_assessment::gap::{GapReport, UnknownReason};
+use boiduong_core::self_assessment::standards::Basis;
+use boiduong_core::self_assessment::{
     compare_with_measured, gap_report, measured_levels, Education, Evidence, ForeignLanguage,
     GapStatus, ItSkill, Level, PoliticalTheory, Profile, Qualification, SelfRating, Standards,
     StateManagement,
@@ -449,7 +449,7 @@ fn VsMeasured(catalog: Catalog, summaries: Memo<Vec<AttemptSummary>>) -> impl In
             id: String::new(),
             learner_id: String::new(),
             module: None,
-            ratings: boiduong_core::selfassess::rating::latest_ratings(&mine),
+            ratings: boiduong_core::self_assessment::rating::latest_ratings(&mine),
             at_ms: 0,
         };
         let measured = measured_levels(&summaries.get());

@@ -14,7 +14,7 @@ use crate::model::{
 };
 use crate::module::AttemptMode;
 use crate::review::{parse_timestamp_ms, Table};
-use crate::selfassess::{Consent, Evaluation, SelfRating};
+use crate::self_assessment::{Consent, Evaluation, SelfRating};
 use crate::text::{Lang, LocalText};
 use crate::xapi::{self, derived_id, Learner as XLearner, StatementContext};
 
