@@ -46,7 +46,7 @@ pub use assess::{
 };
 pub use class::{
     Attempt, ChoiceMade, Class, ContentRef, EvaluationRecord, Filter, Finish, ItemAnswer, Learner,
-    SelfRatingAnswer, SkipCounts,
+    Prepared, PreparedAttempt, SelfRatingAnswer, SkipCounts,
 };
 pub use items::{
     item_analysis, ItemAnalysis, ItemFlag, ItemStats, OptionCount, PatternCount,
