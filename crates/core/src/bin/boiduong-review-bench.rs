@@ -26,7 +26,8 @@ use std::time::Instant;
 use boiduong_core::compiler::compile_dir;
 use boiduong_core::model::Content;
 use boiduong_core::review::{
-    item_analysis, lean_json, parse_page, scenario_review, Class, Filter, Labels, Table, Versions,
+    item_analysis, lean_json, parse_page, scenario_review, snapshot, Class, Filter, Labels,
+    Prepared, Table, Versions,
 };
 use boiduong_core::simulator::{
     demo_catalog, demo_module, demo_scenario, simulate_posted, SynthConfig,
@@ -235,6 +236,7 @@ fn main() -> ExitCode {
     let labels = Labels::builtin(Lang::Vi);
     let (mut parse, mut build, mut review, mut items, mut tables, mut total) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut reopen, mut snapshot_bytes) = (vec![], 0);
     let mut check = (0, 0, 0, 0);
     for _ in 0..args.runs {
         let t0 = Instant::now();
@@ -264,6 +266,29 @@ fn main() -> ExitCode {
         }
         let csv_bytes: usize = all.iter().map(|t| t.to_csv().len()).sum();
         let t5 = Instant::now();
+        // the class reopened from its snapshot (`review::snapshot`), as the trainer's cache
+        // keeps it: decoded, then filtered
+        let prepared = Prepared::new(
+            &parsed.statements,
+            &cfg.base,
+            &Default::default(),
+            &versions,
+        );
+        let bytes = snapshot::encode("bench", &prepared);
+        snapshot_bytes = bytes.len();
+        let t6 = Instant::now();
+        let reopened = match snapshot::decode(&bytes) {
+            Ok((_, p)) => p.select(&Filter::default()),
+            Err(e) => {
+                eprintln!("boiduong-review-bench: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        reopen.push(ms(t6.elapsed()));
+        if reopened != class {
+            eprintln!("boiduong-review-bench: the class reopened from its snapshot differs");
+            return ExitCode::FAILURE;
+        }
         parse.push(ms(t1 - t0));
         build.push(ms(t2 - t1));
         review.push(ms(t3 - t2));
@@ -313,6 +338,11 @@ fn main() -> ExitCode {
     println!(
         "  total with parse      {tt:8.1} ms  {:>10.0} statements/s",
         n / tt * 1e3
+    );
+    println!(
+        "  reopen from snapshot  {:8.1} ms  ({:.1} MB: decode + select)",
+        median(reopen),
+        snapshot_bytes as f64 / 1_048_576.0
     );
     ExitCode::SUCCESS
 }

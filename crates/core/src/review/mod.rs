@@ -22,9 +22,11 @@ mod class;
 mod items;
 mod labels;
 mod lean;
+mod pack;
 mod position;
 pub mod refresh;
 mod scenario;
+pub mod snapshot;
 mod statement;
 mod table;
 pub(crate) mod time;
@@ -53,6 +55,7 @@ pub use items::{
     MISLEADING_DISCRIMINATION, TOO_EASY_FACILITY, TOO_HARD_FACILITY, UPPER_LOWER_SHARE,
 };
 pub use lean::{is_current_lean, lean_json};
+pub use pack::PackError;
 pub use position::{item_position_bias, node_position_bias, PositionBias};
 pub use scenario::{
     flow_layout, learner_review, scenario_review, AttemptPath, ChoiceFlow, CompetencyAverage,
