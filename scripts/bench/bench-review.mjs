@@ -32,7 +32,8 @@ import { chromium } from '@playwright/test';
 
 const dist = process.argv[2] ?? 'dist';
 const count = Number(process.argv[3] ?? 100_000);
-const port = 4183;
+/** The portal's port (the stand-in LRS is on the next one); BENCH_REVIEW_PORT to change it. */
+const port = Number(process.env.BENCH_REVIEW_PORT ?? 4183);
 const base = `http://127.0.0.1:${port}`;
 const work = mkdtempSync(join(tmpdir(), 'boiduong-bench-review-'));
 const site = join(work, 'site');

@@ -36,7 +36,7 @@ pub fn page_prefix(class: &str) -> String {
 }
 
 /// The key of a class's snapshot (outside its pages' prefix).
-fn snapshot_key(class: &str) -> String {
+pub fn snapshot_key(class: &str) -> String {
     format!("snapshot:{class}")
 }
 

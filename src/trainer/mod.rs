@@ -22,9 +22,11 @@
 //!
 //! The class is built with the content versions of [`versions`]: the review keeps only
 //! statements whose authority names their actor and recomputes every result from the
-//! content (see `boiduong_core::review::trust`).
+//! content (see `boiduong_core::review::trust`). The class so prepared is kept with the pages
+//! as a snapshot, and a reopening reads it instead of replaying every statement when it was
+//! made from the same pages and inputs ([`cache`], `boiduong_core::review::snapshot`).
 
-mod cache;
+pub mod cache;
 mod versions;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -299,6 +301,7 @@ pub fn provide_trainer() -> TrainerState {
         });
         let (prepared, fresh) = match from_snapshot {
             Some(p) => (p, false),
+            None if all.is_empty() => (Arc::new(Prepared::new(&all, &base, &hidden, &known)), true),
             None => {
                 let timing = crate::platform::Timing::start("review-prepare");
                 let p = Prepared::new(&all, &base, &hidden, &known);

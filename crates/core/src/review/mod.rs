@@ -5,7 +5,9 @@
 //! 2. [`Class::build`] keeps only the statements the trust checks accept (authority names
 //!    the actor; a content version in [`Versions`]), groups them into attempts (by
 //!    registration) per learner and content, and recomputes every result from the content
-//!    version ([`recompute`]; what differs is listed as a [`Claim`]);
+//!    version ([`recompute`]; what differs is listed as a [`Claim`]): that is a [`Prepared`]
+//!    class, which the filter then selects from; the trainer's cache keeps it as a
+//!    [`snapshot`] so a class reopens without replaying its statements;
 //! 3. [`scenario_review`], [`learner_review`] and [`item_analysis`] compute the views,
 //!    [`item_position_bias`] and [`node_position_bias`] whether learners choose by the place
 //!    an option is shown at, and

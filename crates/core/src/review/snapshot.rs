@@ -9,7 +9,7 @@
 //! ([`SnapshotError`]) is rebuilt the same way; it is never migrated.
 //!
 //! Format 1: `BDRS`, the format (LEB128), the basis, then the prepared class in
-//! [`pack`](super::pack)'s form.
+//! the `pack` module's form.
 
 use std::collections::BTreeSet;
 
