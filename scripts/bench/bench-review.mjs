@@ -3,14 +3,16 @@
 //
 //   node scripts/bench/bench-review.mjs [DIST_DIR] [STATEMENTS]     (defaults: dist 100000)
 //
-// 1. `boiduong-review-bench --content content --lean` simulates 200 learners over 5 real
-//    scenarios and 2 modules (the portal's engine and xAPI mapping), keeps STATEMENTS, writes
-//    them in the lean form the trainer's offline cache stores, and prints the native timings
-//    (median of 5 runs) of parse, Class::build, scenario_review x5, item_analysis x2.
-// 2. The built portal is served from a temporary copy of DIST with the file beside it and a
+// 1. `boiduong-review-bench --content content --lean --pages FILE` simulates 200 learners
+//    over 5 real scenarios and 2 modules (the portal's engine and xAPI mapping), keeps
+//    STATEMENTS, writes them as the packed pages the trainer's offline cache stores
+//    (review::pack_page, 100 each), and prints the native timings (median of 5 runs) of
+//    parsing (lean JSON, packed pages), Class::build, scenario_review x5, item_analysis x2,
+//    and reopening from a snapshot.
+// 2. The built portal is served from a temporary copy of DIST with the pages beside it and a
 //    config.json pointing at a stand-in LRS (it accepts the trainer's password and has no
-//    new statements); the page writes the statements into its own IndexedDB review cache
-//    (pages of 100, sealed with the key derived from the trainer's password, as a refresh
+//    new statements); the page writes the pages into its own IndexedDB review cache
+//    (sealed with the key derived from the trainer's password, as a refresh
 //    from the LRS would), the trainer signs in through the form (the class is shown only
 //    after the LRS accepted the password), then opens the trainer area, each of the 5
 //    scenarios and the 2 modules. The app measures its own work with User Timing:
@@ -69,13 +71,15 @@ const binary = 'target/release/boiduong-review-bench';
 execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'boiduong-core', '--features', 'compiler', '--bin', 'boiduong-review-bench'], { stdio: 'inherit' });
 const nativeOut = execFileSync(
   binary,
-  ['--content', 'content', '--scenarios', '5', '--modules', '2', '--learners', '200', '--statements', String(count), '--lean', '--out', data, '--runs', '5'],
+  ['--content', 'content', '--scenarios', '5', '--modules', '2', '--learners', '200', '--statements', String(count), '--lean', '--out', data,
+    '--pages', join(site, 'bench-review.pages'), '--runs', '5'],
   { encoding: 'utf8' },
 );
 process.stdout.write(`native (${binary}):\n${nativeOut.replace(/^/gm, '  ')}`);
 const nativeAgg = Number(/aggregation \(build\+reviews\+items\)\s+([\d.]+) ms/.exec(nativeOut)?.[1]);
 if (!Number.isFinite(nativeAgg)) throw new Error('native aggregation time not found in the output');
 const contents = (/^contents: (.*)$/m.exec(nativeOut)?.[1] ?? '').split(' ').filter(Boolean);
+const statements = Number(/^generated (\d+) statements/m.exec(nativeOut)?.[1]);
 
 const server = spawn('node', ['scripts/static-server.mjs', site, String(port)], { stdio: 'ignore' });
 async function waitForServer() {
@@ -108,9 +112,14 @@ try {
   // The portal has created its database; fill the review cache as a refresh would: pages
   // sealed (AES-GCM) with the key derived from the trainer's password, and its owner.
   const written = await page.evaluate(async ({ account, password, rounds, cls }) => {
-    // the lean page {"lean":2,"statements":[…]} (review::lean_json); cached pages keep its form
-    const lean = await (await fetch('/bench-review.json')).json();
-    const all = lean.statements;
+    // the cache's pages in the packed form (review::pack_page), each after its length
+    const file = new Uint8Array(await (await fetch('/bench-review.pages')).arrayBuffer());
+    const plains = [];
+    for (let at = 0; at < file.length;) {
+      const len = new DataView(file.buffer, at, 4).getUint32(0, true);
+      plains.push(file.subarray(at + 4, at + 4 + len));
+      at += 4 + len;
+    }
     const salt = crypto.getRandomValues(new Uint8Array(16));
     const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveKey']);
     const key = await crypto.subtle.deriveKey(
@@ -121,11 +130,10 @@ try {
       ['encrypt'],
     );
     const pages = [];
-    for (let i = 0; i < all.length; i += 100) {
+    for (const [i, plain] of plains.entries()) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
-      const plain = new TextEncoder().encode(JSON.stringify({ lean: lean.lean, statements: all.slice(i, i + 100) }));
       const data = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain));
-      pages.push({ key: `${cls}/${String(i).padStart(15, '0')}`, iv, data });
+      pages.push({ key: `${cls}/${String(i * 100).padStart(15, '0')}`, iv, data });
     }
     const db = await new Promise((res, rej) => {
       const r = indexedDB.open('boiduong');
@@ -144,7 +152,7 @@ try {
       tx.onerror = () => rej(tx.error);
     });
     db.close();
-    return all.length;
+    return pages.length;
   }, { ...TRAINER, rounds: ROUNDS, cls: CLASS });
   // The trainer signs in on the trainer app's own form (the stand-in LRS accepts): the class
   // opened last opens from the cache.
@@ -219,9 +227,9 @@ try {
   }
   const sum = (a) => a.reduce((x, y) => x + y, 0);
   const agg = first.prepare + first.select + sum(scenarioMs) + sum(itemsMs);
-  console.log(`browser (headless Chromium, the portal's trainer area, ${written} statements from its IndexedDB cache):`);
+  console.log(`browser (headless Chromium, the portal's trainer area, ${statements} statements in ${written} pages of its IndexedDB cache):`);
   console.log('  first opening (no snapshot yet):');
-  console.log(`    open + parse cache     ${first.parse.toFixed(1)} ms  (AES-GCM pages of lean JSON)`);
+  console.log(`    open + parse cache     ${first.parse.toFixed(1)} ms  (AES-GCM pages in the packed form)`);
   console.log(`    prepare (trust checks) ${first.prepare.toFixed(1)} ms`);
   console.log(`    select (filter)        ${first.select.toFixed(1)} ms`);
   console.log(`    total                  ${(first.parse + first.prepare + first.select).toFixed(1)} ms`);

@@ -39,9 +39,11 @@ pub const REJECTED: &str = "rejected";
 /// Small settings: identity, last successful sync (schema 2).
 pub const META: &str = "meta";
 /// A trainer's copy of the class's statements read from the LRS, one record per LRS page:
-/// `{key, iv, data}`, the page's statements in the review's lean form sealed (AES-GCM) with a
-/// key derived from the trainer's password (schema 5; schema 3 kept `{key, json}` in clear
-/// and is dropped by the upgrade). A cache: the LRS has the originals.
+/// `{key, iv, data}`, the page's statements in the review's packed form (lean JSON before it)
+/// sealed (AES-GCM) with a key derived from the trainer's password (schema 5; schema 3 kept
+/// `{key, json}` in clear and is dropped by the upgrade); and per class, under
+/// `snapshot:{CODE}`, the class prepared from them, sealed the same way. A cache: the LRS
+/// has the originals.
 pub const REVIEW: &str = "review";
 /// The learner's self-ratings and module evaluations (schema 4), keyed by their id:
 /// `{id, v, account, kind, shared, record}` (see `storage::self_assessment`).

@@ -1,5 +1,7 @@
-//! Reading one class's cache: its sealed pages of statements (the source of truth) and the
-//! snapshot of the class prepared from them (`review::snapshot`), sealed the same way.
+//! Reading one class's cache: its sealed pages of statements (the source of truth; written in
+//! the packed form, `review::pack_page`; pages of lean JSON written before it are read as they
+//! are) and the snapshot of the class prepared from them (`review::snapshot`), sealed the same
+//! way.
 //!
 //! Reopening a class opens every page (so a damaged one is found and counted) but parses
 //! them only after the class is shown, from its snapshot, when the snapshot's basis is the
@@ -8,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use boiduong_core::review::{self, snapshot, Prepared, Statement, Versions};
+use boiduong_core::review::{self, snapshot, CachedForm, Prepared, Statement, Versions};
 
 use crate::crypto::{self, Sealed};
 use crate::error::AppError;
@@ -56,7 +58,7 @@ pub async fn open_pages(
             damaged += 1;
             continue;
         };
-        if std::str::from_utf8(&bytes).is_ok_and(|t| !review::is_current_lean(t)) {
+        if review::cached_form(&bytes) == CachedForm::Outdated {
             // Written before the cache kept each statement's authority: without it every
             // statement would be set aside. Read the LRS again instead.
             storage.review_clear().await?;
@@ -78,15 +80,12 @@ pub fn parse_pages(pages: &[(Vec<u8>, Vec<u8>)]) -> (Vec<Statement>, Vec<Vec<u8>
     let mut read = Vec::with_capacity(pages.len());
     let mut damaged = 0;
     for (iv, bytes) in pages {
-        match std::str::from_utf8(bytes)
-            .ok()
-            .and_then(|t| review::parse_page(t).ok())
-        {
-            Some(p) => {
-                all.extend(p.statements);
+        match review::read_cached(bytes) {
+            Ok(statements) => {
+                all.extend(statements);
                 read.push(iv.clone());
             }
-            None => damaged += 1,
+            Err(_) => damaged += 1,
         }
     }
     (all, read, damaged)

@@ -887,7 +887,7 @@ impl TrainerState {
                     .insert(read.class.to_owned(), class_marks.clone());
             }
             if !page.statements.is_empty() {
-                let json = review::lean_json(&page.statements);
+                let bytes = review::pack_page(&page.statements);
                 let page_key = format!(
                     "{}{:015}-{:06}",
                     page_prefix(read.class),
@@ -899,7 +899,7 @@ impl TrainerState {
                     .insert(read.class.to_owned(), class_marks.clone());
                 let value = boiduong_core::record::to_value(&*read.marks)
                     .map_err(|e| AppError::Storage(e.to_string()))?;
-                let sealed = crypto::seal(read.key, json.as_bytes()).await?;
+                let sealed = crypto::seal(read.key, &bytes).await?;
                 read.storage.review_put(&page_key, &sealed, &value).await?;
                 self.fetched.update(|n| *n += page.statements.len());
                 read.added.extend(page.statements);

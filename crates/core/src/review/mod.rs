@@ -25,6 +25,7 @@ mod items;
 mod labels;
 mod lean;
 mod pack;
+mod packed;
 mod position;
 pub mod refresh;
 mod scenario;
@@ -58,6 +59,7 @@ pub use items::{
 };
 pub use lean::{is_current_lean, lean_json};
 pub use pack::PackError;
+pub use packed::{cached_form, pack_page, read_cached, CachedForm};
 pub use position::{item_position_bias, node_position_bias, PositionBias};
 pub use scenario::{
     flow_layout, learner_review, scenario_review, AttemptPath, ChoiceFlow, CompetencyAverage,
