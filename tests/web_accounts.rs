@@ -779,7 +779,15 @@ async fn trainer_snapshot_is_sealed_and_only_for_its_pages() {
         "the class names the learner"
     );
     let basis = cache::basis_of(base, &hidden, &versions, &ids);
-    cache::write_snapshot(&storage, &key, "K1", &basis, &prepared)
+    // not written once the cache is no longer the trainer's
+    cache::write_snapshot(&storage, &key, "K1", &basis, &prepared, || false)
+        .await
+        .expect("skipped");
+    assert_eq!(
+        cache::read_snapshot(&storage, &key, "K1", &basis).await,
+        None
+    );
+    cache::write_snapshot(&storage, &key, "K1", &basis, &prepared, || true)
         .await
         .expect("kept");
     let raw = raw_texts(&name, "review").await.join("\n");

@@ -118,16 +118,22 @@ pub async fn read_snapshot(
     }
 }
 
-/// Keeps the snapshot of `class` prepared from `basis`, sealed.
+/// Keeps the snapshot of `class` prepared from `basis`, sealed, if `still()` holds once it
+/// is sealed (checked with no wait before the write, so a cache deleted meanwhile, at
+/// sign-out, is not written to again).
 pub async fn write_snapshot(
     storage: &Storage,
     key: &web_sys::CryptoKey,
     class: &str,
     basis: &str,
     prepared: &Prepared,
+    still: impl Fn() -> bool,
 ) -> Result<(), AppError> {
     let bytes = snapshot::encode(basis, prepared);
     let sealed: Sealed = crypto::seal(key, &bytes).await?;
+    if !still() {
+        return Ok(());
+    }
     storage
         .review_put_record(&snapshot_key(class), &sealed)
         .await

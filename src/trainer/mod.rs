@@ -699,8 +699,11 @@ impl TrainerState {
             return;
         };
         let basis = cache::basis_of(&p.base, &p.hidden, &p.versions, &p.pages);
+        // the key forgotten meanwhile (sign-out, another account, refused): the cache is gone
+        let still =
+            move || self.key.with_value(|k| k.is_some()) && self.sync.verified.get_untracked();
         // Not kept is not lost: the class is prepared again from the statements next time.
-        let _ = cache::write_snapshot(&storage, &key, class, &basis, &p.prepared).await;
+        let _ = cache::write_snapshot(&storage, &key, class, &basis, &p.prepared, still).await;
     }
 
     /// Who joined `class`, from its `joined` statements among `all`.
