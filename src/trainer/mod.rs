@@ -227,6 +227,12 @@ pub struct TrainerState {
 #[derive(Clone)]
 pub struct ClassRef(pub Arc<review::Class>);
 
+impl PartialEq for ClassRef {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// A prepared class and what it was prepared from, compared by identity.
 #[derive(Clone)]
 struct PreparedRef {
@@ -253,12 +259,6 @@ struct Ready {
     versions: Arc<Versions>,
     hidden: BTreeSet<String>,
     prepared: Arc<Prepared>,
-}
-
-impl PartialEq for ClassRef {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
 }
 
 /// The trainer state; the first call starts reading the cache (once per page load).
