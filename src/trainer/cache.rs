@@ -110,12 +110,22 @@ pub async fn read_snapshot(
     class: &str,
     basis: &str,
 ) -> Option<Prepared> {
+    read_any_snapshot(storage, key, class)
+        .await
+        .filter(|(made_from, _)| made_from == basis)
+        .map(|(_, prepared)| prepared)
+}
+
+/// The class's snapshot and the basis it was made from, whatever it is; None when there is
+/// none or it cannot be opened or read.
+pub async fn read_any_snapshot(
+    storage: &Storage,
+    key: &web_sys::CryptoKey,
+    class: &str,
+) -> Option<(String, Prepared)> {
     let sealed = storage.review_record(&snapshot_key(class)).await.ok()??;
     let bytes = crypto::open(key, &sealed).await.ok()?;
-    match snapshot::decode(&bytes) {
-        Ok((made_from, prepared)) if made_from == basis => Some(prepared),
-        _ => None,
-    }
+    snapshot::decode(&bytes).ok()
 }
 
 /// Keeps the snapshot of `class` prepared from `basis`, sealed, if `still()` holds once it

@@ -625,11 +625,29 @@ impl TrainerState {
             }
         };
         let base = self.base();
-        let versions = self.versions.get_untracked();
+        let mut versions = self.versions.get_untracked();
         let hidden = self.filter.with_untracked(|f| f.hidden.clone());
         let ids: Vec<Vec<u8>> = opened.pages.iter().map(|(iv, _)| iv.clone()).collect();
+        let snapshot = cache::read_any_snapshot(storage, &key, class).await;
+        if let Some((made_from, prepared)) = &snapshot {
+            if *made_from != cache::basis_of(&base, &hidden, &versions, &ids) {
+                // made with older content versions too (its statements name them): fetched
+                // first, as they would be once the statements are parsed
+                let mut tried = self.tried.get_value();
+                let found = versions::load_used(&versions, prepared, &mut tried).await;
+                self.tried.set_value(tried);
+                if !found.is_empty() {
+                    let mut more = (*versions).clone();
+                    for c in found {
+                        more.insert(c);
+                    }
+                    versions = Arc::new(more);
+                    self.versions.set(versions.clone());
+                }
+            }
+        }
         let basis = cache::basis_of(&base, &hidden, &versions, &ids);
-        if let Some(prepared) = cache::read_snapshot(storage, &key, class, &basis).await {
+        if let Some((_, prepared)) = snapshot.filter(|(made_from, _)| *made_from == basis) {
             // Shown now; the statements (for a refresh, the roster) are parsed just after.
             let placeholder = Arc::new(Vec::new());
             self.ready.set_value(Some(Ready {
