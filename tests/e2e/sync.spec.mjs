@@ -595,12 +595,16 @@ test.describe('through the fault proxy', () => {
     await expect.poll(() => sync1.pendingCount()).toBeGreaterThan(0);
     await expect(sync2.syncNow).toBeEnabled();
 
-    // Every answer held 3 s: time enough for the other tab to send too, if it may.
-    proxy.setPlan({ mode: 'always', fault: { kind: 'delay', ms: 3_000 } });
+    // Every answer held 1 s: time enough for the other tab to send too, if it may. A tab may
+    // be in a run of its own when the LRS comes back (its backoff ended), sending the batch
+    // the outage made it isolate one statement at a time; "Sync now" is disabled until that
+    // run ends, so each click waits for its button.
+    test.setTimeout(180_000);
+    proxy.setPlan({ mode: 'always', fault: { kind: 'delay', ms: 1_000 } });
     proxy.resetStats();
-    await Promise.all([sync1.syncNow.click(), sync2.syncNow.click()]);
-    await expect(sync1.pending).toHaveAttribute('data-count', '0', { timeout: 30_000 });
-    await expect(sync2.syncNow).toBeEnabled({ timeout: 30_000 });
+    await Promise.all([sync1.syncNow.click({ timeout: 90_000 }), sync2.syncNow.click({ timeout: 90_000 })]);
+    await expect(sync1.pending).toHaveAttribute('data-count', '0', { timeout: 90_000 });
+    await expect(sync2.syncNow).toBeEnabled({ timeout: 90_000 });
     const writes = proxy
       .stats()
       .log.filter((e) => (e.method === 'POST' || e.method === 'PUT') && e.path.startsWith('/xAPI/statements'))

@@ -317,15 +317,18 @@ fn run(args: &Args) -> Result<(), String> {
     );
     eprintln!(
         "boiduong-report: {} statements read ({} unreadable, {} duplicates, {} set aside, {} \
-         with a claimed result recomputed), {} used; {} classes, {} learners, {} attempts -> \
-         {} and {} CSV files",
+         with a claimed result recomputed), {} used, {} class joins; {} classes ({} learners \
+         enrolled, {} of them not started), {} learners, {} attempts -> {} and {} CSV files",
         c.statements,
         lines.unreadable,
         c.duplicates,
         c.untrusted_authority + c.unknown_version + c.does_not_fit,
         c.untrusted_result,
         c.used,
+        c.joins,
         report.classes.len(),
+        report.enrolled,
+        report.not_started,
         report.total.learners,
         report.total.attempts,
         args.out.join("report.html").display(),

@@ -40,6 +40,7 @@ use super::{
     evaluation_summary, item_analysis, pre_post, ratings_vs_measured, scenario_review,
     EvaluationSummary, ItemAnalysis, RatingVsMeasuredRow, ScenarioReview,
 };
+use crate::xapi::verbs::JOINED;
 
 pub mod html;
 mod jsonl;
@@ -81,6 +82,9 @@ pub struct Counts {
     pub voided: usize,
     /// No activity under the base (another tool's or another deployment's).
     pub foreign: usize,
+    /// A learner joining a class (`joined` the class activity, vouched for): the class's
+    /// roster, counted per class as enrolled learners, never in an attempt's figures.
+    pub joins: usize,
     pub no_registration: usize,
     /// A registration already used by another learner or content.
     pub conflicting: usize,
@@ -188,6 +192,8 @@ pub struct CityBuilder {
     records: Vec<Statement>,
     /// `voided` statements among the records.
     voiding: usize,
+    /// Learners joining a class: the statement, its learner, the class code, the time.
+    joins: Vec<(IdKey, Account, String, i64)>,
     counts: Counts,
 }
 
@@ -208,12 +214,7 @@ fn class_code_of(s: &Statement, base: &str) -> Option<String> {
     if s.class_code.is_some() {
         return s.class_code.clone();
     }
-    s.groupings.iter().find_map(|g| {
-        let code = g.strip_prefix(base)?.strip_prefix("/classes/")?;
-        let code = percent_decode(code);
-        let code = code.trim();
-        (!code.is_empty() && !code.contains('/')).then(|| code.to_owned())
-    })
+    s.groupings.iter().find_map(|g| class_of_activity(g, base))
 }
 
 impl CityBuilder {
@@ -277,6 +278,7 @@ impl CityBuilder {
             open: HashMap::new(),
             records: Vec::new(),
             voiding: 0,
+            joins: Vec::new(),
             counts: Counts::default(),
         }
     }
@@ -311,6 +313,10 @@ impl CityBuilder {
             return;
         }
         s.class_code = class_code_of(&s, &self.base);
+        if s.verb == JOINED {
+            self.push_join(s);
+            return;
+        }
         if let Some(record) = parse_record(&s.object_id, &self.base) {
             let wanted = code_matches(self.filter.class_code.as_deref(), s.class_code.as_deref())
                 && match &record {
@@ -415,6 +421,26 @@ impl CityBuilder {
         }
     }
 
+    /// A learner joined a class: kept for the class's enrolled learners if it names a class
+    /// of the filter's and its learner posted it.
+    fn push_join(&mut self, s: Statement) {
+        let Some(code) = class_of_activity(&s.object_id, &self.base) else {
+            self.counts.foreign += 1;
+            return;
+        };
+        if !code_matches(self.filter.class_code.as_deref(), Some(&code)) {
+            self.counts.outside_filter += 1;
+            return;
+        }
+        if let Err(reason) = trust::vouched(&s) {
+            self.set_aside(reason);
+            return;
+        }
+        self.counts.joins += 1;
+        let time = s.time_ms();
+        self.joins.push((IdKey::of(&s.id), s.actor, code, time));
+    }
+
     fn set_aside(&mut self, reason: SetAsideReason) {
         match reason {
             SetAsideReason::NoAuthority | SetAsideReason::AuthorityNotActor => {
@@ -442,8 +468,24 @@ impl CityBuilder {
             open,
             records,
             voiding,
+            joins,
             mut counts,
         } = self;
+        // enrolled learners per class: joined by the end of the period, not voided
+        let mut enrolled: BTreeMap<String, HashSet<Account>> = BTreeMap::new();
+        for (id, actor, code, time) in joins {
+            if voided.contains(&(id, actor.clone())) {
+                counts.voided += 1;
+                counts.joins -= 1;
+                continue;
+            }
+            if filter.until_ms.is_some_and(|u| time >= u) {
+                counts.joins -= 1;
+                counts.outside_filter += 1;
+                continue;
+            }
+            enrolled.entry(code).or_default().insert(actor);
+        }
         let mut attempts: Vec<Attempt> = Vec::with_capacity(open.len());
         let mut claims = Trust::default();
         for (registration, o) in open {
@@ -536,11 +578,20 @@ impl CityBuilder {
             attempts,
             account_list,
             records,
+            enrolled,
             &selected,
             counts,
             utc_offset_min,
         )
     }
+}
+
+/// The class code of a class activity `{base}/classes/{code}` (as `class_code_of` reads it).
+fn class_of_activity(object_id: &str, base: &str) -> Option<String> {
+    let code = object_id.strip_prefix(base)?.strip_prefix("/classes/")?;
+    let code = percent_decode(code);
+    let code = code.trim();
+    (!code.is_empty() && !code.contains('/')).then(|| code.to_owned())
 }
 
 fn kind_of(c: &Content) -> ContentKind {
@@ -631,6 +682,12 @@ impl Gains {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassFigures {
     pub code: Option<String>,
+    /// Learners who joined the class (its roster; 0 for attempts without a class code, or
+    /// a class whose joins were not read).
+    pub enrolled: usize,
+    /// Of those, learners with no attempt in the class (in the period, in the report's
+    /// contents): enrolled but not started.
+    pub not_started: usize,
     pub tally: Tally,
     /// Over every module of the report.
     pub gains: Gains,
@@ -663,6 +720,9 @@ pub struct MonthFigures {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CityReport {
     pub counts: Counts,
+    /// Learners enrolled in a class (summed over classes) and, of those, not started.
+    pub enrolled: usize,
+    pub not_started: usize,
     pub total: Tally,
     pub gains: Gains,
     /// Sorted by code (no code last).
@@ -722,6 +782,7 @@ fn figures(
     attempts: Vec<Attempt>,
     accounts: Vec<Account>,
     records: Class,
+    mut enrolled: BTreeMap<String, HashSet<Account>>,
     selected: &[&Content],
     counts: Counts,
     utc_offset_min: i32,
@@ -773,13 +834,41 @@ fn figures(
             g.merge(&one);
             gains.merge(&one);
         }
-        classes.push(ClassFigures { code, tally, gains });
+        // the roster: who joined, and who of them has no attempt here
+        let roster = code
+            .as_ref()
+            .and_then(|c| enrolled.remove(c))
+            .unwrap_or_default();
+        let started: HashSet<&Account> = class
+            .attempts
+            .iter()
+            .map(|a| &class.learners[a.learner].account)
+            .collect();
+        let not_started = roster.iter().filter(|a| !started.contains(a)).count();
+        classes.push(ClassFigures {
+            code,
+            enrolled: roster.len(),
+            not_started,
+            tally,
+            gains,
+        });
         for mut a in class.attempts {
             a.learner = globals[a.learner];
             all.push(a);
         }
     }
-    // `None` (no class code) sorts first in a BTreeMap: put it last
+    // classes joined where no one has begun
+    for (code, roster) in enrolled {
+        classes.push(ClassFigures {
+            code: Some(code),
+            enrolled: roster.len(),
+            not_started: roster.len(),
+            tally: Tally::default(),
+            gains: Gains::default(),
+        });
+    }
+    classes.sort_by(|a, b| a.code.cmp(&b.code));
+    // `None` (no class code) sorts first: put it last
     let no_code = usize::from(classes.first().is_some_and(|c| c.code.is_none()));
     classes.rotate_left(no_code);
 
@@ -854,6 +943,8 @@ fn figures(
     let competencies = ratings_vs_measured(&city);
     CityReport {
         counts,
+        enrolled: classes.iter().map(|c| c.enrolled).sum(),
+        not_started: classes.iter().map(|c| c.not_started).sum(),
         total,
         gains,
         classes,

@@ -45,6 +45,9 @@ pub const CITY_KEYS: &[&str] = &[
     "city_duplicates",
     "city_voided",
     "city_foreign",
+    "city_joins",
+    "city_enrolled",
+    "city_not_started",
     "city_no_registration",
     "city_conflicting",
     "city_unknown_content",
@@ -112,6 +115,15 @@ fn share_of(x: f64) -> String {
 
 fn gain_of(x: f64) -> String {
     dec(Some(x), 2)
+}
+
+/// A number inside a text (a range): its sign as the minus sign (U+2212), so the text does
+/// not start like a formula (which the CSV and the page would show escaped, `'-0.33 – 0.65`).
+fn minus(x: String) -> String {
+    match x.strip_prefix('-') {
+        Some(rest) => format!("\u{2212}{rest}"),
+        None => x,
+    }
 }
 
 fn measure(l: &Labels<'_>, key: &str, value: String) -> Vec<String> {
@@ -192,6 +204,8 @@ impl CityReport {
             headers: headers(l, &["review_col_measure", "review_col_value"]),
             rows: vec![
                 measure(l, "city_classes", count(self.classes.len())),
+                measure(l, "city_enrolled", count(self.enrolled)),
+                measure(l, "city_not_started", count(self.not_started)),
                 measure(l, "review_col_learners", count(t.learners)),
                 measure(l, "review_col_attempts", count(t.attempts)),
                 measure(l, "review_col_completed", count(t.completed)),
@@ -208,7 +222,7 @@ impl CityReport {
                     "city_gain_ci",
                     g.t_interval().map_or_else(
                         || NONE.to_owned(),
-                        |i| format!("{} – {}", gain_of(i.low), gain_of(i.high)),
+                        |i| format!("{} – {}", minus(gain_of(i.low)), minus(gain_of(i.high))),
                     ),
                 ),
                 measure(
@@ -234,6 +248,7 @@ impl CityReport {
                 measure(l, "city_duplicates", count(c.duplicates)),
                 measure(l, "city_voided", count(c.voided)),
                 measure(l, "city_foreign", count(c.foreign)),
+                measure(l, "city_joins", count(c.joins)),
                 measure(l, "city_no_registration", count(c.no_registration)),
                 measure(l, "city_conflicting", count(c.conflicting)),
                 measure(l, "city_unknown_content", count(c.unknown_content)),
@@ -287,6 +302,8 @@ impl CityReport {
                 &[
                     "city_rank",
                     "city_class",
+                    "city_enrolled",
+                    "city_not_started",
                     "review_col_learners",
                     "review_col_attempts",
                     "review_col_completed",
@@ -300,7 +317,12 @@ impl CityReport {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let mut row = vec![count(i + 1), class_name(l, c)];
+                    let mut row = vec![
+                        count(i + 1),
+                        class_name(l, c),
+                        count(c.enrolled),
+                        count(c.not_started),
+                    ];
                     row.extend(tally_cells(&c.tally).into_iter().take(6));
                     row
                 })

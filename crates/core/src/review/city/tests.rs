@@ -391,27 +391,52 @@ fn statements() -> Vec<xapi::Statement> {
     all
 }
 
-/// The statements as an LRS stores them: each with the `authority` of the account that
-/// posted it (the learner; an anonymous evaluation: hv2, who wrote it).
+/// Who joined which class (sign-in with the class code): hv1-hv3 and hv5 class A (hv5 never
+/// begins), hv4 class B, hv6 class C (where no one begins), and a forged join of hv7 to A
+/// (posted by hv1's account).
+fn joins() -> Vec<Value> {
+    let oct = at("2026-10-30T02:00:00Z");
+    let mut out: Vec<Value> = [
+        ("hv1", "A"),
+        ("hv2", "A"),
+        ("hv3", "A"),
+        ("hv5", "A"),
+        ("hv4", "B"),
+        ("hv6", "C"),
+        ("hv7", "A"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (who, class))| {
+        let id = uuid(800 + i as u32);
+        let j = xapi::joined_statement(&ctx(who, class), &id, oct + i as i64 * MIN).expect("join");
+        as_stored(&j)
+    })
+    .collect();
+    out[6]["authority"]["account"]["name"] = Value::from("hv1");
+    out
+}
+
+/// A statement as an LRS stores it: with the `authority` of the account that posted it (the
+/// learner; an anonymous evaluation: hv2, who wrote it).
+fn as_stored(st: &xapi::Statement) -> Value {
+    let mut v = serde_json::to_value(st).expect("json");
+    let account = v["actor"]["account"].clone();
+    let name = account["name"].as_str().unwrap_or_default().to_owned();
+    let poster = if name.starts_with("hv") {
+        name
+    } else {
+        "hv2".into()
+    };
+    v["authority"] = serde_json::json!({
+        "objectType": "Agent",
+        "account": {"homePage": account["homePage"], "name": poster},
+    });
+    v
+}
+
 fn stored() -> Vec<Value> {
-    statements()
-        .iter()
-        .map(|st| {
-            let mut v = serde_json::to_value(st).expect("json");
-            let account = v["actor"]["account"].clone();
-            let name = account["name"].as_str().unwrap_or_default().to_owned();
-            let poster = if name.starts_with("hv") {
-                name
-            } else {
-                "hv2".into()
-            };
-            v["authority"] = serde_json::json!({
-                "objectType": "Agent",
-                "account": {"homePage": account["homePage"], "name": poster},
-            });
-            v
-        })
-        .collect()
+    statements().iter().map(as_stored).collect()
 }
 
 /// The statements as JSON Lines, newest first (as an export may list them), with a
@@ -457,6 +482,7 @@ fn json_lines() -> String {
     let truncated = lines[20][..lines[20].len() / 2].to_owned();
     lines.insert(20, truncated);
     lines.insert(30, "Hello, not JSON".into());
+    lines.extend(joins().iter().map(Value::to_string));
     lines.join("\n")
 }
 
@@ -485,7 +511,9 @@ fn cell<'a>(t: &'a Table, row_label: &str, col: usize) -> &'a str {
 // pre/post gains (mean g, g of the means, n, t interval), classes ranked by the lower bound,
 // months, endings and the weaker choice, the evaluation means and distributions (the anonymous
 // comment only), self-rating vs measured, the item flagged; and the bad lines reported by
-// number, the duplicate and the foreign statement counted.
+// number, the duplicate and the foreign statement counted; each class's enrolled learners
+// (its trusted joins) and those of them who never began, a class joined but never begun
+// listed too, the forged join set aside.
 #[test]
 fn figures_match_the_hand_counts() {
     let (r, lines) = build(CityFilter::default());
@@ -494,8 +522,10 @@ fn figures_match_the_hand_counts() {
     assert_eq!(bad, [21, 31]);
     assert_eq!(r.counts.duplicates, 1);
     assert_eq!(r.counts.foreign, 1);
-    // the forged decision is set aside; the false success is recomputed (q1 stays 2 of 3)
-    assert_eq!(r.counts.untrusted_authority, 1);
+    // the forged decision and the forged join are set aside; the false success is
+    // recomputed (q1 stays 2 of 3)
+    assert_eq!(r.counts.untrusted_authority, 2);
+    assert_eq!(r.counts.joins, 6);
     assert_eq!(r.counts.untrusted_result, 1);
     assert_eq!(r.counts.unknown_version + r.counts.does_not_fit, 0);
 
@@ -514,7 +544,10 @@ fn figures_match_the_hand_counts() {
     let l = city_labels(Some(&cat));
     let t = r.tables(&l, lines.unreadable);
     let overview = table(&t, "city-overview");
-    assert_eq!(cell(overview, "Số lớp", 1), "2");
+    assert_eq!(cell(overview, "Số lớp", 1), "3");
+    // A: hv1-hv3, hv5 (not started); B: hv4; C: hv6 (not started)
+    assert_eq!(cell(overview, "Học viên đã vào lớp", 1), "6");
+    assert_eq!(cell(overview, "Đã vào lớp nhưng chưa học", 1), "2");
     assert_eq!(
         cell(overview, "Tỷ lệ hoàn thành / Completion rate", 1),
         "75.0 %"
@@ -546,8 +579,9 @@ fn figures_match_the_hand_counts() {
     assert_eq!(
         completion.rows,
         [
-            ["1", "B", "1", "2", "2", "100.0 %", "34.2 %", "100.0 %"],
-            ["2", "A", "3", "6", "4", "66.7 %", "30.0 %", "90.3 %"],
+            ["1", "B", "1", "0", "1", "2", "2", "100.0 %", "34.2 %", "100.0 %"],
+            ["2", "A", "4", "1", "3", "6", "4", "66.7 %", "30.0 %", "90.3 %"],
+            ["3", "C", "1", "1", "0", "0", "0", "—", "—", "—"],
         ]
     );
     // gains: A g = 1.0, 0.5 (mean 0.75, s 0.35355, t(1) 12.706: ±3.18 → -2.43 – 3.93);
@@ -652,6 +686,9 @@ fn filters_select_classes_contents_and_periods() {
     assert_eq!(r.gains.g.n, 2);
     assert_eq!(r.modules[0].evaluations.evaluations, 2);
     assert!(r.counts.outside_filter > 0);
+    // class A's roster only: hv1-hv3 and hv5 (the forged join of hv7 set aside)
+    assert_eq!((r.enrolled, r.not_started), (4, 1));
+    assert_eq!(r.counts.joins, 4);
     let (dec, _) = build(CityFilter {
         since_ms: Some(at("2026-12-01T00:00:00+07:00")),
         ..CityFilter::default()
@@ -661,6 +698,40 @@ fn filters_select_classes_contents_and_periods() {
     // hv1 and hv2: scenario, pre-test, module; hv3: scenario, module
     assert_eq!(dec.counts.attempts_outside_period, 8);
     assert_eq!(dec.evaluations, 0);
+    // joined before the period's end, enrolled; none of class A began in December
+    let a = dec
+        .classes
+        .iter()
+        .find(|c| c.code.as_deref() == Some("A"))
+        .expect("A");
+    assert_eq!((a.enrolled, a.not_started), (4, 4));
+    let (oct, _) = build(CityFilter {
+        until_ms: Some(at("2026-10-30T02:03:00Z")),
+        ..CityFilter::default()
+    });
+    // only the first three joins (02:00, 02:01, 02:02) were made by then
+    assert_eq!(oct.enrolled, 3);
+}
+
+// Guards a gain interval with a negative bound shown as a formula-escaped text
+// ("'-2.43 – 3.93"): its sign is the minus sign, in the page and the CSV alike.
+#[test]
+fn a_negative_interval_reads_as_a_range() {
+    let (r, lines) = build(CityFilter {
+        class_code: Some("A".into()),
+        ..CityFilter::default()
+    });
+    let cat = catalog();
+    let t = r.tables(&city_labels(Some(&cat)), lines.unreadable);
+    // class A: g = 1.0, 0.5 (mean 0.75, t(1) interval -2.43 – 3.93, as in the class table)
+    assert_eq!(
+        cell(
+            table(&t, "city-overview"),
+            "Tiến bộ chuẩn hoá trung bình (g), KTC",
+            1
+        ),
+        "\u{2212}2.43 – 3.93"
+    );
 }
 
 /// The `<table data-table="…">`s of a page: id → header row and body rows, as text.
