@@ -745,6 +745,82 @@ async fn trainer_cache_is_sealed_with_the_password_and_expires() {
     }
 }
 
+// Guards the class snapshot: kept sealed (nothing of the class readable at rest), read back
+// only for the basis it was made from (another set of pages, e.g. one more or one damaged,
+// prepares the class again), never when its bytes are altered, and never taken for a page.
+#[wasm_bindgen_test]
+async fn trainer_snapshot_is_sealed_and_only_for_its_pages() {
+    use boiduong::trainer::cache::{self, Pages};
+    use boiduong::trainer::{cache_key, read_cache};
+    use boiduong_core::review::{Prepared, Versions};
+    let name = db_name("snapshot");
+    let storage = open(&name).await;
+    let key = cache_key(&storage, "giangvien", "pw-1", 1_800_000_000_000, 7)
+        .await
+        .expect("key");
+    let page = crypto::seal(&key, review_page("hv-bi-mat").as_bytes())
+        .await
+        .expect("seal");
+    storage
+        .review_put("K1/0001", &page, &json!({}))
+        .await
+        .expect("put");
+    let Pages::Opened(opened) = cache::open_pages(&storage, &key, "K1").await.expect("open") else {
+        panic!("the page opens");
+    };
+    let (statements, ids, bad) = cache::parse_pages(&opened.pages);
+    assert_eq!((statements.len(), ids.len(), bad), (1, 1, 0));
+    let hidden = Default::default();
+    let versions = Versions::new();
+    let base = "https://boiduong.example/xapi";
+    let prepared = Prepared::new(&statements, base, &hidden, &versions);
+    assert!(
+        format!("{prepared:?}").contains("hv-bi-mat"),
+        "the class names the learner"
+    );
+    let basis = cache::basis_of(base, &hidden, &versions, &ids);
+    // not written once the cache is no longer the trainer's
+    cache::write_snapshot(&storage, &key, "K1", &basis, &prepared, || false)
+        .await
+        .expect("skipped");
+    assert_eq!(
+        cache::read_snapshot(&storage, &key, "K1", &basis).await,
+        None
+    );
+    cache::write_snapshot(&storage, &key, "K1", &basis, &prepared, || true)
+        .await
+        .expect("kept");
+    let raw = raw_texts(&name, "review").await.join("\n");
+    assert!(!raw.contains("hv-bi-mat"), "{raw}");
+    assert_eq!(
+        cache::read_snapshot(&storage, &key, "K1", &basis).await,
+        Some(prepared.clone())
+    );
+    // one page more: another basis, the class is prepared again
+    let more = cache::basis_of(base, &hidden, &versions, &[ids[0].clone(), vec![7; 12]]);
+    assert_eq!(
+        cache::read_snapshot(&storage, &key, "K1", &more).await,
+        None
+    );
+    // the snapshot is not one of the class's pages
+    assert_eq!(read_cache(&storage, &key, "K1").await.expect("read").1, 0);
+    // altered bytes do not open
+    let mut sealed = storage
+        .review_record(&cache::snapshot_key("K1"))
+        .await
+        .expect("read")
+        .expect("kept");
+    sealed.data[20] ^= 1;
+    storage
+        .review_put_record(&cache::snapshot_key("K1"), &sealed)
+        .await
+        .expect("put");
+    assert_eq!(
+        cache::read_snapshot(&storage, &key, "K1", &basis).await,
+        None
+    );
+}
+
 // ---- import checks -----------------------------------------------------------------------
 
 /// An export of `account`'s attempt `n` (a real file, as "My records" writes it).

@@ -39,9 +39,11 @@ pub const REJECTED: &str = "rejected";
 /// Small settings: identity, last successful sync (schema 2).
 pub const META: &str = "meta";
 /// A trainer's copy of the class's statements read from the LRS, one record per LRS page:
-/// `{key, iv, data}`, the page's statements in the review's lean form sealed (AES-GCM) with a
-/// key derived from the trainer's password (schema 5; schema 3 kept `{key, json}` in clear
-/// and is dropped by the upgrade). A cache: the LRS has the originals.
+/// `{key, iv, data}`, the page's statements in the review's packed form (lean JSON before it)
+/// sealed (AES-GCM) with a key derived from the trainer's password (schema 5; schema 3 kept
+/// `{key, json}` in clear and is dropped by the upgrade); and per class, under
+/// `snapshot:{CODE}`, the class prepared from them, sealed the same way. A cache: the LRS
+/// has the originals.
 pub const REVIEW: &str = "review";
 /// The learner's self-ratings and module evaluations (schema 4), keyed by their id:
 /// `{id, v, account, kind, shared, record}` (see `storage::self_assessment`).
@@ -963,6 +965,56 @@ impl IdbStore {
             }
         }
         Ok((pages, other))
+    }
+
+    /// The sealed record `key` of the review cache, if it is one.
+    pub async fn review_record(&self, key: &str) -> Result<Option<Sealed>, AppError> {
+        let tx = self.db.transaction(REVIEW).build().map_err(map_err)?;
+        let store = tx.object_store(REVIEW).map_err(map_err)?;
+        let value: Option<JsValue> = store
+            .get::<JsValue, String, _>(key.to_owned())
+            .primitive()
+            .map_err(map_err)?
+            .await
+            .map_err(map_err)?;
+        let bytes = |v: &JsValue, k: &str| {
+            js_sys::Reflect::get(v, &JsValue::from_str(k))
+                .ok()?
+                .dyn_into::<js_sys::Uint8Array>()
+                .ok()
+                .map(|a| a.to_vec())
+        };
+        Ok(
+            value.and_then(|v| match (bytes(&v, "iv"), bytes(&v, "data")) {
+                (Some(iv), Some(data)) => Some(Sealed { iv, data }),
+                _ => None,
+            }),
+        )
+    }
+
+    /// Writes the sealed record `key` of the review cache, replacing it.
+    pub async fn review_put_record(&self, key: &str, record: &Sealed) -> Result<(), AppError> {
+        let tx = self
+            .db
+            .transaction(REVIEW)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(map_err)?;
+        let value = crate::crypto::object(&[
+            ("key", JsValue::from_str(key)),
+            ("iv", js_sys::Uint8Array::from(record.iv.as_slice()).into()),
+            (
+                "data",
+                js_sys::Uint8Array::from(record.data.as_slice()).into(),
+            ),
+        ])?;
+        tx.object_store(REVIEW)
+            .map_err(map_err)?
+            .put(JsValue::from(value))
+            .primitive()
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
     }
 
     /// Empties the review cache (a full reload from the LRS follows).

@@ -205,6 +205,17 @@ impl MemoryStore {
             .collect()
     }
 
+    pub fn review_record(&self, key: &str) -> Option<Sealed> {
+        self.inner.borrow().review.get(key).cloned()
+    }
+
+    pub fn review_put_record(&self, key: &str, record: &Sealed) {
+        self.inner
+            .borrow_mut()
+            .review
+            .insert(key.to_owned(), record.clone());
+    }
+
     pub fn review_clear(&self) {
         let mut inner = self.inner.borrow_mut();
         inner.review.clear();

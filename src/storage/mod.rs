@@ -397,6 +397,32 @@ impl Storage {
         }
     }
 
+    /// The sealed record `key` of the review cache (a class's snapshot), if any.
+    pub async fn review_record(
+        &self,
+        key: &str,
+    ) -> Result<Option<crate::crypto::Sealed>, AppError> {
+        match self {
+            Storage::Idb(s) => s.review_record(key).await,
+            Storage::Memory(s) => Ok(s.review_record(key)),
+        }
+    }
+
+    /// Writes the sealed record `key` of the review cache (a class's snapshot), replacing it.
+    pub async fn review_put_record(
+        &self,
+        key: &str,
+        record: &crate::crypto::Sealed,
+    ) -> Result<(), AppError> {
+        match self {
+            Storage::Idb(s) => s.review_put_record(key, record).await,
+            Storage::Memory(s) => {
+                s.review_put_record(key, record);
+                Ok(())
+            }
+        }
+    }
+
     /// Deletes the review cache, its mark and its owner.
     pub async fn review_clear(&self) -> Result<(), AppError> {
         match self {

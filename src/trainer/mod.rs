@@ -22,8 +22,11 @@
 //!
 //! The class is built with the content versions of [`versions`]: the review keeps only
 //! statements whose authority names their actor and recomputes every result from the
-//! content (see `boiduong_core::review::trust`).
+//! content (see `boiduong_core::review::trust`). The class so prepared is kept with the pages
+//! as a snapshot, and a reopening reads it instead of replaying every statement when it was
+//! made from the same pages and inputs ([`cache`], `boiduong_core::review::snapshot`).
 
+pub mod cache;
 mod versions;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,7 +34,7 @@ use std::sync::Arc;
 
 use boiduong_core::model::ContentKind;
 use boiduong_core::review::refresh::{self as marks_of, CacheMarks, ClassMarks};
-use boiduong_core::review::{self, Account, Class, Filter, Statement, Versions};
+use boiduong_core::review::{self, Account, Filter, Prepared, Statement, Versions};
 use boiduong_core::xapi::verbs;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -43,6 +46,7 @@ use crate::platform::now_ms;
 use crate::session::{use_session as use_sync, Session as SyncState};
 use crate::state::{use_app_state, AppState};
 use crate::storage::{Storage, REVIEW_MARK, REVIEW_OWNER};
+use cache::{page_prefix, Pages};
 
 /// Statements per LRS page (Ralph's maximum is 100).
 const PAGE: usize = 100;
@@ -107,37 +111,13 @@ pub async fn read_cache(
     key: &web_sys::CryptoKey,
     class: &str,
 ) -> Result<(Vec<Statement>, usize), AppError> {
-    let (pages, mut damaged) = storage.review_pages_of(&page_prefix(class)).await?;
-    let mut all = Vec::new();
-    let mut opened = 0;
-    for page in &pages {
-        let Ok(bytes) = crypto::open(key, page).await else {
-            damaged += 1;
-            continue;
-        };
-        opened += 1;
-        let text = std::str::from_utf8(&bytes).ok();
-        if text.is_some_and(|t| !review::is_current_lean(t)) {
-            // Written before the cache kept each statement's authority: without it every
-            // statement would be set aside. Read the LRS again instead.
-            storage.review_clear().await?;
-            return Ok((Vec::new(), 0));
-        }
-        match text.and_then(|t| review::parse_page(t).ok()) {
-            Some(p) => all.extend(p.statements),
-            None => damaged += 1,
+    match cache::open_pages(storage, key, class).await? {
+        Pages::Cleared => Ok((Vec::new(), 0)),
+        Pages::Opened(opened) => {
+            let (all, _, bad) = cache::parse_pages(&opened.pages);
+            Ok((all, opened.damaged + bad))
         }
     }
-    if !pages.is_empty() && opened == 0 {
-        storage.review_clear().await?;
-        return Ok((Vec::new(), 0));
-    }
-    Ok((all, damaged))
-}
-
-/// The key prefix of a class's cached pages.
-fn page_prefix(class: &str) -> String {
-    format!("{class}/")
 }
 
 /// Meta key of the learners `account` hid, per class.
@@ -201,8 +181,14 @@ fn set_mark(m: &mut ClassMarks, slot: &Slot, mark: String) {
 pub struct TrainerState {
     app: AppState,
     sync: SyncState,
-    /// Every cached statement, parsed (shared; replaced when pages are added).
+    /// Every cached statement, parsed (shared; replaced when pages are added). Reopened
+    /// from a snapshot, empty until the pages are parsed, just after the class is shown.
     statements: RwSignal<Arc<Vec<Statement>>>,
+    /// The nonces of the pages whose statements are in `statements`, in the same order (set
+    /// with it): what a snapshot's basis names.
+    pages: StoredValue<Arc<Vec<Vec<u8>>>>,
+    /// A class prepared from a snapshot, used while its inputs are the ones in memory.
+    ready: StoredValue<Option<Ready>>,
     /// The content versions statements are checked against (shared; replaced when some
     /// are added).
     versions: RwSignal<Arc<Versions>>,
@@ -229,7 +215,9 @@ pub struct TrainerState {
     pub capped: RwSignal<bool>,
     /// The date inputs of the filter as typed (`YYYY-MM-DD` or empty), kept across pages.
     pub dates: RwSignal<(String, String)>,
-    /// The class as filtered, rebuilt when statements or the filter change.
+    /// The class as filtered: the prepared class (rebuilt when the statements, the content
+    /// versions or the hidden learners change; read from its snapshot on reopening) selected
+    /// by the filter.
     pub class: Memo<ClassRef>,
     /// The key of the cache, for the account it was derived for (memory only).
     key: StoredValue<Option<(String, web_sys::CryptoKey)>, LocalStorage>,
@@ -237,12 +225,40 @@ pub struct TrainerState {
 
 /// A built class, compared by identity (rebuilding is what changes it).
 #[derive(Clone)]
-pub struct ClassRef(pub Arc<Class>);
+pub struct ClassRef(pub Arc<review::Class>);
 
 impl PartialEq for ClassRef {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
+}
+
+/// A prepared class and what it was prepared from, compared by identity.
+#[derive(Clone)]
+struct PreparedRef {
+    prepared: Arc<Prepared>,
+    /// Prepared here from the statements (not read from a snapshot): to be kept as one.
+    fresh: bool,
+    base: String,
+    hidden: BTreeSet<String>,
+    versions: Arc<Versions>,
+    pages: Arc<Vec<Vec<u8>>>,
+    class: Option<String>,
+}
+
+impl PartialEq for PreparedRef {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.prepared, &other.prepared)
+    }
+}
+
+/// A class read from its snapshot, and the inputs it stands for: the statements in memory
+/// (by identity: their parse follows), the content versions and the hidden learners.
+struct Ready {
+    statements: Arc<Vec<Statement>>,
+    versions: Arc<Versions>,
+    hidden: BTreeSet<String>,
+    prepared: Arc<Prepared>,
 }
 
 /// The trainer state; the first call starts reading the cache (once per page load).
@@ -262,15 +278,51 @@ pub fn provide_trainer() -> TrainerState {
     let statements = RwSignal::new(Arc::new(Vec::new()));
     let versions = RwSignal::new(Arc::new(Versions::new()));
     let filter = RwSignal::new(Filter::default());
-    let class = Memo::new(move |_| {
+    let pages = StoredValue::new(Arc::new(Vec::new()));
+    let ready: StoredValue<Option<Ready>> = StoredValue::new(None);
+    let class_code = RwSignal::new(None);
+    let hidden = Memo::new(move |_| filter.with(|f| f.hidden.clone()));
+    let prepared = Memo::new(move |_| {
         let base = match sync.config.read().as_ref() {
             Some(Ok(c)) => c.base_iri.clone(),
             _ => String::new(),
         };
         let all = statements.get();
         let known = versions.get();
-        let timing = crate::platform::Timing::start("review-aggregate");
-        let built = Class::build(&all, &base, &filter.read(), &known);
+        let hidden = hidden.get();
+        let from_snapshot = ready.with_value(|r| {
+            r.as_ref()
+                .filter(|r| {
+                    Arc::ptr_eq(&r.statements, &all)
+                        && Arc::ptr_eq(&r.versions, &known)
+                        && r.hidden == hidden
+                })
+                .map(|r| r.prepared.clone())
+        });
+        let (prepared, fresh) = match from_snapshot {
+            Some(p) => (p, false),
+            None if all.is_empty() => (Arc::new(Prepared::new(&all, &base, &hidden, &known)), true),
+            None => {
+                let timing = crate::platform::Timing::start("review-prepare");
+                let p = Prepared::new(&all, &base, &hidden, &known);
+                timing.end();
+                (Arc::new(p), true)
+            }
+        };
+        PreparedRef {
+            prepared,
+            fresh,
+            base,
+            hidden,
+            versions: known,
+            pages: pages.get_value(),
+            class: class_code.get_untracked(),
+        }
+    });
+    let class = Memo::new(move |_| {
+        let p = prepared.get().prepared;
+        let timing = crate::platform::Timing::start("review-select");
+        let built = (*p).clone().select(&filter.read());
         timing.end();
         ClassRef(Arc::new(built))
     });
@@ -278,6 +330,8 @@ pub fn provide_trainer() -> TrainerState {
         app,
         sync,
         statements,
+        pages,
+        ready,
         versions,
         tried: StoredValue::new(BTreeSet::new()),
         requested: RwSignal::new(false),
@@ -287,7 +341,7 @@ pub fn provide_trainer() -> TrainerState {
         error: RwSignal::new(None),
         damaged: RwSignal::new(0),
         filter,
-        class_code: RwSignal::new(None),
+        class_code,
         classes: RwSignal::new(Vec::new()),
         roster: RwSignal::new(Vec::new()),
         capped: RwSignal::new(false),
@@ -296,6 +350,13 @@ pub fn provide_trainer() -> TrainerState {
         key: StoredValue::new_local(None),
     };
     provide_context(state);
+    // A class prepared from its statements is kept as a snapshot, for the next opening.
+    Effect::new(move |_| {
+        let p = prepared.get();
+        if p.fresh && !p.pages.is_empty() {
+            leptos::task::spawn_local(async move { state.keep_snapshot(p).await });
+        }
+    });
     // Read only once the LRS has accepted the password in this page session.
     Effect::new(move |done: Option<bool>| {
         if done == Some(true)
@@ -325,7 +386,7 @@ pub fn provide_trainer() -> TrainerState {
             .map(|i| i.account.clone());
         if let Some(before) = previous {
             if before != account {
-                state.statements.set(Arc::new(Vec::new()));
+                state.set_statements(Vec::new(), Vec::new());
                 state.roster.set(Vec::new());
                 state.classes.set(Vec::new());
                 state.class_code.set(None);
@@ -392,7 +453,7 @@ impl TrainerState {
 
     /// Forgets the class: memory, key and the cache on the device.
     async fn wipe(self) {
-        self.statements.set(Arc::new(Vec::new()));
+        self.set_statements(Vec::new(), Vec::new());
         self.roster.set(Vec::new());
         self.classes.set(Vec::new());
         self.damaged.set(0);
@@ -538,29 +599,129 @@ impl TrainerState {
             }
         }
         let Some(class) = self.class_code.get_untracked() else {
-            self.statements.set(Arc::new(Vec::new()));
+            self.set_statements(Vec::new(), Vec::new());
             self.loaded.set(true);
             return;
         };
-        let read = match self.key(&storage).await {
-            Ok(key) => {
-                let timing = crate::platform::Timing::start("review-parse-cache");
-                let read = read_cache(&storage, &key, &class).await;
-                timing.end();
-                read
-            }
-            Err(e) => Err(e),
-        };
-        match read {
-            Ok((all, damaged)) => {
-                self.damaged.set(damaged);
-                self.roster.set(self.roster_in(&all, &class));
-                self.statements.set(Arc::new(all));
-                self.load_missing_versions().await;
-            }
-            Err(e) => self.error.set(Some(e)),
+        if let Err(e) = self.open_class_cache(&storage, &class).await {
+            self.error.set(Some(e));
         }
         self.loaded.set(true);
+    }
+
+    /// Reads the class's cache: the class from its snapshot when that is the one of the pages
+    /// (shown at once, the pages parsed just after), else from the pages' statements.
+    async fn open_class_cache(self, storage: &Storage, class: &str) -> Result<(), AppError> {
+        let key = self.key(storage).await?;
+        let timing = crate::platform::Timing::start("review-parse-cache");
+        let opened = match cache::open_pages(storage, &key, class).await? {
+            Pages::Opened(o) => o,
+            Pages::Cleared => {
+                timing.end();
+                self.damaged.set(0);
+                self.roster.set(Vec::new());
+                self.set_statements(Vec::new(), Vec::new());
+                return Ok(());
+            }
+        };
+        let base = self.base();
+        let mut versions = self.versions.get_untracked();
+        let hidden = self.filter.with_untracked(|f| f.hidden.clone());
+        let ids: Vec<Vec<u8>> = opened.pages.iter().map(|(iv, _)| iv.clone()).collect();
+        let snapshot = cache::read_any_snapshot(storage, &key, class).await;
+        if let Some((made_from, prepared)) = &snapshot {
+            if *made_from != cache::basis_of(&base, &hidden, &versions, &ids) {
+                // made with older content versions too (its statements name them): fetched
+                // first, as they would be once the statements are parsed
+                let mut tried = self.tried.get_value();
+                let found = versions::load_used(&versions, prepared, &mut tried).await;
+                self.tried.set_value(tried);
+                if !found.is_empty() {
+                    let mut more = (*versions).clone();
+                    for c in found {
+                        more.insert(c);
+                    }
+                    versions = Arc::new(more);
+                    self.versions.set(versions.clone());
+                }
+            }
+        }
+        let basis = cache::basis_of(&base, &hidden, &versions, &ids);
+        if let Some((_, prepared)) = snapshot.filter(|(made_from, _)| *made_from == basis) {
+            // Shown now; the statements (for a refresh, the roster) are parsed just after.
+            let placeholder = Arc::new(Vec::new());
+            self.ready.set_value(Some(Ready {
+                statements: placeholder.clone(),
+                versions: versions.clone(),
+                hidden: hidden.clone(),
+                prepared: Arc::new(prepared),
+            }));
+            self.pages.set_value(Arc::new(ids));
+            self.damaged.set(opened.damaged);
+            self.statements.set(placeholder);
+            timing.end();
+            crate::platform::timer::sleep_ms(0).await;
+            let parse = crate::platform::Timing::start("review-parse-statements");
+            let (all, read, bad) = cache::parse_pages(&opened.pages);
+            drop(opened);
+            parse.end();
+            self.damaged.set(self.damaged.get_untracked() + bad);
+            self.roster.set(self.roster_in(&all, class));
+            let all = Arc::new(all);
+            if bad == 0 {
+                // the same pages: the snapshot stands for their statements
+                self.ready.update_value(|r| {
+                    if let Some(r) = r.as_mut() {
+                        r.statements = all.clone();
+                    }
+                });
+            } else {
+                self.ready.set_value(None);
+            }
+            self.pages.set_value(Arc::new(read));
+            self.statements.set(all);
+        } else {
+            let (all, read, bad) = cache::parse_pages(&opened.pages);
+            let damaged = opened.damaged + bad;
+            drop(opened);
+            timing.end();
+            self.damaged.set(damaged);
+            self.roster.set(self.roster_in(&all, class));
+            self.set_statements(all, read);
+        }
+        self.load_missing_versions().await;
+        Ok(())
+    }
+
+    /// The statements in memory and the pages they were read from, in the same order.
+    fn set_statements(self, all: Vec<Statement>, pages: Vec<Vec<u8>>) {
+        self.ready.set_value(None);
+        self.pages.set_value(Arc::new(pages));
+        self.statements.set(Arc::new(all));
+    }
+
+    /// The base IRI of the configuration (empty before it is read).
+    fn base(self) -> String {
+        match self.sync.config.get_untracked() {
+            Some(Ok(c)) => c.base_iri,
+            _ => String::new(),
+        }
+    }
+
+    /// Keeps `p` as the snapshot of its class (when the trainer's key is there).
+    async fn keep_snapshot(self, p: PreparedRef) {
+        let (Some(storage), Some(class)) = (self.app.storage(), p.class.as_deref()) else {
+            return;
+        };
+        let Ok(key) = self.key(&storage).await else {
+            return;
+        };
+        let basis = cache::basis_of(&p.base, &p.hidden, &p.versions, &p.pages);
+        // the key forgotten meanwhile (sign-out, another account, refused): the cache is gone
+        let still =
+            move || self.key.with_value(|k| k.is_some()) && self.sync.verified.get_untracked();
+        // Not kept is not lost: the class is prepared again from the statements next time.
+        let _ = cache::write_snapshot(&storage, &key, class, &basis, &p.prepared, still).await;
     }
 
     /// Who joined `class`, from its `joined` statements among `all`.
@@ -630,7 +791,7 @@ impl TrainerState {
                     return;
                 }
             }
-            self.statements.set(Arc::new(Vec::new()));
+            self.set_statements(Vec::new(), Vec::new());
             self.roster.set(Vec::new());
             self.classes.set(Vec::new());
             self.refresh();
@@ -659,6 +820,7 @@ impl TrainerState {
             class: &class,
             marks: &mut marks,
             added: Vec::new(),
+            added_pages: Vec::new(),
         };
         // Who joined the class: its `joined` statements.
         let query = |slot: &Slot, since: Option<&str>| match slot {
@@ -674,9 +836,11 @@ impl TrainerState {
         let cached = self.statements.get_untracked();
         let mut everything: Vec<Statement> = (*cached).clone();
         everything.append(&mut read.added);
+        let mut pages: Vec<Vec<u8>> = (*self.pages.get_value()).clone();
+        pages.append(&mut read.added_pages);
         let roster = marks_of::roster(&everything, &class_activity);
         self.roster.set(roster.clone());
-        self.statements.set(Arc::new(everything));
+        self.set_statements(everything, pages);
         // Each learner's statements (not those the trainer hid), then the anonymous
         // evaluations of the class.
         let hidden = self.filter.with_untracked(|f| f.hidden.clone());
@@ -692,7 +856,9 @@ impl TrainerState {
         if !read.added.is_empty() {
             let mut all = (*self.statements.get_untracked()).clone();
             all.append(&mut read.added);
-            self.statements.set(Arc::new(all));
+            let mut pages: Vec<Vec<u8>> = (*self.pages.get_value()).clone();
+            pages.append(&mut read.added_pages);
+            self.set_statements(all, pages);
         }
         self.classes.set(marks.classes.keys().cloned().collect());
         self.load_missing_versions().await;
@@ -742,7 +908,7 @@ impl TrainerState {
                     .insert(read.class.to_owned(), class_marks.clone());
             }
             if !page.statements.is_empty() {
-                let json = review::lean_json(&page.statements);
+                let bytes = review::pack_page(&page.statements);
                 let page_key = format!(
                     "{}{:015}-{:06}",
                     page_prefix(read.class),
@@ -754,10 +920,11 @@ impl TrainerState {
                     .insert(read.class.to_owned(), class_marks.clone());
                 let value = boiduong_core::record::to_value(&*read.marks)
                     .map_err(|e| AppError::Storage(e.to_string()))?;
-                let sealed = crypto::seal(read.key, json.as_bytes()).await?;
+                let sealed = crypto::seal(read.key, &bytes).await?;
                 read.storage.review_put(&page_key, &sealed, &value).await?;
                 self.fetched.update(|n| *n += page.statements.len());
                 read.added.extend(page.statements);
+                read.added_pages.push(sealed.iv);
             }
             match page
                 .more
@@ -794,4 +961,6 @@ struct Reading<'a> {
     marks: &'a mut CacheMarks,
     /// Statements read and cached, not yet in the class shown.
     added: Vec<Statement>,
+    /// The nonces of the pages they were cached in, in the same order.
+    added_pages: Vec<Vec<u8>>,
 }

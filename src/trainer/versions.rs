@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use boiduong_core::model::ContentKind;
-use boiduong_core::review::{self, Statement, Versions};
+use boiduong_core::review::{self, Prepared, Statement, Versions};
 
 use crate::error::AppError;
 use crate::net::content;
@@ -37,6 +37,40 @@ pub async fn load_missing(
             continue;
         }
         if let Ok(content) = content::fetch_version(c.kind, &c.id, &version).await {
+            found.push(content);
+        }
+    }
+    found
+}
+
+/// The versions the attempts of a prepared class (a snapshot) were checked against that
+/// `versions` lacks and that were not asked for yet: the older ones its statements name,
+/// fetched before the snapshot's basis is compared, as [`load_missing`] would after parsing.
+pub async fn load_used(
+    versions: &Versions,
+    prepared: &Prepared,
+    tried: &mut BTreeSet<(ContentKind, String, String)>,
+) -> Vec<boiduong_core::model::Content> {
+    let used: BTreeSet<(ContentKind, &str, &str)> = prepared
+        .attempts
+        .iter()
+        .filter_map(|a| {
+            let a = &a.attempt;
+            a.version
+                .as_deref()
+                .map(|v| (a.content.kind, a.content.id.as_str(), v))
+        })
+        .collect();
+    let mut found = Vec::new();
+    for (kind, id, version) in used {
+        let c = review::ContentRef {
+            kind,
+            id: id.to_owned(),
+        };
+        if versions.has(&c, version) || !tried.insert((kind, id.to_owned(), version.to_owned())) {
+            continue;
+        }
+        if let Ok(content) = content::fetch_version(kind, id, version).await {
             found.push(content);
         }
     }

@@ -3,13 +3,15 @@
 //! ```text
 //! cargo run --release -p boiduong-core --features synth --bin boiduong-review-bench -- \
 //!     [--statements 100000] [--learners 200] [--scenarios 5] [--nodes 30] [--modules 2] \
-//!     [--seed 1] [--runs 5] [--out FILE] [--content DIR] [--lean]
+//!     [--seed 1] [--runs 5] [--out FILE] [--content DIR] [--lean] [--pages FILE]
 //! ```
 //! `--content DIR` simulates the class on the first `--scenarios` scenarios and `--modules`
 //! modules of a real content directory (compiled with the portal's compiler) instead of
 //! generated ones, so the portal can review the same statements (`scripts/bench/bench-review.mjs`).
 //! `--lean` writes and parses the lean form the trainer's offline cache stores
-//! (`review::lean_json`), which is what the browser parses.
+//! (`review::lean_json`), which is what the browser parses. `--pages FILE` writes the same
+//! statements as the cache's packed pages (`review::pack_page`, 100 each, each after its
+//! length as a little-endian u32), which the browser benchmark seals into the cache.
 //! Generates the statements in memory (generated scenarios of about `--nodes` nodes with
 //! loops and branches, modules of 4 lessons and 12 check items, through the portal's engine
 //! and mapping), keeps the first `--statements` in time order, writes them as an LRS page
@@ -26,7 +28,8 @@ use std::time::Instant;
 use boiduong_core::compiler::compile_dir;
 use boiduong_core::model::Content;
 use boiduong_core::review::{
-    item_analysis, lean_json, parse_page, scenario_review, Class, Filter, Labels, Table, Versions,
+    item_analysis, lean_json, pack_page, parse_page, read_cached, scenario_review, snapshot, Class,
+    Filter, Labels, Prepared, Table, Versions,
 };
 use boiduong_core::simulator::{
     demo_catalog, demo_module, demo_scenario, simulate_posted, SynthConfig,
@@ -44,6 +47,7 @@ struct Args {
     out: Option<PathBuf>,
     content: Option<PathBuf>,
     lean: bool,
+    pages: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -58,6 +62,7 @@ fn parse_args() -> Result<Args, String> {
         out: None,
         content: None,
         lean: false,
+        pages: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -80,6 +85,7 @@ fn parse_args() -> Result<Args, String> {
             "--runs" => a.runs = n()?.max(1),
             "--out" => a.out = Some(PathBuf::from(v)),
             "--content" => a.content = Some(PathBuf::from(v)),
+            "--pages" => a.pages = Some(PathBuf::from(v)),
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -232,9 +238,61 @@ fn main() -> ExitCode {
         println!("written to {}", path.display());
     }
 
+    // The cache's pages in the packed form (`review::pack_page`, 100 statements each), each
+    // after its length (u32, little-endian), for the browser benchmark to seal and store.
+    let parsed = match parse_page(&json) {
+        Ok(p) => p.statements,
+        Err(e) => {
+            eprintln!("boiduong-review-bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let packed: Vec<Vec<u8>> = parsed.chunks(100).map(pack_page).collect();
+    let packed_bytes: usize = packed.iter().map(Vec::len).sum();
+    println!(
+        "packed pages: {} of 100 statements, {:.1} MB",
+        packed.len(),
+        packed_bytes as f64 / 1_048_576.0
+    );
+    if let Some(path) = &args.pages {
+        let mut file = Vec::with_capacity(packed_bytes + 4 * packed.len());
+        for p in &packed {
+            file.extend_from_slice(&(p.len() as u32).to_le_bytes());
+            file.extend_from_slice(p);
+        }
+        if let Err(e) = std::fs::write(path, file) {
+            eprintln!(
+                "boiduong-review-bench: cannot write {}: {e}",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut unpack = Vec::new();
+    for _ in 0..args.runs {
+        let t = Instant::now();
+        let mut all = Vec::with_capacity(parsed.len());
+        for p in &packed {
+            match read_cached(p) {
+                Ok(s) => all.extend(s),
+                Err(e) => {
+                    eprintln!("boiduong-review-bench: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        unpack.push(ms(t.elapsed()));
+        if all != parsed {
+            eprintln!("boiduong-review-bench: the packed pages read back differently");
+            return ExitCode::FAILURE;
+        }
+    }
+    drop(parsed);
+
     let labels = Labels::builtin(Lang::Vi);
     let (mut parse, mut build, mut review, mut items, mut tables, mut total) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut reopen, mut snapshot_bytes) = (vec![], 0);
     let mut check = (0, 0, 0, 0);
     for _ in 0..args.runs {
         let t0 = Instant::now();
@@ -264,6 +322,29 @@ fn main() -> ExitCode {
         }
         let csv_bytes: usize = all.iter().map(|t| t.to_csv().len()).sum();
         let t5 = Instant::now();
+        // the class reopened from its snapshot (`review::snapshot`), as the trainer's cache
+        // keeps it: decoded, then filtered
+        let prepared = Prepared::new(
+            &parsed.statements,
+            &cfg.base,
+            &Default::default(),
+            &versions,
+        );
+        let bytes = snapshot::encode("bench", &prepared);
+        snapshot_bytes = bytes.len();
+        let t6 = Instant::now();
+        let reopened = match snapshot::decode(&bytes) {
+            Ok((_, p)) => p.select(&Filter::default()),
+            Err(e) => {
+                eprintln!("boiduong-review-bench: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        reopen.push(ms(t6.elapsed()));
+        if reopened != class {
+            eprintln!("boiduong-review-bench: the class reopened from its snapshot differs");
+            return ExitCode::FAILURE;
+        }
         parse.push(ms(t1 - t0));
         build.push(ms(t2 - t1));
         review.push(ms(t3 - t2));
@@ -313,6 +394,16 @@ fn main() -> ExitCode {
     println!(
         "  total with parse      {tt:8.1} ms  {:>10.0} statements/s",
         n / tt * 1e3
+    );
+    println!(
+        "  read packed pages     {:8.1} ms  {:>10.0} statements/s",
+        median(unpack.clone()),
+        n / median(unpack) * 1e3
+    );
+    println!(
+        "  reopen from snapshot  {:8.1} ms  ({:.1} MB: decode + select)",
+        median(reopen),
+        snapshot_bytes as f64 / 1_048_576.0
     );
     ExitCode::SUCCESS
 }

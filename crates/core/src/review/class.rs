@@ -8,7 +8,7 @@ pub(super) use crate::urls::percent_decode;
 use crate::xapi::verbs;
 
 use super::statement::{Account, Statement};
-use super::trust::{self, SetAside, SetAsideReason, Trust, Versions};
+use super::trust::{self, Claim, SetAside, SetAsideReason, Trust, Versions};
 
 pub(super) const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
 
@@ -380,7 +380,82 @@ impl Class {
         filter: &Filter,
         versions: &Versions,
     ) -> Class {
+        Prepared::new(statements, base, &filter.hidden, versions).select(filter)
+    }
+
+    /// The learner with this account.
+    pub fn learner(&self, account: &Account) -> Option<(usize, &Learner)> {
+        self.learners
+            .iter()
+            .enumerate()
+            .find(|(_, l)| &l.account == account)
+    }
+
+    /// Attempts of one module or scenario, grouped by learner, oldest first; a module's
+    /// pre-tests are not among them (see [`Class::pretests_of`]).
+    pub fn attempts_of<'a>(
+        &'a self,
+        kind: ContentKind,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a Attempt> + 'a {
+        self.attempts
+            .iter()
+            .filter(move |a| !a.pretest && a.content.kind == kind && a.content.id == id)
+    }
+
+    /// Pre-tests of one module, grouped by learner, oldest first.
+    pub fn pretests_of<'a>(&'a self, module: &'a str) -> impl Iterator<Item = &'a Attempt> + 'a {
+        self.attempts.iter().filter(move |a| {
+            a.pretest && a.content.kind == ContentKind::Module && a.content.id == module
+        })
+    }
+}
+
+/// A class built before the filter's class code and dates: every attempt with its results
+/// recomputed, the claims each attempt's statements make, and the statements set aside, in
+/// the order [`Class::build`] found them. [`Prepared::select`] applies the rest of the filter,
+/// so a trainer's cached copy of this (see [`super::snapshot`]) gives the same class as the
+/// statements it was built from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Prepared {
+    /// The base IRI (without trailing `/`).
+    pub base: String,
+    /// Every class code present (sorted).
+    pub class_codes: Vec<String>,
+    pub used: usize,
+    pub skipped: SkipCounts,
+    /// In the order found (the filter and the sort come with the class).
+    pub set_aside: Vec<SetAside>,
+    /// In the order their first statements came.
+    pub attempts: Vec<PreparedAttempt>,
+    /// In the order found.
+    pub self_ratings: Vec<SelfRatingAnswer>,
+    /// In the order found, anonymous ones settled.
+    pub evaluations: Vec<EvaluationRecord>,
+}
+
+/// One attempt of a [`Prepared`] class, with whose it is and what its statements claimed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreparedAttempt {
+    pub attempt: Attempt,
+    pub actor: Account,
+    /// The display name of its latest statement that has one.
+    pub name: Option<String>,
+    /// Claims that differ from the recomputed results, in the attempt's order.
+    pub claims: Vec<Claim>,
+}
+
+impl Prepared {
+    /// Everything [`Class::build`] does before the filter's class code and dates (the
+    /// learners `hidden` are left out statement by statement, so they are part of it).
+    pub fn new(
+        statements: &[Statement],
+        base: &str,
+        hidden: &BTreeSet<String>,
+        versions: &Versions,
+    ) -> Prepared {
         let base = base.trim_end_matches('/');
+
         let mut skipped = SkipCounts::default();
         let mut set_aside: Vec<SetAside> = Vec::new();
         // a statement is voided only by its own learner, vouched for: target id -> voiders
@@ -406,7 +481,7 @@ impl Class {
                 skipped.duplicates += 1;
                 continue;
             }
-            if !filter.hidden.is_empty() && filter.hidden.contains(&s.actor.name) {
+            if !hidden.is_empty() && hidden.contains(&s.actor.name) {
                 continue;
             }
             // joining the class is the roster's, not a figure
@@ -528,20 +603,59 @@ impl Class {
         }
 
         // every result recomputed from the attempt's content version
-        let mut claims = Vec::new();
-        let mut attempts: Vec<(Attempt, &Account, Option<&str>)> = builders
+        let attempts: Vec<PreparedAttempt> = builders
             .into_iter()
             .map(|b| {
                 let (mut attempt, name) = digest(b.content, b.statements, base);
                 let found = trust::recompute(&mut attempt, b.version, b.actor);
                 used -= found.set_aside.len();
                 set_aside.extend(found.set_aside);
-                if in_range(filter, attempt.started_ms)
-                    && code_matches(filter, attempt.class_code.as_deref())
-                {
-                    claims.extend(found.claims);
+                PreparedAttempt {
+                    attempt,
+                    actor: b.actor.clone(),
+                    name: name.map(str::to_owned),
+                    claims: found.claims,
                 }
-                (attempt, b.actor, name)
+            })
+            .collect();
+        for e in &mut evaluations {
+            e.settle_anonymous();
+        }
+        Prepared {
+            base: base.to_owned(),
+            class_codes: codes.into_iter().collect(),
+            used,
+            skipped,
+            set_aside,
+            attempts,
+            self_ratings: ratings,
+            evaluations,
+        }
+    }
+
+    /// The class as `filter` shows it (its `hidden` learners are the ones this was prepared
+    /// without).
+    pub fn select(self, filter: &Filter) -> Class {
+        let Prepared {
+            base,
+            class_codes,
+            used,
+            skipped,
+            mut set_aside,
+            attempts,
+            self_ratings: mut ratings,
+            mut evaluations,
+        } = self;
+        let mut claims = Vec::new();
+        let mut attempts: Vec<(Attempt, Account, Option<String>)> = attempts
+            .into_iter()
+            .map(|p| {
+                if in_range(filter, p.attempt.started_ms)
+                    && code_matches(filter, p.attempt.class_code.as_deref())
+                {
+                    claims.extend(p.claims);
+                }
+                (p.attempt, p.actor, p.name)
             })
             .collect();
         claims.sort_by(|a, b| (&a.account, a.at_ms).cmp(&(&b.account, b.at_ms)));
@@ -562,7 +676,50 @@ impl Class {
             e.1 = e.1.max(a.synced_ms);
             e.2 |= in_range(filter, a.started_ms);
         }
-        attempts.retain(|(a, _, _)| in_range(filter, a.started_ms));
+        let mut class = Class {
+            base,
+            class_codes,
+            used,
+            skipped,
+            ..Class::default()
+        };
+        for (account, (name, synced, included)) in learners {
+            if !included {
+                continue;
+            }
+            class.learners.push(Learner {
+                account: account.clone(),
+                name: name.map_or_else(|| account.name.clone(), |(_, n)| n.to_owned()),
+                last_synced_ms: synced,
+                attempts: Vec::new(),
+            });
+        }
+        let index: HashMap<&Account, usize> = class
+            .learners
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (&l.account, i))
+            .collect();
+        let mut kept: Vec<(Attempt, Option<usize>)> = attempts
+            .into_iter()
+            .filter(|(a, _, _)| in_range(filter, a.started_ms))
+            .map(|(a, actor, _)| {
+                let learner = index.get(&actor).copied();
+                (a, learner)
+            })
+            .collect();
+        drop(index);
+        kept.sort_by(|(a, x), (b, y)| {
+            (x, a.started_ms, &a.registration).cmp(&(y, b.started_ms, &b.registration))
+        });
+        for (mut a, learner) in kept {
+            let Some(l) = learner else {
+                continue;
+            };
+            a.learner = l;
+            class.learners[l].attempts.push(class.attempts.len());
+            class.attempts.push(a);
+        }
         ratings
             .retain(|r| code_matches(filter, r.class_code.as_deref()) && in_range(filter, r.at_ms));
         ratings.sort_by(|a, b| {
@@ -572,78 +729,13 @@ impl Class {
                 &b.competency,
             ))
         });
-        for e in &mut evaluations {
-            e.settle_anonymous();
-        }
         evaluations
             .retain(|e| code_matches(filter, e.class_code.as_deref()) && in_range(filter, e.at_ms));
         evaluations.sort_by(|a, b| (a.at_ms, &a.registration).cmp(&(b.at_ms, &b.registration)));
-        let mut class = Class {
-            base: base.to_owned(),
-            class_codes: codes.into_iter().collect(),
-            used,
-            skipped,
-            trust: Trust { set_aside, claims },
-            self_ratings: ratings,
-            evaluations,
-            ..Class::default()
-        };
-        let mut index: HashMap<&Account, usize> = HashMap::new();
-        for (account, (name, synced, included)) in learners {
-            if !included {
-                continue;
-            }
-            index.insert(account, class.learners.len());
-            class.learners.push(Learner {
-                account: account.clone(),
-                name: name.map_or_else(|| account.name.clone(), |(_, n)| n.to_owned()),
-                last_synced_ms: synced,
-                attempts: Vec::new(),
-            });
-        }
-        attempts.sort_by(|(a, x, _), (b, y, _)| {
-            (index.get(x), a.started_ms, &a.registration).cmp(&(
-                index.get(y),
-                b.started_ms,
-                &b.registration,
-            ))
-        });
-        for (mut a, actor, _) in attempts {
-            let Some(&l) = index.get(actor) else {
-                continue;
-            };
-            a.learner = l;
-            class.learners[l].attempts.push(class.attempts.len());
-            class.attempts.push(a);
-        }
+        class.self_ratings = ratings;
+        class.evaluations = evaluations;
+        class.trust = Trust { set_aside, claims };
         class
-    }
-
-    /// The learner with this account.
-    pub fn learner(&self, account: &Account) -> Option<(usize, &Learner)> {
-        self.learners
-            .iter()
-            .enumerate()
-            .find(|(_, l)| &l.account == account)
-    }
-
-    /// Attempts of one module or scenario, grouped by learner, oldest first; a module's
-    /// pre-tests are not among them (see [`Class::pretests_of`]).
-    pub fn attempts_of<'a>(
-        &'a self,
-        kind: ContentKind,
-        id: &'a str,
-    ) -> impl Iterator<Item = &'a Attempt> + 'a {
-        self.attempts
-            .iter()
-            .filter(move |a| !a.pretest && a.content.kind == kind && a.content.id == id)
-    }
-
-    /// Pre-tests of one module, grouped by learner, oldest first.
-    pub fn pretests_of<'a>(&'a self, module: &'a str) -> impl Iterator<Item = &'a Attempt> + 'a {
-        self.attempts.iter().filter(move |a| {
-            a.pretest && a.content.kind == ContentKind::Module && a.content.id == module
-        })
     }
 }
 

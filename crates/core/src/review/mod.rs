@@ -5,7 +5,9 @@
 //! 2. [`Class::build`] keeps only the statements the trust checks accept (authority names
 //!    the actor; a content version in [`Versions`]), groups them into attempts (by
 //!    registration) per learner and content, and recomputes every result from the content
-//!    version ([`recompute`]; what differs is listed as a [`Claim`]);
+//!    version ([`recompute`]; what differs is listed as a [`Claim`]): that is a [`Prepared`]
+//!    class, which the filter then selects from; the trainer's cache keeps it as a
+//!    [`snapshot`] so a class reopens without replaying its statements;
 //! 3. [`scenario_review`], [`learner_review`] and [`item_analysis`] compute the views,
 //!    [`item_position_bias`] and [`node_position_bias`] whether learners choose by the place
 //!    an option is shown at, and
@@ -22,9 +24,12 @@ mod class;
 mod items;
 mod labels;
 mod lean;
+mod pack;
+mod packed;
 mod position;
 pub mod refresh;
 mod scenario;
+pub mod snapshot;
 mod statement;
 mod table;
 pub(crate) mod time;
@@ -46,13 +51,15 @@ pub use assess::{
 };
 pub use class::{
     Attempt, ChoiceMade, Class, ContentRef, EvaluationRecord, Filter, Finish, ItemAnswer, Learner,
-    SelfRatingAnswer, SkipCounts,
+    Prepared, PreparedAttempt, SelfRatingAnswer, SkipCounts,
 };
 pub use items::{
     item_analysis, ItemAnalysis, ItemFlag, ItemStats, OptionCount, PatternCount,
     MISLEADING_DISCRIMINATION, TOO_EASY_FACILITY, TOO_HARD_FACILITY, UPPER_LOWER_SHARE,
 };
 pub use lean::{is_current_lean, lean_json};
+pub use pack::PackError;
+pub use packed::{cached_form, pack_page, read_cached, CachedForm};
 pub use position::{item_position_bias, node_position_bias, PositionBias};
 pub use scenario::{
     flow_layout, learner_review, scenario_review, AttemptPath, ChoiceFlow, CompetencyAverage,

@@ -21,7 +21,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::model::{Answer, Choice, Content, EndingKind, Item, ItemKind, Module, Scenario};
+use crate::model::{
+    Answer, Choice, Content, ContentKind, EndingKind, Item, ItemKind, Module, Scenario,
+};
 use crate::scenario::{profile, ScenarioState};
 
 use super::class::{content_of, Attempt, ContentRef};
@@ -57,6 +59,18 @@ impl Versions {
             .get(content.id.as_str())?
             .iter()
             .find(|c| c.kind() == content.kind && c.version() == version)
+    }
+
+    /// Every version held, as (kind, id, version), sorted.
+    pub fn keys(&self) -> Vec<(ContentKind, &str, &str)> {
+        let mut keys: Vec<_> = self
+            .by_id
+            .values()
+            .flatten()
+            .map(|c| (c.kind(), c.id(), c.version()))
+            .collect();
+        keys.sort();
+        keys
     }
 
     /// Number of versions.
