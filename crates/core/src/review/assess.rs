@@ -246,7 +246,7 @@ pub struct RatingVsMeasuredRow {
     pub after_n: usize,
     /// Mean over learners of their measured level (0–5): per scenario the latest completed
     /// attempt's `competency-levels`, averaged over the scenarios that measured it (the
-    /// learner's own "measured" figure, `selfassess::measured_levels`).
+    /// learner's own "measured" figure, `self_assessment::measured_levels`).
     pub measured_mean: Option<f64>,
     pub measured_n: usize,
     /// Mean of (latest self-rating − measured level) over the learners with both.

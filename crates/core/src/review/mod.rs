@@ -35,10 +35,6 @@ mod table;
 pub(crate) mod time;
 mod trust;
 
-/// The class simulator, now [`crate::simulator`] (this path kept for the tools).
-#[cfg(feature = "synth")]
-pub use crate::simulator as synth;
-
 #[cfg(feature = "report")]
 pub mod city;
 

@@ -983,5 +983,5 @@ fn layout_barycentre() {
 }
 
 mod position;
-mod selfassess;
+mod self_assessment;
 mod trust;

@@ -6,8 +6,8 @@ use super::*;
 use crate::attempt::StartOptions;
 use crate::model::{Catalog, CatalogEntry, Competency, ContentKind, Field};
 use crate::module::AttemptMode;
-use crate::selfassess::rating::{ModuleLink, Phase};
-use crate::selfassess::{Consent, Evaluation, SelfRating};
+use crate::self_assessment::rating::{ModuleLink, Phase};
+use crate::self_assessment::{Consent, Evaluation, SelfRating};
 
 fn catalog() -> Catalog {
     let competency = |id: &str| Competency {
