@@ -26,7 +26,10 @@ use crate::pages::preview::PreviewPage;
 use crate::pages::self_assessment::page::SelfAssessmentPage;
 use crate::pages::session::sign_in::SignInPage;
 use crate::pages::session::sync::SyncPage;
-use crate::pages::trainer::{TrainerHome, TrainerLearner, TrainerModule, TrainerScenario};
+use crate::pages::trainer::home::TrainerHome;
+use crate::pages::trainer::learner::TrainerLearner;
+use crate::pages::trainer::module::TrainerModule;
+use crate::pages::trainer::scenario::TrainerScenario;
 use crate::state::provide_app_state;
 
 /// Which of the two apps a path belongs to, and which one is running.
