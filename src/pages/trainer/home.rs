@@ -10,7 +10,7 @@ use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{caption, tables_view, with_labels, FetchBar, Filters, FormativeNote, TrainerGate};
+use super::{caption, tables_view, with_labels, FetchBar, Filters, FormativeNote};
 use crate::components::chart::{Bar, BarChart, Tone};
 use crate::components::data_table::DataTable;
 use crate::i18n::*;
@@ -225,17 +225,9 @@ fn Roster() -> impl IntoView {
     }
 }
 
+/// `/trainer`: the class picker, then the open class's overview.
 #[component]
 pub fn TrainerHome() -> impl IntoView {
-    view! {
-        <TrainerGate>
-            <TrainerHomeView />
-        </TrainerGate>
-    }
-}
-
-#[component]
-fn TrainerHomeView() -> impl IntoView {
     let trainer = use_trainer();
     let app = use_app_state();
     let i18n = use_i18n();

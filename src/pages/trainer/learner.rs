@@ -8,23 +8,15 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::{content_resource, tables_view, with_labels, FormativeNote, TrainerGate};
+use super::{content_resource, tables_view, with_labels, FormativeNote};
 use crate::i18n::*;
 use crate::platform::format_datetime;
 use crate::state::{use_app_state, use_lang};
 use crate::trainer::use_trainer;
 
+/// `/trainer/scenario/:id/learner/:account`: one learner's attempts replayed.
 #[component]
 pub fn TrainerLearner() -> impl IntoView {
-    view! {
-        <TrainerGate>
-            <TrainerLearnerView />
-        </TrainerGate>
-    }
-}
-
-#[component]
-fn TrainerLearnerView() -> impl IntoView {
     let trainer = use_trainer();
     let app = use_app_state();
     let i18n = use_i18n();

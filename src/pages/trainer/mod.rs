@@ -11,6 +11,7 @@ use boiduong_core::model::{Catalog, Content, ContentKind};
 use boiduong_core::review::{self, Labels, Table};
 use boiduong_core::Lang;
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::content_basis::ContentBasis;
@@ -71,12 +72,13 @@ fn FormativeNote() -> impl IntoView {
     view! { <p class="notice notice-info" data-testid="formative-note">{t!(i18n, trainer_formative)}</p> }
 }
 
-/// Shows `children` to a trainer whose password the LRS accepted in this page session; asks
+/// The gate of every trainer route (their parent route's view): shows the route (`<Outlet/>`)
+/// to a trainer whose password the LRS accepted in this page session; asks
 /// a trainer restored from the device (a reload, or a page load from the learner app) to sign
 /// in again, on this app's own form, before anything of the class is shown; tells anyone else
 /// what the area is, with the form.
 #[component]
-fn TrainerGate(children: ChildrenFn) -> impl IntoView {
+pub fn TrainerGate() -> impl IntoView {
     let sync = use_sync();
     let i18n = use_i18n();
     let is_trainer = move || sync.identity.read().as_ref().is_some_and(|i| i.trainer);
@@ -102,7 +104,7 @@ fn TrainerGate(children: ChildrenFn) -> impl IntoView {
                 }
             }
         >
-            {children()}
+            <Outlet />
         </Show>
     }
 }

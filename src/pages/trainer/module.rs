@@ -8,23 +8,14 @@ use leptos_router::components::A;
 
 use super::{
     content_resource, tables_view, with_labels, BasisOf, FetchBar, Filters, FormativeNote,
-    TrainerGate,
 };
 use crate::i18n::*;
 use crate::state::{use_app_state, use_lang};
 use crate::trainer::use_trainer;
 
+/// `/trainer/module/:id`: the class's results on one module.
 #[component]
 pub fn TrainerModule() -> impl IntoView {
-    view! {
-        <TrainerGate>
-            <TrainerModuleView />
-        </TrainerGate>
-    }
-}
-
-#[component]
-fn TrainerModuleView() -> impl IntoView {
     let trainer = use_trainer();
     let app = use_app_state();
     let i18n = use_i18n();

@@ -10,22 +10,12 @@ use leptos_router::components::A;
 
 use super::{
     caption, content_resource, tables_view, with_labels, BasisOf, FetchBar, Filters, FormativeNote,
-    TrainerGate,
 };
 use crate::components::chart::{Bar, BarChart, FlowDiagram, FlowEdge, FlowNode, Tone};
 use crate::components::data_table::DataTable;
 use crate::i18n::*;
 use crate::state::{use_app_state, use_lang};
 use crate::trainer::use_trainer;
-
-#[component]
-pub fn TrainerScenario() -> impl IntoView {
-    view! {
-        <TrainerGate>
-            <TrainerScenarioView />
-        </TrainerGate>
-    }
-}
 
 fn ending_bars(review: &ScenarioReview, lang: Lang) -> Vec<Bar> {
     let total: usize = review.endings.iter().map(|e| e.count).sum();
@@ -100,8 +90,9 @@ fn flow_parts(
     (nodes, edges)
 }
 
+/// `/trainer/scenario/:id`: the class's results on one scenario.
 #[component]
-fn TrainerScenarioView() -> impl IntoView {
+pub fn TrainerScenario() -> impl IntoView {
     let trainer = use_trainer();
     let app = use_app_state();
     let i18n = use_i18n();
