@@ -6,13 +6,21 @@ use boiduong_core::review::{self, LearnerReview};
 use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_params;
+use leptos_router::params::Params;
 
 use super::{content_resource, tables_view, with_labels, FormativeNote};
 use crate::i18n::*;
 use crate::platform::format_datetime;
 use crate::state::{use_app_state, use_lang};
 use crate::trainer::use_trainer;
+
+/// The params of a learner's replay: the scenario's `:id` and the learner's `:account`.
+#[derive(Params, PartialEq, Clone, Debug)]
+pub struct LearnerParams {
+    pub id: Option<String>,
+    pub account: Option<String>,
+}
 
 /// `/trainer/scenario/:id/learner/:account`: one learner's attempts replayed.
 #[component]
@@ -21,14 +29,19 @@ pub fn TrainerLearner() -> impl IntoView {
     let app = use_app_state();
     let i18n = use_i18n();
     let lang = use_lang();
-    let params = use_params_map();
+    let params = use_params::<LearnerParams>();
     let scenario = content_resource(ContentKind::Scenario);
     let body = move || {
         let Some(Some(Content::Scenario(s))) = scenario.get() else {
             return view! { <p>{t!(i18n, loading)}</p> }.into_any();
         };
         let l = lang.get();
-        let name = params.read().get("account").unwrap_or_default();
+        let name = params
+            .read()
+            .as_ref()
+            .ok()
+            .and_then(|p| p.account.clone())
+            .unwrap_or_default();
         let catalog = app.catalog.get().and_then(|r| r.ok());
         let class = trainer.class.get().0;
         let Some(account) = class

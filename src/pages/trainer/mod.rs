@@ -12,7 +12,8 @@ use boiduong_core::review::{self, Labels, Table};
 use boiduong_core::Lang;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_params;
+use leptos_router::params::Params;
 
 use crate::components::content_basis::ContentBasis;
 use crate::components::data_table::DataTable;
@@ -27,11 +28,6 @@ pub mod learner;
 pub mod module;
 pub mod scenario;
 
-/// Minutes east of UTC of the browser's clock (Việt Nam: 420).
-fn utc_offset_min() -> i32 {
-    -(js_sys::Date::new_0().get_timezone_offset() as i32)
-}
-
 /// Runs `f` with the review's labels in `lang` (header words from the core's table,
 /// competency names from the catalog, the browser's time zone).
 fn with_labels<R>(lang: Lang, catalog: Option<&Catalog>, f: impl FnOnce(&Labels<'_>) -> R) -> R {
@@ -39,7 +35,7 @@ fn with_labels<R>(lang: Lang, catalog: Option<&Catalog>, f: impl FnOnce(&Labels<
     let text = move |k: &str| strings.get(k).unwrap_or(k).to_owned();
     let labels = Labels {
         lang,
-        utc_offset_min: utc_offset_min(),
+        utc_offset_min: crate::platform::utc_offset_min(),
         text: &text,
         catalog,
     };
@@ -181,9 +177,7 @@ fn date_ms(value: &str, end: bool) -> Option<i64> {
     let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
         return None;
     };
-    let date = js_sys::Date::new_with_year_month_day(y as u32, m - 1, d + i32::from(end));
-    let ms = date.get_time();
-    ms.is_finite().then_some(ms as i64)
+    crate::platform::local_midnight_ms(y, m, d + i32::from(end))
 }
 
 #[component]
@@ -233,10 +227,30 @@ fn Filters() -> impl IntoView {
     }
 }
 
+/// The params of a module's or a scenario's route: its `:id`.
+#[derive(Params, PartialEq, Clone, Debug)]
+pub struct ContentParams {
+    pub id: Option<String>,
+}
+
+/// The route's `:id` (empty when missing: no content has that id).
+fn use_content_id() -> impl Fn() -> String + Copy {
+    let params = use_params::<ContentParams>();
+    move || {
+        params
+            .read()
+            .as_ref()
+            .ok()
+            .and_then(|p| p.id.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The current version of the module or scenario the route's `:id` names.
 fn content_resource(kind: ContentKind) -> LocalResource<Option<Content>> {
-    let params = use_params_map();
+    let id = use_content_id();
     LocalResource::new(move || {
-        let id = params.read().get("id").unwrap_or_default();
+        let id = id();
         async move { crate::net::content::fetch_current(kind, &id).await.ok() }
     })
 }
@@ -247,9 +261,9 @@ fn BasisOf(
     /// Module or scenario: the page's `:id` names it.
     kind: ContentKind,
 ) -> impl IntoView {
-    let params = use_params_map();
+    let id = use_content_id();
     let meta = LocalResource::new(move || {
-        let id = params.read().get("id").unwrap_or_default();
+        let id = id();
         async move {
             crate::net::content::fetch_meta(kind, &id)
                 .await

@@ -162,7 +162,7 @@ pub fn TrainerScenario() -> impl IntoView {
                 let href = format!(
                     "/trainer/scenario/{}/learner/{}",
                     s.id,
-                    js_sys::encode_uri_component(&learner.account.name)
+                    crate::platform::encode_uri_component(&learner.account.name)
                 );
                 let name = format!("{} ({})", learner.name, learner.account.name);
                 view! { <li><A href=href>{name}</A></li> }
