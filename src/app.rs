@@ -11,7 +11,7 @@
 //! apply the same rule to serve each app's page.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::header::Header;
@@ -26,7 +26,11 @@ use crate::pages::preview::PreviewPage;
 use crate::pages::self_assessment::page::SelfAssessmentPage;
 use crate::pages::session::sign_in::SignInPage;
 use crate::pages::session::sync::SyncPage;
-use crate::pages::trainer::{TrainerHome, TrainerLearner, TrainerModule, TrainerScenario};
+use crate::pages::trainer::home::TrainerHome;
+use crate::pages::trainer::learner::TrainerLearner;
+use crate::pages::trainer::module::TrainerModule;
+use crate::pages::trainer::scenario::TrainerScenario;
+use crate::pages::trainer::TrainerGate;
 use crate::state::provide_app_state;
 
 /// Which of the two apps a path belongs to, and which one is running.
@@ -121,14 +125,13 @@ pub fn TrainerApp() -> impl IntoView {
         <I18nContextProvider>
             <Shell kind=AppKind::Trainer provide=|| { crate::trainer::provide_trainer(); }>
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/trainer") view=TrainerHome />
                     <Route path=path!("/trainer/sign-in") view=|| view! { <SignInPage /> } />
-                    <Route path=path!("/trainer/scenario/:id") view=TrainerScenario />
-                    <Route
-                        path=path!("/trainer/scenario/:id/learner/:account")
-                        view=TrainerLearner
-                    />
-                    <Route path=path!("/trainer/module/:id") view=TrainerModule />
+                    <ParentRoute path=path!("/trainer") view=TrainerGate>
+                        <Route path=path!("") view=TrainerHome />
+                        <Route path=path!("scenario/:id") view=TrainerScenario />
+                        <Route path=path!("scenario/:id/learner/:account") view=TrainerLearner />
+                        <Route path=path!("module/:id") view=TrainerModule />
+                    </ParentRoute>
                     <Route path=path!("/preview/scenario/:id") view=PreviewPage />
                     <Route path=path!("/preview/scenario/:id/:node") view=PreviewPage />
                 </Routes>

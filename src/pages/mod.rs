@@ -7,7 +7,9 @@
 //! - [`self_assessment`]: the self-assessment profile and gaps (`/tu-danh-gia`);
 //! - [`session`]: sign-in (`/sign-in`, `/trainer/sign-in`), sync status and the learner's
 //!   records (`/sync`);
-//! - [`trainer`] and [`preview`]: the trainer app's routes (`/trainer…`, `/preview/…`);
+//! - [`trainer`] and [`preview`]: the trainer app's routes (`/trainer…`, `/preview/…`); the
+//!   trainer's four routes share one gate (`trainer::TrainerGate`, their `ParentRoute`'s
+//!   view in `app.rs`);
 //! - [`not_found`]: every other path.
 
 pub mod learn;

@@ -6,19 +6,35 @@
 use boiduong_core::model::{Choice, Content, ContentKind, Scenario};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_params;
+use leptos_router::params::Params;
 
 use crate::components::content_basis::ContentBasis;
 use crate::i18n::*;
 use crate::session::use_session as use_sync;
 use crate::state::use_lang;
 
+/// The params of the preview's routes: the scenario's `:id` and, when given, the `:node`
+/// shown (otherwise its start).
+#[derive(Params, PartialEq, Clone, Debug)]
+pub struct PreviewParams {
+    pub id: Option<String>,
+    pub node: Option<String>,
+}
+
 #[component]
 pub fn PreviewPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let params = use_params::<PreviewParams>();
+    let id = move || {
+        params
+            .read()
+            .as_ref()
+            .ok()
+            .and_then(|p| p.id.clone())
+            .unwrap_or_default()
+    };
     let scenario = LocalResource::new(move || {
         let id = id();
         async move { crate::net::content::fetch_current(ContentKind::Scenario, &id).await }
@@ -76,10 +92,17 @@ fn scores_text(choice: &Choice) -> String {
 fn PreviewScenario(scenario: Scenario) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
-    let params = use_params_map();
+    let params = use_params::<PreviewParams>();
     let sid = scenario.id.clone();
     let start = scenario.start.clone();
-    let node_id = move || params.read().get("node").unwrap_or_else(|| start.clone());
+    let node_id = move || {
+        params
+            .read()
+            .as_ref()
+            .ok()
+            .and_then(|p| p.node.clone())
+            .unwrap_or_else(|| start.clone())
+    };
     let s = scenario.clone();
     let node_list = scenario
         .nodes
