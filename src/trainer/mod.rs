@@ -197,24 +197,24 @@ pub struct TrainerState {
     /// A trainer page has been opened: read the cache.
     requested: RwSignal<bool>,
     /// The cache has been read from storage.
-    pub loaded: RwSignal<bool>,
+    loaded: RwSignal<bool>,
     /// A refresh is running; how many statements it has read so far.
-    pub busy: RwSignal<bool>,
-    pub fetched: RwSignal<usize>,
-    pub error: RwSignal<Option<AppError>>,
+    busy: RwSignal<bool>,
+    fetched: RwSignal<usize>,
+    error: RwSignal<Option<AppError>>,
     /// Cache pages that could not be read (kept out of the figures).
-    pub damaged: RwSignal<usize>,
-    pub filter: RwSignal<Filter>,
+    damaged: RwSignal<usize>,
+    filter: RwSignal<Filter>,
     /// The class open (its code as `xapi::class_code` writes it); none before one is picked.
-    pub class_code: RwSignal<Option<String>>,
+    class_code: RwSignal<Option<String>>,
     /// Classes with a cache on this device (to pick again).
-    pub classes: RwSignal<Vec<String>>,
+    classes: RwSignal<Vec<String>>,
     /// The open class's roster (who joined it), as last read.
-    pub roster: RwSignal<Vec<Account>>,
+    roster: RwSignal<Vec<Account>>,
     /// A read stopped at the page limit (said on screen; the next refresh goes on).
-    pub capped: RwSignal<bool>,
+    capped: RwSignal<bool>,
     /// The date inputs of the filter as typed (`YYYY-MM-DD` or empty), kept across pages.
-    pub dates: RwSignal<(String, String)>,
+    dates: RwSignal<(String, String)>,
     /// The class as filtered: the prepared class (rebuilt when the statements, the content
     /// versions or the hidden learners change; read from its snapshot on reopening) selected
     /// by the filter.
@@ -418,6 +418,66 @@ struct RawStored {
 }
 
 impl TrainerState {
+    // Read-only views of the trainer's state: only its own methods write it.
+    pub fn loaded(&self) -> ReadSignal<bool> {
+        self.loaded.read_only()
+    }
+
+    pub fn busy(&self) -> ReadSignal<bool> {
+        self.busy.read_only()
+    }
+
+    pub fn fetched(&self) -> ReadSignal<usize> {
+        self.fetched.read_only()
+    }
+
+    pub fn error(&self) -> ReadSignal<Option<AppError>> {
+        self.error.read_only()
+    }
+
+    pub fn damaged(&self) -> ReadSignal<usize> {
+        self.damaged.read_only()
+    }
+
+    pub fn filter(&self) -> ReadSignal<Filter> {
+        self.filter.read_only()
+    }
+
+    pub fn class_code(&self) -> ReadSignal<Option<String>> {
+        self.class_code.read_only()
+    }
+
+    pub fn classes(&self) -> ReadSignal<Vec<String>> {
+        self.classes.read_only()
+    }
+
+    pub fn roster(&self) -> ReadSignal<Vec<Account>> {
+        self.roster.read_only()
+    }
+
+    pub fn capped(&self) -> ReadSignal<bool> {
+        self.capped.read_only()
+    }
+
+    pub fn dates(&self) -> ReadSignal<(String, String)> {
+        self.dates.read_only()
+    }
+
+    /// The filter's period, from the date inputs as typed (`YYYY-MM-DD` or empty; kept
+    /// across pages): attempts started from the first day to the end of the last.
+    pub fn set_period(
+        &self,
+        from: String,
+        to: String,
+        since_ms: Option<i64>,
+        until_ms: Option<i64>,
+    ) {
+        self.filter.update(|filter| {
+            filter.since_ms = since_ms;
+            filter.until_ms = until_ms;
+        });
+        self.dates.set((from, to));
+    }
     /// No statement read yet (the first visit reads the LRS). Untracked.
     pub fn is_empty(&self) -> bool {
         self.statements.with_untracked(|s| s.is_empty())

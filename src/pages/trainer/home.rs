@@ -84,7 +84,7 @@ fn trust_section(class: &review::Class, catalog: Option<&Catalog>, l: Lang) -> i
 fn ClassPicker() -> impl IntoView {
     let trainer = use_trainer();
     let i18n = use_i18n();
-    let typed = RwSignal::new(trainer.class_code.get_untracked().unwrap_or_default());
+    let typed = RwSignal::new(trainer.class_code().get_untracked().unwrap_or_default());
     let bad = RwSignal::new(false);
     let open = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -111,7 +111,7 @@ fn ClassPicker() -> impl IntoView {
                 <datalist id="trainer-classes">
                     {move || {
                         trainer
-                            .classes
+                            .classes()
                             .get()
                             .into_iter()
                             .map(|c| view! { <option value=c.clone()></option> })
@@ -122,7 +122,7 @@ fn ClassPicker() -> impl IntoView {
                     type="submit"
                     class="button"
                     data-testid="class-open"
-                    disabled=move || trainer.busy.get()
+                    disabled=move || trainer.busy().get()
                 >
                     {t!(i18n, trainer_class_open)}
                 </button>
@@ -130,12 +130,12 @@ fn ClassPicker() -> impl IntoView {
             <p id="class-code-error" class="notice notice-error" hidden=move || !bad.get()>
                 {t!(i18n, sign_in_bad_class)}
             </p>
-            <Show when=move || !trainer.classes.get().is_empty()>
+            <Show when=move || !trainer.classes().get().is_empty()>
                 <p>
                     {t!(i18n, trainer_class_cached)} " "
                     {move || {
                         trainer
-                            .classes
+                            .classes()
                             .get()
                             .into_iter()
                             .map(|c| {
@@ -146,7 +146,7 @@ fn ClassPicker() -> impl IntoView {
                                         class="button button-secondary"
                                         data-testid="class-cached"
                                         aria-pressed=move || {
-                                            if trainer.class_code.get().as_deref() == Some(code.as_str()) {
+                                            if trainer.class_code().get().as_deref() == Some(code.as_str()) {
                                                 "true"
                                             } else {
                                                 "false"
@@ -184,14 +184,14 @@ fn Roster() -> impl IntoView {
         <section class="card" data-testid="class-roster">
             <details>
                 <summary>
-                    {move || t_string!(i18n, trainer_roster, n = trainer.roster.get().len())}
+                    {move || t_string!(i18n, trainer_roster, n = trainer.roster().get().len())}
                 </summary>
                 <p>{t!(i18n, trainer_roster_help)}</p>
                 <ul class="roster">
                     {move || {
-                        let hidden = trainer.filter.with(|f| f.hidden.clone());
+                        let hidden = trainer.filter().with(|f| f.hidden.clone());
                         trainer
-                            .roster
+                            .roster()
                             .get()
                             .into_iter()
                             .map(|a| {
@@ -306,7 +306,7 @@ pub fn TrainerHome() -> impl IntoView {
         <div class="page" data-testid="trainer-home">
             <h1 class="page-title">{t!(i18n, trainer_title)}</h1>
             <ClassPicker />
-            <Show when=move || trainer.class_code.get().is_some()>
+            <Show when=move || trainer.class_code().get().is_some()>
                 <FetchBar />
                 <Roster />
                 <Filters />

@@ -114,31 +114,31 @@ fn FetchBar() -> impl IntoView {
     let lang = use_lang();
     let count = move || trainer.class.with(|c| c.0.used);
     // Not before the cache and the content are read: the first visit's refresh starts then.
-    let idle = move || trainer.loaded.get() && !trainer.busy.get() && sync.signed_in.get();
+    let idle = move || trainer.loaded().get() && !trainer.busy().get() && sync.signed_in.get();
     view! {
         <section class="card" aria-live="polite" data-testid="trainer-fetch">
             <p>
                 {move || t_string!(i18n, trainer_cached, n = count())}
                 {move || {
-                    let d = trainer.damaged.get();
+                    let d = trainer.damaged().get();
                     (d > 0).then(|| format!(" · {}", t_string!(i18n, trainer_damaged, n = d)))
                 }}
             </p>
-            <Show when=move || trainer.capped.get()>
+            <Show when=move || trainer.capped().get()>
                 <p class="notice notice-warning" data-testid="trainer-capped">
                     {t!(i18n, trainer_capped)}
                 </p>
             </Show>
-            <Show when=move || trainer.busy.get()>
+            <Show when=move || trainer.busy().get()>
                 <p data-testid="trainer-progress">
                     <progress aria-label=t!(i18n, trainer_loading_label)></progress>
                     " "
-                    {move || t_string!(i18n, trainer_loading, n = trainer.fetched.get())}
+                    {move || t_string!(i18n, trainer_loading, n = trainer.fetched().get())}
                 </p>
             </Show>
             {move || {
                 trainer
-                    .error
+                    .error()
                     .get()
                     .map(|e| {
                         view! {
@@ -184,15 +184,12 @@ fn date_ms(value: &str, end: bool) -> Option<i64> {
 fn Filters() -> impl IntoView {
     let trainer = use_trainer();
     let i18n = use_i18n();
-    let from = RwSignal::new(trainer.dates.get_untracked().0);
-    let to = RwSignal::new(trainer.dates.get_untracked().1);
+    let from = RwSignal::new(trainer.dates().get_untracked().0);
+    let to = RwSignal::new(trainer.dates().get_untracked().1);
     let apply = move || {
         let (f, t) = (from.get_untracked(), to.get_untracked());
-        trainer.filter.update(|filter| {
-            filter.since_ms = date_ms(&f, false);
-            filter.until_ms = date_ms(&t, true);
-        });
-        trainer.dates.set((f, t));
+        let (since, until) = (date_ms(&f, false), date_ms(&t, true));
+        trainer.set_period(f, t, since, until);
     };
     view! {
         <section class="card">
