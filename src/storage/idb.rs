@@ -908,17 +908,9 @@ impl IdbStore {
             .with_options(strict())
             .build()
             .map_err(map_err)?;
-        let record = crate::crypto::object(&[
-            ("key", JsValue::from_str(key)),
-            ("iv", js_sys::Uint8Array::from(page.iv.as_slice()).into()),
-            (
-                "data",
-                js_sys::Uint8Array::from(page.data.as_slice()).into(),
-            ),
-        ])?;
         tx.object_store(REVIEW)
             .map_err(map_err)?
-            .put(JsValue::from(record))
+            .put(sealed_record(key, page)?)
             .primitive()
             .map_err(map_err)?;
         tx.object_store(META)
@@ -949,19 +941,12 @@ impl IdbStore {
                     .is_some_and(|k| k.starts_with(prefix))
             });
         }
-        let bytes = |v: &JsValue, k: &str| {
-            js_sys::Reflect::get(v, &JsValue::from_str(k))
-                .ok()?
-                .dyn_into::<js_sys::Uint8Array>()
-                .ok()
-                .map(|a| a.to_vec())
-        };
         let mut pages = Vec::with_capacity(values.len());
         let mut other = 0;
         for v in &values {
-            match (bytes(v, "iv"), bytes(v, "data")) {
-                (Some(iv), Some(data)) => pages.push(Sealed { iv, data }),
-                _ => other += 1,
+            match sealed_of(v) {
+                Some(page) => pages.push(page),
+                None => other += 1,
             }
         }
         Ok((pages, other))
@@ -977,19 +962,7 @@ impl IdbStore {
             .map_err(map_err)?
             .await
             .map_err(map_err)?;
-        let bytes = |v: &JsValue, k: &str| {
-            js_sys::Reflect::get(v, &JsValue::from_str(k))
-                .ok()?
-                .dyn_into::<js_sys::Uint8Array>()
-                .ok()
-                .map(|a| a.to_vec())
-        };
-        Ok(
-            value.and_then(|v| match (bytes(&v, "iv"), bytes(&v, "data")) {
-                (Some(iv), Some(data)) => Some(Sealed { iv, data }),
-                _ => None,
-            }),
-        )
+        Ok(value.as_ref().and_then(sealed_of))
     }
 
     /// Writes the sealed record `key` of the review cache, replacing it.
@@ -1001,17 +974,9 @@ impl IdbStore {
             .with_options(strict())
             .build()
             .map_err(map_err)?;
-        let value = crate::crypto::object(&[
-            ("key", JsValue::from_str(key)),
-            ("iv", js_sys::Uint8Array::from(record.iv.as_slice()).into()),
-            (
-                "data",
-                js_sys::Uint8Array::from(record.data.as_slice()).into(),
-            ),
-        ])?;
         tx.object_store(REVIEW)
             .map_err(map_err)?
-            .put(JsValue::from(value))
+            .put(sealed_record(key, record)?)
             .primitive()
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)
@@ -1057,4 +1022,32 @@ impl IdbStore {
             }
         }
     }
+}
+
+/// A sealed record of the review cache as stored: `{key, iv, data}`.
+fn sealed_record(key: &str, sealed: &Sealed) -> Result<JsValue, AppError> {
+    let record = crate::crypto::object(&[
+        ("key", JsValue::from_str(key)),
+        ("iv", js_sys::Uint8Array::from(sealed.iv.as_slice()).into()),
+        (
+            "data",
+            js_sys::Uint8Array::from(sealed.data.as_slice()).into(),
+        ),
+    ])?;
+    Ok(JsValue::from(record))
+}
+
+/// The sealed record a stored value holds, if it is one (its `iv` and `data` bytes).
+fn sealed_of(value: &JsValue) -> Option<Sealed> {
+    let bytes = |k: &str| {
+        js_sys::Reflect::get(value, &JsValue::from_str(k))
+            .ok()?
+            .dyn_into::<js_sys::Uint8Array>()
+            .ok()
+            .map(|a| a.to_vec())
+    };
+    Some(Sealed {
+        iv: bytes("iv")?,
+        data: bytes("data")?,
+    })
 }

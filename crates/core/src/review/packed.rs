@@ -73,12 +73,13 @@ pub fn read_cached(bytes: &[u8]) -> Result<Vec<Statement>, PackError> {
     }
 }
 
-fn put_account(w: &mut Writer, a: &Account) {
+/// An account (a statement's actor and authority; a snapshot's learners).
+pub(super) fn put_account(w: &mut Writer, a: &Account) {
     w.str(&a.home_page);
     w.str(&a.name);
 }
 
-fn take_account(r: &mut Reader<'_>) -> Result<Account, PackError> {
+pub(super) fn take_account(r: &mut Reader<'_>) -> Result<Account, PackError> {
     Ok(Account {
         home_page: r.string()?,
         name: r.string()?,

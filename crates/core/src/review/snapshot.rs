@@ -23,7 +23,7 @@ use super::class::{
     PreparedAttempt, SelfRatingAnswer, SkipCounts,
 };
 use super::pack::{PackError, Reader, Writer};
-use super::statement::Account;
+use super::packed::{put_account, take_account};
 use super::trust::{Claim, ClaimField, ClaimValue, SetAside, SetAsideReason, Versions};
 
 const MAGIC: &[u8; 4] = b"BDRS";
@@ -151,18 +151,6 @@ fn take_prepared(r: &mut Reader<'_>) -> Result<Prepared, PackError> {
         attempts: r.list(take_prepared_attempt)?,
         self_ratings: r.list(take_rating)?,
         evaluations: r.list(take_evaluation)?,
-    })
-}
-
-fn put_account(w: &mut Writer, a: &Account) {
-    w.str(&a.home_page);
-    w.str(&a.name);
-}
-
-fn take_account(r: &mut Reader<'_>) -> Result<Account, PackError> {
-    Ok(Account {
-        home_page: r.string()?,
-        name: r.string()?,
     })
 }
 
@@ -610,6 +598,7 @@ fn take_evaluation(r: &mut Reader<'_>) -> Result<EvaluationRecord, PackError> {
 mod tests {
     use super::*;
     use crate::model::Content;
+    use crate::review::statement::Account;
     use crate::review::{parse_page, Class, Filter, Statement};
     use crate::simulator::{
         demo_catalog, demo_module, demo_scenario, simulate_posted, SynthConfig,
