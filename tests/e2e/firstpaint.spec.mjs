@@ -130,3 +130,38 @@ test('the first paint writes content as text, never as markup', async ({ page })
   await expect(page.getByRole('heading', { level: 3 }).getByRole('link')).toHaveAttribute('href', '/module/a%22b%3Cc');
   expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
 });
+
+// Guards the page error a download cut by leaving the page raised ("Failed to fetch": the
+// loader fetches the wasm after the first paint, so a quick reload or link lands while it
+// downloads), and a message shown for it.
+test('leaving the page while the wasm downloads says nothing, on the page or in the console', async ({ page }) => {
+  // the wasm's download is held, never answered: the next navigation cuts it
+  const held = [];
+  await page.route(/\.wasm$/, (route) => held.push(route));
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(vi.catalog_title);
+  await expect.poll(() => held.length, 'the wasm is downloading').toBeGreaterThan(0);
+  await page.unroute(/\.wasm$/);
+  await page.reload();
+  const app = new CatalogPage(page, 'vi');
+  await app.waitReady();
+  await expect(page.locator('#boot-error')).toBeHidden();
+  // the guard fixture fails the test on any page error or console message
+});
+
+// Guards a page left on its static catalog, without its app and without a word, when the
+// wasm cannot be fetched (a server or proxy error, a cache without it).
+test('a wasm that cannot be fetched is said on the page, in both languages', async ({ page, guard }) => {
+  await page.route(/\.wasm$/, (route) => route.abort('failed'));
+  await page.goto('/');
+  const note = page.getByRole('alert');
+  await expect(note).toBeVisible();
+  await expect(note).toContainText('Không tải được cổng học tập');
+  await expect(note).toContainText('The portal could not be loaded');
+  await expect(page.locator('#boot-error')).toHaveAttribute('data-reason', /.+/);
+  // the static catalog stays readable under it
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(vi.catalog_title);
+  // the one console line: Chromium's own for the refused download (no page error)
+  const failed = guard.takeProblems(/^console\.error .*Failed to load resource: net::ERR_FAILED .*\.wasm/);
+  expect(failed, 'the refused download, logged by the browser').toHaveLength(1);
+});
