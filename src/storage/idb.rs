@@ -338,6 +338,18 @@ impl IdbStore {
             .collect())
     }
 
+    /// The record `key` of a store as stored, if there is one.
+    async fn raw_get(&self, store: &str, key: &str) -> Result<Option<JsValue>, AppError> {
+        let tx = self.db.transaction(store).build().map_err(map_err)?;
+        tx.object_store(store)
+            .map_err(map_err)?
+            .get::<JsValue, String, _>(key.to_owned())
+            .primitive()
+            .map_err(map_err)?
+            .await
+            .map_err(map_err)
+    }
+
     /// Every record of a store as stored, in key order, or in the order of `index`.
     async fn raw_all(&self, store: &str, index: Option<&str>) -> Result<Vec<JsValue>, AppError> {
         let tx = self.db.transaction(store).build().map_err(map_err)?;
@@ -536,14 +548,7 @@ impl IdbStore {
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<serde_json::Value>, AppError> {
-        let tx = self.db.transaction(META).build().map_err(map_err)?;
-        let store = tx.object_store(META).map_err(map_err)?;
-        let value: Option<JsValue> = store
-            .get::<JsValue, String, _>(key.to_owned())
-            .primitive()
-            .map_err(map_err)?
-            .await
-            .map_err(map_err)?;
+        let value = self.raw_get(META, key).await?;
         match value {
             None => Ok(None),
             Some(v) => Ok(from_js(&v)?.get("value").cloned()),
@@ -800,14 +805,7 @@ impl IdbStore {
     }
 
     pub async fn key(&self, id: &str) -> Result<Option<web_sys::CryptoKey>, AppError> {
-        let tx = self.db.transaction(KEYS).build().map_err(map_err)?;
-        let store = tx.object_store(KEYS).map_err(map_err)?;
-        let value: Option<JsValue> = store
-            .get::<JsValue, String, _>(id.to_owned())
-            .primitive()
-            .map_err(map_err)?
-            .await
-            .map_err(map_err)?;
+        let value = self.raw_get(KEYS, id).await?;
         Ok(value
             .and_then(|v| js_sys::Reflect::get(&v, &JsValue::from_str("key")).ok())
             .and_then(crate::crypto::key_from))
@@ -954,14 +952,7 @@ impl IdbStore {
 
     /// The sealed record `key` of the review cache, if it is one.
     pub async fn review_record(&self, key: &str) -> Result<Option<Sealed>, AppError> {
-        let tx = self.db.transaction(REVIEW).build().map_err(map_err)?;
-        let store = tx.object_store(REVIEW).map_err(map_err)?;
-        let value: Option<JsValue> = store
-            .get::<JsValue, String, _>(key.to_owned())
-            .primitive()
-            .map_err(map_err)?
-            .await
-            .map_err(map_err)?;
+        let value = self.raw_get(REVIEW, key).await?;
         Ok(value.as_ref().and_then(sealed_of))
     }
 
@@ -1006,14 +997,7 @@ impl IdbStore {
     }
 
     pub async fn content(&self, key: &str) -> Result<Option<String>, AppError> {
-        let tx = self.db.transaction(CONTENT).build().map_err(map_err)?;
-        let store = tx.object_store(CONTENT).map_err(map_err)?;
-        let value: Option<JsValue> = store
-            .get::<JsValue, String, _>(key.to_owned())
-            .primitive()
-            .map_err(map_err)?
-            .await
-            .map_err(map_err)?;
+        let value = self.raw_get(CONTENT, key).await?;
         match value {
             None => Ok(None),
             Some(v) => {
